@@ -1,0 +1,128 @@
+//! First-run setup, sign-in, sign-out and the shell's view of the signed-in person.
+
+use leptos::prelude::*;
+
+use crate::model::{AppError, ShellInfo};
+
+/// Creates the first organization and its owner, then signs the owner in.
+#[server(prefix = "/api", endpoint = "setup")]
+pub async fn setup(
+    organization_name: String,
+    organization_slug: String,
+    owner_name: String,
+    owner_email: String,
+    owner_password: String,
+) -> Result<(), AppError> {
+    use super::ssr::{request_headers, set_cookie};
+    use crate::server::AppState;
+    use crate::server::auth::session;
+    use crate::server::domain::accounts::{self, SetupInput};
+
+    let state = AppState::from_context()?;
+    let signed_in = accounts::setup(
+        &state.db,
+        SetupInput {
+            organization_name,
+            organization_slug,
+            owner_name,
+            owner_email,
+            owner_password,
+        },
+    )
+    .await?;
+    let headers = request_headers().await?;
+    set_cookie(
+        session::start(
+            &state,
+            &headers,
+            signed_in.user_id,
+            signed_in.organization_id,
+        )
+        .await?,
+    );
+    leptos_axum::redirect("/clients");
+    Ok(())
+}
+
+/// Signs in with email and password, then goes to `next` (a path on this site)
+/// or the portal's start page.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use super::ssr::{request_headers, set_cookie};
+    use crate::server::AppState;
+    use crate::server::auth::session;
+    use crate::server::domain::accounts;
+
+    let state = AppState::from_context()?;
+    let signed_in = accounts::sign_in(&state.db, &email, password).await?;
+    let headers = request_headers().await?;
+    set_cookie(
+        session::start(
+            &state,
+            &headers,
+            signed_in.user_id,
+            signed_in.organization_id,
+        )
+        .await?,
+    );
+    let target = next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/clients".to_owned());
+    leptos_axum::redirect(&target);
+    Ok(())
+}
+
+/// Ends the session and returns to the sign-in page.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::ssr::{request_headers, set_cookie};
+    use crate::server::AppState;
+    use crate::server::auth::session;
+
+    let state = AppState::from_context()?;
+    let headers = request_headers().await?;
+    set_cookie(session::end(&state, &headers).await?);
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in member of staff and their current organization.
+#[server(prefix = "/api", endpoint = "current_shell")]
+pub async fn current_shell() -> Result<ShellInfo, AppError> {
+    use crate::server::db;
+
+    let (state, current) = super::ssr::require_staff().await?;
+    let org = db::orgs::by_id(&state.db.pool, current.organization_id)
+        .await?
+        .ok_or_else(|| AppError::internal("session points at a missing organization"))?;
+    Ok(ShellInfo {
+        user_name: current.user_name,
+        user_email: current.user_email,
+        organization_name: org.name,
+        organization_slug: org.slug,
+        role: current.role,
+    })
+}
+
+/// A redirect target we accept: a path on this site, never `//host` or a URL.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert!(is_local_path("/clients?page=2"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "clients",
+            "/\\evil.example",
+        ] {
+            assert!(!is_local_path(bad), "{bad}");
+        }
+    }
+}

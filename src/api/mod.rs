@@ -1,0 +1,40 @@
+//! Server functions: thin adapters that take the state and the caller from
+//! the request, call `server::domain`, and return DTOs from `model`.
+
+pub mod auth;
+pub mod clients;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use axum::http::{HeaderMap, HeaderValue, header};
+    use leptos::prelude::expect_context;
+
+    use crate::model::AppError;
+    use crate::server::AppState;
+    use crate::server::auth::{CurrentSession, session};
+
+    /// The request's headers, inside a server function.
+    pub async fn request_headers() -> Result<HeaderMap, AppError> {
+        leptos_axum::extract::<HeaderMap>()
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// Adds a `Set-Cookie` header to the server function's response.
+    pub fn set_cookie(value: HeaderValue) {
+        expect_context::<leptos_axum::ResponseOptions>().append_header(header::SET_COOKIE, value);
+    }
+
+    /// The signed-in member of staff making this request.
+    pub async fn require_staff() -> Result<(AppState, CurrentSession), AppError> {
+        let state = AppState::from_context()?;
+        let headers = request_headers().await?;
+        let current = session::current(&state, &headers)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !current.role.is_staff() {
+            return Err(AppError::Forbidden);
+        }
+        Ok((state, current))
+    }
+}

@@ -1,0 +1,65 @@
+//! Form building blocks: a labelled field with its error beside it, and the
+//! form-level message.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+
+/// The error a server action ended with, if any.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A labelled input. Its error, when the last submission had one for `name`,
+/// sits right under it and is tied to it with `aria-describedby`.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = Signal::derive(move || error.get().and_then(|e| e.for_field(name)));
+    let described_by = if hint.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
+    view! {
+        <div class="field" class:invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+            />
+            <p class="field-error" id=error_id>
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
+/// The form's own message: announced to screen readers when it changes.
+#[component]
+pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <div class="form-message" role="alert" aria-live="assertive">
+            {move || error.get().map(|e| view! { <p>{e.to_string()}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,58 @@
+//! The pages, compiled for both builds: rendered on the server, hydrated in
+//! the browser.
+
+mod form;
+mod portal;
+mod public;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use portal::ClientsPage;
+use public::{LoginPage, NotFound, SetupPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: the attribute tells
+    // people and tests alike that the page is now interactive.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/porchlight.css" />
+        <Title formatter=|page: String| format!("{page} · Porchlight") />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/clients" /> } />
+                <Route path=path!("/setup") view=SetupPage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/clients") view=ClientsPage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,100 @@
+//! Pages for people who are not signed in: first-run setup and sign-in.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::form::{Field, FormMessage, action_error};
+use crate::api::auth::{Login, Setup};
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let action = ServerAction::<Setup>::new();
+    let error = action_error(action);
+    view! {
+        <Title text="Set up" />
+        <main class="narrow">
+            <h1>"Welcome to Porchlight"</h1>
+            <p class="lead">"Create your organization and your owner account to get started."</p>
+            <ActionForm action=action>
+                <fieldset>
+                    <legend>"Your organization"</legend>
+                    <Field label="Organization name" name="organization_name" error />
+                    <Field
+                        label="Portal address"
+                        name="organization_slug"
+                        hint="Lowercase letters, digits and hyphens, e.g. north-tutors."
+                        error
+                    />
+                </fieldset>
+                <fieldset>
+                    <legend>"Your account"</legend>
+                    <Field label="Your name" name="owner_name" autocomplete="name" error />
+                    <Field
+                        label="Email"
+                        name="owner_email"
+                        kind="email"
+                        autocomplete="email"
+                        error
+                    />
+                    <Field
+                        label="Password"
+                        name="owner_password"
+                        kind="password"
+                        autocomplete="new-password"
+                        hint="At least 10 characters."
+                        error
+                    />
+                </fieldset>
+                <FormMessage error />
+                <button type="submit" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Creating…" } else { "Create organization" }}
+                </button>
+            </ActionForm>
+        </main>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let error = action_error(action);
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <Title text="Sign in" />
+        <main class="narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action=action>
+                <input type="hidden" name="next" prop:value=next />
+                <Field label="Email" name="email" kind="email" autocomplete="username" error />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <FormMessage error />
+                <button type="submit" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </ActionForm>
+        </main>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <main class="narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. " <a href="/">"Go to the start page"</a></p>
+        </main>
+    }
+}

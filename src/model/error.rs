@@ -1,0 +1,112 @@
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A problem with one form field, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// The error every server function returns. It crosses the wire as JSON, so it
+/// carries only what a person may see: [`AppError::Internal`] has no cause in
+/// it; the cause is logged on the server where the error is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The input was refused; each entry names the field at fault.
+    #[error("Please correct the highlighted fields.")]
+    Invalid(Vec<FieldError>),
+    /// Sign-in failed. Deliberately does not say whether the email or the password was wrong.
+    #[error("Incorrect email or password.")]
+    InvalidCredentials,
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have access to this page.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    /// The request conflicts with the current state, in words a person understands.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request did not reach the server function or its answer could not be read.
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    /// One field's error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The message for `field`, if this error names it.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// Logs the cause with the caller's location and returns the opaque
+    /// [`AppError::Internal`] that is safe to send to a browser.
+    #[cfg(feature = "ssr")]
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(%cause, location = %at, "internal error");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    #[track_caller]
+    fn from(e: sqlx::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+/// Collects field errors while validating a form, so that every bad field is
+/// reported at once.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// Keeps the value of a passed check; records the message of a failed one.
+    pub fn take<T>(&mut self, field: &str, result: Result<T, &str>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.errors.push(FieldError {
+                    field: field.to_owned(),
+                    message: message.to_owned(),
+                });
+                None
+            }
+        }
+    }
+
+    /// The collected field errors as one error.
+    pub fn into_error(self) -> AppError {
+        AppError::Invalid(self.errors)
+    }
+}

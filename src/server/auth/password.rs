@@ -1,0 +1,89 @@
+//! Password hashing with Argon2id at OWASP's recommended parameters
+//! (19 MiB memory, 2 iterations, 1 lane). Hashing takes tens of milliseconds of
+//! CPU, so it always runs on tokio's blocking pool, never on the async runtime.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand_core::OsRng;
+
+use crate::model::AppError;
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid Argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes `password` into a PHC string.
+pub async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+/// Checks `password` against `stored`. With no stored hash (unknown account)
+/// it still does the same work against a dummy hash and answers `false`, so
+/// response times do not reveal whether an account exists.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let (phc, known) = match stored {
+            Some(phc) => (phc, true),
+            None => (dummy_hash().to_owned(), false),
+        };
+        let parsed = PasswordHash::new(&phc).map_err(AppError::internal)?;
+        let ok = argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        Ok(ok && known)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(b"porchlight-dummy-password", &salt)
+            .expect("hashing a constant succeeds")
+            .to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_verifies_and_uses_argon2id() {
+        let phc = hash("correct horse battery".into()).await.unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(
+            verify("correct horse battery".into(), Some(phc.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify("wrong horse battery".into(), Some(phc))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_account_never_verifies() {
+        assert!(
+            !verify("porchlight-dummy-password".into(), None)
+                .await
+                .unwrap()
+        );
+    }
+}

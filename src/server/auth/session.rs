@@ -1,0 +1,127 @@
+//! Database-backed sessions. The cookie carries a random token; the database
+//! keeps only its keyed hash, so a leaked database copy holds no usable session.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+
+use super::token::{keyed_hash, random_token};
+use crate::model::{AppError, Role};
+use crate::server::{AppState, db, now_ms};
+
+pub const SESSION_COOKIE: &str = "porchlight_session";
+const SESSION_LIFETIME_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+
+/// The signed-in person behind a request.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub user_id: i64,
+    pub user_name: String,
+    pub user_email: String,
+    pub organization_id: i64,
+    pub role: Role,
+}
+
+/// The session token from the request's cookies, if any.
+pub fn token_from_headers(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|v| !v.is_empty())
+}
+
+/// Resolves the request's session, if it is live.
+pub async fn current(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentSession>, AppError> {
+    let Some(token) = token_from_headers(headers) else {
+        return Ok(None);
+    };
+    let hash = keyed_hash(state.config.secret.expose(), token);
+    let Some(row) = db::sessions::find_live(&state.db.pool, &hash, now_ms()).await? else {
+        return Ok(None);
+    };
+    let Some(role) = Role::parse(&row.role) else {
+        return Err(AppError::internal(format!(
+            "unknown role {:?} in memberships",
+            row.role
+        )));
+    };
+    Ok(Some(CurrentSession {
+        user_id: row.user_id,
+        user_name: row.user_name,
+        user_email: row.user_email,
+        organization_id: row.organization_id,
+        role,
+    }))
+}
+
+/// Starts a new session and returns the `Set-Cookie` value for it. Any session
+/// the request already carried is ended first, so the id always changes at
+/// sign-in (no session fixation).
+pub async fn start(
+    state: &AppState,
+    request_headers: &HeaderMap,
+    user_id: i64,
+    organization_id: i64,
+) -> Result<HeaderValue, AppError> {
+    end(state, request_headers).await?;
+    let token = random_token();
+    let now = now_ms();
+    db::sessions::insert(
+        &state.db.pool,
+        &keyed_hash(state.config.secret.expose(), &token),
+        user_id,
+        organization_id,
+        now,
+        now + SESSION_LIFETIME_MS,
+    )
+    .await?;
+    cookie(state, &token, SESSION_LIFETIME_MS / 1000)
+}
+
+/// Ends the request's session, if any, and returns a `Set-Cookie` value that
+/// clears the cookie.
+pub async fn end(state: &AppState, request_headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    if let Some(token) = token_from_headers(request_headers) {
+        let hash = keyed_hash(state.config.secret.expose(), token);
+        db::sessions::delete(&state.db.pool, &hash).await?;
+    }
+    cookie(state, "", 0)
+}
+
+fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Result<HeaderValue, AppError> {
+    let secure = if state.config.cookie_secure() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; porchlight_session=abc; b=2"),
+        );
+        assert_eq!(token_from_headers(&headers), Some("abc"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("xporchlight_session=abc"),
+        );
+        assert_eq!(token_from_headers(&headers), None);
+    }
+}

@@ -1,0 +1,264 @@
+//! Configuration: every setting is an environment variable and a flag.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use url::Url;
+
+/// Porchlight: a client onboarding portal.
+#[derive(Debug, Clone, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB.
+    /// Default: a SQLite file under the data directory, created on start.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Address and port the server listens on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+
+    /// Public base URL used in email links and to decide on Secure cookies.
+    /// Default: http://<site-addr>.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<Url>,
+
+    /// SMTP server for outgoing email (smtp://, smtps://, with user:password@ for auth).
+    /// Unset: email is kept and shown in the development mailbox.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Url>,
+
+    /// Server secret (at least 32 characters) for keyed token hashes.
+    /// Unset: generated on first start and kept in <data-dir>/secret (mode 0600);
+    /// required when PUBLIC_URL is https.
+    #[arg(long, env = "PORCHLIGHT_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+
+    /// Directory for the default SQLite database and the generated secret.
+    #[arg(long, env = "PORCHLIGHT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+/// Validated configuration the server runs with.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    pub public_url: Url,
+    pub smtp_url: Option<Url>,
+    pub secret: Secret,
+    pub data_dir: PathBuf,
+}
+
+impl Config {
+    /// Session cookies get `Secure` when the portal is served over https.
+    pub fn cookie_secure(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// The server secret. Its `Debug` never shows the value.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// A configuration problem, named by the setting at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        message: message.into(),
+    }
+}
+
+const MIN_SECRET_LEN: usize = 32;
+
+impl Cli {
+    /// Checks the settings, creating the data directory, the default database
+    /// location and the generated secret where those defaults apply.
+    pub fn into_config(self) -> Result<Config, ConfigError> {
+        let public_url = match self.public_url {
+            Some(url) => url,
+            None => Url::parse(&format!("http://{}/", self.site_addr))
+                .map_err(|e| bad("PUBLIC_URL", e.to_string()))?,
+        };
+        if !matches!(public_url.scheme(), "http" | "https") {
+            return Err(bad("PUBLIC_URL", "must start with http:// or https://"));
+        }
+        if let Some(smtp) = &self.smtp_url
+            && !matches!(smtp.scheme(), "smtp" | "smtps")
+        {
+            return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
+        }
+
+        let database_url = match self.database_url {
+            Some(url) => {
+                if !(url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://"))
+                {
+                    return Err(bad(
+                        "DATABASE_URL",
+                        "must start with sqlite:, postgres:// or postgresql://",
+                    ));
+                }
+                url
+            }
+            None => {
+                ensure_dir(&self.data_dir)?;
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join("porchlight.db").display()
+                )
+            }
+        };
+
+        let secret = match self.secret {
+            Some(s) if s.len() < MIN_SECRET_LEN => {
+                return Err(bad(
+                    "PORCHLIGHT_SECRET",
+                    format!("must be at least {MIN_SECRET_LEN} characters"),
+                ));
+            }
+            Some(s) => Secret(s.into_bytes()),
+            None if public_url.scheme() == "https" => {
+                return Err(bad(
+                    "PORCHLIGHT_SECRET",
+                    "is required when PUBLIC_URL is https",
+                ));
+            }
+            None => {
+                ensure_dir(&self.data_dir)?;
+                Secret(load_or_create_secret(&self.data_dir.join("secret"))?)
+            }
+        };
+
+        Ok(Config {
+            database_url,
+            site_addr: self.site_addr,
+            public_url,
+            smtp_url: self.smtp_url,
+            secret,
+            data_dir: self.data_dir,
+        })
+    }
+}
+
+fn ensure_dir(dir: &Path) -> Result<(), ConfigError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        bad(
+            "PORCHLIGHT_DATA_DIR",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })
+}
+
+/// Reads the generated secret, or creates it (32 random bytes, base64url,
+/// file mode 0600) on first start.
+fn load_or_create_secret(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    match std::fs::read_to_string(path) {
+        Ok(s) if s.trim().len() >= MIN_SECRET_LEN => return Ok(s.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            return Err(bad(
+                "PORCHLIGHT_SECRET",
+                format!(
+                    "{} is too short; delete it to generate a new one",
+                    path.display()
+                ),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(bad(
+                "PORCHLIGHT_SECRET",
+                format!("cannot read {}: {e}", path.display()),
+            ));
+        }
+    }
+    let secret = crate::server::auth::token::random_token();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(secret.as_bytes()).map(|()| f));
+    match &mut file {
+        Ok(f) => f
+            .sync_all()
+            .map_err(|e| bad("PORCHLIGHT_SECRET", e.to_string()))?,
+        Err(e) => {
+            return Err(bad(
+                "PORCHLIGHT_SECRET",
+                format!("cannot write {}: {e}", path.display()),
+            ));
+        }
+    }
+    Ok(secret.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("porchlight").chain(args.iter().copied()))
+            .expect("arguments parse")
+    }
+
+    #[test]
+    fn https_public_url_requires_a_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let err = cli(&["--public-url", "https://portal.example", "--data-dir", data])
+            .into_config()
+            .err()
+            .expect("refused");
+        assert_eq!(err.setting, "PORCHLIGHT_SECRET");
+    }
+
+    #[test]
+    fn generated_secret_is_private_and_stable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let first = cli(&["--data-dir", data]).into_config().unwrap();
+        let second = cli(&["--data-dir", data]).into_config().unwrap();
+        assert_eq!(first.secret.expose(), second.secret.expose());
+        let mode = std::fs::metadata(dir.path().join("secret"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(first.database_url.starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn unknown_database_scheme_names_the_setting() {
+        let err = cli(&["--database-url", "mysql://x", "--secret", &"s".repeat(40)])
+            .into_config()
+            .err()
+            .expect("refused");
+        assert_eq!(err.setting, "DATABASE_URL");
+    }
+}

@@ -1,0 +1,82 @@
+//! All SQL lives under this module. Queries are written once, in the dialect
+//! shared by SQLite and PostgreSQL (`$1` placeholders, `RETURNING`, BIGINT
+//! milliseconds for times), and run through sqlx's `Any` driver, so one binary
+//! serves both databases. Only the migrations differ per backend.
+
+pub mod clients;
+pub mod orgs;
+pub mod sessions;
+pub mod users;
+
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Transaction};
+
+/// Which database the server talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+}
+
+/// The connection pool and the backend it talks to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+pub type Tx = Transaction<'static, Any>;
+
+impl Db {
+    /// Connects and brings the schema up to date.
+    pub async fn connect_and_migrate(url: &str) -> Result<Db, sqlx::Error> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(install_default_drivers);
+
+        let backend = Backend::of_url(url);
+        let pool = AnyPoolOptions::new()
+            // SQLite has a single writer: a small pool avoids lock contention.
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        }
+        Ok(Db { pool, backend })
+    }
+
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// A round trip to the database, for the health check.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// True when `e` is a unique-constraint violation.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

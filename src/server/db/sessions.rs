@@ -1,0 +1,72 @@
+use sqlx::{AnyPool, FromRow};
+
+/// A live session joined with the person and their membership in the
+/// session's organization.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub user_name: String,
+    pub user_email: String,
+    pub organization_id: i64,
+    pub role: String,
+}
+
+pub async fn insert(
+    pool: &AnyPool,
+    token_hash: &str,
+    user_id: i64,
+    organization_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, organization_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(organization_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// The session for `token_hash` if it has not expired and its membership is
+/// still enabled.
+pub async fn find_live(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.user_id, u.name AS user_name, u.email AS user_email,
+                s.organization_id, m.role
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.disabled_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn delete(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn delete_expired(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -1,0 +1,86 @@
+use sqlx::{AnyPool, FromRow};
+
+use super::Tx;
+use crate::model::Role;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (email, email_lower, name, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(email.to_lowercase())
+    .bind(name)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email_lower = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn record_login(pool: &AnyPool, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+pub async fn add_membership(
+    tx: &mut Tx,
+    organization_id: i64,
+    user_id: i64,
+    role: Role,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role, created_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// The organization a person lands in after signing in: their oldest
+/// membership that is not disabled.
+pub async fn first_active_membership(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Option<(i64, Role)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT organization_id, role FROM memberships
+         WHERE user_id = $1 AND disabled_at IS NULL
+         ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
+}

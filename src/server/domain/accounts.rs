@@ -1,0 +1,101 @@
+//! First-run setup and sign-in.
+
+use crate::model::{AppError, Role, Validator};
+use crate::server::auth::password;
+use crate::server::db::{self, Db, is_unique_violation};
+use crate::server::domain::rules;
+use crate::server::now_ms;
+
+/// What the first-run form submits.
+pub struct SetupInput {
+    pub organization_name: String,
+    pub organization_slug: String,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub owner_password: String,
+}
+
+/// Who is signing in, and where they land.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub organization_id: i64,
+    pub role: Role,
+}
+
+/// Creates the first organization and its owner. Works exactly once per
+/// installation; every later call is refused and writes nothing.
+pub async fn setup(db: &Db, input: SetupInput) -> Result<SignedIn, AppError> {
+    let mut v = Validator::default();
+    let org_name = v.take("organization_name", rules::name(&input.organization_name));
+    let slug = v.take("organization_slug", rules::slug(&input.organization_slug));
+    let owner_name = v.take("owner_name", rules::name(&input.owner_name));
+    let email = v.take("owner_email", rules::email(&input.owner_email));
+    let pw_ok = v.take(
+        "owner_password",
+        rules::password(&input.owner_password, &input.owner_email),
+    );
+    let (Some(org_name), Some(slug), Some(owner_name), Some(email), Some(())) =
+        (org_name, slug, owner_name, email, pw_ok)
+    else {
+        return Err(v.into_error());
+    };
+
+    if !db::orgs::needs_setup(&db.pool).await? {
+        return Err(already_set_up());
+    }
+    let hash = password::hash(input.owner_password).await?;
+
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    if let Err(e) = db::orgs::claim_installation(&mut tx, now).await {
+        return Err(if is_unique_violation(&e) {
+            already_set_up()
+        } else {
+            e.into()
+        });
+    }
+    let organization_id = db::orgs::insert(&mut tx, &slug, &org_name, now).await?;
+    let user_id = db::users::insert(&mut tx, &email, &owner_name, &hash, now).await?;
+    db::users::add_membership(&mut tx, organization_id, user_id, Role::Owner, now).await?;
+    tx.commit().await?;
+    tracing::info!(organization_id, user_id, "first-run setup completed");
+    Ok(SignedIn {
+        user_id,
+        organization_id,
+        role: Role::Owner,
+    })
+}
+
+fn already_set_up() -> AppError {
+    AppError::Conflict("Porchlight is already set up. Sign in instead.".into())
+}
+
+/// Checks an email and password. Every failure (unknown email, wrong password,
+/// no password yet, no active membership) gives the same
+/// [`AppError::InvalidCredentials`], after the same amount of hashing work.
+pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<SignedIn, AppError> {
+    let user = db::users::by_email(&db.pool, email).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = password::verify(password_input, stored).await?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            tracing::info!("sign-in failed");
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    let Some((organization_id, role)) =
+        db::users::first_active_membership(&db.pool, user.id).await?
+    else {
+        tracing::info!(user_id = user.id, "sign-in refused: no active membership");
+        return Err(AppError::InvalidCredentials);
+    };
+    db::users::record_login(&db.pool, user.id, now_ms()).await?;
+    tracing::info!(user_id = user.id, organization_id, "signed in");
+    Ok(SignedIn {
+        user_id: user.id,
+        organization_id,
+        role,
+    })
+}

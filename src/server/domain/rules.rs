@@ -1,0 +1,99 @@
+//! Input rules shared by every form that takes these values.
+
+use email_address::EmailAddress;
+
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 128;
+
+/// A person's or an organization's display name: trimmed, 1–100 characters.
+pub fn name(value: &str) -> Result<String, &'static str> {
+    let v = value.trim();
+    match v.chars().count() {
+        0 => Err("Enter a name."),
+        101.. => Err("Use at most 100 characters."),
+        _ => Ok(v.to_owned()),
+    }
+}
+
+/// An email address, checked by an RFC 5322 parser. Case is kept for display;
+/// comparisons use the lower-cased form.
+pub fn email(value: &str) -> Result<String, &'static str> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err("Enter an email address.");
+    }
+    match EmailAddress::parse_with_options(v, email_address::Options::default().with_required_tld())
+    {
+        Ok(addr) if addr.display_part().is_empty() && v.len() <= 254 => Ok(v.to_owned()),
+        _ => Err("Enter an email address like name@example.com."),
+    }
+}
+
+/// A URL slug: 3–40 lowercase letters, digits and hyphens, starting and ending
+/// with a letter or digit.
+pub fn slug(value: &str) -> Result<String, &'static str> {
+    let v = value.trim();
+    let allowed = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !(3..=40).contains(&v.len()) {
+        return Err("Use 3 to 40 characters.");
+    }
+    if !allowed || v.starts_with('-') || v.ends_with('-') {
+        return Err(
+            "Use lowercase letters, digits and hyphens, starting and ending with a letter or digit.",
+        );
+    }
+    Ok(v.to_owned())
+}
+
+/// The password policy: 10–128 characters and not the account's own email.
+pub fn password(value: &str, email: &str) -> Result<(), &'static str> {
+    let len = value.chars().count();
+    if len < PASSWORD_MIN {
+        return Err("Use at least 10 characters.");
+    }
+    if len > PASSWORD_MAX {
+        return Err("Use at most 128 characters.");
+    }
+    if !email.is_empty() && value.trim().eq_ignore_ascii_case(email.trim()) {
+        return Err("Your password cannot be your email address.");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Ann@Example.com ").unwrap(), "Ann@Example.com");
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "Ann <ann@example.com>",
+        ] {
+            assert!(email(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("north-tutors").unwrap(), "north-tutors");
+        for bad in ["ab", "North", "-north", "north-", "no rth", &"a".repeat(41)] {
+            assert!(slug(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(password("long enough pass", "a@b.co").is_ok());
+        assert!(password("short", "a@b.co").is_err());
+        assert!(password(&"x".repeat(129), "a@b.co").is_err());
+        assert!(password("Ann@Example.com", "ann@example.com").is_err());
+    }
+}

@@ -1,0 +1,40 @@
+//! Formatting stored times (Unix milliseconds, UTC) for people.
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// (year, month 1–12, day 1–31) of a day count since 1970-01-01, by Howard
+/// Hinnant's `civil_from_days`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// "3 Nov 2026".
+pub fn format_date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_dates() {
+        assert_eq!(format_date(0), "1 Jan 1970");
+        // 2026-11-03T12:00:00Z
+        assert_eq!(format_date(1_793_707_200_000), "3 Nov 2026");
+        // 2024-02-29T00:00:00Z, a leap day
+        assert_eq!(format_date(1_709_164_800_000), "29 Feb 2024");
+    }
+}

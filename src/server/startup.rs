@@ -1,0 +1,186 @@
+//! Building the axum application and serving it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, MatchedPath, Request, State};
+use axum::http::{StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use crate::app::{App, shell};
+use crate::server::auth::session;
+use crate::server::config::Config;
+use crate::server::db::{self, Db};
+
+/// Everything a request handler or server function needs. Cloned per request
+/// (cheaply: it is all handles), given to the Leptos routes as context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// The state inside a server function or a component rendered on the server.
+    pub fn from_context() -> Result<AppState, crate::model::AppError> {
+        use_context::<AppState>()
+            .ok_or_else(|| crate::model::AppError::internal("AppState missing from context"))
+    }
+}
+
+/// Connects to the database, migrates it, and builds the application.
+pub async fn build(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<(Router, AppState), sqlx::Error> {
+    let db = Db::connect_and_migrate(&config.database_url).await?;
+    tracing::info!(backend = ?db.backend, "database ready");
+    let state = AppState {
+        leptos_options,
+        db,
+        config: Arc::new(config),
+    };
+    Ok((router(state.clone()), state))
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), page_guard))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The matched route, not the raw path: paths may carry tokens.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("<unmatched>", MatchedPath::as_str);
+            tracing::info_span!("request", method = %req.method(), route)
+        }))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(router: Router, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.site_addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    tokio::spawn(expire_sessions(state.db.clone()));
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Deletes expired sessions once an hour.
+async fn expire_sessions(db: Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match db::sessions::delete_expired(&db.pool, crate::server::now_ms()).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(db): State<Db>) -> Response {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Pages that need a signed-in member of staff.
+const STAFF_PAGES: &[&str] = &["/clients"];
+
+/// Sends page requests where they belong before any page renders:
+/// to `/setup` while there is no organization, away from `/setup` after,
+/// to `/login` for protected pages when signed out, and from `/` and `/login`
+/// to the portal when signed in. Server functions, assets and `/healthz` pass.
+async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::GET {
+        return next.run(req).await;
+    }
+    let path = req.uri().path();
+    let is_staff_page = STAFF_PAGES
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if !(is_staff_page || matches!(path, "/" | "/login" | "/setup")) {
+        return next.run(req).await;
+    }
+    match guard_target(&state, req.uri(), req.headers(), is_staff_page).await {
+        Ok(Some(to)) => Redirect::to(&to).into_response(),
+        Ok(None) => next.run(req).await,
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Body::from("Something went wrong on our side."),
+        )
+            .into_response(),
+    }
+}
+
+async fn guard_target(
+    state: &AppState,
+    uri: &Uri,
+    headers: &axum::http::HeaderMap,
+    is_staff_page: bool,
+) -> Result<Option<String>, crate::model::AppError> {
+    let path = uri.path();
+    let needs_setup = db::orgs::needs_setup(&state.db.pool).await?;
+    if needs_setup {
+        return Ok((path != "/setup").then(|| "/setup".to_owned()));
+    }
+    if path == "/setup" {
+        return Ok(Some("/login".to_owned()));
+    }
+    let signed_in = session::current(state, headers).await?;
+    Ok(match (signed_in, path) {
+        (Some(s), "/" | "/login") if s.role.is_staff() => Some("/clients".to_owned()),
+        (None, "/") => Some("/login".to_owned()),
+        (None, _) if is_staff_page => {
+            let next = uri.path_and_query().map_or(path, |pq| pq.as_str());
+            Some(format!("/login?next={}", encode_query_value(next)))
+        }
+        _ => None,
+    })
+}
+
+fn encode_query_value(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}

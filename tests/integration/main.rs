@@ -1,0 +1,7 @@
+//! Integration tests: each test starts the real server on a free port with a
+//! fresh database. SQLite by default; PostgreSQL when
+//! `PORCHLIGHT_TEST_POSTGRES_URL` is set (see the README).
+
+mod auth;
+mod helpers;
+mod pages;
