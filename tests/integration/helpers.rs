@@ -14,7 +14,36 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The PostgreSQL database made for this test, dropped with the app.
+    postgres: Option<(String, String)>,
     _data_dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop cannot await: a short-lived runtime on its own thread does the work.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop a test database ({dropped:?})");
+        }
+    }
 }
 
 /// A server function's answer.
@@ -51,12 +80,15 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a server after `adjust` has had its say on the configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary directory");
-    let database_url = match std::env::var("PORCHLIGHT_TEST_POSTGRES_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres_database(&admin_url).await,
-        _ => format!(
-            "sqlite://{}?mode=rwc",
-            data_dir.path().join("test.db").display()
-        ),
+    let (database_url, postgres) = match std::env::var("PORCHLIGHT_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let (url, name) = fresh_postgres_database(&admin_url).await;
+            (url, Some((admin_url, name)))
+        }
+        _ => {
+            let file = data_dir.path().join("test.db");
+            (format!("sqlite://{}?mode=rwc", file.display()), None)
+        }
     };
     let mut config = Cli {
         database_url: Some(database_url),
@@ -88,6 +120,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .build()
             .unwrap(),
         db,
+        postgres,
         _data_dir: data_dir,
     }
 }
@@ -96,16 +129,16 @@ async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     axum::serve(listener, router).await.expect("server runs");
 }
 
-/// Creates an empty database next to the one `admin_url` names and returns its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
+/// Creates an empty database next to the one `admin_url` names; returns its
+/// URL and name.
+async fn fresh_postgres_database(admin_url: &str) -> (String, String) {
     use sqlx::Connection;
-    let name = format!(
-        "porchlight_test_{}",
-        porchlight::server::auth::token::random_token()
-            .to_lowercase()
-            .replace(['-', '_'], "")
-    );
-    let name = &name[..40];
+    let suffix: String = porchlight::server::auth::token::random_token()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(20)
+        .collect();
+    let name = format!("porchlight_test_{}", suffix.to_lowercase());
     let mut conn = sqlx::PgConnection::connect(admin_url)
         .await
         .expect("PostgreSQL reachable");
@@ -114,7 +147,7 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
         .await
         .expect("create test database");
     let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
-    format!("{base}/{name}")
+    (format!("{base}/{name}"), name)
 }
 
 impl TestApp {

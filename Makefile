@@ -1,0 +1,58 @@
+# Porchlight: `make run` serves the app, `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# Build outside the checkout so fresh clones (CI) reuse earlier builds.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/porchlight-target
+# cargo-leptos builds the debug server with this flag; tests and clippy use it
+# too so that they share one build cache.
+SERVER_RUSTFLAGS := --cfg erase_components
+TIMED = scripts/timed.sh
+
+.PHONY: run test tools fmt-check clippy wasm-deps test-sqlite test-postgres build e2e release
+
+run: tools
+	cargo leptos serve
+
+release: tools
+	cargo leptos build --release
+
+test: tools
+	@scripts/ensure-tools.sh --browser
+	@$(TIMED) "format" $(MAKE) -s fmt-check
+	@$(TIMED) "clippy (ssr, hydrate)" $(MAKE) -s clippy
+	@$(TIMED) "wasm build has no server crates" $(MAKE) -s wasm-deps
+	@$(TIMED) "rust tests on SQLite" $(MAKE) -s test-sqlite
+	@$(TIMED) "rust tests on PostgreSQL" $(MAKE) -s test-postgres
+	@$(TIMED) "build the site" $(MAKE) -s build
+	@$(TIMED) "browser tests (Playwright, Chromium)" $(MAKE) -s e2e
+
+tools:
+	@scripts/ensure-tools.sh
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	RUSTFLAGS="$(SERVER_RUSTFLAGS)" cargo clippy --all-targets --features ssr -- -D warnings
+	cargo clippy --all-targets --features hydrate -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+wasm-deps:
+	scripts/check-wasm-deps.sh
+
+test-sqlite:
+	env -u PORCHLIGHT_TEST_POSTGRES_URL RUSTFLAGS="$(SERVER_RUSTFLAGS)" cargo test --features ssr
+
+test-postgres:
+	@if [ -z "$${PORCHLIGHT_TEST_POSTGRES_URL:-}" ]; then \
+	  echo "PORCHLIGHT_TEST_POSTGRES_URL is not set: PostgreSQL tests not run"; \
+	else \
+	  RUSTFLAGS="$(SERVER_RUSTFLAGS)" cargo test --features ssr --test integration; \
+	fi
+
+build:
+	cargo leptos build
+
+e2e:
+	npx playwright test --config end2end/playwright.config.ts

@@ -1,0 +1,75 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// Hydration sets data-hydrated on <html>; clicking before that would land on
+// server-rendered HTML with no event handlers.
+async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+}
+
+const owner = {
+  org: 'Maple Tutoring',
+  slug: 'maple-tutoring',
+  name: 'Mia Maple',
+  email: 'mia@maple.test',
+  password: 'maple syrup pancakes',
+};
+
+test.describe.serial('first run', () => {
+  test('setup explains each bad field next to it', async ({ page }) => {
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/setup$/);
+    await hydrated(page);
+    await page.getByLabel('Organization name').fill(owner.org);
+    await page.getByLabel('Portal address').fill('Maple Tutoring');
+    await page.getByLabel('Your name').fill(owner.name);
+    await page.getByLabel('Email', { exact: true }).fill(owner.email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create organization' }).click();
+
+    await expect(page.getByRole('alert')).toHaveText('Please correct the highlighted fields.');
+    const slug = page.getByLabel('Portal address');
+    await expect(slug).toHaveAttribute('aria-invalid', 'true');
+    await expect(slug).toHaveAccessibleDescription(/Use lowercase letters, digits and hyphens/);
+    await expect(page.getByLabel('Password')).toHaveAccessibleDescription(/Use at least 10 characters/);
+    await expect(page.getByLabel('Organization name')).toHaveAttribute('aria-invalid', 'false');
+  });
+
+  test('an owner sets up, signs out, and signs back in', async ({ page }) => {
+    await page.goto('/setup');
+    await hydrated(page);
+    await page.getByLabel('Organization name').fill(owner.org);
+    await page.getByLabel('Portal address').fill(owner.slug);
+    await page.getByLabel('Your name').fill(owner.name);
+    await page.getByLabel('Email', { exact: true }).fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+
+    await expect(page).toHaveURL(/\/clients$/);
+    await expect(page.getByRole('banner')).toContainText(owner.org);
+    await expect(page.getByRole('heading', { name: 'No clients yet' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await hydrated(page);
+
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill('not my password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Incorrect email or password.');
+    await expect(page).toHaveURL(/\/login$/);
+
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/clients$/);
+    await expect(page.getByRole('banner')).toContainText(owner.org);
+    await expect(page.getByRole('heading', { name: 'No clients yet' })).toBeVisible();
+    await page.screenshot({ path: 'test-results/clients-empty.png', fullPage: true });
+  });
+
+  test('setup is gone once done, and signed-out visitors are sent to sign in', async ({ page }) => {
+    await page.goto('/setup');
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto('/clients');
+    await expect(page).toHaveURL(/\/login\?next=%2Fclients$/);
+  });
+});
