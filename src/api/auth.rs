@@ -89,18 +89,30 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in member of staff and their current organization.
 #[server(prefix = "/api", endpoint = "current_shell")]
 pub async fn current_shell() -> Result<ShellInfo, AppError> {
+    use crate::model::OrganizationChoice;
     use crate::server::db;
 
     let (state, current) = super::ssr::require_staff().await?;
-    let org = db::orgs::by_id(&state.db.pool, current.organization_id)
-        .await?
-        .ok_or_else(|| AppError::internal("session points at a missing organization"))?;
+    let orgs = db::orgs::staff_organizations(&state.db.pool, current.user_id).await?;
+    let org = orgs
+        .iter()
+        .find(|o| o.id == current.organization_id)
+        .cloned()
+        .ok_or_else(|| AppError::internal("session points at an organization outside the list"))?;
     Ok(ShellInfo {
         user_name: current.user_name,
         user_email: current.user_email,
+        organization_id: org.id,
         organization_name: org.name,
         organization_slug: org.slug,
         role: current.role,
+        organizations: orgs
+            .into_iter()
+            .map(|o| OrganizationChoice {
+                id: o.id,
+                name: o.name,
+            })
+            .collect(),
     })
 }
 

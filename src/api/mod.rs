@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod organizations;
 
 #[cfg(feature = "ssr")]
 mod ssr {

@@ -10,7 +10,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use portal::ClientsPage;
+use portal::{ClientsPage, NewOrganizationPage};
 use public::{LoginPage, NotFound, SetupPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/clients") view=ClientsPage />
+                <Route path=path!("/organizations/new") view=NewOrganizationPage />
             </Routes>
         </Router>
     }

@@ -66,7 +66,7 @@ pub fn LoginPage() -> impl IntoView {
         <main class="narrow">
             <h1>"Sign in"</h1>
             <ActionForm action=action>
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <Field label="Email" name="email" kind="email" autocomplete="username" error />
                 <Field
                     label="Password"

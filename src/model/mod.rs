@@ -12,9 +12,19 @@ use serde::{Deserialize, Serialize};
 pub struct ShellInfo {
     pub user_name: String,
     pub user_email: String,
+    pub organization_id: i64,
     pub organization_name: String,
     pub organization_slug: String,
     pub role: Role,
+    /// Every organization the person can switch to, the current one included.
+    pub organizations: Vec<OrganizationChoice>,
+}
+
+/// An organization in the switcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationChoice {
+    pub id: i64,
+    pub name: String,
 }
 
 /// A person's role in one organization.

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::{App, shell};
 use crate::server::auth::session;
@@ -67,14 +67,18 @@ fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            // The matched route, not the raw path: paths may carry tokens.
-            let route = req
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or("<unmatched>", MatchedPath::as_str);
-            tracing::info_span!("request", method = %req.method(), route)
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    // The matched route, not the raw path: paths may carry tokens.
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("<unmatched>", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %req.method(), route)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .with_state(state)
 }
 
@@ -127,7 +131,7 @@ async fn healthz(State(db): State<Db>) -> Response {
 }
 
 /// Pages that need a signed-in member of staff.
-const STAFF_PAGES: &[&str] = &["/clients"];
+const STAFF_PAGES: &[&str] = &["/clients", "/organizations"];
 
 /// Sends page requests where they belong before any page renders:
 /// to `/setup` while there is no organization, away from `/setup` after,

@@ -45,3 +45,30 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Option<Organization>, sqlx
         .fetch_optional(pool)
         .await
 }
+
+/// True when `slug` is taken by any organization.
+pub async fn slug_taken(pool: &AnyPool, slug: &str) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// The organizations where `user_id` has an enabled membership with a staff
+/// role, by name.
+pub async fn staff_organizations(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Vec<Organization>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.slug, o.name FROM organizations o
+         JOIN memberships m ON m.organization_id = o.id
+         WHERE m.user_id = $1 AND m.disabled_at IS NULL
+           AND m.role IN ('owner', 'admin', 'staff')
+         ORDER BY o.name, o.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}

@@ -27,8 +27,8 @@ pub struct SignedIn {
 /// installation; every later call is refused and writes nothing.
 pub async fn setup(db: &Db, input: SetupInput) -> Result<SignedIn, AppError> {
     let mut v = Validator::default();
-    let org_name = v.take("organization_name", rules::name(&input.organization_name));
-    let slug = v.take("organization_slug", rules::slug(&input.organization_slug));
+    let (org_name, slug) =
+        organization_fields(&mut v, &input.organization_name, &input.organization_slug);
     let owner_name = v.take("owner_name", rules::name(&input.owner_name));
     let email = v.take("owner_email", rules::email(&input.owner_email));
     let pw_ok = v.take(
@@ -65,6 +65,62 @@ pub async fn setup(db: &Db, input: SetupInput) -> Result<SignedIn, AppError> {
         organization_id,
         role: Role::Owner,
     })
+}
+
+/// The organization name and slug of a form, checked into `v`.
+fn organization_fields(
+    v: &mut Validator,
+    name: &str,
+    slug: &str,
+) -> (Option<String>, Option<String>) {
+    (
+        v.take("organization_name", rules::name(name)),
+        v.take("organization_slug", rules::slug(slug)),
+    )
+}
+
+fn slug_taken() -> AppError {
+    AppError::field(
+        "organization_slug",
+        "That address is taken. Choose another.",
+    )
+}
+
+/// Creates another organization with `owner_id` as its owner.
+pub async fn create_organization(
+    db: &Db,
+    owner_id: i64,
+    name: &str,
+    slug: &str,
+) -> Result<i64, AppError> {
+    let mut v = Validator::default();
+    let (Some(name), Some(slug)) = organization_fields(&mut v, name, slug) else {
+        return Err(v.into_error());
+    };
+    if db::orgs::slug_taken(&db.pool, &slug).await? {
+        return Err(slug_taken());
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let organization_id = match db::orgs::insert(&mut tx, &slug, &name, now).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Err(slug_taken()),
+        Err(e) => return Err(e.into()),
+    };
+    db::users::add_membership(&mut tx, organization_id, owner_id, Role::Owner, now).await?;
+    tx.commit().await?;
+    tracing::info!(organization_id, owner_id, "organization created");
+    Ok(organization_id)
+}
+
+/// Checks that `user_id` may work in `organization_id` as staff.
+pub async fn staff_role_in(db: &Db, user_id: i64, organization_id: i64) -> Result<(), AppError> {
+    let orgs = db::orgs::staff_organizations(&db.pool, user_id).await?;
+    if orgs.iter().any(|o| o.id == organization_id) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 fn already_set_up() -> AppError {
