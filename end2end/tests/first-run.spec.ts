@@ -63,7 +63,7 @@ test.describe.serial('first run', () => {
     await expect(page).toHaveURL(/\/clients$/);
     await expect(page.getByRole('banner')).toContainText(owner.org);
     await expect(page.getByRole('heading', { name: 'No clients yet' })).toBeVisible();
-    await page.screenshot({ path: 'test-results/clients-empty.png', fullPage: true });
+    await page.screenshot({ path: test.info().outputPath('clients-empty.png'), fullPage: true });
   });
 
   test('setup is gone once done, and signed-out visitors are sent to sign in', async ({ page }) => {

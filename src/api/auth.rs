@@ -13,107 +13,121 @@ pub async fn setup(
     owner_email: String,
     owner_password: String,
 ) -> Result<(), AppError> {
-    use super::ssr::{request_headers, set_cookie};
-    use crate::server::AppState;
-    use crate::server::auth::session;
-    use crate::server::domain::accounts::{self, SetupInput};
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, set_cookie};
+        use crate::server::AppState;
+        use crate::server::auth::session;
+        use crate::server::domain::accounts::{self, SetupInput};
 
-    let state = AppState::from_context()?;
-    let signed_in = accounts::setup(
-        &state.db,
-        SetupInput {
-            organization_name,
-            organization_slug,
-            owner_name,
-            owner_email,
-            owner_password,
-        },
-    )
-    .await?;
-    let headers = request_headers().await?;
-    set_cookie(
-        session::start(
-            &state,
-            &headers,
-            signed_in.user_id,
-            signed_in.organization_id,
+        let state = AppState::from_context()?;
+        let signed_in = accounts::setup(
+            &state.db,
+            SetupInput {
+                organization_name,
+                organization_slug,
+                owner_name,
+                owner_email,
+                owner_password,
+            },
         )
-        .await?,
-    );
-    leptos_axum::redirect("/clients");
-    Ok(())
+        .await?;
+        let headers = request_headers().await?;
+        set_cookie(
+            session::start(
+                &state,
+                &headers,
+                signed_in.user_id,
+                signed_in.organization_id,
+            )
+            .await?,
+        );
+        leptos_axum::redirect("/clients");
+        Ok(())
+    })
+    .await
 }
 
 /// Signs in with email and password, then goes to `next` (a path on this site)
 /// or the portal's start page.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use super::ssr::{request_headers, set_cookie};
-    use crate::server::AppState;
-    use crate::server::auth::session;
-    use crate::server::domain::accounts;
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, set_cookie};
+        use crate::server::AppState;
+        use crate::server::auth::session;
+        use crate::server::domain::accounts;
 
-    let state = AppState::from_context()?;
-    let signed_in = accounts::sign_in(&state.db, &email, password).await?;
-    let headers = request_headers().await?;
-    set_cookie(
-        session::start(
-            &state,
-            &headers,
-            signed_in.user_id,
-            signed_in.organization_id,
-        )
-        .await?,
-    );
-    let target = next
-        .filter(|n| is_local_path(n))
-        .unwrap_or_else(|| "/clients".to_owned());
-    leptos_axum::redirect(&target);
-    Ok(())
+        let state = AppState::from_context()?;
+        let signed_in = accounts::sign_in(&state.db, &email, password).await?;
+        let headers = request_headers().await?;
+        set_cookie(
+            session::start(
+                &state,
+                &headers,
+                signed_in.user_id,
+                signed_in.organization_id,
+            )
+            .await?,
+        );
+        let target = next
+            .filter(|n| is_local_path(n))
+            .unwrap_or_else(|| "/clients".to_owned());
+        leptos_axum::redirect(&target);
+        Ok(())
+    })
+    .await
 }
 
 /// Ends the session and returns to the sign-in page.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use super::ssr::{request_headers, set_cookie};
-    use crate::server::AppState;
-    use crate::server::auth::session;
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, set_cookie};
+        use crate::server::AppState;
+        use crate::server::auth::session;
 
-    let state = AppState::from_context()?;
-    let headers = request_headers().await?;
-    set_cookie(session::end(&state, &headers).await?);
-    leptos_axum::redirect("/login");
-    Ok(())
+        let state = AppState::from_context()?;
+        let headers = request_headers().await?;
+        set_cookie(session::end(&state, &headers).await?);
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
 }
 
 /// The signed-in member of staff and their current organization.
 #[server(prefix = "/api", endpoint = "current_shell")]
 pub async fn current_shell() -> Result<ShellInfo, AppError> {
-    use crate::model::OrganizationChoice;
-    use crate::server::db;
+    super::ssr::answer(async move {
+        use crate::model::OrganizationChoice;
+        use crate::server::db;
 
-    let (state, current) = super::ssr::require_staff().await?;
-    let orgs = db::orgs::staff_organizations(&state.db.pool, current.user_id).await?;
-    let org = orgs
-        .iter()
-        .find(|o| o.id == current.organization_id)
-        .cloned()
-        .ok_or_else(|| AppError::internal("session points at an organization outside the list"))?;
-    Ok(ShellInfo {
-        user_name: current.user_name,
-        user_email: current.user_email,
-        organization_id: org.id,
-        organization_name: org.name,
-        organization_slug: org.slug,
-        role: current.role,
-        organizations: orgs
-            .into_iter()
-            .map(|o| OrganizationChoice {
-                id: o.id,
-                name: o.name,
-            })
-            .collect(),
+        let (state, current) = super::ssr::require_staff().await?;
+        let orgs = db::orgs::staff_organizations(&state.db.pool, current.user_id).await?;
+        let org = orgs
+            .iter()
+            .find(|o| o.id == current.organization_id)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::internal("session points at an organization outside the list")
+            })?;
+        Ok(ShellInfo {
+            user_name: current.user_name,
+            user_email: current.user_email,
+            organization_id: org.id,
+            organization_name: org.name,
+            organization_slug: org.slug,
+            role: current.role,
+            organizations: orgs
+                .into_iter()
+                .map(|o| OrganizationChoice {
+                    id: o.id,
+                    name: o.name,
+                })
+                .collect(),
+        })
     })
+    .await
 }
 
 /// A redirect target we accept: a path on this site, never `//host` or a URL.

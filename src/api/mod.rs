@@ -14,6 +14,17 @@ mod ssr {
     use crate::server::AppState;
     use crate::server::auth::{CurrentSession, session};
 
+    /// Runs a server function's body and gives its error answer the HTTP
+    /// status that fits it, so that expected refusals are not logged or
+    /// counted as server failures.
+    pub async fn answer<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+        let result = body.await;
+        if let Err(e) = &result {
+            expect_context::<leptos_axum::ResponseOptions>().set_status(e.status());
+        }
+        result
+    }
+
     /// The request's headers, inside a server function.
     pub async fn request_headers() -> Result<HeaderMap, AppError> {
         leptos_axum::extract::<HeaderMap>()

@@ -10,36 +10,42 @@ pub async fn create_organization(
     organization_name: String,
     organization_slug: String,
 ) -> Result<(), AppError> {
-    use super::ssr::{request_headers, require_staff, set_cookie};
-    use crate::server::auth::session;
-    use crate::server::domain::accounts;
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, require_staff, set_cookie};
+        use crate::server::auth::session;
+        use crate::server::domain::accounts;
 
-    let (state, current) = require_staff().await?;
-    let organization_id = accounts::create_organization(
-        &state.db,
-        current.user_id,
-        &organization_name,
-        &organization_slug,
-    )
-    .await?;
-    let headers = request_headers().await?;
-    set_cookie(session::start(&state, &headers, current.user_id, organization_id).await?);
-    leptos_axum::redirect("/clients");
-    Ok(())
+        let (state, current) = require_staff().await?;
+        let organization_id = accounts::create_organization(
+            &state.db,
+            current.user_id,
+            &organization_name,
+            &organization_slug,
+        )
+        .await?;
+        let headers = request_headers().await?;
+        set_cookie(session::start(&state, &headers, current.user_id, organization_id).await?);
+        leptos_axum::redirect("/clients");
+        Ok(())
+    })
+    .await
 }
 
 /// Makes another of the caller's organizations current. The session id
 /// changes with it, as at every change of privilege.
 #[server(prefix = "/api", endpoint = "switch_organization")]
 pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
-    use super::ssr::{request_headers, require_staff, set_cookie};
-    use crate::server::auth::session;
-    use crate::server::domain::accounts;
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, require_staff, set_cookie};
+        use crate::server::auth::session;
+        use crate::server::domain::accounts;
 
-    let (state, current) = require_staff().await?;
-    accounts::staff_role_in(&state.db, current.user_id, organization_id).await?;
-    let headers = request_headers().await?;
-    set_cookie(session::start(&state, &headers, current.user_id, organization_id).await?);
-    leptos_axum::redirect("/clients");
-    Ok(())
+        let (state, current) = require_staff().await?;
+        accounts::staff_role_in(&state.db, current.user_id, organization_id).await?;
+        let headers = request_headers().await?;
+        set_cookie(session::start(&state, &headers, current.user_id, organization_id).await?);
+        leptos_axum::redirect("/clients");
+        Ok(())
+    })
+    .await
 }

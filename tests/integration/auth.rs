@@ -21,7 +21,7 @@ async fn setup_works_once_and_only_once() {
             None,
         )
         .await;
-    assert!(again.status.is_client_error() || again.status.is_server_error());
+    assert_eq!(again.status, 409);
     assert_eq!(
         again.json(),
         json!({"Conflict": "Porchlight is already set up. Sign in instead."})
@@ -56,6 +56,7 @@ async fn setup_reports_every_bad_field_and_writes_nothing() {
             None,
         )
         .await;
+    assert_eq!(resp.status, 422);
     let fields: Vec<String> = resp.json()["Invalid"]
         .as_array()
         .expect("field errors")
@@ -101,6 +102,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     app.setup_owner().await;
     let wrong = app.login(OWNER_EMAIL, "not the password at all").await;
     let unknown = app.login("nobody@example.com", OWNER_PASSWORD).await;
+    assert_eq!(wrong.status, 401);
     assert_eq!(wrong.json(), json!("InvalidCredentials"));
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
     assert!(wrong.session_cookie().is_none() && unknown.session_cookie().is_none());

@@ -81,6 +81,7 @@ async fn a_taken_portal_address_is_refused_at_its_field() {
             Some(&cookie),
         )
         .await;
+    assert_eq!(resp.status, 422);
     assert_eq!(
         resp.json(),
         json!({"Invalid": [{"field": "organization_slug", "message": "That address is taken. Choose another."}]})
@@ -110,6 +111,7 @@ async fn nobody_switches_into_an_organization_they_do_not_belong_to() {
             Some(&cookie),
         )
         .await;
+    assert_eq!(resp.status, 404);
     assert_eq!(resp.json(), json!("NotFound"));
     assert!(resp.session_cookie().is_none());
     assert_eq!(

@@ -33,6 +33,7 @@ async fn protected_pages_redirect_to_login_when_signed_out() {
     let bogus = app.get("/clients", Some("porchlight_session=forged")).await;
     assert_eq!(bogus.status(), 303);
     let data = app.call("list_clients", &[("page", "1")], None).await;
+    assert_eq!(data.status, 401);
     assert_eq!(data.json(), serde_json::json!("Unauthenticated"));
 }
 

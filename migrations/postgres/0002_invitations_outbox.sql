@@ -1,0 +1,72 @@
+-- Client access, invitations with their links, the email outbox and its
+-- delivery log. PostgreSQL dialect; keep in step with ../sqlite.
+
+ALTER TABLE organizations ADD COLUMN auto_invite BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE clients ADD COLUMN disabled_at BIGINT;
+
+-- One invitation to a client; it is pending until accepted, revoked or expired.
+-- kind: 'activate' (set a password) or 'join' (the email already has an account).
+CREATE TABLE invitations (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organization_id  BIGINT NOT NULL REFERENCES organizations(id),
+    client_id        BIGINT NOT NULL REFERENCES clients(id),
+    kind             TEXT NOT NULL,
+    email            TEXT NOT NULL,
+    invited_by       BIGINT REFERENCES users(id),
+    created_at       BIGINT NOT NULL,
+    expires_at       BIGINT NOT NULL,
+    accepted_at      BIGINT,
+    revoked_at       BIGINT
+);
+CREATE INDEX invitations_client ON invitations(client_id, created_at);
+
+-- Every link sent for an invitation (a resend adds one); only keyed hashes.
+CREATE TABLE invitation_links (
+    token_hash     TEXT PRIMARY KEY,
+    invitation_id  BIGINT NOT NULL REFERENCES invitations(id),
+    created_at     BIGINT NOT NULL
+);
+CREATE INDEX invitation_links_invitation ON invitation_links(invitation_id);
+
+-- Email waiting to be sent, written in the transaction of the change that
+-- causes it. The message is rendered when it is sent, so no link token is
+-- ever stored here. status: queued | sending | sent | failed.
+CREATE TABLE email_outbox (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organization_id  BIGINT REFERENCES organizations(id),
+    client_id        BIGINT REFERENCES clients(id),
+    invitation_id    BIGINT REFERENCES invitations(id),
+    kind             TEXT NOT NULL,
+    recipient        TEXT NOT NULL,
+    idempotency_key  TEXT NOT NULL UNIQUE,
+    status           TEXT NOT NULL,
+    attempts         BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at  BIGINT NOT NULL,
+    last_error       TEXT,
+    created_at       BIGINT NOT NULL,
+    sent_at          BIGINT
+);
+CREATE INDEX email_outbox_due ON email_outbox(status, next_attempt_at);
+CREATE INDEX email_outbox_client ON email_outbox(client_id);
+
+-- One row per delivery attempt. outcome: accepted | temporary | permanent.
+CREATE TABLE email_attempts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    outbox_id     BIGINT NOT NULL REFERENCES email_outbox(id),
+    attempted_at  BIGINT NOT NULL,
+    outcome       TEXT NOT NULL,
+    detail        TEXT,
+    retry_at      BIGINT
+);
+CREATE INDEX email_attempts_outbox ON email_attempts(outbox_id);
+
+-- The development mailbox: mail "delivered" when no SMTP_URL is set.
+CREATE TABLE dev_mailbox (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    outbox_id   BIGINT NOT NULL REFERENCES email_outbox(id),
+    recipient   TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    text_body   TEXT NOT NULL,
+    html_body   TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);
