@@ -43,7 +43,7 @@ async fn main() -> std::process::ExitCode {
     let (router, state) = match startup::build(config, leptos_options).await {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("porchlight: DATABASE_URL: cannot open or migrate the database: {e}");
+            eprintln!("porchlight: configuration error: {e}");
             return ExitCode::from(2);
         }
     };

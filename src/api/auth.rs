@@ -69,9 +69,14 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             )
             .await?,
         );
+        let home = if signed_in.role.is_staff() {
+            "/clients"
+        } else {
+            "/dashboard"
+        };
         let target = next
             .filter(|n| is_local_path(n))
-            .unwrap_or_else(|| "/clients".to_owned());
+            .unwrap_or_else(|| home.to_owned());
         leptos_axum::redirect(&target);
         Ok(())
     })

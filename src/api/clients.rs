@@ -1,4 +1,4 @@
-//! The client list.
+//! The client list, creating clients and inviting them.
 
 use leptos::prelude::*;
 
@@ -10,26 +10,64 @@ pub const PAGE_SIZE: i64 = 50;
 #[server(prefix = "/api", endpoint = "list_clients")]
 pub async fn list_clients(page: i64) -> Result<ClientPage, AppError> {
     super::ssr::answer(async move {
-        use crate::model::ClientRow;
-        use crate::server::db;
+        use crate::server::{db, domain, now_ms};
 
         let (state, current) = super::ssr::require_staff().await?;
         let offset = (page.max(1) - 1) * PAGE_SIZE;
         let (rows, total) =
             db::clients::page(&state.db.pool, current.organization_id, PAGE_SIZE, offset).await?;
+        let now = now_ms();
         Ok(ClientPage {
             rows: rows
                 .into_iter()
-                .map(|r| ClientRow {
-                    id: r.id,
-                    first_name: r.first_name,
-                    last_name: r.last_name,
-                    email: r.email,
-                    created: crate::server::domain::time::format_date(r.created_at),
-                })
+                .map(|r| domain::clients::row(r, now))
                 .collect(),
             total,
         })
+    })
+    .await
+}
+
+/// Creates a client; with an email, the invitation goes out at once when the
+/// organization invites automatically.
+#[server(prefix = "/api", endpoint = "create_client")]
+pub async fn create_client(
+    first_name: String,
+    last_name: String,
+    email: String,
+    role: String,
+) -> Result<i64, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::domain::clients::{self, NewClient};
+
+        let (state, current) = super::ssr::require_staff().await?;
+        let created = clients::create(
+            &state.db,
+            &current,
+            NewClient {
+                first_name,
+                last_name,
+                email,
+                role,
+            },
+        )
+        .await?;
+        if created.invited {
+            state.mail.wake();
+        }
+        Ok(created.client_id)
+    })
+    .await
+}
+
+/// Sends or resends a client's invitation.
+#[server(prefix = "/api", endpoint = "send_invitation")]
+pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::clients::send_invitation(&state.db, &current, client_id).await?;
+        state.mail.wake();
+        Ok(())
     })
     .await
 }

@@ -1,8 +1,10 @@
 //! Server functions: thin adapters that take the state and the caller from
 //! the request, call `server::domain`, and return DTOs from `model`.
 
+pub mod activation;
 pub mod auth;
 pub mod clients;
+pub mod me;
 pub mod organizations;
 
 #[cfg(feature = "ssr")]

@@ -23,6 +23,9 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
+    /// Fields are required unless marked optional.
+    #[prop(optional)]
+    optional: bool,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -43,7 +46,7 @@ pub fn Field(
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                required
+                required=!optional
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
             />

@@ -1,7 +1,9 @@
 //! The pages, compiled for both builds: rendered on the server, hydrated in
 //! the browser.
 
+mod clients;
 mod form;
+mod member;
 mod portal;
 mod public;
 
@@ -10,7 +12,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use portal::{ClientsPage, NewOrganizationPage};
+use clients::ClientsPage;
+use member::{ActivatePage, DashboardPage, MailboxPage};
+use portal::NewOrganizationPage;
 use public::{LoginPage, NotFound, SetupPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -54,6 +58,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/clients") view=ClientsPage />
                 <Route path=path!("/organizations/new") view=NewOrganizationPage />
+                <Route path=path!("/mailbox") view=MailboxPage />
+                <Route path=path!("/dashboard") view=DashboardPage />
+                <Route path=path!("/activate/:token") view=ActivatePage />
             </Routes>
         </Router>
     }

@@ -7,14 +7,13 @@ use leptos_router::components::Redirect;
 
 use super::form::{Field, FormMessage, action_error};
 use crate::api::auth::{Logout, current_shell};
-use crate::api::clients::list_clients;
 use crate::api::organizations::{CreateOrganization, SwitchOrganization};
-use crate::model::{AppError, ClientPage, ShellInfo};
+use crate::model::{AppError, ShellInfo};
 
 /// The frame around every portal page. Sends the browser to sign-in when the
 /// session has ended.
 #[component]
-fn Portal(title: &'static str, children: Children) -> impl IntoView {
+pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
     let info = Resource::new(|| (), |()| current_shell());
     view! {
         <Title text=title />
@@ -67,6 +66,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
         {switcher}
         <nav aria-label="Main">
             <a href="/clients">"Clients"</a>
+            <a href="/mailbox">"Mailbox"</a>
             <a href="/organizations/new">"New organization"</a>
         </nav>
         <div class="account">
@@ -101,63 +101,4 @@ pub fn NewOrganizationPage() -> impl IntoView {
             </ActionForm>
         </Portal>
     }
-}
-
-#[component]
-pub fn ClientsPage() -> impl IntoView {
-    let clients = Resource::new(|| 1, list_clients);
-    view! {
-        <Portal title="Clients">
-            <h1>"Clients"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
-                {move || Suspend::new(async move {
-                    match clients.await {
-                        Ok(page) => view! { <ClientTable page /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </Portal>
-    }
-}
-
-#[component]
-fn ClientTable(page: ClientPage) -> impl IntoView {
-    if page.rows.is_empty() {
-        return view! {
-            <section class="empty" aria-labelledby="empty-title">
-                <h2 id="empty-title">"No clients yet"</h2>
-                <p>"Clients you add will be listed here, with the state of their invitation."</p>
-            </section>
-        }
-        .into_any();
-    }
-    view! {
-        <p class="count">{format!("{} clients", page.total)}</p>
-        <table class="clients">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Created"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {page
-                    .rows
-                    .into_iter()
-                    .map(|c| {
-                        view! {
-                            <tr>
-                                <td>{format!("{} {}", c.first_name, c.last_name)}</td>
-                                <td>{c.email.unwrap_or_else(|| "No email".into())}</td>
-                                <td>{c.created}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
 }

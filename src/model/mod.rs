@@ -74,8 +74,43 @@ pub struct ClientRow {
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
+    pub role: String,
     /// Already formatted on the server, so server and browser render the same text.
     pub created: String,
+    pub status: ClientStatus,
+    /// The status in words, with its time: "Invitation sent 2 h ago".
+    pub status_text: String,
+}
+
+/// Where a client stands, for styling and filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientStatus {
+    NoEmail,
+    NotInvited,
+    Queued,
+    Sent,
+    Waiting,
+    WaitingToJoin,
+    Expired,
+    EmailFailed,
+    Active,
+    Disabled,
+}
+
+impl ClientStatus {
+    pub const fn css_class(self) -> &'static str {
+        match self {
+            ClientStatus::NoEmail | ClientStatus::NotInvited => "status neutral",
+            ClientStatus::Queued
+            | ClientStatus::Sent
+            | ClientStatus::Waiting
+            | ClientStatus::WaitingToJoin => "status pending",
+            ClientStatus::Expired | ClientStatus::EmailFailed | ClientStatus::Disabled => {
+                "status problem"
+            }
+            ClientStatus::Active => "status good",
+        }
+    }
 }
 
 /// One page of the client list.
@@ -83,4 +118,48 @@ pub struct ClientRow {
 pub struct ClientPage {
     pub rows: Vec<ClientRow>,
     pub total: i64,
+}
+
+/// What an activation link's page shows. Unknown, used and revoked links get
+/// the same `Closed` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationPage {
+    /// Set a password to activate.
+    Activate {
+        organization: String,
+        name: String,
+        email: String,
+    },
+    /// The email already has an account: sign in to accept.
+    Join {
+        organization: String,
+        name: String,
+        email: String,
+        signed_in_as: Option<String>,
+    },
+    Expired {
+        organization: String,
+        expired_on: String,
+    },
+    Closed,
+}
+
+/// A signed-in person's own page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub name: String,
+    pub email: String,
+    pub organizations: Vec<OrganizationChoice>,
+    pub current_organization: String,
+}
+
+/// A message in the development mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxMessage {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub received: String,
 }

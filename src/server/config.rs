@@ -29,6 +29,15 @@ pub struct Cli {
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Url>,
 
+    /// Sender of outgoing email, e.g. "North Tutors <portal@example.org>".
+    /// Default: Porchlight <no-reply@HOST> with the host of PUBLIC_URL.
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Delivery attempts before a temporarily failing email is marked failed.
+    #[arg(long, env = "SMTP_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(i64).range(1..=20))]
+    pub smtp_max_attempts: i64,
+
     /// Server secret (at least 32 characters) for keyed token hashes.
     /// Unset: generated on first start and kept in <data-dir>/secret (mode 0600);
     /// required when PUBLIC_URL is https.
@@ -47,6 +56,8 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub public_url: Url,
     pub smtp_url: Option<Url>,
+    pub mail_from: lettre::message::Mailbox,
+    pub worker: crate::server::mail::WorkerSettings,
     pub secret: Secret,
     pub data_dir: PathBuf,
 }
@@ -60,11 +71,16 @@ impl Config {
 
 /// The server secret. Its `Debug` never shows the value.
 #[derive(Clone)]
-pub struct Secret(Vec<u8>);
+pub struct Secret(std::sync::Arc<[u8]>);
 
 impl Secret {
     pub fn expose(&self) -> &[u8] {
         &self.0
+    }
+
+    /// A shared handle on the key, for tasks that outlive a request.
+    pub fn shared(&self) -> std::sync::Arc<[u8]> {
+        self.0.clone()
     }
 }
 
@@ -109,6 +125,23 @@ impl Cli {
             return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
         }
 
+        let mail_from = match &self.mail_from {
+            Some(from) => from
+                .parse()
+                .map_err(|e| bad("MAIL_FROM", format!("not an email address: {e}")))?,
+            None => {
+                let host = public_url.host_str().unwrap_or("localhost");
+                let host = if host.contains('.') {
+                    host.to_owned()
+                } else {
+                    format!("{host}.localdomain")
+                };
+                format!("Porchlight <no-reply@{host}>")
+                    .parse()
+                    .map_err(|e| bad("PUBLIC_URL", format!("gives no sender address: {e}")))?
+            }
+        };
+
         let database_url = match self.database_url {
             Some(url) => {
                 if !(url.starts_with("sqlite:")
@@ -138,7 +171,7 @@ impl Cli {
                     format!("must be at least {MIN_SECRET_LEN} characters"),
                 ));
             }
-            Some(s) => Secret(s.into_bytes()),
+            Some(s) => Secret(s.into_bytes().into()),
             None if public_url.scheme() == "https" => {
                 return Err(bad(
                     "PORCHLIGHT_SECRET",
@@ -147,7 +180,7 @@ impl Cli {
             }
             None => {
                 ensure_dir(&self.data_dir)?;
-                Secret(load_or_create_secret(&self.data_dir.join("secret"))?)
+                Secret(load_or_create_secret(&self.data_dir.join("secret"))?.into())
             }
         };
 
@@ -156,6 +189,11 @@ impl Cli {
             site_addr: self.site_addr,
             public_url,
             smtp_url: self.smtp_url,
+            mail_from,
+            worker: crate::server::mail::WorkerSettings {
+                max_attempts: self.smtp_max_attempts,
+                ..Default::default()
+            },
             secret,
             data_dir: self.data_dir,
         })

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod mail;
 pub mod startup;
 
 pub use startup::AppState;

@@ -18,6 +18,7 @@ use crate::app::{App, shell};
 use crate::server::auth::session;
 use crate::server::config::Config;
 use crate::server::db::{self, Db};
+use crate::server::mail::{Transport, Worker};
 
 /// Everything a request handler or server function needs. Cloned per request
 /// (cheaply: it is all handles), given to the Leptos routes as context.
@@ -26,6 +27,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    /// Wakes the outbox worker after email is queued.
+    pub mail: Worker,
 }
 
 impl AppState {
@@ -36,17 +39,42 @@ impl AppState {
     }
 }
 
-/// Connects to the database, migrates it, and builds the application.
+/// Why the server could not start, named by the setting to look at.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("DATABASE_URL: cannot open or migrate the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("SMTP_URL: {0}")]
+    Smtp(lettre::transport::smtp::Error),
+}
+
+/// Connects to the database, migrates it, starts the outbox worker and
+/// builds the application.
 pub async fn build(
     config: Config,
     leptos_options: LeptosOptions,
-) -> Result<(Router, AppState), sqlx::Error> {
+) -> Result<(Router, AppState), StartupError> {
     let db = Db::connect_and_migrate(&config.database_url).await?;
     tracing::info!(backend = ?db.backend, "database ready");
+    let transport = match &config.smtp_url {
+        Some(url) => Transport::smtp(url, config.mail_from.clone()).map_err(StartupError::Smtp)?,
+        None => {
+            tracing::info!("no SMTP_URL: email goes to the development mailbox at /mailbox");
+            Transport::dev_mailbox(db.clone())
+        }
+    };
+    let mail = Worker::start(
+        db.clone(),
+        transport,
+        config.public_url.clone(),
+        config.secret.shared(),
+        config.worker.clone(),
+    );
     let state = AppState {
         leptos_options,
         db,
         config: Arc::new(config),
+        mail,
     };
     Ok((router(state.clone()), state))
 }
@@ -131,7 +159,9 @@ async fn healthz(State(db): State<Db>) -> Response {
 }
 
 /// Pages that need a signed-in member of staff.
-const STAFF_PAGES: &[&str] = &["/clients", "/organizations"];
+const STAFF_PAGES: &[&str] = &["/clients", "/organizations", "/mailbox"];
+/// Pages for anyone signed in.
+const MEMBER_PAGES: &[&str] = &["/dashboard"];
 
 /// Sends page requests where they belong before any page renders:
 /// to `/setup` while there is no organization, away from `/setup` after,
@@ -142,13 +172,25 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
         return next.run(req).await;
     }
     let path = req.uri().path();
-    let is_staff_page = STAFF_PAGES
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    if !(is_staff_page || matches!(path, "/" | "/login" | "/setup")) {
+    let under = |pages: &[&str]| {
+        pages
+            .iter()
+            .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    };
+    let is_staff_page = under(STAFF_PAGES);
+    let is_member_page = under(MEMBER_PAGES);
+    if !(is_staff_page || is_member_page || matches!(path, "/" | "/login" | "/setup")) {
         return next.run(req).await;
     }
-    match guard_target(&state, req.uri(), req.headers(), is_staff_page).await {
+    match guard_target(
+        &state,
+        req.uri(),
+        req.headers(),
+        is_staff_page,
+        is_member_page,
+    )
+    .await
+    {
         Ok(Some(to)) => Redirect::to(&to).into_response(),
         Ok(None) => next.run(req).await,
         Err(_) => (
@@ -164,6 +206,7 @@ async fn guard_target(
     uri: &Uri,
     headers: &axum::http::HeaderMap,
     is_staff_page: bool,
+    is_member_page: bool,
 ) -> Result<Option<String>, crate::model::AppError> {
     let path = uri.path();
     let needs_setup = db::orgs::needs_setup(&state.db.pool).await?;
@@ -176,8 +219,10 @@ async fn guard_target(
     let signed_in = session::current(state, headers).await?;
     Ok(match (signed_in, path) {
         (Some(s), "/" | "/login") if s.role.is_staff() => Some("/clients".to_owned()),
+        (Some(_), "/" | "/login") => Some("/dashboard".to_owned()),
+        (Some(s), _) if is_staff_page && !s.role.is_staff() => Some("/dashboard".to_owned()),
         (None, "/") => Some("/login".to_owned()),
-        (None, _) if is_staff_page => {
+        (None, _) if is_staff_page || is_member_page => {
             let next = uri.path_and_query().map_or(path, |pq| pq.as_str());
             Some(format!("/login?next={}", encode_query_value(next)))
         }

@@ -95,6 +95,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         smtp_url: None,
+        mail_from: None,
+        smtp_max_attempts: 6,
         secret: Some("test-secret-".repeat(4)),
         data_dir: data_dir.path().to_owned(),
     }
@@ -214,4 +216,81 @@ impl TestApp {
 
 pub fn location(resp: &reqwest::Response) -> Option<&str> {
     resp.headers().get(LOCATION).and_then(|v| v.to_str().ok())
+}
+
+/// A message from the development mailbox.
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Mail {
+    /// The activation token in the message's link.
+    pub fn token(&self) -> String {
+        let start = self.text.find("/activate/").expect("a link in the email") + "/activate/".len();
+        self.text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+impl TestApp {
+    /// Waits until the development mailbox holds `count` messages; returns them, oldest first.
+    pub async fn wait_for_mail(&self, count: usize) -> Vec<Mail> {
+        for _ in 0..100 {
+            let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+                "SELECT recipient, subject, text_body, html_body FROM dev_mailbox ORDER BY id",
+            )
+            .fetch_all(&self.db.pool)
+            .await
+            .unwrap();
+            if rows.len() >= count {
+                return rows
+                    .into_iter()
+                    .map(|(to, subject, text, html)| Mail {
+                        to,
+                        subject,
+                        text,
+                        html,
+                    })
+                    .collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {count} emails in the development mailbox");
+    }
+
+    /// Creates a client through the server function; returns its id.
+    pub async fn create_client(
+        &self,
+        cookie: &str,
+        first: &str,
+        last: &str,
+        email: &str,
+    ) -> FnResponse {
+        self.call(
+            "create_client",
+            &[
+                ("first_name", first),
+                ("last_name", last),
+                ("email", email),
+                ("role", "client"),
+            ],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// The client list's rows, as JSON.
+    pub async fn client_rows(&self, cookie: &str) -> Vec<Value> {
+        self.call("list_clients", &[("page", "1")], Some(cookie))
+            .await
+            .json()["rows"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
 }

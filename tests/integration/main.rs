@@ -4,5 +4,6 @@
 
 mod auth;
 mod helpers;
+mod invitations;
 mod organizations;
 mod pages;

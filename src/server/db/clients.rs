@@ -1,13 +1,39 @@
 use sqlx::{AnyPool, FromRow};
 
+use super::Tx;
+
+/// A client with the facts its status is made of.
 #[derive(Debug, Clone, FromRow)]
 pub struct ClientListRow {
     pub id: i64,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
+    pub role: String,
     pub created_at: i64,
+    pub disabled_at: Option<i64>,
+    pub user_id: Option<i64>,
+    pub last_login_at: Option<i64>,
+    pub invitation_kind: Option<String>,
+    pub invitation_created_at: Option<i64>,
+    pub invitation_expires_at: Option<i64>,
+    pub invitation_revoked_at: Option<i64>,
+    pub mail_status: Option<String>,
+    pub mail_sent_at: Option<i64>,
+    pub mail_error: Option<String>,
 }
+
+/// The client list's columns: the client, their account and their latest
+/// invitation with its latest email.
+const LIST: &str = "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.created_at,
+        c.disabled_at, c.user_id, u.last_login_at,
+        i.kind AS invitation_kind, i.created_at AS invitation_created_at,
+        i.expires_at AS invitation_expires_at, i.revoked_at AS invitation_revoked_at,
+        e.status AS mail_status, e.sent_at AS mail_sent_at, e.last_error AS mail_error
+     FROM clients c
+     LEFT JOIN users u ON u.id = c.user_id
+     LEFT JOIN invitations i ON i.id = (SELECT MAX(id) FROM invitations WHERE client_id = c.id)
+     LEFT JOIN email_outbox e ON e.id = (SELECT MAX(id) FROM email_outbox WHERE invitation_id = i.id)";
 
 /// One page of an organization's clients, newest first, and the total count.
 pub async fn page(
@@ -16,12 +42,9 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ClientListRow>, i64), sqlx::Error> {
-    let rows = sqlx::query_as(
-        "SELECT id, first_name, last_name, email, created_at FROM clients
-         WHERE organization_id = $1
-         ORDER BY created_at DESC, id DESC
-         LIMIT $2 OFFSET $3",
-    )
+    let rows = sqlx::query_as(&format!(
+        "{LIST} WHERE c.organization_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3"
+    ))
     .bind(organization_id)
     .bind(limit)
     .bind(offset)
@@ -33,4 +56,72 @@ pub async fn page(
             .fetch_one(pool)
             .await?;
     Ok((rows, total))
+}
+
+/// One client of one organization; None for another organization's client.
+pub async fn get(
+    pool: &AnyPool,
+    organization_id: i64,
+    id: i64,
+) -> Result<Option<ClientListRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{LIST} WHERE c.organization_id = $1 AND c.id = $2"
+    ))
+    .bind(organization_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn email_taken(
+    pool: &AnyPool,
+    organization_id: i64,
+    email: &str,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM clients WHERE organization_id = $1 AND email_lower = $2",
+    )
+    .bind(organization_id)
+    .bind(email.to_lowercase())
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    tx: &mut Tx,
+    organization_id: i64,
+    first_name: &str,
+    last_name: &str,
+    email: Option<&str>,
+    role: &str,
+    created_by: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(first_name)
+    .bind(last_name)
+    .bind(email)
+    .bind(email.map(str::to_lowercase))
+    .bind(role)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Links the client profile to the identity that accepted its invitation.
+pub async fn set_user(tx: &mut Tx, client_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET user_id = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(client_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }

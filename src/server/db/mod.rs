@@ -4,7 +4,9 @@
 //! serves both databases. Only the migrations differ per backend.
 
 pub mod clients;
+pub mod invitations;
 pub mod orgs;
+pub mod outbox;
 pub mod sessions;
 pub mod users;
 

@@ -72,3 +72,30 @@ pub async fn staff_organizations(
     .fetch_all(pool)
     .await
 }
+
+/// Invitation settings of an organization: (auto_invite, invitation_lifetime_days).
+pub async fn invitation_settings(tx: &mut super::Tx, id: i64) -> Result<(bool, i64), sqlx::Error> {
+    let (auto, days): (i64, i64) = sqlx::query_as(
+        "SELECT auto_invite, invitation_lifetime_days FROM organizations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((auto != 0, days))
+}
+
+/// Every organization where `user_id` has an enabled membership, by name.
+pub async fn member_organizations(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Vec<Organization>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.slug, o.name FROM organizations o
+         JOIN memberships m ON m.organization_id = o.id
+         WHERE m.user_id = $1 AND m.disabled_at IS NULL
+         ORDER BY o.name, o.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}

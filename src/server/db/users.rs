@@ -68,6 +68,29 @@ pub async fn add_membership(
     .map(|_| ())
 }
 
+/// Adds a membership unless the person already has one in that organization
+/// (in whatever role).
+pub async fn ensure_membership(
+    tx: &mut Tx,
+    organization_id: i64,
+    user_id: i64,
+    role: Role,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role, created_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (organization_id, user_id) DO NOTHING",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
 /// The organization a person lands in after signing in: their oldest
 /// membership that is not disabled.
 pub async fn first_active_membership(
@@ -83,4 +106,15 @@ pub async fn first_active_membership(
     .fetch_optional(pool)
     .await?;
     Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
+}
+
+/// True when `email` belongs to an identity that has a password.
+pub async fn has_account(tx: &mut Tx, email: &str) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM users WHERE email_lower = $1 AND password_hash IS NOT NULL",
+    )
+    .bind(email.to_lowercase())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
 }

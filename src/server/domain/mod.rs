@@ -1,5 +1,8 @@
 //! Domain rules, free of HTTP: server functions call these and return DTOs.
 
 pub mod accounts;
+pub mod activation;
+pub mod clients;
 pub mod rules;
+pub mod status;
 pub mod time;

@@ -25,6 +25,17 @@ pub fn format_date(ms: i64) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
+/// "just now", "5 min ago", "2 h ago", or the date for anything older than a day.
+pub fn format_ago(ms: i64, now: i64) -> String {
+    let secs = (now - ms).max(0) / 1000;
+    match secs {
+        0..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("on {}", format_date(ms)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +47,14 @@ mod tests {
         assert_eq!(format_date(1_793_707_200_000), "3 Nov 2026");
         // 2024-02-29T00:00:00Z, a leap day
         assert_eq!(format_date(1_709_164_800_000), "29 Feb 2024");
+    }
+
+    #[test]
+    fn formats_elapsed_time() {
+        let now = 1_793_707_200_000;
+        assert_eq!(format_ago(now - 5_000, now), "just now");
+        assert_eq!(format_ago(now - 5 * 60_000, now), "5 min ago");
+        assert_eq!(format_ago(now - 2 * 3_600_000, now), "2 h ago");
+        assert_eq!(format_ago(now - 3 * 86_400_000, now), "on 31 Oct 2026");
     }
 }

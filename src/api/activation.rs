@@ -1,0 +1,85 @@
+//! Invitation links: the page behind `/activate/<token>`, activating with a
+//! new password, and joining with an existing account.
+
+use leptos::prelude::*;
+
+use crate::model::{AppError, InvitationPage};
+
+/// What the link's page shows. Looking never consumes the link.
+#[server(prefix = "/api", endpoint = "invitation_page")]
+pub async fn view_invitation(token: String) -> Result<InvitationPage, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::AppState;
+        use crate::server::auth::session;
+
+        let state = AppState::from_context()?;
+        let headers = super::ssr::request_headers().await?;
+        let viewer = session::current(&state, &headers)
+            .await?
+            .map(|s| s.user_email);
+        crate::server::domain::activation::preview(
+            &state.db,
+            state.config.secret.expose(),
+            &token,
+            viewer,
+        )
+        .await
+    })
+    .await
+}
+
+/// Consumes an activation link: sets the password, signs the person in.
+#[server(prefix = "/api", endpoint = "activate")]
+pub async fn activate(token: String, password: String) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, set_cookie};
+        use crate::server::AppState;
+        use crate::server::auth::session;
+
+        let state = AppState::from_context()?;
+        let accepted = crate::server::domain::activation::activate(
+            &state.db,
+            state.config.secret.expose(),
+            &token,
+            password,
+        )
+        .await?;
+        let headers = request_headers().await?;
+        set_cookie(
+            session::start(&state, &headers, accepted.user_id, accepted.organization_id).await?,
+        );
+        leptos_axum::redirect("/dashboard");
+        Ok(())
+    })
+    .await
+}
+
+/// Accepts a join invitation for the signed-in person.
+#[server(prefix = "/api", endpoint = "join")]
+pub async fn join(token: String) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        use super::ssr::{request_headers, set_cookie};
+        use crate::server::AppState;
+        use crate::server::auth::session;
+
+        let state = AppState::from_context()?;
+        let headers = request_headers().await?;
+        let current = session::current(&state, &headers)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let accepted = crate::server::domain::activation::join(
+            &state.db,
+            state.config.secret.expose(),
+            &token,
+            current.user_id,
+            &current.user_email,
+        )
+        .await?;
+        set_cookie(
+            session::start(&state, &headers, accepted.user_id, accepted.organization_id).await?,
+        );
+        leptos_axum::redirect("/dashboard");
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,141 @@
+use sqlx::{AnyPool, FromRow};
+
+use super::Tx;
+
+/// An invitation with what an activation page or an email needs to show.
+#[derive(Debug, Clone, FromRow)]
+pub struct InvitationView {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub client_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub kind: String,
+    pub email: String,
+    pub inviter_name: Option<String>,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+const VIEW: &str = "SELECT i.id, i.organization_id, o.name AS organization_name, i.client_id,
+        c.first_name, c.last_name, c.role, i.kind, i.email, u.name AS inviter_name,
+        i.expires_at, i.accepted_at, i.revoked_at
+     FROM invitations i
+     JOIN organizations o ON o.id = i.organization_id
+     JOIN clients c ON c.id = i.client_id
+     LEFT JOIN users u ON u.id = i.invited_by";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    tx: &mut Tx,
+    organization_id: i64,
+    client_id: i64,
+    kind: &str,
+    email: &str,
+    invited_by: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO invitations (organization_id, client_id, kind, email, invited_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(client_id)
+    .bind(kind)
+    .bind(email)
+    .bind(invited_by)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Option<InvitationView>, sqlx::Error> {
+    sqlx::query_as(&format!("{VIEW} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The invitation a link's token hash belongs to.
+pub async fn by_link(
+    pool: &AnyPool,
+    token_hash: &str,
+) -> Result<Option<InvitationView>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{VIEW} JOIN invitation_links l ON l.invitation_id = i.id WHERE l.token_hash = $1"
+    ))
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn add_link(
+    pool: &AnyPool,
+    invitation_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO invitation_links (token_hash, invitation_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(invitation_id)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a pending, unexpired invitation accepted. Exactly one caller wins:
+/// the answer is false when it was already accepted, revoked or expired.
+pub async fn accept(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE invitations SET accepted_at = $1
+         WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// The client's pending invitation (not accepted, not revoked), if any.
+pub async fn pending_for_client(
+    tx: &mut Tx,
+    client_id: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, expires_at FROM invitations
+         WHERE client_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(client_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Gives a pending invitation a fresh expiry (a resend).
+pub async fn extend(tx: &mut Tx, id: i64, expires_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invitations SET expires_at = $1 WHERE id = $2")
+        .bind(expires_at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// How many emails were queued for an invitation (numbers the next send).
+pub async fn sends(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE invitation_id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n)
+}

@@ -1,0 +1,192 @@
+//! The email outbox and its delivery log.
+
+use sqlx::{AnyPool, FromRow};
+
+use super::Tx;
+
+/// A queued email, as the worker claims it.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub invitation_id: Option<i64>,
+    pub attempts: i64,
+}
+
+/// Queues an email inside the caller's transaction. The idempotency key makes
+/// a second queueing for the same cause a no-op.
+#[allow(clippy::too_many_arguments)]
+pub async fn enqueue(
+    tx: &mut Tx,
+    organization_id: i64,
+    client_id: Option<i64>,
+    invitation_id: Option<i64>,
+    kind: &str,
+    recipient: &str,
+    idempotency_key: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO email_outbox (organization_id, client_id, invitation_id, kind, recipient,
+                                   idempotency_key, status, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7)
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(organization_id)
+    .bind(client_id)
+    .bind(invitation_id)
+    .bind(kind)
+    .bind(recipient)
+    .bind(idempotency_key)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Claims the next due email for sending, or None when nothing is due.
+/// The conditional update makes a claim exclusive: two workers never get the
+/// same row.
+pub async fn claim_next(pool: &AnyPool, now: i64) -> Result<Option<OutboxEmail>, sqlx::Error> {
+    loop {
+        let candidate: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
+             ORDER BY next_attempt_at, id LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(pool)
+        .await?;
+        let Some((id,)) = candidate else {
+            return Ok(None);
+        };
+        let claimed: Option<OutboxEmail> = sqlx::query_as(
+            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1
+             WHERE id = $1 AND status = 'queued'
+             RETURNING id, kind, recipient, invitation_id, attempts",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        if claimed.is_some() {
+            return Ok(claimed);
+        }
+    }
+}
+
+/// Emails left in 'sending' by a process that stopped mid-send go back to the queue.
+pub async fn requeue_interrupted(pool: &AnyPool) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE email_outbox SET status = 'queued' WHERE status = 'sending'")
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+}
+
+/// The outcome of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    Temporary { detail: String, retry_at: i64 },
+    Permanent { detail: String },
+}
+
+/// Records an attempt and moves the email to its next state.
+pub async fn record_attempt(
+    pool: &AnyPool,
+    id: i64,
+    outcome: &Outcome,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let (name, detail, retry_at) = match outcome {
+        Outcome::Accepted => ("accepted", None, None),
+        Outcome::Temporary { detail, retry_at } => {
+            ("temporary", Some(detail.as_str()), Some(*retry_at))
+        }
+        Outcome::Permanent { detail } => ("permanent", Some(detail.as_str()), None),
+    };
+    sqlx::query(
+        "INSERT INTO email_attempts (outbox_id, attempted_at, outcome, detail, retry_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(name)
+    .bind(detail)
+    .bind(retry_at)
+    .execute(&mut *tx)
+    .await?;
+    let update = match outcome {
+        Outcome::Accepted => sqlx::query(
+            "UPDATE email_outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now),
+        Outcome::Temporary { detail, retry_at } => sqlx::query(
+            "UPDATE email_outbox SET status = 'queued', next_attempt_at = $2, last_error = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(*retry_at)
+        .bind(detail.clone()),
+        Outcome::Permanent { detail } => {
+            sqlx::query("UPDATE email_outbox SET status = 'failed', last_error = $2 WHERE id = $1")
+                .bind(id)
+                .bind(detail.clone())
+        }
+    };
+    update.execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// A message kept by the development mailbox.
+#[derive(Debug, Clone, FromRow)]
+pub struct MailboxMessage {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub created_at: i64,
+}
+
+pub async fn deliver_to_mailbox(
+    pool: &AnyPool,
+    outbox_id: i64,
+    recipient: &str,
+    subject: &str,
+    text_body: &str,
+    html_body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO dev_mailbox (outbox_id, recipient, subject, text_body, html_body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(outbox_id)
+    .bind(recipient)
+    .bind(subject)
+    .bind(text_body)
+    .bind(html_body)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// The development mailbox of one organization, newest first.
+pub async fn mailbox(
+    pool: &AnyPool,
+    organization_id: i64,
+    limit: i64,
+) -> Result<Vec<MailboxMessage>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.recipient, m.subject, m.text_body, m.html_body, m.created_at
+         FROM dev_mailbox m JOIN email_outbox e ON e.id = m.outbox_id
+         WHERE e.organization_id = $1
+         ORDER BY m.id DESC LIMIT $2",
+    )
+    .bind(organization_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,155 @@
+//! Following an invitation link: looking at it (never consumes it) and
+//! accepting it (consumes it, once).
+
+use crate::model::{AppError, InvitationPage, Role};
+use crate::server::auth::password;
+use crate::server::auth::token::keyed_hash;
+use crate::server::db::invitations::InvitationView;
+use crate::server::db::{self, Db};
+use crate::server::domain::rules;
+use crate::server::domain::time::format_date;
+use crate::server::now_ms;
+
+/// The invitation a link points at, if the link is still usable at `now`.
+enum Link {
+    Open(InvitationView),
+    Expired(InvitationView),
+    Closed,
+}
+
+async fn resolve(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Link, AppError> {
+    let Some(inv) = db::invitations::by_link(&db.pool, &keyed_hash(secret, token)).await? else {
+        return Ok(Link::Closed);
+    };
+    Ok(if inv.accepted_at.is_some() || inv.revoked_at.is_some() {
+        Link::Closed
+    } else if inv.expires_at <= now {
+        Link::Expired(inv)
+    } else {
+        Link::Open(inv)
+    })
+}
+
+/// What the link's page shows. `signed_in_email` is the email of the person
+/// viewing it, if signed in (a join invitation needs it).
+pub async fn preview(
+    db: &Db,
+    secret: &[u8],
+    token: &str,
+    signed_in_email: Option<String>,
+) -> Result<InvitationPage, AppError> {
+    Ok(match resolve(db, secret, token, now_ms()).await? {
+        Link::Closed => InvitationPage::Closed,
+        Link::Expired(inv) => InvitationPage::Expired {
+            organization: inv.organization_name,
+            expired_on: format_date(inv.expires_at),
+        },
+        Link::Open(inv) if inv.kind == "join" => InvitationPage::Join {
+            organization: inv.organization_name,
+            name: format!("{} {}", inv.first_name, inv.last_name),
+            email: inv.email,
+            signed_in_as: signed_in_email,
+        },
+        Link::Open(inv) => InvitationPage::Activate {
+            organization: inv.organization_name,
+            name: format!("{} {}", inv.first_name, inv.last_name),
+            email: inv.email,
+        },
+    })
+}
+
+fn closed() -> AppError {
+    AppError::Conflict(
+        "This link can no longer be used. Sign in, or ask for a new invitation.".into(),
+    )
+}
+
+/// Who accepted an invitation, and where they now belong.
+#[derive(Debug, Clone, Copy)]
+pub struct Accepted {
+    pub user_id: i64,
+    pub organization_id: i64,
+}
+
+/// Sets the password and creates the identity for an activation invitation.
+/// The invitation is consumed in the same transaction: of two concurrent
+/// submissions, exactly one succeeds.
+pub async fn activate(
+    db: &Db,
+    secret: &[u8],
+    token: &str,
+    new_password: String,
+) -> Result<Accepted, AppError> {
+    let now = now_ms();
+    let inv = match resolve(db, secret, token, now).await? {
+        Link::Open(inv) if inv.kind == "activate" => inv,
+        _ => return Err(closed()),
+    };
+    rules::password(&new_password, &inv.email).map_err(|m| AppError::field("password", m))?;
+    let hash = password::hash(new_password).await?;
+    let role = Role::parse(&inv.role).unwrap_or(Role::Client);
+
+    let mut tx = db.begin().await?;
+    if !db::invitations::accept(&mut tx, inv.id, now).await? {
+        return Err(closed());
+    }
+    let name = format!("{} {}", inv.first_name, inv.last_name);
+    let user_id = match db::users::insert(&mut tx, &inv.email, &name, &hash, now).await {
+        Ok(id) => id,
+        // The address got an account since the invitation was made: it must
+        // sign in and accept instead of setting a second password.
+        Err(e) if db::is_unique_violation(&e) => return Err(closed()),
+        Err(e) => return Err(e.into()),
+    };
+    db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
+    db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
+    tx.commit().await?;
+    // Activating signs the person in: it counts as their first login.
+    db::users::record_login(&db.pool, user_id, now).await?;
+    tracing::info!(
+        invitation_id = inv.id,
+        user_id,
+        "invitation accepted (activated)"
+    );
+    Ok(Accepted {
+        user_id,
+        organization_id: inv.organization_id,
+    })
+}
+
+/// Links the signed-in identity to the organization of a join invitation.
+pub async fn join(
+    db: &Db,
+    secret: &[u8],
+    token: &str,
+    user_id: i64,
+    user_email: &str,
+) -> Result<Accepted, AppError> {
+    let now = now_ms();
+    let inv = match resolve(db, secret, token, now).await? {
+        Link::Open(inv) => inv,
+        _ => return Err(closed()),
+    };
+    if !inv.email.eq_ignore_ascii_case(user_email) {
+        return Err(AppError::Conflict(
+            "This invitation was sent to another email address. Sign in with that account to accept it.".into(),
+        ));
+    }
+    let role = Role::parse(&inv.role).unwrap_or(Role::Client);
+    let mut tx = db.begin().await?;
+    if !db::invitations::accept(&mut tx, inv.id, now).await? {
+        return Err(closed());
+    }
+    db::users::ensure_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
+    db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
+    tx.commit().await?;
+    tracing::info!(
+        invitation_id = inv.id,
+        user_id,
+        "invitation accepted (joined)"
+    );
+    Ok(Accepted {
+        user_id,
+        organization_id: inv.organization_id,
+    })
+}

@@ -1,0 +1,202 @@
+//! Client accounts and their invitations.
+
+use crate::model::{AppError, ClientRow, Validator};
+use crate::server::auth::CurrentSession;
+use crate::server::db::{self, Db, Tx, is_unique_violation};
+use crate::server::domain::status::{self, Facts};
+use crate::server::domain::{rules, time};
+use crate::server::now_ms;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// What the "new client" form submits. An empty email means none.
+pub struct NewClient {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// What creating a client did.
+#[derive(Debug, Clone, Copy)]
+pub struct Created {
+    pub client_id: i64,
+    pub invited: bool,
+}
+
+fn email_in_use() -> AppError {
+    AppError::field(
+        "email",
+        "A client with this email already exists in this organization.",
+    )
+}
+
+/// Creates a client in the caller's organization and, when it has an email and
+/// the organization invites automatically, queues the invitation in the same
+/// transaction.
+pub async fn create(
+    db: &Db,
+    actor: &CurrentSession,
+    input: NewClient,
+) -> Result<Created, AppError> {
+    let mut v = Validator::default();
+    let first = v.take("first_name", rules::name(&input.first_name));
+    let last = v.take("last_name", rules::name(&input.last_name));
+    let email = if input.email.trim().is_empty() {
+        Some(None)
+    } else {
+        v.take("email", rules::email(&input.email)).map(Some)
+    };
+    let role = v.take(
+        "role",
+        match input.role.as_str() {
+            "client" | "collaborator" => Ok(input.role.clone()),
+            _ => Err("Choose client or collaborator."),
+        },
+    );
+    let (Some(first), Some(last), Some(email), Some(role)) = (first, last, email, role) else {
+        return Err(v.into_error());
+    };
+    let org = actor.organization_id;
+    if let Some(e) = &email
+        && db::clients::email_taken(&db.pool, org, e).await?
+    {
+        return Err(email_in_use());
+    }
+
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let client_id = match db::clients::insert(
+        &mut tx,
+        org,
+        &first,
+        &last,
+        email.as_deref(),
+        &role,
+        actor.user_id,
+        now,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
+        Err(e) => return Err(e.into()),
+    };
+    let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
+    let invited = match &email {
+        Some(address) if auto_invite => {
+            invite_in(&mut tx, org, client_id, address, actor.user_id, now).await?;
+            true
+        }
+        _ => false,
+    };
+    tx.commit().await?;
+    tracing::info!(client_id, organization_id = org, invited, "client created");
+    Ok(Created { client_id, invited })
+}
+
+/// Sends (or resends) the client's invitation. A pending invitation gets a
+/// fresh expiry and one more email; its earlier links keep working.
+pub async fn send_invitation(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+) -> Result<(), AppError> {
+    let org = actor.organization_id;
+    let client = db::clients::get(&db.pool, org, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if client.user_id.is_some() {
+        return Err(AppError::Conflict(
+            "Already active — send a password reset instead.".into(),
+        ));
+    }
+    if client.disabled_at.is_some() {
+        return Err(AppError::Conflict(
+            "Portal access is disabled for this client. Enable it first.".into(),
+        ));
+    }
+    let Some(email) = client.email else {
+        return Err(AppError::Conflict(
+            "Add an email address before sending an invitation.".into(),
+        ));
+    };
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    invite_in(&mut tx, org, client_id, &email, actor.user_id, now).await?;
+    tx.commit().await?;
+    tracing::info!(client_id, organization_id = org, "invitation sent");
+    Ok(())
+}
+
+/// Queues an invitation email for a client inside `tx`: extends the pending
+/// invitation if there is one, or creates a new one (a join invitation when the
+/// address already has a Porchlight account).
+async fn invite_in(
+    tx: &mut Tx,
+    org: i64,
+    client_id: i64,
+    email: &str,
+    actor: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let (_, lifetime_days) = db::orgs::invitation_settings(tx, org).await?;
+    let expires_at = now + lifetime_days * DAY_MS;
+    let invitation_id = match db::invitations::pending_for_client(tx, client_id).await? {
+        Some((id, _)) => {
+            db::invitations::extend(tx, id, expires_at).await?;
+            id
+        }
+        None => {
+            let kind = if db::users::has_account(tx, email).await? {
+                "join"
+            } else {
+                "activate"
+            };
+            db::invitations::insert(tx, org, client_id, kind, email, actor, now, expires_at).await?
+        }
+    };
+    // Numbered by the emails already queued: a double click or a retried
+    // request queues the same key twice, and the second is ignored.
+    let n = db::invitations::sends(tx, invitation_id).await? + 1;
+    db::outbox::enqueue(
+        tx,
+        org,
+        Some(client_id),
+        Some(invitation_id),
+        "invitation",
+        email,
+        &format!("invitation:{invitation_id}:{n}"),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A list row for the browser, its status described at `now`.
+pub fn row(r: db::clients::ClientListRow, now: i64) -> ClientRow {
+    let facts = Facts {
+        has_email: r.email.is_some(),
+        disabled: r.disabled_at.is_some(),
+        member: r.user_id.is_some(),
+        last_login_at: r.last_login_at,
+        invitation_kind: r.invitation_kind,
+        invitation_created_at: r.invitation_created_at,
+        invitation_expires_at: r.invitation_expires_at,
+        invitation_revoked: r.invitation_revoked_at.is_some(),
+        mail_status: r.mail_status,
+        mail_sent_at: r.mail_sent_at,
+        mail_error: r.mail_error,
+    };
+    let (status, status_text) = status::describe(&facts, now);
+    ClientRow {
+        id: r.id,
+        first_name: r.first_name,
+        last_name: r.last_name,
+        email: r.email,
+        role: r.role,
+        created: time::format_date(r.created_at),
+        status,
+        status_text,
+    }
+}

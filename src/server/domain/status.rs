@@ -1,0 +1,166 @@
+//! A client's status in words, from the facts stored about them. Pure: the
+//! clock is passed in.
+
+use crate::model::ClientStatus;
+use crate::server::domain::time::{format_ago, format_date};
+
+/// What the client list query returns about one client.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub has_email: bool,
+    pub disabled: bool,
+    pub member: bool,
+    pub last_login_at: Option<i64>,
+    pub invitation_kind: Option<String>,
+    pub invitation_created_at: Option<i64>,
+    pub invitation_expires_at: Option<i64>,
+    pub invitation_revoked: bool,
+    pub mail_status: Option<String>,
+    pub mail_sent_at: Option<i64>,
+    pub mail_error: Option<String>,
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+pub fn describe(f: &Facts, now: i64) -> (ClientStatus, String) {
+    if f.disabled {
+        return (ClientStatus::Disabled, "Disabled".into());
+    }
+    if f.member {
+        return match f.last_login_at {
+            Some(t) => (
+                ClientStatus::Active,
+                format!("Active, last login {}", format_ago(t, now)),
+            ),
+            None => (ClientStatus::Active, "Active, never logged in".into()),
+        };
+    }
+    if !f.has_email {
+        return (ClientStatus::NoEmail, "No email".into());
+    }
+    let (Some(created), Some(expires)) = (f.invitation_created_at, f.invitation_expires_at) else {
+        return (ClientStatus::NotInvited, "Not invited".into());
+    };
+    if f.invitation_revoked {
+        return (ClientStatus::NotInvited, "Not invited".into());
+    }
+    if expires <= now {
+        return (
+            ClientStatus::Expired,
+            format!("Expired on {}", format_date(expires)),
+        );
+    }
+    match f.mail_status.as_deref() {
+        Some("failed") => {
+            let reply = f.mail_error.as_deref().unwrap_or("unknown reason");
+            let short: String = reply.chars().take(80).collect();
+            (ClientStatus::EmailFailed, format!("Email failed: {short}"))
+        }
+        Some("sent") => {
+            let sent = f.mail_sent_at.unwrap_or(created);
+            if f.invitation_kind.as_deref() == Some("join") {
+                (
+                    ClientStatus::WaitingToJoin,
+                    format!("Waiting to join since {}", format_date(sent)),
+                )
+            } else if now - sent < DAY_MS {
+                (
+                    ClientStatus::Sent,
+                    format!("Invitation sent {}", format_ago(sent, now)),
+                )
+            } else {
+                (
+                    ClientStatus::Waiting,
+                    format!(
+                        "Waiting since {} (expires {})",
+                        format_date(sent),
+                        format_date(expires)
+                    ),
+                )
+            }
+        }
+        _ => (ClientStatus::Queued, "Invitation queued".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_793_707_200_000; // 3 Nov 2026 12:00 UTC
+    const HOUR: i64 = 3_600_000;
+
+    fn invited(mail_status: &str) -> Facts {
+        Facts {
+            has_email: true,
+            invitation_kind: Some("activate".into()),
+            invitation_created_at: Some(NOW - 2 * HOUR),
+            invitation_expires_at: Some(NOW + 30 * DAY_MS),
+            mail_status: Some(mail_status.into()),
+            mail_sent_at: Some(NOW - 2 * HOUR),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn describes_each_stage() {
+        let text = |f: &Facts, now| describe(f, now).1;
+        assert_eq!(text(&Facts::default(), NOW), "No email");
+        assert_eq!(
+            text(
+                &Facts {
+                    has_email: true,
+                    ..Facts::default()
+                },
+                NOW
+            ),
+            "Not invited"
+        );
+        assert_eq!(text(&invited("queued"), NOW), "Invitation queued");
+        assert_eq!(text(&invited("sent"), NOW), "Invitation sent 2 h ago");
+        assert_eq!(
+            text(&invited("sent"), NOW + 3 * DAY_MS),
+            "Waiting since 3 Nov 2026 (expires 3 Dec 2026)"
+        );
+        assert_eq!(
+            text(&invited("sent"), NOW + 31 * DAY_MS),
+            "Expired on 3 Dec 2026"
+        );
+        let failed = Facts {
+            mail_error: Some("550 mailbox unknown".into()),
+            ..invited("failed")
+        };
+        assert_eq!(text(&failed, NOW), "Email failed: 550 mailbox unknown");
+        let join = Facts {
+            invitation_kind: Some("join".into()),
+            ..invited("sent")
+        };
+        assert_eq!(text(&join, NOW), "Waiting to join since 3 Nov 2026");
+        let active = Facts {
+            member: true,
+            last_login_at: Some(NOW - 2 * HOUR),
+            ..invited("sent")
+        };
+        assert_eq!(text(&active, NOW), "Active, last login 2 h ago");
+        assert_eq!(
+            text(
+                &Facts {
+                    member: true,
+                    ..Facts::default()
+                },
+                NOW
+            ),
+            "Active, never logged in"
+        );
+        assert_eq!(
+            text(
+                &Facts {
+                    disabled: true,
+                    ..active
+                },
+                NOW
+            ),
+            "Disabled"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! Email templates: files under `templates/email/`, one `.txt` and one `.html`
+//! per kind, with `{{name}}` placeholders. Values are HTML-escaped in the HTML part.
+
+use std::collections::HashMap;
+
+/// A rendered message, ready for a transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Kinds of email and their templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    InvitationActivate,
+    InvitationJoin,
+}
+
+impl Template {
+    fn sources(self) -> (&'static str, &'static str) {
+        match self {
+            Template::InvitationActivate => (
+                include_str!("../../../templates/email/invitation_activate.txt"),
+                include_str!("../../../templates/email/invitation_activate.html"),
+            ),
+            Template::InvitationJoin => (
+                include_str!("../../../templates/email/invitation_join.txt"),
+                include_str!("../../../templates/email/invitation_join.html"),
+            ),
+        }
+    }
+
+    /// Renders both parts. Unknown placeholders are a programming error and
+    /// are caught by the tests, which render every template.
+    pub fn render(self, subject: String, values: &HashMap<&str, String>) -> Rendered {
+        let (text, html) = self.sources();
+        Rendered {
+            subject,
+            text: fill(text, values, |v| v.to_owned()),
+            html: fill(html, values, escape_html),
+        }
+    }
+}
+
+fn fill(template: &str, values: &HashMap<&str, String>, encode: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = after[..end].trim();
+        match values.get(key) {
+            Some(v) => out.push_str(&encode(v)),
+            None => {
+                tracing::error!(key, "email template placeholder without a value");
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> HashMap<&'static str, String> {
+        HashMap::from([
+            ("first_name", "Ann <b>".to_owned()),
+            ("organization", "North & Co".to_owned()),
+            ("inviter", "Olive".to_owned()),
+            ("link", "https://portal.example/activate/abc".to_owned()),
+            ("expires", "3 Dec 2026".to_owned()),
+            ("accent", "#b44d12".to_owned()),
+        ])
+    }
+
+    #[test]
+    fn every_template_fills_every_placeholder() {
+        for t in [Template::InvitationActivate, Template::InvitationJoin] {
+            let r = t.render("Subject".into(), &values());
+            for part in [&r.text, &r.html] {
+                assert!(!part.contains("{{"), "{t:?} left a placeholder");
+                assert!(part.contains("https://portal.example/activate/abc"));
+                assert!(part.contains("3 Dec 2026"));
+            }
+            assert!(r.html.contains("North &amp; Co") && r.html.contains("Ann &lt;b&gt;"));
+            assert!(r.text.contains("North & Co"));
+        }
+    }
+}

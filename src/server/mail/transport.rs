@@ -1,0 +1,96 @@
+//! Where rendered email goes: an SMTP server (lettre, pooled connections) or,
+//! without `SMTP_URL`, the development mailbox in the database.
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::Error as SmtpError;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use url::Url;
+
+use super::templates::Rendered;
+use crate::server::db::{self, Db};
+use crate::server::now_ms;
+
+/// What one attempt to hand a message over ended with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Accepted,
+    /// Worth retrying: a 4xx reply, or the server could not be reached.
+    Temporary(String),
+    /// Not worth retrying: a 5xx reply, or an address the message cannot carry.
+    Permanent(String),
+}
+
+#[derive(Clone)]
+pub enum Transport {
+    Smtp {
+        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    DevMailbox {
+        db: Db,
+    },
+}
+
+impl Transport {
+    /// An SMTP transport from a URL such as `smtp://user:pass@host:587?tls=required`
+    /// (lettre's URL syntax: smtp:// with optional STARTTLS, smtps:// for TLS).
+    pub fn smtp(url: &Url, from: Mailbox) -> Result<Transport, SmtpError> {
+        let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())?.build();
+        Ok(Transport::Smtp { mailer, from })
+    }
+
+    pub fn dev_mailbox(db: Db) -> Transport {
+        Transport::DevMailbox { db }
+    }
+
+    pub async fn send(&self, outbox_id: i64, to: &str, message: &Rendered) -> Delivery {
+        match self {
+            Transport::Smtp { mailer, from } => {
+                let to: Mailbox = match to.parse() {
+                    Ok(m) => m,
+                    Err(e) => return Delivery::Permanent(format!("invalid recipient: {e}")),
+                };
+                let email = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(&message.subject)
+                    .multipart(MultiPart::alternative_plain_html(
+                        message.text.clone(),
+                        message.html.clone(),
+                    ));
+                let email = match email {
+                    Ok(e) => e,
+                    Err(e) => {
+                        return Delivery::Permanent(format!("could not build the message: {e}"));
+                    }
+                };
+                match mailer.send(email).await {
+                    Ok(_) => Delivery::Accepted,
+                    Err(e) if e.is_permanent() => Delivery::Permanent(short_reply(&e)),
+                    Err(e) => Delivery::Temporary(short_reply(&e)),
+                }
+            }
+            Transport::DevMailbox { db } => {
+                match db::outbox::deliver_to_mailbox(
+                    &db.pool,
+                    outbox_id,
+                    to,
+                    &message.subject,
+                    &message.text,
+                    &message.html,
+                    now_ms(),
+                )
+                .await
+                {
+                    Ok(()) => Delivery::Accepted,
+                    Err(e) => Delivery::Temporary(format!("development mailbox: {e}")),
+                }
+            }
+        }
+    }
+}
+
+/// The server's reply (or the connection problem), cut to a readable length.
+fn short_reply(e: &SmtpError) -> String {
+    e.to_string().chars().take(300).collect()
+}

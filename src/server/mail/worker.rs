@@ -1,0 +1,207 @@
+//! The outbox worker: drains queued email, one message at a time, recording
+//! every attempt. Temporary failures are retried with exponential backoff;
+//! permanent ones are marked failed with the server's reply.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::templates::{Rendered, Template};
+use super::transport::{Delivery, Transport};
+use crate::server::auth::token::{keyed_hash, random_token};
+use crate::server::db::outbox::{OutboxEmail, Outcome};
+use crate::server::db::{self, Db};
+use crate::server::domain::time::format_date;
+use crate::server::now_ms;
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Attempts before a temporary failure becomes final.
+    pub max_attempts: i64,
+    /// Delay before the first retry; doubled for each further attempt.
+    pub base_backoff: Duration,
+    /// How often to look for due retries when nobody rings.
+    pub poll_interval: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            max_attempts: 6,
+            base_backoff: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A handle to wake the worker after queueing email.
+#[derive(Clone)]
+pub struct Worker {
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    /// Starts the worker task.
+    pub fn start(
+        db: Db,
+        transport: Transport,
+        public_url: url::Url,
+        secret: Arc<[u8]>,
+        settings: WorkerSettings,
+    ) -> Worker {
+        let wake = Arc::new(Notify::new());
+        let runner = Runner {
+            db,
+            transport,
+            public_url,
+            secret,
+            settings,
+            wake: wake.clone(),
+        };
+        tokio::spawn(runner.run());
+        Worker { wake }
+    }
+
+    /// Tells the worker there is new email to send.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+struct Runner {
+    db: Db,
+    transport: Transport,
+    public_url: url::Url,
+    secret: Arc<[u8]>,
+    settings: WorkerSettings,
+    wake: Arc<Notify>,
+}
+
+impl Runner {
+    async fn run(self) {
+        match db::outbox::requeue_interrupted(&self.db.pool).await {
+            Ok(n) if n > 0 => tracing::warn!(count = n, "requeued email interrupted by a stop"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "could not requeue interrupted email"),
+        }
+        loop {
+            match db::outbox::claim_next(&self.db.pool, now_ms()).await {
+                Ok(Some(email)) => self.deliver(email).await,
+                Ok(None) => {
+                    let _ = tokio::time::timeout(self.settings.poll_interval, self.wake.notified())
+                        .await;
+                }
+                Err(e) => {
+                    if self.db.pool.is_closed() {
+                        return;
+                    }
+                    tracing::error!(error = %e, "outbox: could not claim email");
+                    tokio::time::sleep(self.settings.poll_interval).await;
+                }
+            }
+        }
+    }
+
+    async fn deliver(&self, email: OutboxEmail) {
+        let span = tracing::info_span!("email", outbox_id = email.id, kind = %email.kind);
+        let _enter = span.enter();
+        let delivery = match self.render(&email).await {
+            Ok(message) => {
+                self.transport
+                    .send(email.id, &email.recipient, &message)
+                    .await
+            }
+            Err(RenderError::Gone) => Delivery::Permanent("the invitation no longer exists".into()),
+            Err(RenderError::Db(e)) => Delivery::Temporary(format!("database: {e}")),
+        };
+        let now = now_ms();
+        let outcome = match delivery {
+            Delivery::Accepted => Outcome::Accepted,
+            Delivery::Permanent(detail) => Outcome::Permanent { detail },
+            Delivery::Temporary(detail) if email.attempts >= self.settings.max_attempts => {
+                Outcome::Permanent {
+                    detail: format!("gave up after {} attempts: {detail}", email.attempts),
+                }
+            }
+            Delivery::Temporary(detail) => {
+                let factor = 1u32 << (email.attempts - 1).clamp(0, 16);
+                let delay = self.settings.base_backoff * factor;
+                Outcome::Temporary {
+                    detail,
+                    retry_at: now + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2),
+                }
+            }
+        };
+        match &outcome {
+            Outcome::Accepted => tracing::info!("email accepted"),
+            Outcome::Temporary { detail, .. } => {
+                tracing::warn!(%detail, "email delivery failed, will retry")
+            }
+            Outcome::Permanent { detail } => tracing::warn!(%detail, "email delivery failed"),
+        }
+        if let Err(e) = db::outbox::record_attempt(&self.db.pool, email.id, &outcome, now).await {
+            tracing::error!(error = %e, "could not record the delivery attempt");
+        }
+    }
+
+    /// Renders the message. Invitation emails get a fresh link here, at send
+    /// time, so the outbox never stores a usable token.
+    async fn render(&self, email: &OutboxEmail) -> Result<Rendered, RenderError> {
+        let invitation_id = email.invitation_id.ok_or(RenderError::Gone)?;
+        let inv = db::invitations::by_id(&self.db.pool, invitation_id)
+            .await?
+            .ok_or(RenderError::Gone)?;
+        let token = random_token();
+        db::invitations::add_link(
+            &self.db.pool,
+            inv.id,
+            &keyed_hash(&self.secret, &token),
+            now_ms(),
+        )
+        .await?;
+        let link = self
+            .public_url
+            .join(&format!("activate/{token}"))
+            .map_or_else(
+                |_| format!("{}activate/{token}", self.public_url),
+                |u| u.to_string(),
+            );
+        let values = HashMap::from([
+            ("first_name", inv.first_name.clone()),
+            ("organization", inv.organization_name.clone()),
+            (
+                "inviter",
+                inv.inviter_name
+                    .clone()
+                    .unwrap_or_else(|| inv.organization_name.clone()),
+            ),
+            ("link", link),
+            ("expires", format_date(inv.expires_at)),
+            ("accent", "#b44d12".to_owned()),
+        ]);
+        Ok(if inv.kind == "join" {
+            Template::InvitationJoin.render(
+                format!("{} invites you to its portal", inv.organization_name),
+                &values,
+            )
+        } else {
+            Template::InvitationActivate.render(
+                format!("Activate your {} portal account", inv.organization_name),
+                &values,
+            )
+        })
+    }
+}
+
+enum RenderError {
+    Gone,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for RenderError {
+    fn from(e: sqlx::Error) -> Self {
+        RenderError::Db(e)
+    }
+}

@@ -1,0 +1,369 @@
+use serde_json::json;
+
+use crate::helpers::*;
+
+const PASSWORD: &str = "a brand new password";
+
+#[tokio::test]
+async fn creating_a_client_with_an_email_sends_an_activation_link_that_works_once() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let created = app
+        .create_client(&owner, "Ann", "Lee", "Ann.Lee@example.com")
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+
+    let mail = app.wait_for_mail(1).await.remove(0);
+    assert_eq!(mail.to, "Ann.Lee@example.com");
+    assert_eq!(mail.subject, "Activate your North Tutors portal account");
+    assert!(mail.text.contains("Olive Owner invited you"));
+    assert!(mail.html.contains("Activate your account"));
+    let token = mail.token();
+    assert_eq!(token.len(), 43);
+
+    // Only a keyed hash of the token is stored, and nowhere in the outbox.
+    let (links,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM invitation_links WHERE token_hash = $1")
+            .bind(&token)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(links, 0);
+
+    // Looking at the link (as a mail scanner would) does not use it up.
+    for _ in 0..2 {
+        let page = app.get(&format!("/activate/{token}"), None).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Welcome to North Tutors") && html.contains("Choose a password"));
+    }
+
+    let weak = app
+        .call(
+            "activate",
+            &[("token", &token), ("password", "short")],
+            None,
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert_eq!(weak.json()["Invalid"][0]["field"], "password");
+
+    let done = app
+        .call(
+            "activate",
+            &[("token", &token), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let client_cookie = done.session_cookie().expect("the client is signed in");
+    let me = app
+        .call("dashboard", &[], Some(&client_cookie))
+        .await
+        .json();
+    assert_eq!(me["email"], "Ann.Lee@example.com");
+    assert_eq!(me["organizations"][0]["name"], "North Tutors");
+
+    let again = app
+        .call(
+            "activate",
+            &[("token", &token), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    let used = app
+        .get(&format!("/activate/{token}"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(used.contains("This link can no longer be used"));
+
+    let rows = app.client_rows(&owner).await;
+    assert_eq!(rows[0]["status"], "Active");
+    let text = rows[0]["status_text"].as_str().unwrap();
+    assert!(text.starts_with("Active, last login"), "{text}");
+    // The client can sign in with the new password, and lands on the dashboard.
+    assert_eq!(app.login("ann.lee@example.com", PASSWORD).await.status, 200);
+}
+
+#[tokio::test]
+async fn an_unknown_link_and_a_used_one_look_the_same() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    let unknown = app
+        .get(
+            "/activate/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status(), 200);
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("This link can no longer be used")
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_email_is_refused_at_its_field_in_any_case() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let dup = app
+        .create_client(&owner, "Other", "Ann", "ANN@example.com")
+        .await;
+    assert_eq!(dup.status, 422);
+    assert_eq!(
+        dup.json(),
+        json!({"Invalid": [{"field": "email", "message": "A client with this email already exists in this organization."}]})
+    );
+    assert_eq!(app.client_rows(&owner).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_client_without_email_cannot_be_invited_until_it_has_one() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let id = app
+        .create_client(&owner, "No", "Mail", "")
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    let rows = app.client_rows(&owner).await;
+    assert_eq!(rows[0]["status_text"], "No email");
+    let send = app
+        .call(
+            "send_invitation",
+            &[("client_id", &id.to_string())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(send.status, 409);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let id = app
+        .create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    app.wait_for_mail(1).await;
+    let resend = app
+        .call(
+            "send_invitation",
+            &[("client_id", &id.to_string())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(resend.status, 200, "{}", resend.body);
+    let mails = app.wait_for_mail(2).await;
+    let (first, second) = (mails[0].token(), mails[1].token());
+    assert_ne!(first, second);
+    for t in [&first, &second] {
+        let html = app
+            .get(&format!("/activate/{t}"), None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Choose a password"),
+            "both links work before acceptance"
+        );
+    }
+    let done = app
+        .call(
+            "activate",
+            &[("token", &second), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(done.status, 200);
+    let late = app
+        .call(
+            "activate",
+            &[("token", &first), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        late.status, 409,
+        "the earlier link stops once the invitation is accepted"
+    );
+
+    let to_active = app
+        .call(
+            "send_invitation",
+            &[("client_id", &id.to_string())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(
+        to_active.json(),
+        json!({"Conflict": "Already active — send a password reset instead."})
+    );
+}
+
+#[tokio::test]
+async fn an_expired_link_says_when_it_expired() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    sqlx::query("UPDATE invitations SET expires_at = $1")
+        .bind(1_793_707_200_000_i64)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let html = app
+        .get(&format!("/activate/{token}"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("This invitation expired on 3 Nov 2026"),
+        "{html}"
+    );
+    let late = app
+        .call(
+            "activate",
+            &[("token", &token), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(late.status, 409);
+    assert_eq!(app.client_rows(&owner).await[0]["status"], "Expired");
+}
+
+#[tokio::test]
+async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
+    let app = spawn_app().await;
+    let north = app.setup_owner().await;
+    let south = app
+        .call(
+            "create_organization",
+            &[
+                ("organization_name", "South Swim"),
+                ("organization_slug", "south"),
+            ],
+            Some(&north),
+        )
+        .await
+        .session_cookie()
+        .unwrap();
+    // The owner's own address, invited as a client of the second organization.
+    app.create_client(&south, "Olive", "Owner", "olive.owner@example.com")
+        .await;
+    let mail = app.wait_for_mail(1).await.remove(0);
+    assert_eq!(mail.subject, "South Swim invites you to its portal");
+    assert!(mail.text.contains("sign in with it to accept"));
+    let token = mail.token();
+    assert_eq!(app.client_rows(&south).await[0]["status"], "WaitingToJoin");
+
+    // Setting a password is not offered.
+    let set = app
+        .call(
+            "activate",
+            &[("token", &token), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(set.status, 409);
+    let signed_out = app.call("join", &[("token", &token)], None).await;
+    assert_eq!(signed_out.status, 401);
+
+    let me = app
+        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+    let joined = app.call("join", &[("token", &token)], Some(&me)).await;
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "no second identity");
+}
+
+#[tokio::test]
+async fn an_admin_cannot_touch_another_organizations_clients() {
+    let app = spawn_app().await;
+    let north = app.setup_owner().await;
+    let id = app
+        .create_client(&north, "Ann", "Lee", "")
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    let south = app
+        .call(
+            "create_organization",
+            &[
+                ("organization_name", "South"),
+                ("organization_slug", "south"),
+            ],
+            Some(&north),
+        )
+        .await
+        .session_cookie()
+        .unwrap();
+    let send = app
+        .call(
+            "send_invitation",
+            &[("client_id", &id.to_string())],
+            Some(&south),
+        )
+        .await;
+    assert_eq!(send.status, 404);
+    assert!(app.client_rows(&south).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_mailbox_shows_only_the_current_organizations_mail() {
+    let app = spawn_app().await;
+    let north = app.setup_owner().await;
+    app.create_client(&north, "Ann", "Lee", "ann@example.com")
+        .await;
+    app.wait_for_mail(1).await;
+    let south = app
+        .call(
+            "create_organization",
+            &[
+                ("organization_name", "South"),
+                ("organization_slug", "south"),
+            ],
+            Some(&north),
+        )
+        .await
+        .session_cookie()
+        .unwrap();
+    assert_eq!(
+        app.call("mailbox", &[], Some(&south)).await.json(),
+        json!([])
+    );
+    let north_again = app
+        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+    let inbox = app.call("mailbox", &[], Some(&north_again)).await.json();
+    assert_eq!(inbox[0]["to"], "ann@example.com");
+}
