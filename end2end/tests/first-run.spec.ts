@@ -72,4 +72,44 @@ test.describe.serial('first run', () => {
     await page.goto('/clients');
     await expect(page).toHaveURL(/\/login\?next=%2Fclients$/);
   });
+
+  test('an admin invites a client, who activates from the emailed link', async ({ page, browser }) => {
+    await page.goto('/login');
+    await hydrated(page);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/clients$/);
+    await hydrated(page);
+
+    await page.getByLabel('First name').fill('Ada');
+    await page.getByLabel('Last name').fill('Lovelace');
+    await page.getByLabel('Email (optional)').fill('ada@example.test');
+    await page.getByRole('button', { name: 'Add client' }).click();
+    const row = page.getByRole('row', { name: /Ada Lovelace/ });
+    await expect(row).toContainText('Invitation sent just now');
+
+    // The development mailbox holds the email, with its link.
+    await page.goto('/mailbox');
+    const email = page.getByRole('article', { name: 'Email to ada@example.test' });
+    await expect(email.getByRole('heading')).toHaveText('Activate your Maple Tutoring portal account');
+    const text = (await email.locator('pre').textContent()) ?? '';
+    const link = text.match(/https?:\/\/\S+\/activate\/[A-Za-z0-9_-]+/)?.[0];
+    expect(link).toBeTruthy();
+
+    // The client, in a browser of their own.
+    const client = await browser.newContext();
+    const clientPage = await client.newPage();
+    await clientPage.goto(link!);
+    await expect(clientPage.getByRole('heading', { name: 'Welcome to Maple Tutoring' })).toBeVisible();
+    await hydrated(clientPage);
+    await clientPage.getByLabel('Choose a password').fill('ada counts engines');
+    await clientPage.getByRole('button', { name: 'Activate account' }).click();
+    await expect(clientPage).toHaveURL(/\/dashboard$/);
+    await expect(clientPage.getByRole('heading', { name: 'Hello, Ada Lovelace' })).toBeVisible();
+    await client.close();
+
+    await page.goto('/clients');
+    await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Active, last login just now');
+  });
 });
