@@ -42,6 +42,7 @@ CREATE TABLE email_outbox (
     status           TEXT NOT NULL,
     attempts         BIGINT NOT NULL DEFAULT 0,
     next_attempt_at  BIGINT NOT NULL,
+    claimed_at       BIGINT,
     last_error       TEXT,
     created_at       BIGINT NOT NULL,
     sent_at          BIGINT

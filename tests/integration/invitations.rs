@@ -367,3 +367,41 @@ async fn the_mailbox_shows_only_the_current_organizations_mail() {
     let inbox = app.call("mailbox", &[], Some(&north_again)).await.json();
     assert_eq!(inbox[0]["to"], "ann@example.com");
 }
+
+#[tokio::test]
+async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_alone() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    app.wait_for_mail(1).await;
+    // Pretend one process died long ago while sending, and another is sending now.
+    let now = porchlight::server::now_ms();
+    sqlx::query("UPDATE email_outbox SET status = 'sending', claimed_at = $1")
+        .bind(now - 10 * 60 * 1000)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.create_client(&owner, "Bo", "Ng", "bo@example.com")
+        .await;
+    let mails = app.wait_for_mail(3).await;
+    assert_eq!(
+        mails[2].to, "ann@example.com",
+        "the interrupted email went out again"
+    );
+
+    sqlx::query("UPDATE email_outbox SET status = 'sending', claimed_at = $1")
+        .bind(porchlight::server::now_ms())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.create_client(&owner, "Cy", "Oh", "cy@example.com")
+        .await;
+    app.wait_for_mail(4).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dev_mailbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 4, "emails claimed moments ago are not taken over");
+}

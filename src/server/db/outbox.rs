@@ -61,11 +61,12 @@ pub async fn claim_next(pool: &AnyPool, now: i64) -> Result<Option<OutboxEmail>,
             return Ok(None);
         };
         let claimed: Option<OutboxEmail> = sqlx::query_as(
-            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1
+            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $2
              WHERE id = $1 AND status = 'queued'
              RETURNING id, kind, recipient, invitation_id, attempts",
         )
         .bind(id)
+        .bind(now)
         .fetch_optional(pool)
         .await?;
         if claimed.is_some() {
@@ -74,12 +75,17 @@ pub async fn claim_next(pool: &AnyPool, now: i64) -> Result<Option<OutboxEmail>,
     }
 }
 
-/// Emails left in 'sending' by a process that stopped mid-send go back to the queue.
-pub async fn requeue_interrupted(pool: &AnyPool) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE email_outbox SET status = 'queued' WHERE status = 'sending'")
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
+/// Emails left in 'sending' by a process that stopped mid-send go back to the
+/// queue. Only claims older than `stale_before` count, so a restart never
+/// takes over what another live process is sending right now.
+pub async fn requeue_interrupted(pool: &AnyPool, stale_before: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'queued' WHERE status = 'sending' AND claimed_at < $1",
+    )
+    .bind(stale_before)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 /// The outcome of one delivery attempt.

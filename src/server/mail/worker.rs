@@ -81,15 +81,13 @@ struct Runner {
 
 impl Runner {
     async fn run(self) {
-        match db::outbox::requeue_interrupted(&self.db.pool).await {
-            Ok(n) if n > 0 => tracing::warn!(count = n, "requeued email interrupted by a stop"),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "could not requeue interrupted email"),
-        }
         loop {
             match db::outbox::claim_next(&self.db.pool, now_ms()).await {
                 Ok(Some(email)) => self.deliver(email).await,
                 Ok(None) => {
+                    if self.requeue_interrupted().await > 0 {
+                        continue;
+                    }
                     let _ = tokio::time::timeout(self.settings.poll_interval, self.wake.notified())
                         .await;
                 }
@@ -100,6 +98,24 @@ impl Runner {
                     tracing::error!(error = %e, "outbox: could not claim email");
                     tokio::time::sleep(self.settings.poll_interval).await;
                 }
+            }
+        }
+    }
+
+    /// A send that has not finished within two minutes was interrupted (the
+    /// process stopped mid-send): its email goes back to the queue.
+    async fn requeue_interrupted(&self) -> u64 {
+        let stale_before = now_ms() - 2 * 60 * 1000;
+        match db::outbox::requeue_interrupted(&self.db.pool, stale_before).await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::warn!(count = n, "requeued email interrupted by a stop");
+                }
+                n
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not requeue interrupted email");
+                0
             }
         }
     }
