@@ -18,7 +18,7 @@ release: tools
 	cargo leptos build --release
 
 test: tools
-	@scripts/ensure-tools.sh --browser
+	@scripts/ensure-tools.sh --test
 	@$(TIMED) "format" $(MAKE) -s fmt-check
 	@$(TIMED) "clippy (ssr, hydrate)" $(MAKE) -s clippy
 	@$(TIMED) "wasm build has no server crates" $(MAKE) -s wasm-deps

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what building (and, with --browser, testing) Porchlight needs, and
+# Installs what building (and, with --test, testing) Porchlight needs, and
 # only what is missing. Nothing is downloaded from outside crates.io, npm and
 # Debian: cargo-leptos finds sass/wasm-opt/wasm-bindgen on PATH and never
 # fetches its own.
@@ -32,8 +32,14 @@ if [ ! -x node_modules/.bin/playwright ] || [ package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-  log "installing Debian's chromium for the browser tests"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Debian's chromium for the browser tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    log "installing aiosmtpd, the SMTP server the tests talk to"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  fi
 fi

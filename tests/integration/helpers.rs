@@ -294,3 +294,99 @@ impl TestApp {
             .unwrap_or_default()
     }
 }
+
+/// A real SMTP server process (aiosmtpd, `tests/support/smtp_server.py`) on a
+/// free port. It stops when this value is dropped.
+pub struct SmtpServer {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl SmtpServer {
+    pub fn start() -> SmtpServer {
+        use std::io::{BufRead, BufReader};
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("python3")
+            .arg("tests/support/smtp_server.py")
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs (aiosmtpd is installed by scripts/ensure-tools.sh)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(
+            line.starts_with("listening"),
+            "SMTP server did not start: {line:?}"
+        );
+        SmtpServer { port, dir, child }
+    }
+
+    pub fn url(&self) -> url::Url {
+        format!("smtp://127.0.0.1:{}", self.port).parse().unwrap()
+    }
+
+    /// Waits for `count` messages and returns them raw, in arrival order.
+    pub async fn wait_for(&self, count: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect();
+            if files.len() >= count {
+                files.sort_by_key(|p| {
+                    p.file_stem()
+                        .unwrap()
+                        .to_string_lossy()
+                        .parse::<u32>()
+                        .unwrap()
+                });
+                return files
+                    .iter()
+                    .map(|p| std::fs::read_to_string(p).unwrap())
+                    .collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {count} messages at the SMTP server");
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Undoes quoted-printable encoding (soft line breaks and =XX escapes).
+pub fn decode_quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -7,3 +7,4 @@ mod helpers;
 mod invitations;
 mod organizations;
 mod pages;
+mod smtp;

@@ -1,0 +1,137 @@
+//! Email over a real SMTP server process (aiosmtpd).
+
+use crate::helpers::*;
+
+async fn wait_for_status(app: &TestApp, cookie: &str, status: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let rows = app.client_rows(cookie).await;
+        if rows.first().is_some_and(|r| r["status"] == status) {
+            return rows[0].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the client never reached status {status}");
+}
+
+#[tokio::test]
+async fn an_invitation_arrives_over_smtp_with_both_parts_and_a_working_link() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+
+    let raw = smtp.wait_for(1).await.remove(0);
+    assert!(raw.contains("To: ann@example.com"), "{raw}");
+    assert!(
+        raw.contains("Subject: Activate your North Tutors portal account"),
+        "{raw}"
+    );
+    assert!(raw.contains("multipart/alternative"), "{raw}");
+    assert!(
+        raw.contains("text/plain") && raw.contains("text/html"),
+        "{raw}"
+    );
+    let decoded = decode_quoted_printable(&raw);
+    assert!(decoded.contains("Olive Owner invited you to the North Tutors portal"));
+    assert!(
+        decoded.contains("<a href=\"http://127.0.0.1:"),
+        "the HTML part links"
+    );
+    let mail = Mail {
+        to: String::new(),
+        subject: String::new(),
+        text: decoded,
+        html: String::new(),
+    };
+    let token = mail.token();
+
+    let row = wait_for_status(&app, &owner, "Sent").await;
+    assert_eq!(row["status_text"], "Invitation sent just now");
+    let page = app
+        .get(&format!("/activate/{token}"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Choose a password"));
+    let done = app
+        .call(
+            "activate",
+            &[("token", &token), ("password", "a brand new password")],
+            None,
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // Nothing went to the development mailbox.
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dev_mailbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_shows_the_servers_reply() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Rex", "Jected", "reject-me@example.com")
+        .await;
+    let row = wait_for_status(&app, &owner, "EmailFailed").await;
+    let text = row["status_text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Email failed:") && text.contains("mailbox unknown"),
+        "{text}"
+    );
+    let attempts: Vec<(String,)> = sqlx::query_as("SELECT outcome FROM email_attempts")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        attempts,
+        [("permanent".to_owned(),)],
+        "no retry after a 5xx"
+    );
+}
+
+#[tokio::test]
+async fn a_temporary_refusal_is_retried_later() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Bea", "Zee", "busy@example.com")
+        .await;
+    for _ in 0..100 {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_attempts")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        if n > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (outcome, detail, retry_at): (String, String, i64) =
+        sqlx::query_as("SELECT outcome, detail, retry_at FROM email_attempts")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(outcome, "temporary");
+    assert!(detail.contains("try again later"), "{detail}");
+    let (status, next): (String, i64) =
+        sqlx::query_as("SELECT status, next_attempt_at FROM email_outbox")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "queued");
+    assert_eq!(next, retry_at);
+    assert!(
+        retry_at - porchlight::server::now_ms() > 20_000,
+        "the first retry waits about 30 s"
+    );
+    assert_eq!(
+        wait_for_status(&app, &owner, "Queued").await["status_text"],
+        "Invitation queued"
+    );
+}
