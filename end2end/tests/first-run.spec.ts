@@ -112,4 +112,53 @@ test.describe.serial('first run', () => {
     await page.goto('/clients');
     await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Active, last login just now');
   });
+
+  test('a disabled client cannot sign in', async ({ page, browser }) => {
+    await page.goto('/login');
+    await hydrated(page);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/clients$/);
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Disable access for Ada Lovelace' }).click();
+    await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Disabled');
+
+    const client = await browser.newContext();
+    const clientPage = await client.newPage();
+    await clientPage.goto('/login');
+    await hydrated(clientPage);
+    await clientPage.getByLabel('Email').fill('ada@example.test');
+    await clientPage.getByLabel('Password').fill('ada counts engines');
+    await clientPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect(clientPage.getByRole('alert')).toHaveText(
+      'Your access to Maple Tutoring is disabled. Contact them if you think this is a mistake.',
+    );
+    await client.close();
+  });
+
+  test('a client added without email gets an invitation once the email is known', async ({ page }) => {
+    await page.goto('/login');
+    await hydrated(page);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/clients$/);
+    await hydrated(page);
+    await page.getByLabel('First name').fill('Grace');
+    await page.getByLabel('Last name').fill('Hopper');
+    await page.getByRole('button', { name: 'Add client' }).click();
+    await expect(page.getByRole('row', { name: /Grace Hopper/ })).toContainText('No email');
+
+    await page.getByRole('link', { name: 'Grace Hopper' }).click();
+    await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
+    await page.getByLabel('Email').fill('grace@example.test');
+    await page.getByRole('button', { name: 'Save email' }).click();
+    await expect(page.getByText('Not invited')).toBeVisible();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await expect(page.getByText('Invitation sent just now')).toBeVisible();
+    const timeline = page.getByRole('list', { name: 'Timeline, newest first' });
+    await expect(timeline).toContainText('accepted by the mail server');
+    await expect(timeline).toContainText('Email changed to grace@example.test by Mia Maple');
+  });
 });

@@ -71,3 +71,18 @@ CREATE TABLE dev_mailbox (
     html_body   TEXT NOT NULL,
     created_at  BIGINT NOT NULL
 );
+
+-- What happened, for timelines and the audit trail. kind: login,
+-- access_disabled, access_enabled, email_changed, ...
+CREATE TABLE audit_events (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    organization_id  BIGINT REFERENCES organizations(id),
+    actor_id         BIGINT REFERENCES users(id),
+    user_id          BIGINT REFERENCES users(id),
+    client_id        BIGINT REFERENCES clients(id),
+    kind             TEXT NOT NULL,
+    detail           TEXT,
+    created_at       BIGINT NOT NULL
+);
+CREATE INDEX audit_events_client ON audit_events(client_id);
+CREATE INDEX audit_events_user ON audit_events(user_id);

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AppError, ClientPage};
+use crate::model::{AppError, ClientDetail, ClientPage};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -68,6 +68,41 @@ pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
         crate::server::domain::clients::send_invitation(&state.db, &current, client_id).await?;
         state.mail.wake();
         Ok(())
+    })
+    .await
+}
+
+/// Disables or enables a client's portal access.
+#[server(prefix = "/api", endpoint = "set_client_access")]
+pub async fn set_client_access(client_id: i64, enabled: bool) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        if crate::server::domain::clients::set_access(&state.db, &current, client_id, enabled)
+            .await?
+        {
+            state.mail.wake();
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// One client with its whole timeline.
+#[server(prefix = "/api", endpoint = "get_client")]
+pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::timeline::client_detail(&state.db, &current, client_id).await
+    })
+    .await
+}
+
+/// Adds, changes or removes the email of a client who has not activated.
+#[server(prefix = "/api", endpoint = "change_client_email")]
+pub async fn change_client_email(client_id: i64, email: String) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::clients::change_email(&state.db, &current, client_id, &email).await
     })
     .await
 }

@@ -4,15 +4,23 @@ use leptos::prelude::*;
 
 use super::form::{Field, FormMessage, action_error};
 use super::portal::Portal;
-use crate::api::clients::{CreateClient, SendInvitation, list_clients};
+use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
 use crate::model::{ClientPage, ClientRow, ClientStatus};
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
     let create = ServerAction::<CreateClient>::new();
     let send = ServerAction::<SendInvitation>::new();
+    let access = ServerAction::<SetClientAccess>::new();
+    let actions = Actions { send, access };
     let clients = Resource::new(
-        move || (create.version().get(), send.version().get()),
+        move || {
+            (
+                create.version().get(),
+                send.version().get(),
+                access.version().get(),
+            )
+        },
         |_| list_clients(1),
     );
     // While an invitation is still queued, look again shortly: the worker
@@ -42,11 +50,17 @@ pub fn ClientsPage() -> impl IntoView {
                             Err(e) => view! { <p class="notice problem">{e.to_string()}</p> }.into_any(),
                         })
                 }}
+                {move || {
+                    access.value()
+                        .get()
+                        .and_then(Result::err)
+                        .map(|e| view! { <p class="notice problem">{e.to_string()}</p> })
+                }}
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
-                        Ok(page) => view! { <ClientTable page send /> }.into_any(),
+                        Ok(page) => view! { <ClientTable page actions /> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -88,8 +102,15 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
     }
 }
 
+/// The row buttons' actions.
+#[derive(Clone, Copy)]
+struct Actions {
+    send: ServerAction<SendInvitation>,
+    access: ServerAction<SetClientAccess>,
+}
+
 #[component]
-fn ClientTable(page: ClientPage, send: ServerAction<SendInvitation>) -> impl IntoView {
+fn ClientTable(page: ClientPage, actions: Actions) -> impl IntoView {
     if page.rows.is_empty() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
@@ -114,7 +135,7 @@ fn ClientTable(page: ClientPage, send: ServerAction<SendInvitation>) -> impl Int
                 </tr>
             </thead>
             <tbody>
-                {page.rows.into_iter().map(|c| view! { <ClientLine client=c send /> }).collect_view()}
+                {page.rows.into_iter().map(|c| view! { <ClientLine client=c actions /> }).collect_view()}
             </tbody>
         </table>
     }
@@ -122,7 +143,7 @@ fn ClientTable(page: ClientPage, send: ServerAction<SendInvitation>) -> impl Int
 }
 
 #[component]
-fn ClientLine(client: ClientRow, send: ServerAction<SendInvitation>) -> impl IntoView {
+fn ClientLine(client: ClientRow, actions: Actions) -> impl IntoView {
     let name = format!("{} {}", client.first_name, client.last_name);
     let action_label = match client.status {
         ClientStatus::NotInvited => Some("Send invitation"),
@@ -134,9 +155,17 @@ fn ClientLine(client: ClientRow, send: ServerAction<SendInvitation>) -> impl Int
         _ => None,
     };
     let id = client.id;
+    let enabled = client.status != ClientStatus::Disabled;
+    let access_label = if enabled {
+        "Disable access"
+    } else {
+        "Enable access"
+    };
     view! {
         <tr>
-            <td>{name.clone()}</td>
+            <td>
+                <a href=format!("/clients/{id}")>{name.clone()}</a>
+            </td>
             <td>{client.email.unwrap_or_else(|| "—".into())}</td>
             <td>
                 <span class=client.status.css_class()>{client.status_text}</span>
@@ -150,13 +179,23 @@ fn ClientLine(client: ClientRow, send: ServerAction<SendInvitation>) -> impl Int
                             class="secondary small"
                             aria-label=format!("{label} to {name}")
                             on:click=move |_| {
-                                send.dispatch(SendInvitation { client_id: id });
+                                actions.send.dispatch(SendInvitation { client_id: id });
                             }
                         >
                             {label}
                         </button>
                     }
                 })}
+                <button
+                    type="button"
+                    class="link small"
+                    aria-label=format!("{access_label} for {name}")
+                    on:click=move |_| {
+                        actions.access.dispatch(SetClientAccess { client_id: id, enabled: !enabled });
+                    }
+                >
+                    {access_label}
+                </button>
             </td>
         </tr>
     }

@@ -1,6 +1,7 @@
 //! The pages, compiled for both builds: rendered on the server, hydrated in
 //! the browser.
 
+mod client_detail;
 mod clients;
 mod form;
 mod member;
@@ -12,6 +13,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use client_detail::ClientDetailPage;
 use clients::ClientsPage;
 use member::{ActivatePage, DashboardPage, MailboxPage};
 use portal::NewOrganizationPage;
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/clients") view=ClientsPage />
+                <Route path=path!("/clients/:id") view=ClientDetailPage />
                 <Route path=path!("/organizations/new") view=NewOrganizationPage />
                 <Route path=path!("/mailbox") view=MailboxPage />
                 <Route path=path!("/dashboard") view=DashboardPage />

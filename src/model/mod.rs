@@ -163,3 +163,19 @@ pub struct MailboxMessage {
     pub html: String,
     pub received: String,
 }
+
+/// One client with everything that happened to them, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientDetail {
+    pub client: ClientRow,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A line of a client's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Formatted on the server: "3 Nov 2026, 14:05 UTC".
+    pub when: String,
+    pub text: String,
+    pub problem: bool,
+}

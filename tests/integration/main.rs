@@ -2,7 +2,9 @@
 //! fresh database. SQLite by default; PostgreSQL when
 //! `PORCHLIGHT_TEST_POSTGRES_URL` is set (see the README).
 
+mod access;
 mod auth;
+mod detail;
 mod helpers;
 mod invitations;
 mod organizations;

@@ -125,3 +125,60 @@ pub async fn set_user(tx: &mut Tx, client_id: i64, user_id: i64) -> Result<(), s
         .await
         .map(|_| ())
 }
+
+/// Disables or enables a client's portal access in its organization: the
+/// client row and, once activated, the membership. Disabling also revokes
+/// pending invitations and ends the person's sessions in that organization.
+pub async fn set_access(
+    tx: &mut Tx,
+    organization_id: i64,
+    client_id: i64,
+    user_id: Option<i64>,
+    disabled_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET disabled_at = $1 WHERE id = $2 AND organization_id = $3")
+        .bind(disabled_at)
+        .bind(client_id)
+        .bind(organization_id)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(now) = disabled_at {
+        super::invitations::revoke_pending(tx, client_id, now).await?;
+    }
+    if let Some(user_id) = user_id {
+        sqlx::query(
+            "UPDATE memberships SET disabled_at = $1 WHERE organization_id = $2 AND user_id = $3",
+        )
+        .bind(disabled_at)
+        .bind(organization_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        if disabled_at.is_some() {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2")
+                .bind(user_id)
+                .bind(organization_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn set_email(
+    tx: &mut Tx,
+    organization_id: i64,
+    client_id: i64,
+    email: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE clients SET email = $1, email_lower = $2 WHERE id = $3 AND organization_id = $4",
+    )
+    .bind(email)
+    .bind(email.map(str::to_lowercase))
+    .bind(client_id)
+    .bind(organization_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

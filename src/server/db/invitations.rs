@@ -139,3 +139,16 @@ pub async fn sends(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
         .await?;
     Ok(n)
 }
+
+/// Revokes the client's pending invitations (their links stop working).
+pub async fn revoke_pending(tx: &mut Tx, client_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = $1
+         WHERE client_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(client_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

@@ -3,11 +3,13 @@
 //! milliseconds for times), and run through sqlx's `Any` driver, so one binary
 //! serves both databases. Only the migrations differ per backend.
 
+pub mod audit;
 pub mod clients;
 pub mod invitations;
 pub mod orgs;
 pub mod outbox;
 pub mod sessions;
+pub mod timeline;
 pub mod users;
 
 use std::sync::Once;

@@ -39,13 +39,26 @@ pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<User>, sqlx:
         .await
 }
 
-pub async fn record_login(pool: &AnyPool, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+/// Records a sign-in: the user's last login and a `login` event in the
+/// organization they signed in to.
+pub async fn record_login(
+    pool: &AnyPool,
+    user_id: i64,
+    organization_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user_id)
         .execute(pool)
-        .await
-        .map(|_| ())
+        .await?;
+    let event = super::audit::Event {
+        organization_id: Some(organization_id),
+        user_id: Some(user_id),
+        kind: "login",
+        ..Default::default()
+    };
+    super::audit::record(pool, &event, now).await
 }
 
 pub async fn add_membership(
@@ -117,4 +130,19 @@ pub async fn has_account(tx: &mut Tx, email: &str) -> Result<bool, sqlx::Error> 
     .fetch_one(&mut **tx)
     .await?;
     Ok(n > 0)
+}
+
+/// Names of the organizations where the person's access is disabled.
+pub async fn disabled_organizations(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 AND m.disabled_at IS NOT NULL ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
 }

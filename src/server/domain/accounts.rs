@@ -144,10 +144,20 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
     let Some((organization_id, role)) =
         db::users::first_active_membership(&db.pool, user.id).await?
     else {
-        tracing::info!(user_id = user.id, "sign-in refused: no active membership");
-        return Err(AppError::InvalidCredentials);
+        // The password was right, so saying why reveals nothing new.
+        tracing::info!(user_id = user.id, "sign-in refused: access disabled");
+        let orgs = db::users::disabled_organizations(&db.pool, user.id).await?;
+        return Err(match orgs.as_slice() {
+            [] => AppError::InvalidCredentials,
+            [one] => AppError::Conflict(format!(
+                "Your access to {one} is disabled. Contact them if you think this is a mistake."
+            )),
+            _ => AppError::Conflict(
+                "Your portal access is disabled in every organization you belong to.".into(),
+            ),
+        });
     };
-    db::users::record_login(&db.pool, user.id, now_ms()).await?;
+    db::users::record_login(&db.pool, user.id, organization_id, now_ms()).await?;
     tracing::info!(user_id = user.id, organization_id, "signed in");
     Ok(SignedIn {
         user_id: user.id,

@@ -105,7 +105,7 @@ pub async fn activate(
     db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
     tx.commit().await?;
     // Activating signs the person in: it counts as their first login.
-    db::users::record_login(&db.pool, user_id, now).await?;
+    db::users::record_login(&db.pool, user_id, inv.organization_id, now).await?;
     tracing::info!(
         invitation_id = inv.id,
         user_id,

@@ -129,6 +129,103 @@ pub async fn send_invitation(
     Ok(())
 }
 
+/// Disables or enables a client's portal access. Disabling takes effect at
+/// once: pending invitation links stop working and the person's sessions in
+/// this organization end. Enabling a client who never activated sends a fresh
+/// invitation. Returns whether an email was queued.
+pub async fn set_access(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+    enabled: bool,
+) -> Result<bool, AppError> {
+    let org = actor.organization_id;
+    let client = db::clients::get(&db.pool, org, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if client.user_id == Some(actor.user_id) {
+        return Err(AppError::Conflict(
+            "You cannot disable your own access.".into(),
+        ));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    db::clients::set_access(
+        &mut tx,
+        org,
+        client_id,
+        client.user_id,
+        (!enabled).then_some(now),
+    )
+    .await?;
+    let reinvite = enabled && client.user_id.is_none() && client.email.is_some();
+    if let (true, Some(email)) = (reinvite, &client.email) {
+        invite_in(&mut tx, org, client_id, email, actor.user_id, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        client_id,
+        organization_id = org,
+        enabled,
+        "client access changed"
+    );
+    Ok(reinvite)
+}
+
+/// Adds, changes or removes (empty) the email of a client who has not
+/// activated. A pending invitation to the old address is revoked.
+pub async fn change_email(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+    email: &str,
+) -> Result<(), AppError> {
+    let org = actor.organization_id;
+    let client = db::clients::get(&db.pool, org, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if client.user_id.is_some() {
+        return Err(AppError::field(
+            "email",
+            "This client has activated their account; their email is theirs to change.",
+        ));
+    }
+    let email = if email.trim().is_empty() {
+        None
+    } else {
+        Some(rules::email(email).map_err(|m| AppError::field("email", m))?)
+    };
+    let unchanged =
+        email.as_deref().map(str::to_lowercase) == client.email.as_deref().map(str::to_lowercase);
+    if unchanged {
+        return Ok(());
+    }
+    if let Some(e) = &email
+        && db::clients::email_taken(&db.pool, org, e).await?
+    {
+        return Err(email_in_use());
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    match db::clients::set_email(&mut tx, org, client_id, email.as_deref()).await {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
+        Err(e) => return Err(e.into()),
+    }
+    db::invitations::revoke_pending(&mut tx, client_id, now).await?;
+    let event = db::audit::Event {
+        organization_id: Some(org),
+        actor_id: Some(actor.user_id),
+        client_id: Some(client_id),
+        kind: "email_changed",
+        detail: Some(email.as_deref().unwrap_or("none")),
+        ..Default::default()
+    };
+    db::audit::record_in(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Queues an invitation email for a client inside `tx`: extends the pending
 /// invitation if there is one, or creates a new one (a join invitation when the
 /// address already has a Porchlight account).

@@ -6,3 +6,4 @@ pub mod clients;
 pub mod rules;
 pub mod status;
 pub mod time;
+pub mod timeline;

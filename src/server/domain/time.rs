@@ -25,6 +25,17 @@ pub fn format_date(ms: i64) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
+/// "3 Nov 2026, 14:05 UTC".
+pub fn format_datetime(ms: i64) -> String {
+    let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        format_date(ms),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// "just now", "5 min ago", "2 h ago", or the date for anything older than a day.
 pub fn format_ago(ms: i64, now: i64) -> String {
     let secs = (now - ms).max(0) / 1000;
@@ -47,6 +58,10 @@ mod tests {
         assert_eq!(format_date(1_793_707_200_000), "3 Nov 2026");
         // 2024-02-29T00:00:00Z, a leap day
         assert_eq!(format_date(1_709_164_800_000), "29 Feb 2024");
+        assert_eq!(
+            format_datetime(1_793_707_200_000 + 65 * 60_000),
+            "3 Nov 2026, 13:05 UTC"
+        );
     }
 
     #[test]

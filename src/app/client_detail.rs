@@ -1,0 +1,123 @@
+//! One client: status, email, actions and the whole timeline.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::form::{Field, FormMessage, action_error};
+use super::portal::Portal;
+use crate::api::clients::{ChangeClientEmail, SendInvitation, SetClientAccess, get_client};
+use crate::model::{ClientDetail, ClientStatus};
+
+#[component]
+pub fn ClientDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let change = ServerAction::<ChangeClientEmail>::new();
+    let send = ServerAction::<SendInvitation>::new();
+    let access = ServerAction::<SetClientAccess>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                id(),
+                change.version().get(),
+                send.version().get(),
+                access.version().get(),
+            )
+        },
+        |(id, ..)| get_client(id),
+    );
+    Effect::new(move |_| {
+        let queued = detail
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|d| d.client.status == ClientStatus::Queued);
+        if queued {
+            set_timeout(
+                move || detail.refetch(),
+                std::time::Duration::from_millis(1500),
+            );
+        }
+    });
+    view! {
+        <Portal title="Client">
+            <p><a href="/clients">"← All clients"</a></p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <Detail detail=d change send access /> }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Portal>
+    }
+}
+
+#[component]
+fn Detail(
+    detail: ClientDetail,
+    change: ServerAction<ChangeClientEmail>,
+    send: ServerAction<SendInvitation>,
+    access: ServerAction<SetClientAccess>,
+) -> impl IntoView {
+    let c = detail.client;
+    let id = c.id;
+    let email_error = action_error(change);
+    let send_error = action_error(send);
+    let enabled = c.status != ClientStatus::Disabled;
+    let can_invite = c.email.is_some() && enabled && c.status != ClientStatus::Active;
+    let invite_label = if c.status == ClientStatus::NotInvited {
+        "Send invitation"
+    } else {
+        "Resend invitation"
+    };
+    view! {
+        <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
+        <p aria-live="polite">
+            <span class=c.status.css_class()>{c.status_text}</span>
+            " · " {if c.role == "collaborator" { "Collaborator" } else { "Client" }} " · created " {c.created}
+        </p>
+        <div class="actions">
+            {can_invite.then(|| view! {
+                <button type="button" on:click=move |_| { send.dispatch(SendInvitation { client_id: id }); }>
+                    {invite_label}
+                </button>
+            })}
+            <button
+                type="button"
+                class="secondary"
+                on:click=move |_| { access.dispatch(SetClientAccess { client_id: id, enabled: !enabled }); }
+            >
+                {if enabled { "Disable access" } else { "Enable access" }}
+            </button>
+        </div>
+        <FormMessage error=send_error />
+        {(c.status != ClientStatus::Active).then(|| view! {
+            <ActionForm action=change attr:class="card inline">
+                <input type="hidden" name="client_id" value=id.to_string() />
+                <Field label="Email" name="email" kind="email" optional=true error=email_error />
+                <FormMessage error=email_error />
+                <button type="submit">"Save email"</button>
+            </ActionForm>
+        })}
+        <h2>"Timeline"</h2>
+        <ol class="timeline" aria-label="Timeline, newest first">
+            {detail
+                .timeline
+                .into_iter()
+                .map(|e| view! {
+                    <li class:problem=e.problem>
+                        <time>{e.when}</time>
+                        <span>{e.text}</span>
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+    }
+}

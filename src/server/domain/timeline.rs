@@ -1,0 +1,111 @@
+//! A client's timeline: the delivery log an admin reads instead of asking support.
+
+use crate::model::{AppError, ClientDetail, TimelineEntry};
+use crate::server::auth::CurrentSession;
+use crate::server::db::{self, Db};
+use crate::server::domain::clients::row;
+use crate::server::domain::time::{format_date, format_datetime};
+use crate::server::now_ms;
+
+pub async fn client_detail(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+) -> Result<ClientDetail, AppError> {
+    let org = actor.organization_id;
+    let client = db::clients::get(&db.pool, org, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pool = &db.pool;
+    let user_id = client.user_id;
+    let mut entries: Vec<(i64, String, bool)> = Vec::new();
+
+    let creator = db::timeline::creator(pool, client_id).await?;
+    entries.push((
+        client.created_at,
+        match creator {
+            Some(name) => format!("Created by {name}"),
+            None => "Created".to_owned(),
+        },
+        false,
+    ));
+    for inv in db::timeline::invitations(pool, client_id).await? {
+        let kind = if inv.kind == "join" {
+            "Join invitation"
+        } else {
+            "Invitation"
+        };
+        let by = inv.inviter.map(|n| format!(" by {n}")).unwrap_or_default();
+        entries.push((
+            inv.created_at,
+            format!(
+                "{kind} to {}{by}, expires {}",
+                inv.email,
+                format_date(inv.expires_at)
+            ),
+            false,
+        ));
+        if let Some(at) = inv.accepted_at {
+            entries.push((
+                at,
+                format!("Confirmed: invitation #{} accepted", inv.id),
+                false,
+            ));
+        }
+        if let Some(at) = inv.revoked_at {
+            entries.push((at, format!("Invitation #{} revoked", inv.id), false));
+        }
+    }
+    for email in db::timeline::emails(pool, client_id).await? {
+        entries.push((
+            email.created_at,
+            format!("Email #{} to {} queued", email.id, email.recipient),
+            false,
+        ));
+    }
+    for a in db::timeline::attempts(pool, client_id).await? {
+        let detail = a.detail.unwrap_or_default();
+        let (text, problem) = match a.outcome.as_str() {
+            "accepted" => (
+                format!("Email #{} accepted by the mail server", a.outbox_id),
+                false,
+            ),
+            "temporary" => (
+                format!(
+                    "Email #{}: temporary failure ({detail}); retry at {}",
+                    a.outbox_id,
+                    a.retry_at.map(format_datetime).unwrap_or_default()
+                ),
+                true,
+            ),
+            _ => (format!("Email #{} failed: {detail}", a.outbox_id), true),
+        };
+        entries.push((a.attempted_at, text, problem));
+    }
+    for e in db::timeline::events(pool, org, client_id, user_id).await? {
+        let by = e.actor.map(|n| format!(" by {n}")).unwrap_or_default();
+        let text = match e.kind.as_str() {
+            "login" => "Signed in".to_owned(),
+            "access_disabled" => format!("Portal access disabled{by}"),
+            "access_enabled" => format!("Portal access enabled{by}"),
+            "email_changed" => format!("Email changed to {}{by}", e.detail.unwrap_or_default()),
+            other => other.replace('_', " "),
+        };
+        entries.push((e.created_at, text, false));
+    }
+    // Newest first. Entries are gathered in the order things happen, so at
+    // equal times the later-gathered one is the newer.
+    let mut entries: Vec<_> = entries.into_iter().enumerate().collect();
+    entries.sort_by(|(i, a), (j, b)| b.0.cmp(&a.0).then(j.cmp(i)));
+    Ok(ClientDetail {
+        client: row(client, now_ms()),
+        timeline: entries
+            .into_iter()
+            .map(|(_, (at, text, problem))| TimelineEntry {
+                when: format_datetime(at),
+                text,
+                problem,
+            })
+            .collect(),
+    })
+}
