@@ -6,17 +6,32 @@ use crate::model::{AppError, ClientDetail, ClientPage};
 
 pub const PAGE_SIZE: i64 = 50;
 
-/// One page (1-based) of the caller's organization's clients, newest first.
+/// One page (1-based) of the caller's organization's clients: `search` finds
+/// words in names and emails, `status` is a filter name (`pending`, `failed`,
+/// … or empty for all), `sort` is `oldest` or newest first.
 #[server(prefix = "/api", endpoint = "list_clients")]
-pub async fn list_clients(page: i64) -> Result<ClientPage, AppError> {
+pub async fn list_clients(
+    page: i64,
+    #[server(default)] search: String,
+    #[server(default)] status: String,
+    #[server(default)] sort: String,
+) -> Result<ClientPage, AppError> {
     super::ssr::answer(async move {
+        use crate::server::db::clients::{ListQuery, StatusFilter};
         use crate::server::{db, domain, now_ms};
 
         let (state, current) = super::ssr::require_staff().await?;
-        let offset = (page.max(1) - 1) * PAGE_SIZE;
-        let (rows, total) =
-            db::clients::page(&state.db.pool, current.organization_id, PAGE_SIZE, offset).await?;
         let now = now_ms();
+        let query = ListQuery {
+            organization_id: current.organization_id,
+            search: &search,
+            status: StatusFilter::parse(&status),
+            oldest_first: sort == "oldest",
+            limit: PAGE_SIZE,
+            offset: (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE,
+            now,
+        };
+        let (rows, total) = db::clients::page(&state.db.pool, &query).await?;
         Ok(ClientPage {
             rows: rows
                 .into_iter()

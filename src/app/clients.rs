@@ -1,10 +1,12 @@
 //! The client list: adding clients, their status, inviting them.
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
 use super::form::{Field, FormMessage, action_error};
 use super::portal::Portal;
-use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
+use crate::api::clients::{CreateClient, PAGE_SIZE, SendInvitation, SetClientAccess, list_clients};
 use crate::model::{ClientPage, ClientRow, ClientStatus};
 
 #[component]
@@ -13,15 +15,27 @@ pub fn ClientsPage() -> impl IntoView {
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
     let actions = Actions { send, access };
+    let query = use_query_map();
+    let filters = move || {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        ListFilters {
+            search: get("q"),
+            status: get("status"),
+            sort: get("sort"),
+            page: get("page").parse().unwrap_or(1).max(1),
+        }
+    };
     let clients = Resource::new(
         move || {
             (
+                filters(),
                 create.version().get(),
                 send.version().get(),
                 access.version().get(),
             )
         },
-        |_| list_clients(1),
+        |(f, ..)| list_clients(f.page, f.search, f.status, f.sort),
     );
     // While an invitation is still queued, look again shortly: the worker
     // sends in the background.
@@ -57,10 +71,11 @@ pub fn ClientsPage() -> impl IntoView {
                         .map(|e| view! { <p class="notice problem">{e.to_string()}</p> })
                 }}
             </div>
+            <FilterForm filters=filters() />
             <Transition fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
-                        Ok(page) => view! { <ClientTable page actions /> }.into_any(),
+                        Ok(page) => view! { <ClientTable page actions filters=filters() /> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -102,6 +117,78 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
     }
 }
 
+/// The list's search, filter, order and page, as in the address bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListFilters {
+    search: String,
+    status: String,
+    sort: String,
+    page: i64,
+}
+
+impl ListFilters {
+    fn is_filtered(&self) -> bool {
+        !self.search.is_empty() || !self.status.is_empty()
+    }
+
+    /// The address of another page of the same list.
+    fn page_href(&self, page: i64) -> String {
+        let mut href = format!("/clients?page={page}");
+        for (key, value) in [
+            ("q", &self.search),
+            ("status", &self.status),
+            ("sort", &self.sort),
+        ] {
+            if !value.is_empty() {
+                href.push_str(&format!("&{key}={}", super::encode_query(value)));
+            }
+        }
+        href
+    }
+}
+
+const STATUS_CHOICES: [(&str, &str); 8] = [
+    ("", "All"),
+    ("pending", "Invitation pending"),
+    ("not-invited", "Not invited"),
+    ("no-email", "No email"),
+    ("expired", "Expired"),
+    ("failed", "Email failed"),
+    ("active", "Active"),
+    ("disabled", "Disabled"),
+];
+
+#[component]
+fn FilterForm(filters: ListFilters) -> impl IntoView {
+    view! {
+        <Form method="GET" action="/clients" attr:class="filters" attr:role="search">
+            <div class="field">
+                <label for="filter-q">"Search"</label>
+                <input id="filter-q" type="search" name="q" value=filters.search.clone() placeholder="Name or email" />
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status">
+                    {STATUS_CHOICES
+                        .into_iter()
+                        .map(|(value, label)| {
+                            view! { <option value=value selected=filters.status == value>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-sort">"Order"</label>
+                <select id="filter-sort" name="sort">
+                    <option value="" selected=filters.sort != "oldest">"Newest first"</option>
+                    <option value="oldest" selected=filters.sort == "oldest">"Oldest first"</option>
+                </select>
+            </div>
+            <button type="submit" class="secondary">"Apply"</button>
+        </Form>
+    }
+}
+
 /// The row buttons' actions.
 #[derive(Clone, Copy)]
 struct Actions {
@@ -110,7 +197,16 @@ struct Actions {
 }
 
 #[component]
-fn ClientTable(page: ClientPage, actions: Actions) -> impl IntoView {
+fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl IntoView {
+    if page.rows.is_empty() && filters.is_filtered() {
+        return view! {
+            <section class="empty" aria-labelledby="empty-title">
+                <h2 id="empty-title">"No clients match"</h2>
+                <p>"Try other words, or "<a href="/clients">"show all clients"</a>"."</p>
+            </section>
+        }
+        .into_any();
+    }
     if page.rows.is_empty() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
@@ -121,7 +217,12 @@ fn ClientTable(page: ClientPage, actions: Actions) -> impl IntoView {
         .into_any();
     }
     view! {
-        <p class="count">{format!("{} clients", page.total)}</p>
+        <p class="count" aria-live="polite">
+            {match page.total {
+                1 => "1 client".to_owned(),
+                n => format!("{n} clients"),
+            }}
+        </p>
         <table class="clients">
             <thead>
                 <tr>
@@ -138,8 +239,24 @@ fn ClientTable(page: ClientPage, actions: Actions) -> impl IntoView {
                 {page.rows.into_iter().map(|c| view! { <ClientLine client=c actions /> }).collect_view()}
             </tbody>
         </table>
+        <Pager total=page.total filters />
     }
     .into_any()
+}
+
+#[component]
+fn Pager(total: i64, filters: ListFilters) -> impl IntoView {
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let current = filters.page.min(pages);
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {(current > 1).then(|| view! { <a href=filters.page_href(current - 1) rel="prev">"Previous"</a> })}
+                <span>{format!("Page {current} of {pages}")}</span>
+                {(current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">"Next"</a> })}
+            </nav>
+        }
+    })
 }
 
 #[component]

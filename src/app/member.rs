@@ -72,7 +72,10 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
             let signed_in_here = signed_in_as
                 .as_deref()
                 .is_some_and(|s| s.eq_ignore_ascii_case(&email));
-            let next = format!("/login?next={}", urlencode(&format!("/activate/{token}")));
+            let next = format!(
+                "/login?next={}",
+                super::encode_query(&format!("/activate/{token}"))
+            );
             view! {
                 <Title text="Join" />
                 <h1>{format!("{organization} invites you to its portal")}</h1>
@@ -112,17 +115,6 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
         }
         .into_any(),
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

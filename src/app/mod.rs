@@ -68,3 +68,15 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+/// Percent-encodes a value for a query string.
+pub(crate) fn encode_query(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -7,6 +7,7 @@ mod auth;
 mod detail;
 mod helpers;
 mod invitations;
+mod list;
 mod organizations;
 mod pages;
 mod smtp;

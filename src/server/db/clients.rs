@@ -35,24 +35,116 @@ const LIST: &str = "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.c
      LEFT JOIN invitations i ON i.id = (SELECT MAX(id) FROM invitations WHERE client_id = c.id)
      LEFT JOIN email_outbox e ON e.id = (SELECT MAX(id) FROM email_outbox WHERE invitation_id = i.id)";
 
-/// One page of an organization's clients, newest first, and the total count.
+/// Which clients a list shows, by status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    NoEmail,
+    NotInvited,
+    Pending,
+    Expired,
+    Failed,
+    Active,
+    Disabled,
+}
+
+impl StatusFilter {
+    /// The SQL condition, over the LIST joins, with `$3` the current time.
+    fn condition(self) -> &'static str {
+        match self {
+            StatusFilter::All => "TRUE",
+            StatusFilter::Disabled => "c.disabled_at IS NOT NULL",
+            StatusFilter::Active => "c.disabled_at IS NULL AND c.user_id IS NOT NULL",
+            StatusFilter::NoEmail => {
+                "c.disabled_at IS NULL AND c.user_id IS NULL AND c.email IS NULL"
+            }
+            StatusFilter::NotInvited => {
+                "c.disabled_at IS NULL AND c.user_id IS NULL AND c.email IS NOT NULL
+                 AND (i.id IS NULL OR i.revoked_at IS NOT NULL)"
+            }
+            StatusFilter::Expired => {
+                "c.disabled_at IS NULL AND c.user_id IS NULL
+                 AND i.revoked_at IS NULL AND i.accepted_at IS NULL AND i.expires_at <= $3"
+            }
+            StatusFilter::Failed => {
+                "c.disabled_at IS NULL AND c.user_id IS NULL
+                 AND i.revoked_at IS NULL AND i.accepted_at IS NULL AND i.expires_at > $3
+                 AND e.status = 'failed'"
+            }
+            StatusFilter::Pending => {
+                "c.disabled_at IS NULL AND c.user_id IS NULL
+                 AND i.revoked_at IS NULL AND i.accepted_at IS NULL AND i.expires_at > $3
+                 AND (e.status IS NULL OR e.status <> 'failed')"
+            }
+        }
+    }
+
+    pub fn parse(s: &str) -> StatusFilter {
+        match s {
+            "no-email" => StatusFilter::NoEmail,
+            "not-invited" => StatusFilter::NotInvited,
+            "pending" => StatusFilter::Pending,
+            "expired" => StatusFilter::Expired,
+            "failed" => StatusFilter::Failed,
+            "active" => StatusFilter::Active,
+            "disabled" => StatusFilter::Disabled,
+            _ => StatusFilter::All,
+        }
+    }
+}
+
+/// A page of the client list: which clients, in which order, which slice.
+#[derive(Debug, Clone)]
+pub struct ListQuery<'a> {
+    pub organization_id: i64,
+    /// Words to find in the name or email; empty for all.
+    pub search: &'a str,
+    pub status: StatusFilter,
+    pub oldest_first: bool,
+    pub limit: i64,
+    pub offset: i64,
+    pub now: i64,
+}
+
+/// One page of an organization's clients and the total that match.
 pub async fn page(
     pool: &AnyPool,
-    organization_id: i64,
-    limit: i64,
-    offset: i64,
+    q: &ListQuery<'_>,
 ) -> Result<(Vec<ClientListRow>, i64), sqlx::Error> {
+    let pattern = if q.search.trim().is_empty() {
+        String::new()
+    } else {
+        let escaped = q
+            .search
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    };
+    let filter = format!(
+        "WHERE c.organization_id = $1
+           AND ($2 = '' OR LOWER(c.first_name || ' ' || c.last_name) LIKE $2 ESCAPE '\\' OR c.email_lower LIKE $2 ESCAPE '\\')
+           AND $3 >= 0 AND {}",
+        q.status.condition()
+    );
+    let order = if q.oldest_first { "ASC" } else { "DESC" };
     let rows = sqlx::query_as(&format!(
-        "{LIST} WHERE c.organization_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3"
+        "{LIST} {filter} ORDER BY c.created_at {order}, c.id {order} LIMIT $4 OFFSET $5"
     ))
-    .bind(organization_id)
-    .bind(limit)
-    .bind(offset)
+    .bind(q.organization_id)
+    .bind(&pattern)
+    .bind(q.now)
+    .bind(q.limit)
+    .bind(q.offset)
     .fetch_all(pool)
     .await?;
     let (total,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM clients WHERE organization_id = $1")
-            .bind(organization_id)
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM ({LIST} {filter}) matching"))
+            .bind(q.organization_id)
+            .bind(&pattern)
+            .bind(q.now)
             .fetch_one(pool)
             .await?;
     Ok((rows, total))
