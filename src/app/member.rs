@@ -52,7 +52,7 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
                         name="password"
                         kind="password"
                         autocomplete="new-password"
-                        hint="At least 10 characters, and not your email address."
+                        hint="At least 10 characters; not a common password or your email address."
                         error
                     />
                     <FormMessage error />

@@ -405,3 +405,48 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
         .unwrap();
     assert_eq!(n, 4, "emails claimed moments ago are not taken over");
 }
+
+#[tokio::test]
+async fn a_change_that_fails_leaves_no_email_behind() {
+    use porchlight::server::db::Backend;
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    // Make writing to the outbox fail, as a full disk or a crash mid-way would.
+    match app.db.backend {
+        Backend::Sqlite => {
+            sqlx::query(
+                "CREATE TRIGGER fail_outbox AFTER INSERT ON email_outbox
+                 BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END",
+            )
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+        Backend::Postgres => {
+            for sql in [
+                "CREATE FUNCTION fail_outbox() RETURNS trigger AS $$
+                 BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER fail_outbox AFTER INSERT ON email_outbox
+                 FOR EACH ROW EXECUTE FUNCTION fail_outbox()",
+            ] {
+                sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+            }
+        }
+    }
+    let resp = app
+        .create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    assert_eq!(resp.status, 500);
+    assert_eq!(
+        resp.json(),
+        json!("Internal"),
+        "the cause stays on the server"
+    );
+    for table in ["clients", "invitations", "email_outbox"] {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table} has a row from the failed change");
+    }
+}

@@ -47,7 +47,17 @@ pub fn slug(value: &str) -> Result<String, &'static str> {
     Ok(v.to_owned())
 }
 
-/// The password policy: 10–128 characters and not the account's own email.
+/// True when `value` is on the shipped list of commonly used passwords.
+fn is_common_password(value: &str) -> bool {
+    const LIST: &str = include_str!("common_passwords.txt");
+    let value = value.trim().to_lowercase();
+    LIST.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|l| l == value)
+}
+
+/// The password policy: 10–128 characters, not a commonly used password and
+/// not the account's own email.
 pub fn password(value: &str, email: &str) -> Result<(), &'static str> {
     let len = value.chars().count();
     if len < PASSWORD_MIN {
@@ -58,6 +68,9 @@ pub fn password(value: &str, email: &str) -> Result<(), &'static str> {
     }
     if !email.is_empty() && value.trim().eq_ignore_ascii_case(email.trim()) {
         return Err("Your password cannot be your email address.");
+    }
+    if is_common_password(value) {
+        return Err("This password is too common. Choose one that is harder to guess.");
     }
     Ok(())
 }
@@ -95,5 +108,10 @@ mod tests {
         assert!(password("short", "a@b.co").is_err());
         assert!(password(&"x".repeat(129), "a@b.co").is_err());
         assert!(password("Ann@Example.com", "ann@example.com").is_err());
+        assert_eq!(
+            password("Password123", "a@b.co"),
+            Err("This password is too common. Choose one that is harder to guess.")
+        );
+        assert!(password("QWERTYUIOP", "a@b.co").is_err());
     }
 }
