@@ -2,6 +2,7 @@
 -- delivery log. PostgreSQL dialect; keep in step with ../sqlite.
 
 ALTER TABLE organizations ADD COLUMN auto_invite BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE organizations ADD COLUMN accent_color TEXT NOT NULL DEFAULT '#b44d12';
 ALTER TABLE clients ADD COLUMN disabled_at BIGINT;
 
 -- One invitation to a client; it is pending until accepted, revoked or expired.

@@ -83,3 +83,19 @@ pub async fn join(token: String) -> Result<(), AppError> {
     })
     .await
 }
+
+/// "Email me a new link" from an expired invitation's page. Answers the same
+/// for every link, so it tells nothing about which links exist.
+#[server(prefix = "/api", endpoint = "request_new_link")]
+pub async fn request_new_link(token: String) -> Result<String, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::AppState;
+
+        let state = AppState::from_context()?;
+        if crate::server::domain::activation::renew_expired(&state.db, state.config.secret.expose(), &token).await? {
+            state.mail.wake();
+        }
+        Ok("If this invitation can be renewed, a new link is on its way to the address it was sent to.".to_owned())
+    })
+    .await
+}

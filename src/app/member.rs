@@ -7,7 +7,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use super::form::{Field, FormMessage, action_error};
-use crate::api::activation::{Activate, Join, view_invitation};
+use crate::api::activation::{Activate, Join, RequestNewLink, view_invitation};
 use crate::api::auth::Logout;
 use crate::api::me::{dev_mailbox, my_dashboard};
 use crate::model::{AppError, InvitationPage};
@@ -100,13 +100,26 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
         InvitationPage::Expired {
             organization,
             expired_on,
-        } => view! {
-            <Title text="Invitation expired" />
-            <h1>{format!("This invitation expired on {expired_on}")}</h1>
-            <p>{format!("Ask {organization} to send you a new invitation.")}</p>
-            <p><a href="/login">"Sign in"</a></p>
+        } => {
+            let renew = ServerAction::<RequestNewLink>::new();
+            view! {
+                <Title text="Invitation expired" />
+                <h1>{format!("This invitation expired on {expired_on}")}</h1>
+                <p>{format!("{organization} can send you a new one, or you can ask for a new link here.")}</p>
+                <ActionForm action=renew>
+                    <input type="hidden" name="token" value=token />
+                    <button type="submit" disabled=move || renew.pending().get()>"Email me a new link"</button>
+                </ActionForm>
+                <p aria-live="polite">
+                    {move || renew.value().get().map(|r| match r {
+                        Ok(message) => message,
+                        Err(e) => e.to_string(),
+                    })}
+                </p>
+                <p><a href="/login">"Sign in"</a></p>
+            }
+            .into_any()
         }
-        .into_any(),
         InvitationPage::Closed => view! {
             <Title text="Link not valid" />
             <h1>"This link can no longer be used"</h1>

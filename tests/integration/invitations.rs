@@ -450,3 +450,73 @@ async fn a_change_that_fails_leaves_no_email_behind() {
         assert_eq!(n, 0, "{table} has a row from the failed change");
     }
 }
+
+#[tokio::test]
+async fn an_expired_link_can_ask_for_a_new_one_sent_to_the_invited_address_at_most_every_15_minutes()
+ {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let id = app
+        .create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    let old = app.wait_for_mail(1).await.remove(0).token();
+    let long_ago = porchlight::server::now_ms() - 40 * 24 * 3_600_000;
+    sqlx::query("UPDATE invitations SET expires_at = $1")
+        .bind(long_ago)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE email_outbox SET created_at = $1")
+        .bind(long_ago)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+
+    let unknown = app
+        .call("request_new_link", &[("token", "nope")], None)
+        .await;
+    let renewed = app.call("request_new_link", &[("token", &old)], None).await;
+    assert_eq!(
+        (renewed.status, &renewed.body),
+        (unknown.status, &unknown.body),
+        "same answer for every link"
+    );
+    let fresh = app.wait_for_mail(2).await.remove(1);
+    assert_eq!(fresh.to, "ann@example.com");
+    let page = app
+        .get(&format!("/activate/{}", fresh.token()), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Choose a password"));
+
+    // Asking again at once sends nothing more.
+    app.call("request_new_link", &[("token", &old)], None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+
+    let detail = app
+        .call(
+            "get_client",
+            &[("client_id", &id.to_string())],
+            Some(&owner),
+        )
+        .await
+        .json();
+    assert!(
+        detail["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["text"] == "The client asked for a new link (the old one had expired)"),
+        "the admin sees it in the timeline"
+    );
+}

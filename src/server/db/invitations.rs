@@ -8,6 +8,7 @@ pub struct InvitationView {
     pub id: i64,
     pub organization_id: i64,
     pub organization_name: String,
+    pub accent_color: String,
     pub client_id: i64,
     pub first_name: String,
     pub last_name: String,
@@ -20,7 +21,8 @@ pub struct InvitationView {
     pub revoked_at: Option<i64>,
 }
 
-const VIEW: &str = "SELECT i.id, i.organization_id, o.name AS organization_name, i.client_id,
+const VIEW: &str =
+    "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, i.client_id,
         c.first_name, c.last_name, c.role, i.kind, i.email, u.name AS inviter_name,
         i.expires_at, i.accepted_at, i.revoked_at
      FROM invitations i
@@ -35,7 +37,7 @@ pub async fn insert(
     client_id: i64,
     kind: &str,
     email: &str,
-    invited_by: i64,
+    invited_by: Option<i64>,
     now: i64,
     expires_at: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -151,4 +153,14 @@ pub async fn revoke_pending(tx: &mut Tx, client_id: i64, now: i64) -> Result<(),
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// When the invitation's latest email was queued.
+pub async fn last_queued_at(pool: &AnyPool, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let (at,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(created_at) FROM email_outbox WHERE invitation_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+    Ok(at)
 }

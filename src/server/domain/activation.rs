@@ -153,3 +153,51 @@ pub async fn join(
         organization_id: inv.organization_id,
     })
 }
+
+/// How long an expired link's "email me a new link" waits between emails.
+pub const RENEW_INTERVAL_MS: i64 = 15 * 60 * 1000;
+
+/// "Email me a new link" on an expired invitation's page: gives the
+/// invitation a fresh expiry and emails a new link to the invited address
+/// (never to an address the visitor chooses). At most one email per
+/// invitation every 15 minutes; for any other link it does nothing. The
+/// caller answers the same words in every case.
+pub async fn renew_expired(db: &Db, secret: &[u8], token: &str) -> Result<bool, AppError> {
+    let now = now_ms();
+    let Link::Expired(inv) = resolve(db, secret, token, now).await? else {
+        return Ok(false);
+    };
+    if db::invitations::last_queued_at(&db.pool, inv.id)
+        .await?
+        .is_some_and(|at| now - at < RENEW_INTERVAL_MS)
+    {
+        tracing::info!(
+            invitation_id = inv.id,
+            "new link refused: asked too recently"
+        );
+        return Ok(false);
+    }
+    let mut tx = db.begin().await?;
+    crate::server::domain::clients::invite_in(
+        &mut tx,
+        inv.organization_id,
+        inv.client_id,
+        &inv.email,
+        None,
+        now,
+    )
+    .await?;
+    let event = db::audit::Event {
+        organization_id: Some(inv.organization_id),
+        client_id: Some(inv.client_id),
+        kind: "new_link_requested",
+        ..Default::default()
+    };
+    db::audit::record_in(&mut tx, &event, now).await?;
+    tx.commit().await?;
+    tracing::info!(
+        invitation_id = inv.id,
+        "new link sent for an expired invitation"
+    );
+    Ok(true)
+}

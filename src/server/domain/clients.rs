@@ -85,7 +85,7 @@ pub async fn create(
     let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
     let invited = match &email {
         Some(address) if auto_invite => {
-            invite_in(&mut tx, org, client_id, address, actor.user_id, now).await?;
+            invite_in(&mut tx, org, client_id, address, Some(actor.user_id), now).await?;
             true
         }
         _ => false,
@@ -123,7 +123,7 @@ pub async fn send_invitation(
     };
     let now = now_ms();
     let mut tx = db.begin().await?;
-    invite_in(&mut tx, org, client_id, &email, actor.user_id, now).await?;
+    invite_in(&mut tx, org, client_id, &email, Some(actor.user_id), now).await?;
     tx.commit().await?;
     tracing::info!(client_id, organization_id = org, "invitation sent");
     Ok(())
@@ -160,7 +160,7 @@ pub async fn set_access(
     .await?;
     let reinvite = enabled && client.user_id.is_none() && client.email.is_some();
     if let (true, Some(email)) = (reinvite, &client.email) {
-        invite_in(&mut tx, org, client_id, email, actor.user_id, now).await?;
+        invite_in(&mut tx, org, client_id, email, Some(actor.user_id), now).await?;
     }
     tx.commit().await?;
     tracing::info!(
@@ -229,12 +229,12 @@ pub async fn change_email(
 /// Queues an invitation email for a client inside `tx`: extends the pending
 /// invitation if there is one, or creates a new one (a join invitation when the
 /// address already has a Porchlight account).
-async fn invite_in(
+pub(super) async fn invite_in(
     tx: &mut Tx,
     org: i64,
     client_id: i64,
     email: &str,
-    actor: i64,
+    actor: Option<i64>,
     now: i64,
 ) -> Result<(), AppError> {
     let (_, lifetime_days) = db::orgs::invitation_settings(tx, org).await?;

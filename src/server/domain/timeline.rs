@@ -88,6 +88,9 @@ pub async fn client_detail(
             "login" => "Signed in".to_owned(),
             "access_disabled" => format!("Portal access disabled{by}"),
             "access_enabled" => format!("Portal access enabled{by}"),
+            "new_link_requested" => {
+                "The client asked for a new link (the old one had expired)".to_owned()
+            }
             "email_changed" => format!("Email changed to {}{by}", e.detail.unwrap_or_default()),
             other => other.replace('_', " "),
         };

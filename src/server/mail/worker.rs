@@ -195,7 +195,7 @@ impl Runner {
             ),
             ("link", link),
             ("expires", format_date(inv.expires_at)),
-            ("accent", "#b44d12".to_owned()),
+            ("accent", inv.accent_color.clone()),
         ]);
         Ok(if inv.kind == "join" {
             Template::InvitationJoin.render(
