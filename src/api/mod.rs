@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clients;
 pub mod me;
 pub mod organizations;
+pub mod settings;
 
 #[cfg(feature = "ssr")]
 mod ssr {

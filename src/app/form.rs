@@ -26,6 +26,9 @@ pub fn Field(
     /// Fields are required unless marked optional.
     #[prop(optional)]
     optional: bool,
+    /// The value the field starts with.
+    #[prop(optional, into)]
+    value: Option<String>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -47,6 +50,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required=!optional
+                value=value
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
             />

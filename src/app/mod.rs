@@ -7,6 +7,7 @@ mod form;
 mod member;
 mod portal;
 mod public;
+mod settings;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -18,6 +19,7 @@ use clients::ClientsPage;
 use member::{ActivatePage, DashboardPage, MailboxPage};
 use portal::NewOrganizationPage;
 use public::{LoginPage, NotFound, SetupPage};
+use settings::SettingsPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/clients/:id") view=ClientDetailPage />
                 <Route path=path!("/organizations/new") view=NewOrganizationPage />
                 <Route path=path!("/mailbox") view=MailboxPage />
+                <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/dashboard") view=DashboardPage />
                 <Route path=path!("/activate/:token") view=ActivatePage />
             </Routes>

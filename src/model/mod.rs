@@ -179,3 +179,18 @@ pub struct TimelineEntry {
     pub text: String,
     pub problem: bool,
 }
+
+/// An organization's invitation settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSettings {
+    pub name: String,
+    pub slug: String,
+    /// Invite a client as soon as they are created with an email.
+    pub auto_invite: bool,
+    /// 1–365 days.
+    pub invitation_lifetime_days: i64,
+    /// "#rrggbb", used in emails.
+    pub accent_color: String,
+    /// Owners and admins may change settings; staff may only read them.
+    pub can_edit: bool,
+}

@@ -10,4 +10,5 @@ mod invitations;
 mod list;
 mod organizations;
 mod pages;
+mod settings;
 mod smtp;

@@ -140,13 +140,18 @@ pub async fn page(
     .bind(q.offset)
     .fetch_all(pool)
     .await?;
-    let (total,): (i64,) =
-        sqlx::query_as(&format!("SELECT COUNT(*) FROM ({LIST} {filter}) matching"))
-            .bind(q.organization_id)
-            .bind(&pattern)
-            .bind(q.now)
-            .fetch_one(pool)
-            .await?;
+    // Without a status filter the count needs none of the joins.
+    let count = if q.status == StatusFilter::All {
+        format!("SELECT COUNT(*) FROM clients c {filter}")
+    } else {
+        format!("SELECT COUNT(*) FROM ({LIST} {filter}) matching")
+    };
+    let (total,): (i64,) = sqlx::query_as(&count)
+        .bind(q.organization_id)
+        .bind(&pattern)
+        .bind(q.now)
+        .fetch_one(pool)
+        .await?;
     Ok((rows, total))
 }
 

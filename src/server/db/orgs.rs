@@ -99,3 +99,40 @@ pub async fn member_organizations(
     .fetch_all(pool)
     .await
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SettingsRow {
+    pub name: String,
+    pub slug: String,
+    pub auto_invite: i64,
+    pub invitation_lifetime_days: i64,
+    pub accent_color: String,
+}
+
+pub async fn settings(pool: &AnyPool, id: i64) -> Result<SettingsRow, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color FROM organizations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn save_settings(
+    tx: &mut super::Tx,
+    id: i64,
+    auto_invite: bool,
+    invitation_lifetime_days: i64,
+    accent_color: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE organizations SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3 WHERE id = $4",
+    )
+    .bind(i64::from(auto_invite))
+    .bind(invitation_lifetime_days)
+    .bind(accent_color)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activation;
 pub mod clients;
 pub mod rules;
+pub mod settings;
 pub mod status;
 pub mod time;
 pub mod timeline;

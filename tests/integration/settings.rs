@@ -1,0 +1,89 @@
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn settings_change_invitations_and_are_audited() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let got = app
+        .call("organization_settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(got["auto_invite"], true);
+    assert_eq!(got["invitation_lifetime_days"], 30);
+
+    let bad = app
+        .call(
+            "save_organization_settings",
+            &[("invitation_lifetime_days", "400"), ("accent_color", "red")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let body = bad.json();
+    let fields: Vec<&str> = body["Invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["invitation_lifetime_days", "accent_color"]);
+
+    // Auto-invite off (the checkbox left out), links for 7 days.
+    let ok = app
+        .call(
+            "save_organization_settings",
+            &[
+                ("invitation_lifetime_days", "7"),
+                ("accent_color", "#123ABC"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let id = app
+        .create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.client_rows(&owner).await[0]["status_text"],
+        "Not invited"
+    );
+    app.call(
+        "send_invitation",
+        &[("client_id", &id.to_string())],
+        Some(&owner),
+    )
+    .await;
+    let mail = app.wait_for_mail(1).await.remove(0);
+    assert!(
+        mail.html.contains("#123abc"),
+        "the accent colour brands the email"
+    );
+    let (created, expires): (i64, i64) =
+        sqlx::query_as("SELECT created_at, expires_at FROM invitations")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(expires - created, 7 * 24 * 3_600_000);
+
+    let (kind, detail): (String, String) =
+        sqlx::query_as("SELECT kind, detail FROM audit_events WHERE kind = 'settings_changed'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kind, "settings_changed");
+    assert_eq!(
+        detail,
+        "auto_invite=false, invitation_lifetime_days=7, accent_color=#123abc"
+    );
+    assert_eq!(
+        app.call("organization_settings", &[], Some(&owner))
+            .await
+            .json()["auto_invite"],
+        json!(false)
+    );
+}
