@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/porchlight-target
 SERVER_RUSTFLAGS := --cfg erase_components
 TIMED = scripts/timed.sh
 
-.PHONY: run test tools fmt-check clippy wasm-deps test-sqlite test-postgres build e2e release
+.PHONY: run test tools fmt-check clippy wasm-deps test-sqlite test-postgres build e2e release bench
 
 run: tools
 	cargo leptos serve
@@ -56,3 +56,8 @@ build:
 
 e2e:
 	npx playwright test --config end2end/playwright.config.ts
+
+# Client list speed with many clients (BENCH_CLIENTS, default 100000); also on
+# PostgreSQL when PORCHLIGHT_TEST_POSTGRES_URL is set. Not part of `make test`.
+bench:
+	cargo bench --features ssr --bench client_list
