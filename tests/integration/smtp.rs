@@ -135,3 +135,22 @@ async fn a_temporary_refusal_is_retried_later() {
         "Invitation queued"
     );
 }
+
+#[tokio::test]
+async fn temporary_failures_give_up_after_the_configured_attempts() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(smtp.url());
+        c.worker.max_attempts = 1;
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Bea", "Zee", "busy@example.com")
+        .await;
+    let row = wait_for_status(&app, &owner, "EmailFailed").await;
+    let text = row["status_text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Email failed: gave up after 1 attempts"),
+        "{text}"
+    );
+}
