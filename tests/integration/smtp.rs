@@ -150,7 +150,7 @@ async fn temporary_failures_give_up_after_the_configured_attempts() {
     let row = wait_for_status(&app, &owner, "EmailFailed").await;
     let text = row["status_text"].as_str().unwrap();
     assert!(
-        text.starts_with("Email failed: gave up after 1 attempts"),
+        text.starts_with("Email failed: gave up after 1 attempt:"),
         "{text}"
     );
 }

@@ -138,7 +138,11 @@ impl Runner {
             Delivery::Permanent(detail) => Outcome::Permanent { detail },
             Delivery::Temporary(detail) if email.attempts >= self.settings.max_attempts => {
                 Outcome::Permanent {
-                    detail: format!("gave up after {} attempts: {detail}", email.attempts),
+                    detail: format!(
+                        "gave up after {} attempt{}: {detail}",
+                        email.attempts,
+                        if email.attempts == 1 { "" } else { "s" }
+                    ),
                 }
             }
             Delivery::Temporary(detail) => {
