@@ -111,6 +111,7 @@ test.describe.serial('first run', () => {
 
     await page.goto('/clients');
     await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Active, last login just now');
+    await page.screenshot({ path: test.info().outputPath('clients.png'), fullPage: true });
   });
 
   test('a disabled client cannot sign in', async ({ page, browser }) => {
@@ -160,5 +161,6 @@ test.describe.serial('first run', () => {
     const timeline = page.getByRole('list', { name: 'Timeline, newest first' });
     await expect(timeline).toContainText('accepted by the mail server');
     await expect(timeline).toContainText('Email changed to grace@example.test by Mia Maple');
+    await page.screenshot({ path: test.info().outputPath('client-detail.png'), fullPage: true });
   });
 });
