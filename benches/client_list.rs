@@ -13,7 +13,7 @@ use porchlight::server::db::Db;
 use porchlight::server::db::clients::{ListQuery, StatusFilter, page};
 use porchlight::server::now_ms;
 
-const RUNS: usize = 200;
+const RUNS: usize = 100;
 
 #[tokio::main]
 async fn main() {

@@ -50,6 +50,7 @@ CREATE TABLE email_outbox (
 );
 CREATE INDEX email_outbox_due ON email_outbox(status, next_attempt_at);
 CREATE INDEX email_outbox_client ON email_outbox(client_id);
+CREATE INDEX email_outbox_invitation ON email_outbox(invitation_id);
 
 -- One row per delivery attempt. outcome: accepted | temporary | permanent.
 CREATE TABLE email_attempts (
