@@ -29,7 +29,11 @@ pub async fn client_detail(
         },
         false,
     ));
-    for inv in db::timeline::invitations(pool, client_id).await? {
+    // Invitations and emails are numbered per client (#1, #2, …), never by
+    // their row ids, which would tell how busy other organizations are.
+    let mut invitations = db::timeline::invitations(pool, client_id).await?;
+    invitations.sort_by_key(|i| i.id);
+    for (n, inv) in invitations.into_iter().enumerate().map(|(n, i)| (n + 1, i)) {
         let kind = if inv.kind == "join" {
             "Join invitation"
         } else {
@@ -46,39 +50,40 @@ pub async fn client_detail(
             false,
         ));
         if let Some(at) = inv.accepted_at {
-            entries.push((
-                at,
-                format!("Confirmed: invitation #{} accepted", inv.id),
-                false,
-            ));
+            entries.push((at, format!("Confirmed: invitation #{n} accepted"), false));
         }
         if let Some(at) = inv.revoked_at {
-            entries.push((at, format!("Invitation #{} revoked", inv.id), false));
+            entries.push((at, format!("Invitation #{n} revoked"), false));
         }
     }
-    for email in db::timeline::emails(pool, client_id).await? {
+    let mut emails = db::timeline::emails(pool, client_id).await?;
+    emails.sort_by_key(|e| e.id);
+    let ordinal: std::collections::HashMap<i64, usize> = emails
+        .iter()
+        .enumerate()
+        .map(|(n, e)| (e.id, n + 1))
+        .collect();
+    for email in &emails {
+        let n = ordinal[&email.id];
         entries.push((
             email.created_at,
-            format!("Email #{} to {} queued", email.id, email.recipient),
+            format!("Email #{n} to {} queued", email.recipient),
             false,
         ));
     }
     for a in db::timeline::attempts(pool, client_id).await? {
         let detail = a.detail.unwrap_or_default();
+        let n = ordinal.get(&a.outbox_id).copied().unwrap_or_default();
         let (text, problem) = match a.outcome.as_str() {
-            "accepted" => (
-                format!("Email #{} accepted by the mail server", a.outbox_id),
-                false,
-            ),
+            "accepted" => (format!("Email #{n} accepted by the mail server"), false),
             "temporary" => (
                 format!(
-                    "Email #{}: temporary failure ({detail}); retry at {}",
-                    a.outbox_id,
+                    "Email #{n}: temporary failure ({detail}); retry at {}",
                     a.retry_at.map(format_datetime).unwrap_or_default()
                 ),
                 true,
             ),
-            _ => (format!("Email #{} failed: {detail}", a.outbox_id), true),
+            _ => (format!("Email #{n} failed: {detail}"), true),
         };
         entries.push((a.attempted_at, text, problem));
     }
