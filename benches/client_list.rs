@@ -106,7 +106,7 @@ async fn seed(db: &Db, org: i64, n: i64) {
     while i < n {
         let end = (i + BATCH).min(n);
         let mut sql = String::from(
-            "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_at) VALUES ",
+            "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_at, search_text) VALUES ",
         );
         for k in i..end {
             if k > i {

@@ -4,6 +4,11 @@
 ALTER TABLE organizations ADD COLUMN auto_invite BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE organizations ADD COLUMN accent_color TEXT NOT NULL DEFAULT '#b44d12';
 ALTER TABLE clients ADD COLUMN disabled_at BIGINT;
+-- Lower-cased "first last email", written by the application, so that a search
+-- reads one column; the index covers the list's order and the search.
+ALTER TABLE clients ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+UPDATE clients SET search_text = LOWER(first_name || ' ' || last_name || ' ' || COALESCE(email, ''));
+CREATE INDEX clients_org_created_search ON clients(organization_id, created_at DESC, id DESC, search_text);
 
 -- One invitation to a client; it is pending until accepted, revoked or expired.
 -- kind: 'activate' (set a password) or 'join' (the email already has an account).

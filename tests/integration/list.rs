@@ -29,12 +29,13 @@ async fn search_filters_order_and_pages_work_together() {
         .unwrap();
     for i in 0..60_i64 {
         sqlx::query(
-            "INSERT INTO clients (organization_id, first_name, last_name, role, created_at)
-             VALUES ($1, $2, 'Bulk', 'client', $3)",
+            "INSERT INTO clients (organization_id, first_name, last_name, role, created_at, search_text)
+             VALUES ($1, $2, 'Bulk', 'client', $3, $4)",
         )
         .bind(org)
         .bind(format!("Bulk{i:02}"))
         .bind(1_000 + i)
+        .bind(format!("bulk{i:02} bulk "))
         .execute(&app.db.pool)
         .await
         .unwrap();

@@ -124,7 +124,7 @@ pub async fn page(
     };
     let filter = format!(
         "WHERE c.organization_id = $1
-           AND ($2 = '' OR LOWER(c.first_name || ' ' || c.last_name) LIKE $2 ESCAPE '\\' OR c.email_lower LIKE $2 ESCAPE '\\')
+           AND ($2 = '' OR c.search_text LIKE $2 ESCAPE '\\')
            AND $3 >= 0 AND {}",
         q.status.condition()
     );
@@ -204,8 +204,8 @@ pub async fn insert(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(organization_id)
     .bind(first_name)
@@ -215,6 +215,7 @@ pub async fn insert(
     .bind(role)
     .bind(created_by)
     .bind(now)
+    .bind(search_text(first_name, last_name, email))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -269,17 +270,27 @@ pub async fn set_access(
     Ok(())
 }
 
+/// What a search looks in: the lower-cased name and email, in one column.
+pub fn search_text(first_name: &str, last_name: &str, email: Option<&str>) -> String {
+    format!("{first_name} {last_name} {}", email.unwrap_or_default()).to_lowercase()
+}
+
+/// Sets a client's email (None removes it). `search_text` must come from
+/// [`search_text`] with the client's names and the new email.
 pub async fn set_email(
     tx: &mut Tx,
     organization_id: i64,
     client_id: i64,
     email: Option<&str>,
+    search_text: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE clients SET email = $1, email_lower = $2 WHERE id = $3 AND organization_id = $4",
+        "UPDATE clients SET email = $1, email_lower = $2, search_text = $3
+         WHERE id = $4 AND organization_id = $5",
     )
     .bind(email)
     .bind(email.map(str::to_lowercase))
+    .bind(search_text)
     .bind(client_id)
     .bind(organization_id)
     .execute(&mut **tx)

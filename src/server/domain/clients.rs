@@ -207,7 +207,15 @@ pub async fn change_email(
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
-    match db::clients::set_email(&mut tx, org, client_id, email.as_deref()).await {
+    match db::clients::set_email(
+        &mut tx,
+        org,
+        client_id,
+        email.as_deref(),
+        &db::clients::search_text(&client.first_name, &client.last_name, email.as_deref()),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
         Err(e) => return Err(e.into()),
