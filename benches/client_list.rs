@@ -113,13 +113,16 @@ async fn seed(db: &Db, org: i64, n: i64) {
                 sql.push(',');
             }
             // Every tenth client has no email.
-            let email = if k % 10 == 0 {
-                "NULL".to_owned()
+            let (email, search) = if k % 10 == 0 {
+                ("NULL".to_owned(), format!("client {k} "))
             } else {
-                format!("'client{k}@example.com'")
+                (
+                    format!("'client{k}@example.com'"),
+                    format!("client {k} client{k}@example.com"),
+                )
             };
             sql.push_str(&format!(
-                "({org}, 'Client', '{k}', {email}, {email}, 'client', {k})"
+                "({org}, 'Client', '{k}', {email}, {email}, 'client', {k}, '{search}')"
             ));
         }
         sqlx::query(&sql).execute(&mut *tx).await.unwrap();
