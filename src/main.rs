@@ -15,7 +15,18 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
 
-    let config = match Cli::parse().into_config() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match porchlight::server::config::describe_cli_error(&e) {
+            // --help, --version, and errors clap cannot tie to one setting.
+            None => e.exit(),
+            Some(line) => {
+                eprintln!("porchlight: configuration error: {line}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let config = match cli.into_config() {
         Ok(config) => config,
         Err(e) => {
             eprintln!("porchlight: configuration error: {e}");

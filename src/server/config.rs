@@ -107,6 +107,35 @@ fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
 
 const MIN_SECRET_LEN: usize = 32;
 
+/// One line naming the setting (environment variable and flag) behind a
+/// parse error, e.g. `LEPTOS_SITE_ADDR (--site-addr): invalid value 'x': …`.
+/// None for help and version requests and errors not about one setting.
+pub fn describe_cli_error(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue};
+
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = arg.split_whitespace().next().unwrap_or(arg);
+    let command = Cli::command();
+    let setting = command
+        .get_arguments()
+        .find(|a| a.get_long().is_some_and(|l| format!("--{l}") == flag))?;
+    let env = setting.get_env().map(|v| v.to_string_lossy().into_owned());
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => format!("invalid value '{v}'"),
+        _ => "invalid value".to_owned(),
+    };
+    let reason = std::error::Error::source(e)
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    Some(match env {
+        Some(env) => format!("{env} ({flag}): {value}{reason}"),
+        None => format!("{flag}: {value}{reason}"),
+    })
+}
+
 impl Cli {
     /// Checks the settings, creating the data directory, the default database
     /// location and the generated secret where those defaults apply.
@@ -289,6 +318,17 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert!(first.database_url.starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn a_bad_address_names_the_environment_variable() {
+        let err = Cli::try_parse_from(["porchlight", "--site-addr", "nonsense"]).unwrap_err();
+        let line = describe_cli_error(&err).expect("a line about one setting");
+        assert!(
+            line.starts_with("LEPTOS_SITE_ADDR (--site-addr): invalid value 'nonsense'"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
     }
 
     #[test]
