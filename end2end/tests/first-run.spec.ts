@@ -6,6 +6,17 @@ async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
+/** Signs the owner in and waits for the hydrated client list. */
+async function signInAsOwner(page: Page) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/clients$/);
+  await hydrated(page);
+}
+
 const owner = {
   org: 'Maple Tutoring',
   slug: 'maple-tutoring',
@@ -74,13 +85,7 @@ test.describe.serial('first run', () => {
   });
 
   test('an admin invites a client, who activates from the emailed link', async ({ page, browser }) => {
-    await page.goto('/login');
-    await hydrated(page);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/clients$/);
-    await hydrated(page);
+    await signInAsOwner(page);
 
     await page.getByLabel('First name').fill('Ada');
     await page.getByLabel('Last name').fill('Lovelace');
@@ -115,13 +120,7 @@ test.describe.serial('first run', () => {
   });
 
   test('a disabled client cannot sign in', async ({ page, browser }) => {
-    await page.goto('/login');
-    await hydrated(page);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/clients$/);
-    await hydrated(page);
+    await signInAsOwner(page);
     await page.getByRole('button', { name: 'Disable access for Ada Lovelace' }).click();
     await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Disabled');
 
@@ -139,13 +138,7 @@ test.describe.serial('first run', () => {
   });
 
   test('a client added without email gets an invitation once the email is known', async ({ page }) => {
-    await page.goto('/login');
-    await hydrated(page);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/clients$/);
-    await hydrated(page);
+    await signInAsOwner(page);
     await page.getByLabel('First name').fill('Grace');
     await page.getByLabel('Last name').fill('Hopper');
     await page.getByRole('button', { name: 'Add client' }).click();

@@ -117,18 +117,7 @@ async fn another_organization_cannot_disable_a_client() {
     let app = spawn_app().await;
     let north = app.setup_owner().await;
     let (id, client) = active_client(&app, &north).await;
-    let south = app
-        .call(
-            "create_organization",
-            &[
-                ("organization_name", "South"),
-                ("organization_slug", "south"),
-            ],
-            Some(&north),
-        )
-        .await
-        .session_cookie()
-        .unwrap();
+    let south = app.create_organization(&north, "South", "south").await;
     assert_eq!(set_access(&app, &south, id, false).await.status, 404);
     assert_eq!(app.get("/dashboard", Some(&client)).await.status(), 200);
 }

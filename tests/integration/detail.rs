@@ -129,18 +129,7 @@ async fn every_client_function_answers_not_found_for_another_organizations_clien
         .as_i64()
         .unwrap()
         .to_string();
-    let south = app
-        .call(
-            "create_organization",
-            &[
-                ("organization_name", "South"),
-                ("organization_slug", "south"),
-            ],
-            Some(&north),
-        )
-        .await
-        .session_cookie()
-        .unwrap();
+    let south = app.create_organization(&north, "South", "south").await;
     for (endpoint, args) in [
         ("get_client", vec![("client_id", id.as_str())]),
         ("send_invitation", vec![("client_id", id.as_str())]),

@@ -263,6 +263,19 @@ impl TestApp {
         panic!("expected {count} emails in the development mailbox");
     }
 
+    /// Creates another organization as the signed-in owner of `cookie`;
+    /// returns the new session cookie, which is current in that organization.
+    pub async fn create_organization(&self, cookie: &str, name: &str, slug: &str) -> String {
+        self.call(
+            "create_organization",
+            &[("organization_name", name), ("organization_slug", slug)],
+            Some(cookie),
+        )
+        .await
+        .session_cookie()
+        .expect("the organization is created and becomes current")
+    }
+
     /// Creates a client through the server function; returns its id.
     pub async fn create_client(
         &self,

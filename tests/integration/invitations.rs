@@ -256,18 +256,7 @@ async fn an_expired_link_says_when_it_expired() {
 async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
     let app = spawn_app().await;
     let north = app.setup_owner().await;
-    let south = app
-        .call(
-            "create_organization",
-            &[
-                ("organization_name", "South Swim"),
-                ("organization_slug", "south"),
-            ],
-            Some(&north),
-        )
-        .await
-        .session_cookie()
-        .unwrap();
+    let south = app.create_organization(&north, "South Swim", "south").await;
     // The owner's own address, invited as a client of the second organization.
     app.create_client(&south, "Olive", "Owner", "olive.owner@example.com")
         .await;
@@ -313,18 +302,7 @@ async fn an_admin_cannot_touch_another_organizations_clients() {
         .json()
         .as_i64()
         .unwrap();
-    let south = app
-        .call(
-            "create_organization",
-            &[
-                ("organization_name", "South"),
-                ("organization_slug", "south"),
-            ],
-            Some(&north),
-        )
-        .await
-        .session_cookie()
-        .unwrap();
+    let south = app.create_organization(&north, "South", "south").await;
     let send = app
         .call(
             "send_invitation",
@@ -343,18 +321,7 @@ async fn the_mailbox_shows_only_the_current_organizations_mail() {
     app.create_client(&north, "Ann", "Lee", "ann@example.com")
         .await;
     app.wait_for_mail(1).await;
-    let south = app
-        .call(
-            "create_organization",
-            &[
-                ("organization_name", "South"),
-                ("organization_slug", "south"),
-            ],
-            Some(&north),
-        )
-        .await
-        .session_cookie()
-        .unwrap();
+    let south = app.create_organization(&north, "South", "south").await;
     assert_eq!(
         app.call("mailbox", &[], Some(&south)).await.json(),
         json!([])

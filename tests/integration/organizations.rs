@@ -124,18 +124,7 @@ async fn nobody_switches_into_an_organization_they_do_not_belong_to() {
 async fn the_client_list_shows_only_the_current_organizations_clients() {
     let app = spawn_app().await;
     let north = app.setup_owner().await;
-    let south = app
-        .call(
-            "create_organization",
-            &[
-                ("organization_name", "South"),
-                ("organization_slug", "south"),
-            ],
-            Some(&north),
-        )
-        .await
-        .session_cookie()
-        .unwrap();
+    let south = app.create_organization(&north, "South", "south").await;
     let orgs: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM organizations")
         .fetch_all(&app.db.pool)
         .await
