@@ -32,9 +32,7 @@ pub async fn view_invitation(token: String) -> Result<InvitationPage, AppError> 
 #[server(prefix = "/api", endpoint = "activate")]
 pub async fn activate(token: String, password: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::{request_headers, set_cookie};
         use crate::server::AppState;
-        use crate::server::auth::session;
 
         let state = AppState::from_context()?;
         let accepted = crate::server::domain::activation::activate(
@@ -44,10 +42,7 @@ pub async fn activate(token: String, password: String) -> Result<(), AppError> {
             password,
         )
         .await?;
-        let headers = request_headers().await?;
-        set_cookie(
-            session::start(&state, &headers, accepted.user_id, accepted.organization_id).await?,
-        );
+        super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
         leptos_axum::redirect("/dashboard");
         Ok(())
     })
@@ -58,7 +53,7 @@ pub async fn activate(token: String, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "join")]
 pub async fn join(token: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::{request_headers, set_cookie};
+        use super::ssr::request_headers;
         use crate::server::AppState;
         use crate::server::auth::session;
 
@@ -75,9 +70,7 @@ pub async fn join(token: String) -> Result<(), AppError> {
             &current.user_email,
         )
         .await?;
-        set_cookie(
-            session::start(&state, &headers, accepted.user_id, accepted.organization_id).await?,
-        );
+        super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
         leptos_axum::redirect("/dashboard");
         Ok(())
     })

@@ -14,9 +14,8 @@ pub async fn setup(
     owner_password: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::{request_headers, set_cookie};
         use crate::server::AppState;
-        use crate::server::auth::session;
+
         use crate::server::domain::accounts::{self, SetupInput};
 
         let state = AppState::from_context()?;
@@ -31,16 +30,7 @@ pub async fn setup(
             },
         )
         .await?;
-        let headers = request_headers().await?;
-        set_cookie(
-            session::start(
-                &state,
-                &headers,
-                signed_in.user_id,
-                signed_in.organization_id,
-            )
-            .await?,
-        );
+        super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         leptos_axum::redirect("/clients");
         Ok(())
     })
@@ -52,23 +42,13 @@ pub async fn setup(
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::{request_headers, set_cookie};
         use crate::server::AppState;
-        use crate::server::auth::session;
+
         use crate::server::domain::accounts;
 
         let state = AppState::from_context()?;
         let signed_in = accounts::sign_in(&state.db, &email, password).await?;
-        let headers = request_headers().await?;
-        set_cookie(
-            session::start(
-                &state,
-                &headers,
-                signed_in.user_id,
-                signed_in.organization_id,
-            )
-            .await?,
-        );
+        super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         let home = if signed_in.role.is_staff() {
             "/clients"
         } else {

@@ -40,6 +40,18 @@ mod ssr {
         expect_context::<leptos_axum::ResponseOptions>().append_header(header::SET_COOKIE, value);
     }
 
+    /// Signs the requester in as `user_id` in `organization_id`: a new
+    /// session (the old one, if any, ends) and its cookie on the response.
+    pub async fn start_session(
+        state: &AppState,
+        user_id: i64,
+        organization_id: i64,
+    ) -> Result<(), AppError> {
+        let headers = request_headers().await?;
+        set_cookie(session::start(state, &headers, user_id, organization_id).await?);
+        Ok(())
+    }
+
     /// The signed-in member of staff making this request.
     pub async fn require_staff() -> Result<(AppState, CurrentSession), AppError> {
         let state = AppState::from_context()?;

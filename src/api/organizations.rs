@@ -11,8 +11,8 @@ pub async fn create_organization(
     organization_slug: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::{request_headers, require_staff, set_cookie};
-        use crate::server::auth::session;
+        use super::ssr::require_staff;
+
         use crate::server::domain::accounts;
 
         let (state, current) = require_staff().await?;
@@ -23,8 +23,7 @@ pub async fn create_organization(
             &organization_slug,
         )
         .await?;
-        let headers = request_headers().await?;
-        set_cookie(session::start(&state, &headers, current.user_id, organization_id).await?);
+        super::ssr::start_session(&state, current.user_id, organization_id).await?;
         leptos_axum::redirect("/clients");
         Ok(())
     })
@@ -36,14 +35,13 @@ pub async fn create_organization(
 #[server(prefix = "/api", endpoint = "switch_organization")]
 pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::{request_headers, require_staff, set_cookie};
-        use crate::server::auth::session;
+        use super::ssr::require_staff;
+
         use crate::server::domain::accounts;
 
         let (state, current) = require_staff().await?;
         accounts::staff_role_in(&state.db, current.user_id, organization_id).await?;
-        let headers = request_headers().await?;
-        set_cookie(session::start(&state, &headers, current.user_id, organization_id).await?);
+        super::ssr::start_session(&state, current.user_id, organization_id).await?;
         leptos_axum::redirect("/clients");
         Ok(())
     })

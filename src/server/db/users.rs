@@ -61,29 +61,9 @@ pub async fn record_login(
     super::audit::record(pool, &event, now).await
 }
 
-pub async fn add_membership(
-    tx: &mut Tx,
-    organization_id: i64,
-    user_id: i64,
-    role: Role,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO memberships (organization_id, user_id, role, created_at)
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(organization_id)
-    .bind(user_id)
-    .bind(role.as_str())
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
-}
-
 /// Adds a membership unless the person already has one in that organization
 /// (in whatever role).
-pub async fn ensure_membership(
+pub async fn add_membership(
     tx: &mut Tx,
     organization_id: i64,
     user_id: i64,

@@ -140,7 +140,7 @@ pub async fn join(
     if !db::invitations::accept(&mut tx, inv.id, now).await? {
         return Err(closed());
     }
-    db::users::ensure_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
+    db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
     db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
     tx.commit().await?;
     tracing::info!(
