@@ -111,4 +111,56 @@ async fn search_filters_order_and_pages_work_together() {
         10,
         "filters combine with the search"
     );
+
+    // Every other filter, from facts set up directly.
+    let nia = app
+        .create_client(&owner, "Nia", "Later", "")
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    app.call(
+        "change_client_email",
+        &[
+            ("client_id", &nia.to_string()),
+            ("email", "nia@example.com"),
+        ],
+        Some(&owner),
+    )
+    .await;
+    for _ in 0..100 {
+        let (sent,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        if sent == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    sqlx::query("UPDATE invitations SET expires_at = 1 WHERE email = 'zoe@example.com'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE email_outbox SET status = 'failed', last_error = '550 no' WHERE recipient = 'reject@example.com'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&list(&app, &owner, &[("status", "not-invited")]).await),
+        ["Nia"]
+    );
+    assert_eq!(
+        names(&list(&app, &owner, &[("status", "expired")]).await),
+        ["Zoë"]
+    );
+    assert_eq!(
+        names(&list(&app, &owner, &[("status", "failed")]).await),
+        ["Reject"]
+    );
+    assert_eq!(
+        list(&app, &owner, &[("status", "pending")]).await["total"],
+        0
+    );
 }
