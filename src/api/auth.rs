@@ -88,7 +88,7 @@ pub async fn current_shell() -> Result<ShellInfo, AppError> {
         use crate::server::db;
 
         let (state, current) = super::ssr::require_staff().await?;
-        let orgs = db::orgs::staff_organizations(&state.db.pool, current.user_id).await?;
+        let orgs = db::orgs::organizations_of(&state.db.pool, current.user_id, true).await?;
         let org = orgs
             .iter()
             .find(|o| o.id == current.organization_id)

@@ -18,7 +18,7 @@ pub async fn my_dashboard() -> Result<Dashboard, AppError> {
         let me = session::current(&state, &headers)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let orgs = db::orgs::member_organizations(&state.db.pool, me.user_id).await?;
+        let orgs = db::orgs::organizations_of(&state.db.pool, me.user_id, false).await?;
         let current = orgs
             .iter()
             .find(|o| o.id == me.organization_id)

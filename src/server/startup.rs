@@ -29,9 +29,23 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the outbox worker after email is queued.
     pub mail: Worker,
+    /// Set once first-run setup is known to be done (it is never undone), so
+    /// page requests stop asking the database.
+    pub set_up: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
+    /// True once first-run setup has happened.
+    pub async fn is_set_up(&self) -> Result<bool, crate::model::AppError> {
+        use std::sync::atomic::Ordering;
+        if self.set_up.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let done = !db::orgs::needs_setup(&self.db.pool).await?;
+        self.set_up.store(done, Ordering::Relaxed);
+        Ok(done)
+    }
+
     /// The state inside a server function or a component rendered on the server.
     pub fn from_context() -> Result<AppState, crate::model::AppError> {
         use_context::<AppState>()
@@ -75,6 +89,7 @@ pub async fn build(
         db,
         config: Arc::new(config),
         mail,
+        set_up: Arc::default(),
     };
     Ok((router(state.clone()), state))
 }
@@ -209,8 +224,7 @@ async fn guard_target(
     is_member_page: bool,
 ) -> Result<Option<String>, crate::model::AppError> {
     let path = uri.path();
-    let needs_setup = db::orgs::needs_setup(&state.db.pool).await?;
-    if needs_setup {
+    if !state.is_set_up().await? {
         return Ok((path != "/setup").then(|| "/setup".to_owned()));
     }
     if path == "/setup" {

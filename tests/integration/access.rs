@@ -7,19 +7,10 @@ const PASSWORD: &str = "a brand new password";
 /// A client who activated; returns (client id, client's session cookie).
 async fn active_client(app: &TestApp, owner: &str) -> (i64, String) {
     let id = app
-        .create_client(owner, "Ann", "Lee", "ann@example.com")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
-    let token = app.wait_for_mail(1).await.remove(0).token();
-    let done = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", PASSWORD)],
-            None,
-        )
+        .create_client_id(owner, "Ann", "Lee", "ann@example.com")
         .await;
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    let done = app.activate(&token, PASSWORD).await;
     (id, done.session_cookie().unwrap())
 }
 
@@ -72,20 +63,12 @@ async fn disabling_revokes_a_pending_invitation_and_enabling_sends_a_fresh_one()
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let id = app
-        .create_client(&owner, "Bo", "Ng", "bo@example.com")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+        .create_client_id(&owner, "Bo", "Ng", "bo@example.com")
+        .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
 
     set_access(&app, &owner, id, false).await;
-    let page = app
-        .get(&format!("/activate/{old}"), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.activation_page(&old).await;
     assert!(page.contains("This link can no longer be used"));
     let refused = app
         .call(
@@ -99,16 +82,9 @@ async fn disabling_revokes_a_pending_invitation_and_enabling_sends_a_fresh_one()
     set_access(&app, &owner, id, true).await;
     let fresh = app.wait_for_mail(2).await.remove(1).token();
     assert_ne!(fresh, old);
-    let page = app
-        .get(&format!("/activate/{fresh}"), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.activation_page(&fresh).await;
     assert!(page.contains("Choose a password"));
-    let old_again = app
-        .call("activate", &[("token", &old), ("password", PASSWORD)], None)
-        .await;
+    let old_again = app.activate(&old, PASSWORD).await;
     assert_eq!(old_again.status, 409, "the revoked link stays dead");
 }
 

@@ -16,18 +16,10 @@ async fn the_timeline_tells_the_whole_story_newest_first() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let id = app
-        .create_client(&owner, "Ann", "Lee", "ann@example.com")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
     let token = app.wait_for_mail(1).await.remove(0).token();
-    app.call(
-        "activate",
-        &[("token", &token), ("password", "a brand new password")],
-        None,
-    )
-    .await;
+    app.activate(&token, "a brand new password").await;
     let detail = app
         .call(
             "get_client",
@@ -64,12 +56,7 @@ async fn the_timeline_tells_the_whole_story_newest_first() {
 async fn an_email_added_later_can_then_be_invited_and_a_changed_email_revokes_the_old_link() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let id = app
-        .create_client(&owner, "No", "Mail", "")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let id = app.create_client_id(&owner, "No", "Mail", "").await;
     let id_s = id.to_string();
     let bad = app
         .call(
@@ -103,12 +90,7 @@ async fn an_email_added_later_can_then_be_invited_and_a_changed_email_revokes_th
         Some(&owner),
     )
     .await;
-    let page = app
-        .get(&format!("/activate/{old}"), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.activation_page(&old).await;
     assert!(
         page.contains("This link can no longer be used"),
         "the link to the old address is revoked"
@@ -123,11 +105,8 @@ async fn every_client_function_answers_not_found_for_another_organizations_clien
     let app = spawn_app().await;
     let north = app.setup_owner().await;
     let id = app
-        .create_client(&north, "Ann", "Lee", "ann@example.com")
+        .create_client_id(&north, "Ann", "Lee", "ann@example.com")
         .await
-        .json()
-        .as_i64()
-        .unwrap()
         .to_string();
     let south = app.create_organization(&north, "South", "south").await;
     for (endpoint, args) in [

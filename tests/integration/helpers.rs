@@ -297,6 +297,39 @@ impl TestApp {
         .await
     }
 
+    /// Creates a client that must be accepted; returns its id.
+    pub async fn create_client_id(
+        &self,
+        cookie: &str,
+        first: &str,
+        last: &str,
+        email: &str,
+    ) -> i64 {
+        let resp = self.create_client(cookie, first, last, email).await;
+        resp.json()
+            .as_i64()
+            .unwrap_or_else(|| panic!("client not created: {}", resp.body))
+    }
+
+    /// Submits a new password on an activation link, signed out.
+    pub async fn activate(&self, token: &str, password: &str) -> FnResponse {
+        self.call(
+            "activate",
+            &[("token", token), ("password", password)],
+            None,
+        )
+        .await
+    }
+
+    /// The HTML of an activation link's page, signed out.
+    pub async fn activation_page(&self, token: &str) -> String {
+        self.get(&format!("/activate/{token}"), None)
+            .await
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// The client list's rows, as JSON.
     pub async fn client_rows(&self, cookie: &str) -> Vec<Value> {
         self.call("list_clients", &[("page", "1")], Some(cookie))

@@ -38,23 +38,11 @@ async fn creating_a_client_with_an_email_sends_an_activation_link_that_works_onc
         assert!(html.contains("Welcome to North Tutors") && html.contains("Choose a password"));
     }
 
-    let weak = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", "short")],
-            None,
-        )
-        .await;
+    let weak = app.activate(&token, "short").await;
     assert_eq!(weak.status, 422);
     assert_eq!(weak.json()["Invalid"][0]["field"], "password");
 
-    let done = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let done = app.activate(&token, PASSWORD).await;
     assert_eq!(done.status, 200, "{}", done.body);
     let client_cookie = done.session_cookie().expect("the client is signed in");
     let me = app
@@ -64,20 +52,9 @@ async fn creating_a_client_with_an_email_sends_an_activation_link_that_works_onc
     assert_eq!(me["email"], "Ann.Lee@example.com");
     assert_eq!(me["organizations"][0]["name"], "North Tutors");
 
-    let again = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let again = app.activate(&token, PASSWORD).await;
     assert_eq!(again.status, 409);
-    let used = app
-        .get(&format!("/activate/{token}"), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let used = app.activation_page(&token).await;
     assert!(used.contains("This link can no longer be used"));
 
     let rows = app.client_rows(&owner).await;
@@ -129,12 +106,7 @@ async fn a_duplicate_email_is_refused_at_its_field_in_any_case() {
 async fn a_client_without_email_cannot_be_invited_until_it_has_one() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let id = app
-        .create_client(&owner, "No", "Mail", "")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let id = app.create_client_id(&owner, "No", "Mail", "").await;
     let rows = app.client_rows(&owner).await;
     assert_eq!(rows[0]["status_text"], "No email");
     let send = app
@@ -157,11 +129,8 @@ async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let id = app
-        .create_client(&owner, "Ann", "Lee", "ann@example.com")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
     app.wait_for_mail(1).await;
     let resend = app
         .call(
@@ -175,32 +144,15 @@ async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
     let (first, second) = (mails[0].token(), mails[1].token());
     assert_ne!(first, second);
     for t in [&first, &second] {
-        let html = app
-            .get(&format!("/activate/{t}"), None)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.activation_page(t).await;
         assert!(
             html.contains("Choose a password"),
             "both links work before acceptance"
         );
     }
-    let done = app
-        .call(
-            "activate",
-            &[("token", &second), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let done = app.activate(&second, PASSWORD).await;
     assert_eq!(done.status, 200);
-    let late = app
-        .call(
-            "activate",
-            &[("token", &first), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let late = app.activate(&first, PASSWORD).await;
     assert_eq!(
         late.status, 409,
         "the earlier link stops once the invitation is accepted"
@@ -231,23 +183,12 @@ async fn an_expired_link_says_when_it_expired() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let html = app
-        .get(&format!("/activate/{token}"), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.activation_page(&token).await;
     assert!(
         html.contains("This invitation expired on 3 Nov 2026"),
         "{html}"
     );
-    let late = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let late = app.activate(&token, PASSWORD).await;
     assert_eq!(late.status, 409);
     assert_eq!(app.client_rows(&owner).await[0]["status"], "Expired");
 }
@@ -267,13 +208,7 @@ async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
     assert_eq!(app.client_rows(&south).await[0]["status"], "WaitingToJoin");
 
     // Setting a password is not offered.
-    let set = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let set = app.activate(&token, PASSWORD).await;
     assert_eq!(set.status, 409);
     let signed_out = app.call("join", &[("token", &token)], None).await;
     assert_eq!(signed_out.status, 401);
@@ -296,12 +231,7 @@ async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
 async fn an_admin_cannot_touch_another_organizations_clients() {
     let app = spawn_app().await;
     let north = app.setup_owner().await;
-    let id = app
-        .create_client(&north, "Ann", "Lee", "")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let id = app.create_client_id(&north, "Ann", "Lee", "").await;
     let south = app.create_organization(&north, "South", "south").await;
     let send = app
         .call(
@@ -424,11 +354,8 @@ async fn an_expired_link_can_ask_for_a_new_one_sent_to_the_invited_address_at_mo
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let id = app
-        .create_client(&owner, "Ann", "Lee", "ann@example.com")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
     let long_ago = porchlight::server::now_ms() - 40 * 24 * 3_600_000;
     sqlx::query("UPDATE invitations SET expires_at = $1")

@@ -44,12 +44,7 @@ async fn search_filters_order_and_pages_work_together() {
         .await;
     app.create_client(&owner, "Reject", "Me", "reject@example.com")
         .await;
-    let disabled = app
-        .create_client(&owner, "Dee", "Sabled", "")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let disabled = app.create_client_id(&owner, "Dee", "Sabled", "").await;
     app.call(
         "set_client_access",
         &[("client_id", &disabled.to_string()), ("enabled", "false")],
@@ -113,12 +108,7 @@ async fn search_filters_order_and_pages_work_together() {
     );
 
     // Every other filter, from facts set up directly.
-    let nia = app
-        .create_client(&owner, "Nia", "Later", "")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let nia = app.create_client_id(&owner, "Nia", "Later", "").await;
     app.call(
         "change_client_email",
         &[

@@ -43,11 +43,8 @@ async fn settings_change_invitations_and_are_audited() {
         .await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     let id = app
-        .create_client(&owner, "Ann", "Lee", "ann@example.com")
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
     assert_eq!(
         app.client_rows(&owner).await[0]["status_text"],
         "Not invited"

@@ -48,20 +48,9 @@ async fn an_invitation_arrives_over_smtp_with_both_parts_and_a_working_link() {
 
     let row = wait_for_status(&app, &owner, "Sent").await;
     assert_eq!(row["status_text"], "Invitation sent just now");
-    let page = app
-        .get(&format!("/activate/{token}"), None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.activation_page(&token).await;
     assert!(page.contains("Choose a password"));
-    let done = app
-        .call(
-            "activate",
-            &[("token", &token), ("password", "a brand new password")],
-            None,
-        )
-        .await;
+    let done = app.activate(&token, "a brand new password").await;
     assert_eq!(done.status, 200, "{}", done.body);
     // Nothing went to the development mailbox.
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dev_mailbox")

@@ -55,24 +55,6 @@ pub async fn slug_taken(pool: &AnyPool, slug: &str) -> Result<bool, sqlx::Error>
     Ok(n > 0)
 }
 
-/// The organizations where `user_id` has an enabled membership with a staff
-/// role, by name.
-pub async fn staff_organizations(
-    pool: &AnyPool,
-    user_id: i64,
-) -> Result<Vec<Organization>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.slug, o.name FROM organizations o
-         JOIN memberships m ON m.organization_id = o.id
-         WHERE m.user_id = $1 AND m.disabled_at IS NULL
-           AND m.role IN ('owner', 'admin', 'staff')
-         ORDER BY o.name, o.id",
-    )
-    .bind(user_id)
-    .fetch_all(pool)
-    .await
-}
-
 /// Invitation settings of an organization: (auto_invite, invitation_lifetime_days).
 pub async fn invitation_settings(tx: &mut super::Tx, id: i64) -> Result<(bool, i64), sqlx::Error> {
     let (auto, days): (i64, i64) = sqlx::query_as(
@@ -84,18 +66,22 @@ pub async fn invitation_settings(tx: &mut super::Tx, id: i64) -> Result<(bool, i
     Ok((auto != 0, days))
 }
 
-/// Every organization where `user_id` has an enabled membership, by name.
-pub async fn member_organizations(
+/// The organizations where `user_id` has an enabled membership, by name;
+/// with `staff_only`, only those where the role is owner, admin or staff.
+pub async fn organizations_of(
     pool: &AnyPool,
     user_id: i64,
+    staff_only: bool,
 ) -> Result<Vec<Organization>, sqlx::Error> {
     sqlx::query_as(
         "SELECT o.id, o.slug, o.name FROM organizations o
          JOIN memberships m ON m.organization_id = o.id
          WHERE m.user_id = $1 AND m.disabled_at IS NULL
+           AND ($2 = 0 OR m.role IN ('owner', 'admin', 'staff'))
          ORDER BY o.name, o.id",
     )
     .bind(user_id)
+    .bind(i64::from(staff_only))
     .fetch_all(pool)
     .await
 }

@@ -115,7 +115,7 @@ pub async fn create_organization(
 
 /// Checks that `user_id` may work in `organization_id` as staff.
 pub async fn staff_role_in(db: &Db, user_id: i64, organization_id: i64) -> Result<(), AppError> {
-    let orgs = db::orgs::staff_organizations(&db.pool, user_id).await?;
+    let orgs = db::orgs::organizations_of(&db.pool, user_id, true).await?;
     if orgs.iter().any(|o| o.id == organization_id) {
         Ok(())
     } else {
