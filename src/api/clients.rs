@@ -31,13 +31,15 @@ pub async fn list_clients(
             offset: (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE,
             now,
         };
-        let (rows, total) = db::clients::page(&state.db.pool, &query).await?;
+        let page = db::clients::page(&state.db, &query).await?;
         Ok(ClientPage {
-            rows: rows
+            rows: page
+                .rows
                 .into_iter()
                 .map(|r| domain::clients::row(r, now))
                 .collect(),
-            total,
+            total: page.total.min(db::clients::COUNT_CAP),
+            more: page.total > db::clients::COUNT_CAP,
         })
     })
     .await

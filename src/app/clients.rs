@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::form::{Field, FormMessage, action_error};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, PAGE_SIZE, SendInvitation, SetClientAccess, list_clients};
-use crate::model::{ClientPage, ClientRow, ClientStatus};
+use crate::model::{ClientPage, ClientRow, ClientStatus, format_count};
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -218,9 +218,10 @@ fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl
     }
     view! {
         <p class="count" aria-live="polite">
-            {match page.total {
-                1 => "1 client".to_owned(),
-                n => format!("{n} clients"),
+            {match (page.total, page.more) {
+                (n, true) => format!("More than {} clients", format_count(n)),
+                (1, false) => "1 client".to_owned(),
+                (n, false) => format!("{} clients", format_count(n)),
             }}
         </p>
         <table class="clients">
@@ -239,21 +240,31 @@ fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl
                 {page.rows.into_iter().map(|c| view! { <ClientLine client=c actions /> }).collect_view()}
             </tbody>
         </table>
-        <Pager total=page.total filters />
+        <Pager total=page.total more=page.more filters />
     }
     .into_any()
 }
 
 #[component]
-fn Pager(total: i64, filters: ListFilters) -> impl IntoView {
+fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
+    // Past the counting cap the last page is unknown: "Next" stays offered.
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let current = filters.page.min(pages);
-    (pages > 1).then(|| {
+    let current = if more {
+        filters.page
+    } else {
+        filters.page.min(pages)
+    };
+    let label = if more {
+        format!("Page {current}")
+    } else {
+        format!("Page {current} of {pages}")
+    };
+    (more || pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label="Pages">
                 {(current > 1).then(|| view! { <a href=filters.page_href(current - 1) rel="prev">"Previous"</a> })}
-                <span>{format!("Page {current} of {pages}")}</span>
-                {(current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">"Next"</a> })}
+                <span>{label}</span>
+                {(more || current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">"Next"</a> })}
             </nav>
         }
     })

@@ -117,7 +117,10 @@ impl ClientStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientPage {
     pub rows: Vec<ClientRow>,
+    /// How many clients match; a lower bound when `more` is set.
     pub total: i64,
+    /// More than `total` match: counting stopped there.
+    pub more: bool,
 }
 
 /// What an activation link's page shows. Unknown, used and revoked links get
@@ -193,4 +196,34 @@ pub struct OrganizationSettings {
     pub accent_color: String,
     /// Owners and admins may change settings; staff may only read them.
     pub can_edit: bool,
+}
+
+/// A count with thousands separators: 12345 → "12,345".
+pub fn format_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_count;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1000), "1,000");
+        assert_eq!(format_count(1234567), "1,234,567");
+        assert_eq!(format_count(-10000), "-10,000");
+    }
 }

@@ -238,6 +238,22 @@ impl Mail {
 }
 
 impl TestApp {
+    /// Recomputes every client's stored list state, as the application does in
+    /// each change: for tests that set invitation or email facts directly.
+    pub async fn refresh_list_states(&self) {
+        let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM clients")
+            .fetch_all(&self.db.pool)
+            .await
+            .unwrap();
+        let mut tx = self.db.begin().await.unwrap();
+        for (id,) in ids {
+            porchlight::server::db::clients::refresh_state(&mut tx, id)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+
     /// Waits until the development mailbox holds `count` messages; returns them, oldest first.
     pub async fn wait_for_mail(&self, count: usize) -> Vec<Mail> {
         for _ in 0..100 {

@@ -29,8 +29,8 @@ async fn search_filters_order_and_pages_work_together() {
         .unwrap();
     for i in 0..60_i64 {
         sqlx::query(
-            "INSERT INTO clients (organization_id, first_name, last_name, role, created_at, search_text)
-             VALUES ($1, $2, 'Bulk', 'client', $3, $4)",
+            "INSERT INTO clients (organization_id, first_name, last_name, role, created_at, search_text, list_state)
+             VALUES ($1, $2, 'Bulk', 'client', $3, $4, 'no_email')",
         )
         .bind(org)
         .bind(format!("Bulk{i:02}"))
@@ -137,6 +137,7 @@ async fn search_filters_order_and_pages_work_together() {
         .execute(&app.db.pool)
         .await
         .unwrap();
+    app.refresh_list_states().await;
     assert_eq!(
         names(&list(&app, &owner, &[("status", "not-invited")]).await),
         ["Nia"]
@@ -153,4 +154,41 @@ async fn search_filters_order_and_pages_work_together() {
         list(&app, &owner, &[("status", "pending")]).await["total"],
         0
     );
+}
+
+#[tokio::test]
+async fn counting_stops_past_ten_thousand_and_paging_goes_on() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    sqlx::query(
+        "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 10001)
+         INSERT INTO clients (organization_id, first_name, last_name, role, created_at, search_text, list_state)
+         SELECT o.id, 'Many', 'Client', 'client', n.k, 'many client', 'no_email'
+         FROM n CROSS JOIN organizations o",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+
+    let first = list(&app, &owner, &[]).await;
+    assert_eq!(first["total"], 10_000);
+    assert_eq!(first["more"], true, "more than the count shown");
+    let far = app
+        .call("list_clients", &[("page", "201")], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        far["rows"].as_array().unwrap().len(),
+        1,
+        "the 10,001st client"
+    );
+
+    let html = app
+        .get("/clients", Some(&owner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("More than 10,000 clients"), "{html}");
+    assert!(html.contains("rel=\"next\""), "Next is offered");
 }

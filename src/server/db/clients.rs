@@ -1,6 +1,6 @@
 use sqlx::{AnyPool, FromRow};
 
-use super::Tx;
+use super::{Backend, Db, Tx};
 
 /// A client with the facts its status is made of.
 #[derive(Debug, Clone, FromRow)]
@@ -49,40 +49,20 @@ pub enum StatusFilter {
 
 impl StatusFilter {
     /// The SQL condition on `clients c`, with `$3` the current time. It reads
-    /// only the client's own columns and indexed EXISTS look-ups, so the list
-    /// can pick its page of clients before joining anything. A client has at
-    /// most one open invitation (a resend extends it), so "an open invitation
-    /// exists" is the same as "the latest invitation is open".
+    /// the client's stored list state (see [`refresh_state`]), so every filter
+    /// is a range of the `clients_org_state` index.
     fn condition(self) -> &'static str {
         match self {
             StatusFilter::All => "TRUE",
-            StatusFilter::Disabled => "c.disabled_at IS NOT NULL",
-            StatusFilter::Active => "c.disabled_at IS NULL AND c.user_id IS NOT NULL",
-            StatusFilter::NoEmail => "c.disabled_at IS NULL AND c.user_id IS NULL AND c.email IS NULL",
-            StatusFilter::NotInvited => {
-                "c.disabled_at IS NULL AND c.user_id IS NULL AND c.email IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.client_id = c.id
-                                 AND i.accepted_at IS NULL AND i.revoked_at IS NULL)"
-            }
+            StatusFilter::Disabled => "c.list_state = 'disabled'",
+            StatusFilter::Active => "c.list_state = 'active'",
+            StatusFilter::NoEmail => "c.list_state = 'no_email'",
+            StatusFilter::NotInvited => "c.list_state = 'not_invited'",
             StatusFilter::Expired => {
-                "c.disabled_at IS NULL AND c.user_id IS NULL
-                 AND EXISTS (SELECT 1 FROM invitations i WHERE i.client_id = c.id
-                             AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at <= $3)"
+                "c.list_state IN ('invited', 'failed') AND c.invitation_expires_at <= $3"
             }
-            StatusFilter::Failed => {
-                "c.disabled_at IS NULL AND c.user_id IS NULL
-                 AND EXISTS (SELECT 1 FROM invitations i WHERE i.client_id = c.id
-                             AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $3
-                             AND (SELECT e.status FROM email_outbox e WHERE e.invitation_id = i.id
-                                  ORDER BY e.id DESC LIMIT 1) = 'failed')"
-            }
-            StatusFilter::Pending => {
-                "c.disabled_at IS NULL AND c.user_id IS NULL
-                 AND EXISTS (SELECT 1 FROM invitations i WHERE i.client_id = c.id
-                             AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $3
-                             AND COALESCE((SELECT e.status FROM email_outbox e WHERE e.invitation_id = i.id
-                                           ORDER BY e.id DESC LIMIT 1), '') <> 'failed')"
-            }
+            StatusFilter::Failed => "c.list_state = 'failed' AND c.invitation_expires_at > $3",
+            StatusFilter::Pending => "c.list_state = 'invited' AND c.invitation_expires_at > $3",
         }
     }
 
@@ -113,27 +93,44 @@ pub struct ListQuery<'a> {
     pub now: i64,
 }
 
+/// Counting stops here: past it a list says "more than 10,000" rather than
+/// reading every matching client to count them.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A page of clients and how many match in all, up to [`COUNT_CAP`] + 1.
+#[derive(Debug)]
+pub struct Page {
+    pub rows: Vec<ClientListRow>,
+    /// Exact when at most [`COUNT_CAP`]; otherwise `COUNT_CAP + 1`.
+    pub total: i64,
+}
+
+/// Searches with fewer hits than this in SQLite's trigram index are read
+/// through it; more common words are found faster by walking the clients in
+/// list order until a page is full.
+const TRIGRAM_HITS_MAX: i64 = 1_000;
+
 /// One page of an organization's clients and the total that match.
-pub async fn page(
-    pool: &AnyPool,
-    q: &ListQuery<'_>,
-) -> Result<(Vec<ClientListRow>, i64), sqlx::Error> {
-    let pattern = if q.search.trim().is_empty() {
-        String::new()
+pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
+    let words = q.search.trim().to_lowercase();
+    let mut organization = "c.organization_id = $1";
+    let (search, param) = if words.is_empty() {
+        // $2 is bound either way; PostgreSQL needs every parameter used.
+        ("$2 = ''", String::new())
+    } else if db.backend == Backend::Sqlite && few_trigram_hits(&db.pool, &words).await? {
+        // Start from the few matching rows: `+` keeps SQLite from walking an
+        // organization index instead.
+        organization = "+c.organization_id = $1";
+        (
+            "c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH $2)",
+            trigram_phrase(&words),
+        )
     } else {
-        let escaped = q
-            .search
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
+        // On PostgreSQL the pg_trgm index serves this LIKE.
+        ("c.search_text LIKE $2 ESCAPE '\\'", like_pattern(&words))
     };
     let filter = format!(
-        "WHERE c.organization_id = $1
-           AND ($2 = '' OR c.search_text LIKE $2 ESCAPE '\\')
-           AND $3 >= 0 AND {}",
+        "WHERE {organization} AND {search} AND $3 >= 0 AND {}",
         q.status.condition()
     );
     let order = if q.oldest_first { "ASC" } else { "DESC" };
@@ -145,20 +142,54 @@ pub async fn page(
     );
     let rows = sqlx::query_as(&rows_sql)
         .bind(q.organization_id)
-        .bind(&pattern)
+        .bind(&param)
         .bind(q.now)
         .bind(q.limit)
         .bind(q.offset)
-        .fetch_all(pool)
+        .fetch_all(&db.pool)
         .await?;
-    let count = format!("SELECT COUNT(*) FROM clients c {filter}");
+    let count = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM clients c {filter} LIMIT {}) t",
+        COUNT_CAP + 1
+    );
     let (total,): (i64,) = sqlx::query_as(&count)
         .bind(q.organization_id)
-        .bind(&pattern)
+        .bind(&param)
         .bind(q.now)
-        .fetch_one(pool)
+        .fetch_one(&db.pool)
         .await?;
-    Ok((rows, total))
+    Ok(Page { rows, total })
+}
+
+/// `%words%` for LIKE, with LIKE's wildcards in the words taken literally.
+fn like_pattern(words: &str) -> String {
+    let escaped = words
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The words as one FTS5 phrase: with the trigram tokenizer it matches them
+/// as a substring.
+fn trigram_phrase(words: &str) -> String {
+    format!("\"{}\"", words.replace('"', "\"\""))
+}
+
+/// True when SQLite's trigram index finds the words in few rows (of any
+/// organization). The index needs three characters to look anything up.
+async fn few_trigram_hits(pool: &AnyPool, words: &str) -> Result<bool, sqlx::Error> {
+    if words.chars().count() < 3 {
+        return Ok(false);
+    }
+    let (hits,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM clients_search WHERE clients_search MATCH $1 LIMIT {})",
+        TRIGRAM_HITS_MAX + 1
+    ))
+    .bind(trigram_phrase(words))
+    .fetch_one(pool)
+    .await?;
+    Ok(hits <= TRIGRAM_HITS_MAX)
 }
 
 /// One client of one organization; None for another organization's client.
@@ -203,8 +234,8 @@ pub async fn insert(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text, list_state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(organization_id)
     .bind(first_name)
@@ -215,9 +246,37 @@ pub async fn insert(
     .bind(created_by)
     .bind(now)
     .bind(search_text(first_name, last_name, email))
+    .bind(if email.is_some() { "not_invited" } else { "no_email" })
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
+}
+
+/// Recomputes a client's stored list state and open invitation's expiry from
+/// its access, account, invitations and their latest email. Every change to
+/// those calls it in the change's own transaction, so the list's filters
+/// (which read only the stored state) always agree with the status shown.
+pub async fn refresh_state(tx: &mut Tx, client_id: i64) -> Result<(), sqlx::Error> {
+    const OPEN: &str =
+        "i.client_id = clients.id AND i.accepted_at IS NULL AND i.revoked_at IS NULL";
+    sqlx::query(&format!(
+        "UPDATE clients SET
+            invitation_expires_at = (SELECT MAX(i.expires_at) FROM invitations i WHERE {OPEN}),
+            list_state = CASE
+                WHEN disabled_at IS NOT NULL THEN 'disabled'
+                WHEN user_id IS NOT NULL THEN 'active'
+                WHEN email IS NULL THEN 'no_email'
+                WHEN NOT EXISTS (SELECT 1 FROM invitations i WHERE {OPEN}) THEN 'not_invited'
+                WHEN (SELECT e.status FROM email_outbox e JOIN invitations i ON i.id = e.invitation_id
+                      WHERE {OPEN} ORDER BY e.id DESC LIMIT 1) = 'failed' THEN 'failed'
+                ELSE 'invited'
+            END
+         WHERE id = $1"
+    ))
+    .bind(client_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }
 
 /// Links the client profile to the identity that accepted its invitation.

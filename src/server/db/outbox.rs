@@ -141,6 +141,14 @@ pub async fn record_attempt(
         }
     };
     update.execute(&mut *tx).await?;
+    let (client_id,): (Option<i64>,) =
+        sqlx::query_as("SELECT client_id FROM email_outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if let Some(client_id) = client_id {
+        super::clients::refresh_state(&mut tx, client_id).await?;
+    }
     tx.commit().await
 }
 

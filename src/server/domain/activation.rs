@@ -103,6 +103,7 @@ pub async fn activate(
     };
     db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
     db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
+    db::clients::refresh_state(&mut tx, inv.client_id).await?;
     tx.commit().await?;
     // Activating signs the person in: it counts as their first login.
     db::users::record_login(&db.pool, user_id, inv.organization_id, now).await?;
@@ -142,6 +143,7 @@ pub async fn join(
     }
     db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
     db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
+    db::clients::refresh_state(&mut tx, inv.client_id).await?;
     tx.commit().await?;
     tracing::info!(
         invitation_id = inv.id,

@@ -162,6 +162,7 @@ pub async fn set_access(
     if let (true, Some(email)) = (reinvite, &client.email) {
         invite_in(&mut tx, org, client_id, email, Some(actor.user_id), now).await?;
     }
+    db::clients::refresh_state(&mut tx, client_id).await?;
     tx.commit().await?;
     tracing::info!(
         client_id,
@@ -230,6 +231,7 @@ pub async fn change_email(
         ..Default::default()
     };
     db::audit::record_in(&mut tx, &event, now).await?;
+    db::clients::refresh_state(&mut tx, client_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -275,6 +277,7 @@ pub(super) async fn invite_in(
         now,
     )
     .await?;
+    db::clients::refresh_state(tx, client_id).await?;
     Ok(())
 }
 
