@@ -19,17 +19,19 @@ pub async fn save_settings(
     #[server(default)] auto_invite: Option<String>,
     invitation_lifetime_days: String,
     accent_color: String,
+    #[server(default)] logo_url: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        use crate::server::domain::settings::{SettingsForm, save};
+
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::settings::save(
-            &state.db,
-            &current,
-            auto_invite.is_some(),
-            &invitation_lifetime_days,
-            &accent_color,
-        )
-        .await
+        let form = SettingsForm {
+            auto_invite: auto_invite.is_some(),
+            invitation_lifetime_days,
+            accent_color,
+            logo_url,
+        };
+        save(&state.db, &current, form).await
     })
     .await
 }

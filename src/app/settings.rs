@@ -54,6 +54,15 @@ fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>
                     value=settings.accent_color
                     error
                 />
+                <Field
+                    label="Logo for emails"
+                    name="logo_url"
+                    kind="url"
+                    optional=true
+                    hint="The https:// address of your logo image, shown at the top of every email. Leave empty for none."
+                    value=settings.logo_url
+                    error
+                />
             </fieldset>
             <FormMessage error />
             <p aria-live="polite" class="saved">{move || saved().then_some("Settings saved.")}</p>

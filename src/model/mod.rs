@@ -194,6 +194,8 @@ pub struct OrganizationSettings {
     pub invitation_lifetime_days: i64,
     /// "#rrggbb", used in emails.
     pub accent_color: String,
+    /// The https address of a logo shown at the top of emails; empty for none.
+    pub logo_url: String,
     /// Owners and admins may change settings; staff may only read them.
     pub can_edit: bool,
 }

@@ -75,12 +75,62 @@ async fn settings_change_invitations_and_are_audited() {
     assert_eq!(kind, "settings_changed");
     assert_eq!(
         detail,
-        "auto_invite=false, invitation_lifetime_days=7, accent_color=#123abc"
+        "auto_invite=false, invitation_lifetime_days=7, accent_color=#123abc, logo_url="
     );
     assert_eq!(
         app.call("organization_settings", &[], Some(&owner))
             .await
             .json()["auto_invite"],
         json!(false)
+    );
+}
+
+#[tokio::test]
+async fn a_logo_heads_the_emails_once_set() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let save = |logo: &'static str| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            app.call(
+                "save_organization_settings",
+                &[
+                    ("auto_invite", "on"),
+                    ("invitation_lifetime_days", "30"),
+                    ("accent_color", "#b44d12"),
+                    ("logo_url", logo),
+                ],
+                Some(&owner),
+            )
+            .await
+        }
+    };
+    let bad = save("http://insecure.example/logo.png").await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["Invalid"][0]["field"], "logo_url");
+    assert_eq!(
+        app.call("organization_settings", &[], Some(&owner))
+            .await
+            .json()["logo_url"],
+        "",
+        "a refused form saves nothing"
+    );
+
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let plain = app.wait_for_mail(1).await.remove(0);
+    assert!(!plain.html.contains("<img"), "no logo set, no image");
+
+    assert_eq!(save("https://north.example/logo.png").await.status, 200);
+    app.create_client(&owner, "Bo", "Park", "bo@example.com")
+        .await;
+    let branded = app.wait_for_mail(2).await.remove(1);
+    assert!(
+        branded
+            .html
+            .contains(r#"<img src="https://north.example/logo.png""#),
+        "{}",
+        branded.html
     );
 }

@@ -9,6 +9,7 @@ pub struct InvitationView {
     pub organization_id: i64,
     pub organization_name: String,
     pub accent_color: String,
+    pub logo_url: String,
     pub client_id: i64,
     pub first_name: String,
     pub last_name: String,
@@ -22,7 +23,7 @@ pub struct InvitationView {
 }
 
 const VIEW: &str =
-    "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, i.client_id,
+    "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, o.logo_url, i.client_id,
         c.first_name, c.last_name, c.role, i.kind, i.email, u.name AS inviter_name,
         i.expires_at, i.accepted_at, i.revoked_at
      FROM invitations i

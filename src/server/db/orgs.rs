@@ -93,30 +93,42 @@ pub struct SettingsRow {
     pub auto_invite: i64,
     pub invitation_lifetime_days: i64,
     pub accent_color: String,
+    pub logo_url: String,
 }
 
 pub async fn settings(pool: &AnyPool, id: i64) -> Result<SettingsRow, sqlx::Error> {
     sqlx::query_as(
-        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color FROM organizations WHERE id = $1",
+        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url
+         FROM organizations WHERE id = $1",
     )
     .bind(id)
     .fetch_one(pool)
     .await
 }
 
+/// Settings as validated for saving.
+#[derive(Debug, Clone)]
+pub struct NewSettings {
+    pub auto_invite: bool,
+    pub invitation_lifetime_days: i64,
+    pub accent_color: String,
+    pub logo_url: String,
+}
+
 pub async fn save_settings(
     tx: &mut super::Tx,
     id: i64,
-    auto_invite: bool,
-    invitation_lifetime_days: i64,
-    accent_color: &str,
+    s: &NewSettings,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE organizations SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3 WHERE id = $4",
+        "UPDATE organizations
+         SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4
+         WHERE id = $5",
     )
-    .bind(i64::from(auto_invite))
-    .bind(invitation_lifetime_days)
-    .bind(accent_color)
+    .bind(i64::from(s.auto_invite))
+    .bind(s.invitation_lifetime_days)
+    .bind(&s.accent_color)
+    .bind(&s.logo_url)
     .bind(id)
     .execute(&mut **tx)
     .await

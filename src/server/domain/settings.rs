@@ -13,6 +13,7 @@ pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings
         auto_invite: s.auto_invite != 0,
         invitation_lifetime_days: s.invitation_lifetime_days,
         accent_color: s.accent_color,
+        logo_url: s.logo_url,
         can_edit: matches!(actor.role, Role::Owner | Role::Admin),
     })
 }
@@ -34,31 +35,58 @@ fn color(value: &str) -> Result<String, &'static str> {
     }
 }
 
+/// An empty address (no logo) or an https URL of at most 500 characters.
+fn logo_url(value: &str) -> Result<String, &'static str> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    match url::Url::parse(v) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some() && v.len() <= 500 => {
+            Ok(u.to_string())
+        }
+        _ => Err("Use an https:// address of an image, or leave this empty."),
+    }
+}
+
+/// The settings form as submitted.
+pub struct SettingsForm {
+    pub auto_invite: bool,
+    pub invitation_lifetime_days: String,
+    pub accent_color: String,
+    pub logo_url: String,
+}
+
 /// Saves the settings; owners and admins only. Recorded in the audit trail.
-pub async fn save(
-    db: &Db,
-    actor: &CurrentSession,
-    auto_invite: bool,
-    invitation_lifetime_days: &str,
-    accent_color: &str,
-) -> Result<(), AppError> {
+pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result<(), AppError> {
     if !matches!(actor.role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden);
     }
     let mut v = Validator::default();
     let days = v.take(
         "invitation_lifetime_days",
-        lifetime(invitation_lifetime_days),
+        lifetime(&form.invitation_lifetime_days),
     );
-    let accent = v.take("accent_color", color(accent_color));
-    let (Some(days), Some(accent)) = (days, accent) else {
+    let accent = v.take("accent_color", color(&form.accent_color));
+    let logo = v.take("logo_url", logo_url(&form.logo_url));
+    let (Some(days), Some(accent), Some(logo)) = (days, accent, logo) else {
         return Err(v.into_error());
+    };
+    let settings = db::orgs::NewSettings {
+        auto_invite: form.auto_invite,
+        invitation_lifetime_days: days,
+        accent_color: accent,
+        logo_url: logo,
     };
     let now = now_ms();
     let mut tx = db.begin().await?;
-    db::orgs::save_settings(&mut tx, actor.organization_id, auto_invite, days, &accent).await?;
+    db::orgs::save_settings(&mut tx, actor.organization_id, &settings).await?;
     let detail = format!(
-        "auto_invite={auto_invite}, invitation_lifetime_days={days}, accent_color={accent}"
+        "auto_invite={}, invitation_lifetime_days={}, accent_color={}, logo_url={}",
+        settings.auto_invite,
+        settings.invitation_lifetime_days,
+        settings.accent_color,
+        settings.logo_url
     );
     let event = db::audit::Event {
         organization_id: Some(actor.organization_id),

@@ -1,5 +1,6 @@
 //! Email templates: files under `templates/email/`, one `.txt` and one `.html`
-//! per kind, with `{{name}}` placeholders. Values are HTML-escaped in the HTML part.
+//! per kind, with `{{name}}` placeholders. Values are HTML-escaped in the HTML
+//! part. `{{#name}}…{{/name}}` keeps its content only when `name` is not empty.
 
 use std::collections::HashMap;
 
@@ -38,10 +39,36 @@ impl Template {
         let (text, html) = self.sources();
         Rendered {
             subject,
-            text: fill(text, values, |v| v.to_owned()),
-            html: fill(html, values, escape_html),
+            text: fill(&sections(text, values), values, |v| v.to_owned()),
+            html: fill(&sections(html, values), values, escape_html),
         }
     }
+}
+
+/// Keeps or drops each `{{#name}}…{{/name}}` section (sections do not nest).
+fn sections(template: &str, values: &HashMap<&str, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(name_end) = after.find("}}") else {
+            break;
+        };
+        let name = &after[..name_end];
+        let body = &after[name_end + 2..];
+        let close = format!("{{{{/{name}}}}}");
+        let Some(body_end) = body.find(&close) else {
+            tracing::error!(name, "email template section without its end");
+            break;
+        };
+        out.push_str(&rest[..start]);
+        if values.get(name).is_some_and(|v| !v.is_empty()) {
+            out.push_str(&body[..body_end]);
+        }
+        rest = &body[body_end + close.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn fill(template: &str, values: &HashMap<&str, String>, encode: impl Fn(&str) -> String) -> String {
@@ -94,6 +121,10 @@ mod tests {
             ("link", "https://portal.example/activate/abc".to_owned()),
             ("expires", "3 Dec 2026".to_owned()),
             ("accent", "#b44d12".to_owned()),
+            (
+                "logo_url",
+                "https://north.example/logo.png?a=1&b=2".to_owned(),
+            ),
         ])
     }
 
@@ -108,6 +139,23 @@ mod tests {
             }
             assert!(r.html.contains("North &amp; Co") && r.html.contains("Ann &lt;b&gt;"));
             assert!(r.text.contains("North & Co"));
+            assert!(
+                r.html
+                    .contains(r#"<img src="https://north.example/logo.png?a=1&amp;b=2""#),
+                "the logo heads the HTML part"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_value_drops_its_section() {
+        let mut v = values();
+        v.insert("logo_url", String::new());
+        for t in [Template::InvitationActivate, Template::InvitationJoin] {
+            let r = t.render("Subject".into(), &v);
+            assert!(!r.html.contains("<img"), "no logo, no image");
+            assert!(!r.html.contains("{{"), "no section markers left");
+            assert!(r.html.contains("North &amp; Co"));
         }
     }
 }

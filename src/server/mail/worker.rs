@@ -200,6 +200,7 @@ impl Runner {
             ("link", link),
             ("expires", format_date(inv.expires_at)),
             ("accent", inv.accent_color.clone()),
+            ("logo_url", inv.logo_url.clone()),
         ]);
         Ok(if inv.kind == "join" {
             Template::InvitationJoin.render(
