@@ -38,8 +38,8 @@ if [ "${1:-}" = "--test" ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
   fi
-  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-    log "installing aiosmtpd, the SMTP server the tests talk to"
-    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  if ! python3 -c 'import aiosmtpd, trustme' 2>/dev/null; then
+    log "installing aiosmtpd (the SMTP server the tests talk to) and trustme (its test certificates)"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 trustme==1.2.1
   fi
 fi

@@ -24,10 +24,17 @@ pub struct Cli {
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<Url>,
 
-    /// SMTP server for outgoing email (smtp://, smtps://, with user:password@ for auth).
+    /// SMTP server for outgoing email: smtp://HOST:25 (plain),
+    /// smtp://HOST:587?tls=required (STARTTLS), smtps://HOST:465 (TLS), with
+    /// USER:PASSWORD@ before the host for AUTH.
     /// Unset: email is kept and shown in the development mailbox.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Url>,
+
+    /// A PEM file of one more certificate authority to trust for the SMTP
+    /// server's TLS certificate (a private mail relay). Default: the system's.
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 
     /// Sender of outgoing email, e.g. "North Tutors <portal@example.org>".
     /// Default: Porchlight <no-reply@HOST> with the host of PUBLIC_URL.
@@ -56,6 +63,8 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub public_url: Url,
     pub smtp_url: Option<Url>,
+    /// PEM of an extra certificate authority for the SMTP server's TLS.
+    pub smtp_ca: Option<Vec<u8>>,
     pub mail_from: lettre::message::Mailbox,
     pub worker: crate::server::mail::WorkerSettings,
     pub secret: Secret,
@@ -153,6 +162,20 @@ impl Cli {
         {
             return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
         }
+        let smtp_ca = match &self.smtp_ca_file {
+            None => None,
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    bad(
+                        "SMTP_CA_FILE",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?;
+                lettre::transport::smtp::client::Certificate::from_pem(&pem)
+                    .map_err(|e| bad("SMTP_CA_FILE", format!("not a PEM certificate: {e}")))?;
+                Some(pem)
+            }
+        };
 
         let mail_from = match &self.mail_from {
             Some(from) => from
@@ -218,6 +241,7 @@ impl Cli {
             site_addr: self.site_addr,
             public_url,
             smtp_url: self.smtp_url,
+            smtp_ca,
             mail_from,
             worker: crate::server::mail::WorkerSettings {
                 max_attempts: self.smtp_max_attempts,

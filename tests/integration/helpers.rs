@@ -95,6 +95,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         smtp_url: None,
+        smtp_ca_file: None,
         mail_from: None,
         smtp_max_attempts: 6,
         secret: Some("test-secret-".repeat(4)),
@@ -367,6 +368,17 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        SmtpServer::spawn(None)
+    }
+
+    /// A submission server: STARTTLS required (its certificate from a
+    /// throwaway authority, see [`SmtpServer::ca_file`]), then AUTH as
+    /// `user`/`password`.
+    pub fn start_submission(user: &str, password: &str) -> SmtpServer {
+        SmtpServer::spawn(Some(format!("{user}:{password}")))
+    }
+
+    fn spawn(credentials: Option<String>) -> SmtpServer {
         use std::io::{BufRead, BufReader};
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -378,6 +390,7 @@ impl SmtpServer {
             .arg("tests/support/smtp_server.py")
             .arg(port.to_string())
             .arg(dir.path())
+            .args(credentials)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -391,6 +404,11 @@ impl SmtpServer {
             "SMTP server did not start: {line:?}"
         );
         SmtpServer { port, dir, child }
+    }
+
+    /// The authority that signed a submission server's certificate (PEM).
+    pub fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("ca.pem")
     }
 
     pub fn url(&self) -> url::Url {

@@ -143,3 +143,90 @@ async fn temporary_failures_give_up_after_the_configured_attempts() {
         "{text}"
     );
 }
+
+/// A submission server (STARTTLS, then AUTH) and the URL to reach it with.
+fn submission(password: &str) -> (SmtpServer, url::Url) {
+    let smtp = SmtpServer::start_submission("porchlight", "s3cret pass");
+    let url = format!(
+        "smtp://porchlight:{password}@127.0.0.1:{}?tls=required",
+        smtp.port
+    )
+    .parse()
+    .unwrap();
+    (smtp, url)
+}
+
+async fn first_attempt(app: &TestApp) -> (String, String) {
+    for _ in 0..100 {
+        let attempt: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT outcome, detail FROM email_attempts ORDER BY id LIMIT 1")
+                .fetch_optional(&app.db.pool)
+                .await
+                .unwrap();
+        if let Some((outcome, detail)) = attempt {
+            return (outcome, detail.unwrap_or_default());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no delivery attempt was made");
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_with_auth_to_a_server_the_ca_file_vouches_for() {
+    let (smtp, url) = submission("s3cret%20pass");
+    let ca = std::fs::read(smtp.ca_file()).unwrap();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(url);
+        c.smtp_ca = Some(ca);
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let raw = smtp.wait_for(1).await.remove(0);
+    assert!(raw.contains("To: ann@example.com"), "{raw}");
+    assert_eq!(
+        wait_for_status(&app, &owner, "Sent").await["status_text"],
+        "Invitation sent just now"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_smtp_password_fails_the_email_with_the_servers_reply() {
+    let (smtp, url) = submission("wrong");
+    let ca = std::fs::read(smtp.ca_file()).unwrap();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(url);
+        c.smtp_ca = Some(ca);
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let (outcome, detail) = first_attempt(&app).await;
+    assert_eq!(outcome, "permanent", "{detail}");
+    assert!(detail.contains("535"), "{detail}");
+    assert!(
+        !detail.contains("wrong"),
+        "the password is not in the log: {detail}"
+    );
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_never_sent_to() {
+    // No SMTP_CA_FILE: the throwaway authority is not trusted.
+    let (smtp, url) = submission("s3cret%20pass");
+    let app = spawn_app_with(|c| c.smtp_url = Some(url)).await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let (outcome, detail) = first_attempt(&app).await;
+    assert_eq!(outcome, "temporary", "{detail}");
+    assert!(detail.to_lowercase().contains("certificate"), "{detail}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let delivered = std::fs::read_dir(smtp.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.path().extension().is_some_and(|x| x == "eml"));
+    assert!(!delivered, "nothing was handed over");
+}

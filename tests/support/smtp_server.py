@@ -4,14 +4,20 @@ Every accepted message is written, raw, to DIR/<n>.eml. Recipients whose
 local part starts with "reject" are refused permanently (550), those starting
 with "busy" temporarily (451), as real servers do.
 
-    python3 tests/support/smtp_server.py PORT DIR
+    python3 tests/support/smtp_server.py PORT DIR [USER:PASSWORD]
+
+With USER:PASSWORD the server is a submission server: it requires STARTTLS
+(a certificate for localhost and 127.0.0.1 from a throwaway CA, whose PEM is
+written to DIR/ca.pem) and then AUTH with those credentials.
 """
 
 import asyncio
 import pathlib
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
@@ -36,9 +42,36 @@ class Handler:
         return "250 Message accepted for delivery"
 
 
-async def main(port: int, directory: pathlib.Path) -> None:
+def submission_settings(directory: pathlib.Path, credentials: str) -> dict:
+    import trustme
+
+    user, password = credentials.split(":", 1)
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(directory / "ca.pem"))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode() == user
+            and auth_data.password.decode() == password
+        )
+        return AuthResult(success=ok, handled=False)
+
+    return {
+        "tls_context": context,
+        "require_starttls": True,
+        "authenticator": authenticator,
+        "auth_required": True,
+        "auth_require_tls": True,
+    }
+
+
+async def main(port: int, directory: pathlib.Path, credentials: str | None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    controller = Controller(Handler(directory), hostname="127.0.0.1", port=port)
+    settings = submission_settings(directory, credentials) if credentials else {}
+    controller = Controller(Handler(directory), hostname="127.0.0.1", port=port, **settings)
     controller.start()
     print(f"listening on 127.0.0.1:{port}", flush=True)
     try:
@@ -52,4 +85,5 @@ async def main(port: int, directory: pathlib.Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), pathlib.Path(sys.argv[2])))
+    credentials = sys.argv[3] if len(sys.argv) > 3 else None
+    asyncio.run(main(int(sys.argv[1]), pathlib.Path(sys.argv[2]), credentials))

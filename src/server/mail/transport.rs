@@ -3,6 +3,7 @@
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use url::Url;
 
@@ -34,9 +35,30 @@ pub enum Transport {
 impl Transport {
     /// An SMTP transport from a URL such as `smtp://user:pass@host:587?tls=required`
     /// (lettre's URL syntax: smtp:// with optional STARTTLS, smtps:// for TLS).
-    pub fn smtp(url: &Url, from: Mailbox) -> Result<Transport, SmtpError> {
-        let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())?.build();
-        Ok(Transport::Smtp { mailer, from })
+    /// `extra_ca` (PEM) is trusted for the server's certificate besides the
+    /// system's authorities.
+    pub fn smtp(url: &Url, from: Mailbox, extra_ca: Option<&[u8]>) -> Result<Transport, SmtpError> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())?;
+        if let (Some(pem), Some(host)) = (extra_ca, url.host_str()) {
+            // The same TLS mode as the URL asks for, with the extra authority.
+            let params = TlsParameters::builder(host.to_owned())
+                .add_root_certificate(Certificate::from_pem(pem)?)
+                .build()?;
+            let mode = url
+                .query_pairs()
+                .find(|(k, _)| k == "tls")
+                .map(|(_, v)| v.into_owned());
+            builder = builder.tls(match (url.scheme(), mode.as_deref()) {
+                ("smtps", _) => Tls::Wrapper(params),
+                (_, Some("required")) => Tls::Required(params),
+                (_, Some("opportunistic")) => Tls::Opportunistic(params),
+                _ => Tls::None,
+            });
+        }
+        Ok(Transport::Smtp {
+            mailer: builder.build(),
+            from,
+        })
     }
 
     pub fn dev_mailbox(db: Db) -> Transport {
