@@ -81,7 +81,7 @@ fn Detail(
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">
             <span class=c.status.css_class()>{c.status_text}</span>
-            " · " {if c.role == "collaborator" { "Collaborator" } else { "Client" }} " · created " {c.created}
+            " · " {role_label(&c.role)} " · created " {c.created}
         </p>
         <div class="actions">
             {can_invite.then(|| view! {
@@ -119,5 +119,14 @@ fn Detail(
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "collaborator" => "Collaborator",
+        "staff" => "Staff",
+        "admin" => "Admin",
+        _ => "Client",
     }
 }

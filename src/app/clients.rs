@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, Select, action_error};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, PAGE_SIZE, SendInvitation, SetClientAccess, list_clients};
 use crate::model::{ClientPage, ClientRow, ClientStatus, format_count};
@@ -84,6 +84,18 @@ pub fn ClientsPage() -> impl IntoView {
     }
 }
 
+/// The roles a new person can get. Only owners and admins may choose the
+/// last two; the server says so at the field otherwise.
+const ROLES: &[(&str, &str)] = &[
+    ("client", "Client"),
+    (
+        "collaborator",
+        "Collaborator (an employee or teacher who needs portal access)",
+    ),
+    ("staff", "Staff (manages clients and invitations)"),
+    ("admin", "Admin (also changes the organization's settings)"),
+];
+
 #[component]
 fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
     let error = action_error(action);
@@ -103,13 +115,7 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
                     optional=true
                     error
                 />
-                <div class="field">
-                    <label for="field-role">"Role"</label>
-                    <select id="field-role" name="role">
-                        <option value="client" selected>"Client"</option>
-                        <option value="collaborator">"Collaborator (staff who need portal access)"</option>
-                    </select>
-                </div>
+                <Select label="Role" name="role" options=ROLES selected="client" error />
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>"Add client"</button>
             </ActionForm>

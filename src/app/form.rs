@@ -61,6 +61,43 @@ pub fn Field(
     }
 }
 
+/// A labelled choice among `options` (value, label), with its error under it
+/// like [`Field`].
+#[component]
+pub fn Select(
+    label: &'static str,
+    name: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    /// The value chosen at first.
+    selected: &'static str,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let message = Signal::derive(move || error.get().and_then(|e| e.for_field(name)));
+    view! {
+        <div class="field" class:invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+            >
+                {options
+                    .iter()
+                    .map(|(value, text)| {
+                        view! { <option value=*value selected=*value == selected>{*text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=error_id>
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
 /// The form's own message: announced to screen readers when it changes.
 #[component]
 pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {

@@ -10,5 +10,6 @@ mod invitations;
 mod list;
 mod organizations;
 mod pages;
+mod roles;
 mod settings;
 mod smtp;

@@ -1,6 +1,6 @@
 //! Client accounts and their invitations.
 
-use crate::model::{AppError, ClientRow, Validator};
+use crate::model::{AppError, ClientRow, Role, Validator};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
 use crate::server::domain::status::{self, Facts};
@@ -22,6 +22,19 @@ pub struct NewClient {
 pub struct Created {
     pub client_id: i64,
     pub invited: bool,
+}
+
+/// The role a new person gets in the organization. Staff may add clients and
+/// collaborators; owners and admins may also add staff and admins.
+fn role_to_grant(actor: Role, wanted: &str) -> Result<String, &'static str> {
+    match Role::parse(wanted) {
+        Some(Role::Client | Role::Collaborator) => Ok(wanted.to_owned()),
+        Some(Role::Staff | Role::Admin) if matches!(actor, Role::Owner | Role::Admin) => {
+            Ok(wanted.to_owned())
+        }
+        Some(Role::Staff | Role::Admin) => Err("Only owners and admins can add staff or admins."),
+        _ => Err("Choose client, collaborator, staff or admin."),
+    }
 }
 
 fn email_in_use() -> AppError {
@@ -47,13 +60,7 @@ pub async fn create(
     } else {
         v.take("email", rules::email(&input.email)).map(Some)
     };
-    let role = v.take(
-        "role",
-        match input.role.as_str() {
-            "client" | "collaborator" => Ok(input.role.clone()),
-            _ => Err("Choose client or collaborator."),
-        },
-    );
+    let role = v.take("role", role_to_grant(actor.role, &input.role));
     let (Some(first), Some(last), Some(email), Some(role)) = (first, last, email, role) else {
         return Err(v.into_error());
     };
