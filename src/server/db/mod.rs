@@ -58,6 +58,22 @@ impl Db {
                 Backend::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Readers never wait for the writer, and a commit
+                        // waits for the disk only at checkpoints: safe against
+                        // a crash of the process, fast enough for the outbox.
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         match backend {
