@@ -6,6 +6,8 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod events;
+pub mod live;
 pub mod mail;
 pub mod startup;
 

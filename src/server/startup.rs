@@ -18,6 +18,7 @@ use crate::app::{App, shell};
 use crate::server::auth::session;
 use crate::server::config::Config;
 use crate::server::db::{self, Db};
+use crate::server::events::Hub;
 use crate::server::mail::{Transport, Worker};
 
 /// Everything a request handler or server function needs. Cloned per request
@@ -29,6 +30,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the outbox worker after email is queued.
     pub mail: Worker,
+    /// Tells open pages what changed.
+    pub events: Hub,
     /// Set once first-run setup is known to be done (it is never undone), so
     /// page requests stop asking the database.
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
@@ -78,18 +81,21 @@ pub async fn build(
             Transport::dev_mailbox(db.clone())
         }
     };
+    let events = Hub::start(&db, &config.database_url);
     let mail = Worker::start(
         db.clone(),
         transport,
         config.public_url.clone(),
         config.secret.shared(),
         config.worker.clone(),
+        events.clone(),
     );
     let state = AppState {
         leptos_options,
         db,
         config: Arc::new(config),
         mail,
+        events,
         set_up: Arc::default(),
     };
     Ok((router(state.clone()), state))
@@ -100,6 +106,7 @@ fn router(state: AppState) -> Router {
     let context_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/events", get(crate::server::live::events))
         .leptos_routes_with_context(
             &state,
             routes,

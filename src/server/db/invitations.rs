@@ -58,10 +58,13 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Option<InvitationView>, sqlx::Error> {
+pub async fn by_id(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    id: i64,
+) -> Result<Option<InvitationView>, sqlx::Error> {
     sqlx::query_as(&format!("{VIEW} WHERE i.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
 }
 
@@ -79,7 +82,7 @@ pub async fn by_link(
 }
 
 pub async fn add_link(
-    pool: &AnyPool,
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     invitation_id: i64,
     token_hash: &str,
     now: i64,
@@ -90,7 +93,7 @@ pub async fn add_link(
     .bind(token_hash)
     .bind(invitation_id)
     .bind(now)
-    .execute(pool)
+    .execute(db)
     .await
     .map(|_| ())
 }

@@ -2,12 +2,14 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use super::Tx;
+use super::{Backend, Db, Tx};
 
 /// A queued email, as the worker claims it.
 #[derive(Debug, Clone, FromRow)]
 pub struct OutboxEmail {
     pub id: i64,
+    pub organization_id: Option<i64>,
+    pub client_id: Option<i64>,
     pub kind: String,
     pub recipient: String,
     pub invitation_id: Option<i64>,
@@ -45,34 +47,28 @@ pub async fn enqueue(
     .map(|_| ())
 }
 
-/// Claims the next due email for sending, or None when nothing is due.
-/// The conditional update makes a claim exclusive: two workers never get the
-/// same row.
-pub async fn claim_next(pool: &AnyPool, now: i64) -> Result<Option<OutboxEmail>, sqlx::Error> {
-    loop {
-        let candidate: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
-             ORDER BY next_attempt_at, id LIMIT 1",
-        )
-        .bind(now)
-        .fetch_optional(pool)
-        .await?;
-        let Some((id,)) = candidate else {
-            return Ok(None);
-        };
-        let claimed: Option<OutboxEmail> = sqlx::query_as(
-            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $2
-             WHERE id = $1 AND status = 'queued'
-             RETURNING id, kind, recipient, invitation_id, attempts",
-        )
-        .bind(id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await?;
-        if claimed.is_some() {
-            return Ok(claimed);
-        }
-    }
+/// Claims up to `limit` due emails for sending, oldest first. A claim is
+/// exclusive: on PostgreSQL, workers of several server processes skip the rows
+/// another one has locked (`FOR UPDATE SKIP LOCKED`), so no email is claimed
+/// twice; SQLite serves one process, whose single worker claims alone.
+pub async fn claim_batch(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxEmail>, sqlx::Error> {
+    let lock = match db.backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let mut claimed: Vec<OutboxEmail> = sqlx::query_as(&format!(
+        "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1
+         WHERE status = 'queued' AND id IN (
+             SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
+             ORDER BY next_attempt_at, id LIMIT $2 {lock})
+         RETURNING id, organization_id, client_id, kind, recipient, invitation_id, attempts"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    claimed.sort_by_key(|e| e.id);
+    Ok(claimed)
 }
 
 /// Emails left in 'sending' by a process that stopped mid-send go back to the
@@ -96,58 +92,55 @@ pub enum Outcome {
     Permanent { detail: String },
 }
 
-/// Records an attempt and moves the email to its next state.
-pub async fn record_attempt(
-    pool: &AnyPool,
-    id: i64,
-    outcome: &Outcome,
+/// Records one attempt for each email and moves each to its next state, all
+/// in one transaction, refreshing the list state of the clients concerned.
+pub async fn record_attempts(
+    db: &Db,
+    attempts: &[(&OutboxEmail, Outcome)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let (name, detail, retry_at) = match outcome {
-        Outcome::Accepted => ("accepted", None, None),
-        Outcome::Temporary { detail, retry_at } => {
-            ("temporary", Some(detail.as_str()), Some(*retry_at))
-        }
-        Outcome::Permanent { detail } => ("permanent", Some(detail.as_str()), None),
-    };
-    sqlx::query(
-        "INSERT INTO email_attempts (outbox_id, attempted_at, outcome, detail, retry_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(now)
-    .bind(name)
-    .bind(detail)
-    .bind(retry_at)
-    .execute(&mut *tx)
-    .await?;
-    let update = match outcome {
-        Outcome::Accepted => sqlx::query(
-            "UPDATE email_outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1",
+    let mut tx = db.begin().await?;
+    for (email, outcome) in attempts {
+        let (name, detail, retry_at) = match outcome {
+            Outcome::Accepted => ("accepted", None, None),
+            Outcome::Temporary { detail, retry_at } => {
+                ("temporary", Some(detail.as_str()), Some(*retry_at))
+            }
+            Outcome::Permanent { detail } => ("permanent", Some(detail.as_str()), None),
+        };
+        sqlx::query(
+            "INSERT INTO email_attempts (outbox_id, attempted_at, outcome, detail, retry_at)
+             VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(id)
-        .bind(now),
-        Outcome::Temporary { detail, retry_at } => sqlx::query(
-            "UPDATE email_outbox SET status = 'queued', next_attempt_at = $2, last_error = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(*retry_at)
-        .bind(detail.clone()),
-        Outcome::Permanent { detail } => {
-            sqlx::query("UPDATE email_outbox SET status = 'failed', last_error = $2 WHERE id = $1")
-                .bind(id)
-                .bind(detail.clone())
+        .bind(email.id)
+        .bind(now)
+        .bind(name)
+        .bind(detail)
+        .bind(retry_at)
+        .execute(&mut *tx)
+        .await?;
+        let update = match outcome {
+            Outcome::Accepted => sqlx::query(
+                "UPDATE email_outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1",
+            )
+            .bind(email.id)
+            .bind(now),
+            Outcome::Temporary { detail, retry_at } => sqlx::query(
+                "UPDATE email_outbox SET status = 'queued', next_attempt_at = $2, last_error = $3 WHERE id = $1",
+            )
+            .bind(email.id)
+            .bind(*retry_at)
+            .bind(detail.clone()),
+            Outcome::Permanent { detail } => sqlx::query(
+                "UPDATE email_outbox SET status = 'failed', last_error = $2 WHERE id = $1",
+            )
+            .bind(email.id)
+            .bind(detail.clone()),
+        };
+        update.execute(&mut *tx).await?;
+        if let Some(client_id) = email.client_id {
+            super::clients::refresh_state(&mut tx, client_id).await?;
         }
-    };
-    update.execute(&mut *tx).await?;
-    let (client_id,): (Option<i64>,) =
-        sqlx::query_as("SELECT client_id FROM email_outbox WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if let Some(client_id) = client_id {
-        super::clients::refresh_state(&mut tx, client_id).await?;
     }
     tx.commit().await
 }

@@ -1,5 +1,5 @@
-//! The outbox worker: drains queued email, one message at a time, recording
-//! every attempt. Temporary failures are retried with exponential backoff;
+//! The outbox worker: drains queued email in batches, several messages at a
+//! time, recording every attempt. Temporary failures are retried with exponential backoff;
 //! permanent ones are marked failed with the server's reply.
 
 use std::collections::HashMap;
@@ -12,8 +12,9 @@ use super::templates::{Rendered, Template};
 use super::transport::{Delivery, Transport};
 use crate::server::auth::token::{keyed_hash, random_token};
 use crate::server::db::outbox::{OutboxEmail, Outcome};
-use crate::server::db::{self, Db};
+use crate::server::db::{self, Db, Tx};
 use crate::server::domain::time::format_date;
+use crate::server::events::{Event, Hub};
 use crate::server::now_ms;
 
 #[derive(Debug, Clone)]
@@ -50,6 +51,7 @@ impl Worker {
         public_url: url::Url,
         secret: Arc<[u8]>,
         settings: WorkerSettings,
+        events: Hub,
     ) -> Worker {
         let wake = Arc::new(Notify::new());
         let runner = Runner {
@@ -59,6 +61,7 @@ impl Worker {
             secret,
             settings,
             wake: wake.clone(),
+            events,
         };
         tokio::spawn(runner.run());
         Worker { wake }
@@ -77,14 +80,22 @@ struct Runner {
     secret: Arc<[u8]>,
     settings: WorkerSettings,
     wake: Arc<Notify>,
+    events: Hub,
 }
+
+/// Emails claimed at once: their links are made in one transaction and their
+/// outcomes recorded in another.
+const BATCH: i64 = 64;
+/// Messages handed to the transport at the same time (lettre's pool keeps up
+/// to this many SMTP connections open).
+const CONCURRENCY: usize = 10;
 
 impl Runner {
     async fn run(self) {
         loop {
-            match db::outbox::claim_next(&self.db.pool, now_ms()).await {
-                Ok(Some(email)) => self.deliver(email).await,
-                Ok(None) => {
+            match db::outbox::claim_batch(&self.db, now_ms(), BATCH).await {
+                Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
+                Ok(_) => {
                     if self.requeue_interrupted().await > 0 {
                         continue;
                     }
@@ -120,19 +131,52 @@ impl Runner {
         }
     }
 
-    async fn deliver(&self, email: OutboxEmail) {
-        let span = tracing::info_span!("email", outbox_id = email.id, kind = %email.kind);
-        let _enter = span.enter();
-        let delivery = match self.render(&email).await {
-            Ok(message) => {
-                self.transport
-                    .send(email.id, &email.recipient, &message)
-                    .await
+    /// Sends a claimed batch and records how each attempt went.
+    async fn deliver(&self, batch: Vec<OutboxEmail>) {
+        use futures::StreamExt;
+
+        let messages = self.render_all(&batch).await;
+        let sends: Vec<_> = batch
+            .iter()
+            .zip(messages)
+            .map(|(email, message)| self.send(email, message))
+            .collect();
+        let deliveries: Vec<Delivery> = futures::stream::iter(sends)
+            .buffered(CONCURRENCY)
+            .collect()
+            .await;
+        let now = now_ms();
+        let outcomes: Vec<(&OutboxEmail, Outcome)> = batch
+            .iter()
+            .zip(deliveries)
+            .map(|(email, delivery)| (email, self.outcome(email, delivery, now)))
+            .collect();
+        if let Err(e) = db::outbox::record_attempts(&self.db, &outcomes, now).await {
+            tracing::error!(error = %e, "could not record delivery attempts");
+            return;
+        }
+        let mut changed: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        for email in &batch {
+            if let (Some(org), Some(client)) = (email.organization_id, email.client_id) {
+                changed.entry(org).or_default().push(client);
             }
+        }
+        for (org, clients) in changed {
+            self.events.publish(Event::clients(org, clients)).await;
+        }
+    }
+
+    async fn send(&self, email: &OutboxEmail, message: Result<Rendered, RenderError>) -> Delivery {
+        match message {
+            Ok(m) => self.transport.send(email.id, &email.recipient, &m).await,
             Err(RenderError::Gone) => Delivery::Permanent("the invitation no longer exists".into()),
             Err(RenderError::Db(e)) => Delivery::Temporary(format!("database: {e}")),
-        };
-        let now = now_ms();
+        }
+    }
+
+    /// What an attempt's delivery means for the email: sent, retried later
+    /// (backing off), or failed for good.
+    fn outcome(&self, email: &OutboxEmail, delivery: Delivery, now: i64) -> Outcome {
         let outcome = match delivery {
             Delivery::Accepted => Outcome::Accepted,
             Delivery::Permanent(detail) => Outcome::Permanent { detail },
@@ -155,27 +199,53 @@ impl Runner {
             }
         };
         match &outcome {
-            Outcome::Accepted => tracing::info!("email accepted"),
-            Outcome::Temporary { detail, .. } => {
-                tracing::warn!(%detail, "email delivery failed, will retry")
+            Outcome::Accepted => {
+                tracing::debug!(outbox_id = email.id, kind = %email.kind, "email accepted")
             }
-            Outcome::Permanent { detail } => tracing::warn!(%detail, "email delivery failed"),
+            Outcome::Temporary { detail, .. } => {
+                tracing::warn!(outbox_id = email.id, kind = %email.kind, %detail, "email delivery failed, will retry")
+            }
+            Outcome::Permanent { detail } => {
+                tracing::warn!(outbox_id = email.id, kind = %email.kind, %detail, "email delivery failed")
+            }
         }
-        if let Err(e) = db::outbox::record_attempt(&self.db.pool, email.id, &outcome, now).await {
-            tracing::error!(error = %e, "could not record the delivery attempt");
+        outcome
+    }
+
+    /// Renders every email of a batch; their links are stored in one
+    /// transaction. If that transaction fails, every email is retried later.
+    async fn render_all(&self, batch: &[OutboxEmail]) -> Vec<Result<Rendered, RenderError>> {
+        let rendered = async {
+            let mut tx = self.db.begin().await?;
+            let mut out = Vec::with_capacity(batch.len());
+            for email in batch {
+                out.push(self.render(&mut tx, email).await);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(out)
+        };
+        match rendered.await {
+            Ok(out) => out,
+            Err(e) => {
+                tracing::error!(error = %e, "could not prepare a batch of email");
+                batch
+                    .iter()
+                    .map(|_| Err(RenderError::Db(sqlx::Error::PoolClosed)))
+                    .collect()
+            }
         }
     }
 
     /// Renders the message. Invitation emails get a fresh link here, at send
     /// time, so the outbox never stores a usable token.
-    async fn render(&self, email: &OutboxEmail) -> Result<Rendered, RenderError> {
+    async fn render(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, RenderError> {
         let invitation_id = email.invitation_id.ok_or(RenderError::Gone)?;
-        let inv = db::invitations::by_id(&self.db.pool, invitation_id)
+        let inv = db::invitations::by_id(&mut **tx, invitation_id)
             .await?
             .ok_or(RenderError::Gone)?;
         let token = random_token();
         db::invitations::add_link(
-            &self.db.pool,
+            &mut **tx,
             inv.id,
             &keyed_hash(&self.secret, &token),
             now_ms(),

@@ -1,0 +1,173 @@
+//! The event hub: what changed, told to every open page of the organization
+//! it happened in.
+//!
+//! A change is published after its transaction commits. On SQLite (one
+//! process) the hub hands it straight to its subscribers. On PostgreSQL it goes
+//! through `NOTIFY porchlight_events`, and every process sharing the database
+//! (this one included) LISTENs and hands what arrives to its own subscribers,
+//! so a page connected to one server hears about changes made by another.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use crate::server::db::{Backend, Db};
+
+const CHANNEL: &str = "porchlight_events";
+/// NOTIFY payloads must stay under 8,000 bytes: past this many client ids an
+/// event says "many clients changed" instead of naming them.
+const MAX_IDS: usize = 200;
+
+/// Something that changed in one organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub organization_id: i64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// These clients' statuses or timelines changed; empty means "many".
+    Clients { ids: Vec<i64> },
+    /// A bulk invitation job moved on.
+    Job { id: i64 },
+}
+
+impl Event {
+    pub fn clients(organization_id: i64, mut ids: Vec<i64>) -> Event {
+        if ids.len() > MAX_IDS {
+            ids.clear();
+        }
+        Event {
+            organization_id,
+            change: Change::Clients { ids },
+        }
+    }
+
+    pub fn client(organization_id: i64, id: i64) -> Event {
+        Event::clients(organization_id, vec![id])
+    }
+
+    pub fn job(organization_id: i64, id: i64) -> Event {
+        Event {
+            organization_id,
+            change: Change::Job { id },
+        }
+    }
+}
+
+/// Publishes events and hands them to subscribers.
+#[derive(Clone)]
+pub struct Hub {
+    local: broadcast::Sender<Arc<Event>>,
+    /// Set on PostgreSQL: events travel through NOTIFY.
+    notify: Option<Db>,
+}
+
+impl Hub {
+    /// A hub for `db`; on PostgreSQL it starts listening at `database_url`.
+    pub fn start(db: &Db, database_url: &str) -> Hub {
+        let (local, _) = broadcast::channel(1024);
+        let notify = (db.backend == Backend::Postgres).then(|| db.clone());
+        if notify.is_some() {
+            tokio::spawn(listen(database_url.to_owned(), local.clone()));
+        }
+        Hub { local, notify }
+    }
+
+    /// Every event of every organization from now on; callers keep their own.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.local.subscribe()
+    }
+
+    /// Tells every subscriber (on every server process) about `event`. Call it
+    /// after the change has committed. A lost event costs freshness, never
+    /// data, so failures are logged and not returned.
+    pub async fn publish(&self, event: Event) {
+        match &self.notify {
+            None => {
+                // No subscriber is not an error.
+                let _ = self.local.send(Arc::new(event));
+            }
+            Some(db) => {
+                let payload = match serde_json::to_string(&event) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::error!(error = %e, "event not serializable");
+                        return;
+                    }
+                };
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(CHANNEL)
+                    .bind(payload)
+                    .execute(&db.pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not publish an event");
+                }
+            }
+        }
+    }
+}
+
+/// Forwards NOTIFY payloads to this process's subscribers, reconnecting
+/// after a lost connection.
+async fn listen(url: String, local: broadcast::Sender<Arc<Event>>) {
+    use sqlx::postgres::PgListener;
+    loop {
+        let mut listener = match PgListener::connect(&url).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "event listener cannot connect; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::warn!(error = %e, "event listener cannot LISTEN; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        loop {
+            match listener.recv().await {
+                Ok(n) => match serde_json::from_str::<Event>(n.payload()) {
+                    Ok(event) => {
+                        let _ = local.send(Arc::new(event));
+                    }
+                    Err(e) => tracing::warn!(error = %e, "unreadable event ignored"),
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "event listener lost its connection");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_read_back_as_written() {
+        for event in [Event::client(3, 42), Event::job(3, 7)] {
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+        }
+        assert_eq!(
+            serde_json::to_string(&Event::client(3, 42)).unwrap(),
+            r#"{"organization_id":3,"kind":"clients","ids":[42]}"#
+        );
+    }
+
+    #[test]
+    fn too_many_ids_become_many() {
+        let event = Event::clients(1, (0..500).collect());
+        assert_eq!(event.change, Change::Clients { ids: vec![] });
+    }
+}

@@ -1,0 +1,98 @@
+//! `GET /events`: server-sent events for the open pages of signed-in staff.
+//! A page hears only its own organization's changes; the stream ends when
+//! the session does (checked every [`RECHECK`]), and the browser reconnects
+//! by itself after a restart, then reloads what it shows.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::server::AppState;
+use crate::server::auth::session;
+use crate::server::events::{Change, Event};
+
+/// How often an open stream checks that its session is still valid.
+const RECHECK: Duration = Duration::from_secs(15);
+
+pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let current = match session::current(&state, &headers).await {
+        Ok(Some(s)) if s.role.is_staff() => s,
+        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "live events: session look-up failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let receiver = state.events.subscribe();
+    let stream = organization_stream(state, headers, current.organization_id, receiver);
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+        .into_response()
+}
+
+struct Listening {
+    state: AppState,
+    headers: HeaderMap,
+    organization_id: i64,
+    receiver: broadcast::Receiver<Arc<Event>>,
+    recheck: tokio::time::Interval,
+}
+
+fn organization_stream(
+    state: AppState,
+    headers: HeaderMap,
+    organization_id: i64,
+    receiver: broadcast::Receiver<Arc<Event>>,
+) -> impl Stream<Item = Result<SseEvent, Infallible>> {
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.reset();
+    let start = Listening {
+        state,
+        headers,
+        organization_id,
+        receiver,
+        recheck,
+    };
+    futures::stream::unfold(start, |mut l| async move {
+        loop {
+            tokio::select! {
+                received = l.receiver.recv() => match received {
+                    Ok(event) if event.organization_id == l.organization_id => {
+                        return Some((Ok(to_sse(&event)), l));
+                    }
+                    Ok(_) => {}
+                    // Too slow to keep up: the page reloads everything.
+                    Err(RecvError::Lagged(_)) => {
+                        let all = Event::clients(l.organization_id, Vec::new());
+                        return Some((Ok(to_sse(&all)), l));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = l.recheck.tick() => {
+                    let still = session::current(&l.state, &l.headers).await;
+                    if !matches!(still, Ok(Some(s)) if s.role.is_staff() && s.organization_id == l.organization_id) {
+                        return None;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `event: clients` / `event: job`, with the ids as data.
+fn to_sse(event: &Event) -> SseEvent {
+    match &event.change {
+        Change::Clients { ids } => SseEvent::default()
+            .event("clients")
+            .data(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        Change::Job { id } => SseEvent::default().event("job").data(id.to_string()),
+    }
+}
