@@ -23,6 +23,8 @@ UPDATE clients SET
         ELSE 'invited'
     END;
 CREATE INDEX clients_org_state ON clients(organization_id, list_state, created_at DESC, id DESC, invitation_expires_at);
+-- A person's client rows, to announce their sign-ins to every organization.
+CREATE INDEX clients_user ON clients(user_id);
 
 -- Search by substring through a trigram index of search_text (pg_trgm, a
 -- trusted extension shipped with PostgreSQL): LIKE '%words%' uses it.

@@ -43,6 +43,7 @@ pub async fn activate(token: String, password: String) -> Result<(), AppError> {
         )
         .await?;
         super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
+        super::ssr::announce_person(&state, accepted.user_id).await;
         leptos_axum::redirect("/dashboard");
         Ok(())
     })
@@ -71,6 +72,7 @@ pub async fn join(token: String) -> Result<(), AppError> {
         )
         .await?;
         super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
+        super::ssr::announce_person(&state, accepted.user_id).await;
         leptos_axum::redirect("/dashboard");
         Ok(())
     })

@@ -49,6 +49,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         let state = AppState::from_context()?;
         let signed_in = accounts::sign_in(&state.db, &email, password).await?;
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
+        super::ssr::announce_person(&state, signed_in.user_id).await;
         let home = if signed_in.role.is_staff() {
             "/clients"
         } else {

@@ -72,6 +72,7 @@ pub async fn create_client(
         if created.invited {
             state.mail.wake();
         }
+        super::ssr::announce_client(&state, current.organization_id, created.client_id).await;
         Ok(created.client_id)
     })
     .await
@@ -84,6 +85,7 @@ pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
         let (state, current) = super::ssr::require_staff().await?;
         crate::server::domain::clients::send_invitation(&state.db, &current, client_id).await?;
         state.mail.wake();
+        super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())
     })
     .await
@@ -99,6 +101,7 @@ pub async fn set_client_access(client_id: i64, enabled: bool) -> Result<(), AppE
         {
             state.mail.wake();
         }
+        super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())
     })
     .await
@@ -119,7 +122,10 @@ pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
 pub async fn change_client_email(client_id: i64, email: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::clients::change_email(&state.db, &current, client_id, &email).await
+        crate::server::domain::clients::change_email(&state.db, &current, client_id, &email)
+            .await?;
+        super::ssr::announce_client(&state, current.organization_id, client_id).await;
+        Ok(())
     })
     .await
 }

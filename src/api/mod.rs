@@ -16,6 +16,7 @@ mod ssr {
     use crate::model::AppError;
     use crate::server::AppState;
     use crate::server::auth::{CurrentSession, session};
+    use crate::server::events::Event;
 
     /// Runs a server function's body and gives its error answer the HTTP
     /// status that fits it, so that expected refusals are not logged or
@@ -50,6 +51,27 @@ mod ssr {
         let headers = request_headers().await?;
         set_cookie(session::start(state, &headers, user_id, organization_id).await?);
         Ok(())
+    }
+
+    /// Tells the organization's open pages that a client changed.
+    pub async fn announce_client(state: &AppState, organization_id: i64, client_id: i64) {
+        state
+            .events
+            .publish(Event::client(organization_id, client_id))
+            .await;
+    }
+
+    /// Tells the open pages of every organization where this person is a
+    /// client that their row changed (a sign-in, an activation).
+    pub async fn announce_person(state: &AppState, user_id: i64) {
+        match crate::server::db::clients::of_user(&state.db.pool, user_id).await {
+            Ok(rows) => {
+                for (organization_id, client_id) in rows {
+                    announce_client(state, organization_id, client_id).await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not announce a sign-in"),
+        }
     }
 
     /// The signed-in member of staff making this request.

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::form::{Field, FormMessage, action_error};
+use super::live::use_live;
 use super::portal::Portal;
 use crate::api::clients::{ChangeClientEmail, SendInvitation, SetClientAccess, get_client};
 use crate::model::{ClientDetail, ClientStatus};
@@ -11,39 +12,30 @@ use crate::model::{ClientDetail, ClientStatus};
 #[component]
 pub fn ClientDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || {
+    let id = Memo::new(move |_| {
         params
             .read()
             .get("id")
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
-    };
+    });
     let change = ServerAction::<ChangeClientEmail>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
+    // The timeline follows the worker and the client as they act.
+    let live = use_live(move |c| c.touches_client(id.get_untracked()));
     let detail = Resource::new(
         move || {
             (
-                id(),
+                id.get(),
                 change.version().get(),
                 send.version().get(),
                 access.version().get(),
+                live.get(),
             )
         },
         |(id, ..)| get_client(id),
     );
-    Effect::new(move |_| {
-        let queued = detail
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|d| d.client.status == ClientStatus::Queued);
-        if queued {
-            set_timeout(
-                move || detail.refetch(),
-                std::time::Duration::from_millis(1500),
-            );
-        }
-    });
     view! {
         <Portal title="Client">
             <p><a href="/clients">"← All clients"</a></p>

@@ -5,6 +5,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{Field, FormMessage, Select, action_error};
+use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, PAGE_SIZE, SendInvitation, SetClientAccess, list_clients};
 use crate::model::{ClientPage, ClientRow, ClientStatus, format_count};
@@ -26,6 +27,8 @@ pub fn ClientsPage() -> impl IntoView {
             page: get("page").parse().unwrap_or(1).max(1),
         }
     };
+    // Statuses follow the worker, the clients and the other admins live.
+    let live = use_live(|c| matches!(c, Change::Clients(_)));
     let clients = Resource::new(
         move || {
             (
@@ -33,24 +36,11 @@ pub fn ClientsPage() -> impl IntoView {
                 create.version().get(),
                 send.version().get(),
                 access.version().get(),
+                live.get(),
             )
         },
         |(f, ..)| list_clients(f.page, f.search, f.status, f.sort),
     );
-    // While an invitation is still queued, look again shortly: the worker
-    // sends in the background.
-    Effect::new(move |_| {
-        let queued = clients
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|p| p.rows.iter().any(|r| r.status == ClientStatus::Queued));
-        if queued {
-            set_timeout(
-                move || clients.refetch(),
-                std::time::Duration::from_millis(1500),
-            );
-        }
-    });
     view! {
         <Portal title="Clients">
             <h1>"Clients"</h1>

@@ -4,6 +4,7 @@
 mod client_detail;
 mod clients;
 mod form;
+mod live;
 mod member;
 mod portal;
 mod public;

@@ -73,8 +73,8 @@ impl Hub {
     pub fn start(db: &Db, database_url: &str) -> Hub {
         let (local, _) = broadcast::channel(1024);
         let notify = (db.backend == Backend::Postgres).then(|| db.clone());
-        if notify.is_some() {
-            tokio::spawn(listen(database_url.to_owned(), local.clone()));
+        if let Some(db) = &notify {
+            tokio::spawn(listen(db.clone(), database_url.to_owned(), local.clone()));
         }
         Hub { local, notify }
     }
@@ -115,10 +115,10 @@ impl Hub {
 }
 
 /// Forwards NOTIFY payloads to this process's subscribers, reconnecting
-/// after a lost connection.
-async fn listen(url: String, local: broadcast::Sender<Arc<Event>>) {
+/// after a lost connection, until the server closes its database pool.
+async fn listen(db: Db, url: String, local: broadcast::Sender<Arc<Event>>) {
     use sqlx::postgres::PgListener;
-    loop {
+    while !db.pool.is_closed() {
         let mut listener = match PgListener::connect(&url).await {
             Ok(l) => l,
             Err(e) => {

@@ -14,13 +14,17 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The configuration it started with, to start replicas or restart it.
+    config: Config,
+    server: tokio::task::JoinHandle<()>,
     /// The PostgreSQL database made for this test, dropped with the app.
     postgres: Option<(String, String)>,
-    _data_dir: tempfile::TempDir,
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        self.server.abort();
         let Some((admin_url, name)) = self.postgres.take() else {
             return;
         };
@@ -104,17 +108,28 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     .into_config()
     .expect("valid test configuration");
     adjust(&mut config);
+    let mut app = start(config).await;
+    app.postgres = postgres;
+    app._data_dir = Some(data_dir);
+    app
+}
 
+/// True when the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("PORCHLIGHT_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty())
+}
+
+async fn start(config: Config) -> TestApp {
     let leptos_options = get_configuration(Some("Cargo.toml"))
         .unwrap()
         .leptos_options;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = startup::build(config, leptos_options)
+    let (router, state) = startup::build(config.clone(), leptos_options)
         .await
         .expect("app builds");
     let db = state.db.clone();
-    tokio::spawn(async move { axum_serve(listener, router).await });
+    let server = tokio::spawn(async move { axum_serve(listener, router).await });
 
     TestApp {
         address,
@@ -123,8 +138,35 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .build()
             .unwrap(),
         db,
-        postgres,
-        _data_dir: data_dir,
+        config,
+        server,
+        postgres: None,
+        _data_dir: None,
+    }
+}
+
+impl TestApp {
+    /// A second server process on the same database, as a replica would be.
+    /// It must not outlive this one.
+    pub async fn replica(&self) -> TestApp {
+        start(self.config.clone()).await
+    }
+
+    /// Stops this server as a crash would (connections cut, background work
+    /// abandoned mid-way) and starts a new one on the same database.
+    pub async fn restart(mut self) -> TestApp {
+        self.stop().await;
+        let mut next = start(self.config.clone()).await;
+        next.postgres = self.postgres.take();
+        next._data_dir = self._data_dir.take();
+        next
+    }
+
+    /// Stops serving requests and closes the database pool, which ends the
+    /// background workers.
+    pub async fn stop(&self) {
+        self.server.abort();
+        self.db.pool.close().await;
     }
 }
 

@@ -8,6 +8,7 @@ mod detail;
 mod helpers;
 mod invitations;
 mod list;
+mod live;
 mod organizations;
 mod pages;
 mod roles;

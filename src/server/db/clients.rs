@@ -279,6 +279,14 @@ pub async fn refresh_state(tx: &mut Tx, client_id: i64) -> Result<(), sqlx::Erro
     .map(|_| ())
 }
 
+/// Every client row of a person, as (organization, client) pairs.
+pub async fn of_user(pool: &AnyPool, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT organization_id, id FROM clients WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+}
+
 /// Links the client profile to the identity that accepted its invitation.
 pub async fn set_user(tx: &mut Tx, client_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET user_id = $1 WHERE id = $2")

@@ -83,8 +83,15 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Starts a transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later could
+    /// otherwise fail at once, without waiting, when another connection wrote
+    /// in between (WAL's "busy snapshot").
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        self.pool.begin().await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// A round trip to the database, for the health check.

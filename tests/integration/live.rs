@@ -1,0 +1,158 @@
+//! Live status: `GET /events` streams an organization's changes to its staff.
+
+use std::time::Duration;
+
+use reqwest::header::COOKIE;
+
+use crate::helpers::*;
+
+/// An open event stream.
+struct Stream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Stream {
+    async fn open(app: &TestApp, cookie: &str) -> Stream {
+        let response = app
+            .client
+            .get(format!("{}/events", app.address))
+            .header(COOKIE, cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/event-stream",
+            "server-sent events"
+        );
+        Stream {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event as "kind data", or None if nothing comes `within`.
+    async fn next(&mut self, within: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(str::trim)
+                        .map(str::to_owned)
+                };
+                if let (Some(kind), Some(data)) = (field("event:"), field("data:")) {
+                    return Some(format!("{kind} {data}"));
+                }
+                continue; // a keep-alive comment
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .unwrap()?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Waits for an event about `client_id`, skipping others.
+    async fn expect_client(&mut self, client_id: i64) {
+        let wanted = client_id.to_string();
+        while let Some(event) = self.next(Duration::from_secs(5)).await {
+            if event
+                .strip_prefix("clients ")
+                .is_some_and(|ids| ids.split(',').any(|id| id == wanted))
+            {
+                return;
+            }
+        }
+        panic!("no event about client {client_id}");
+    }
+}
+
+#[tokio::test]
+async fn staff_hear_their_own_organization_only() {
+    let app = spawn_app().await;
+    let north = app.setup_owner().await;
+    let south = app
+        .create_organization(&north, "South Tutors", "south-tutors")
+        .await;
+    // `north` switched to South when creating it; sign in again for North.
+    let north = app
+        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+
+    let mut north_stream = Stream::open(&app, &north).await;
+    let mut south_stream = Stream::open(&app, &south).await;
+    let in_south = app
+        .create_client_id(&south, "Sam", "South", "sam@example.com")
+        .await;
+    south_stream.expect_client(in_south).await;
+    let in_north = app
+        .create_client_id(&north, "Nia", "North", "nia@example.com")
+        .await;
+    north_stream.expect_client(in_north).await;
+    // North heard its own client's creation and delivery, nothing of South's.
+    while let Some(event) = north_stream.next(Duration::from_millis(500)).await {
+        assert!(
+            !event.contains(&in_south.to_string()),
+            "North heard about South's client: {event}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_stream_is_for_signed_in_staff() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    assert_eq!(app.get("/events", None).await.status(), 401);
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    let client = app
+        .activate(&token, "a brand new password")
+        .await
+        .session_cookie()
+        .unwrap();
+    assert_eq!(app.get("/events", Some(&client)).await.status(), 403);
+}
+
+#[tokio::test]
+async fn delivery_activation_and_sign_in_are_announced() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let mut stream = Stream::open(&app, &owner).await;
+    let id = app
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    stream.expect_client(id).await; // created
+    stream.expect_client(id).await; // delivered by the worker
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    app.activate(&token, "a brand new password").await;
+    stream.expect_client(id).await; // active
+    app.login("ann@example.com", "a brand new password").await;
+    stream.expect_client(id).await; // last login
+}
+
+#[tokio::test]
+async fn events_cross_between_two_servers_on_one_postgresql_database() {
+    if !on_postgres() {
+        eprintln!("PostgreSQL only: SQLite serves one process");
+        return;
+    }
+    let first = spawn_app().await;
+    let owner = first.setup_owner().await;
+    let second = first.replica().await;
+    // The session lives in the shared database: it works on both servers.
+    let mut on_second = Stream::open(&second, &owner).await;
+    let id = first
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    on_second.expect_client(id).await;
+}
