@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod auth;
+pub mod bulk;
 pub mod clients;
 pub mod me;
 pub mod organizations;

@@ -200,6 +200,62 @@ pub struct OrganizationSettings {
     pub can_edit: bool,
 }
 
+/// What a bulk invitation would do, before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPreview {
+    /// The selection in words: "Created on or after 3 Nov 2026".
+    pub description: String,
+    pub activate: i64,
+    pub join: i64,
+    pub skipped_active: i64,
+    pub skipped_no_email: i64,
+    pub skipped_disabled: i64,
+    pub skipped_recent: i64,
+}
+
+impl BulkPreview {
+    pub fn invitations(&self) -> i64 {
+        self.activate + self.join
+    }
+}
+
+/// A bulk invitation job and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkJob {
+    pub id: i64,
+    pub description: String,
+    pub started_by: String,
+    /// "3 Nov 2026, 14:05 UTC".
+    pub started: String,
+    /// running | done | cancelled
+    pub status: String,
+    /// Invitations the preview promised; the progress bar's end while running.
+    pub expected: i64,
+    /// Invitations queued so far (activation and join).
+    pub queued: i64,
+    pub joined: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub skipped: i64,
+}
+
+impl BulkJob {
+    /// What the progress bar runs up to: the promise while running, what was
+    /// queued once finished.
+    pub fn goal(&self) -> i64 {
+        if self.status == "running" {
+            self.expected.max(self.queued)
+        } else {
+            self.queued
+        }
+    }
+
+    /// Every queued email has been sent or has failed for good.
+    pub fn settled(&self) -> bool {
+        self.status != "running" && self.sent + self.failed >= self.queued
+    }
+}
+
 /// A count with thousands separators: 12345 → "12,345".
 pub fn format_count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

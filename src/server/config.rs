@@ -67,6 +67,7 @@ pub struct Config {
     pub smtp_ca: Option<Vec<u8>>,
     pub mail_from: lettre::message::Mailbox,
     pub worker: crate::server::mail::WorkerSettings,
+    pub jobs: crate::server::domain::bulk::JobSettings,
     pub secret: Secret,
     pub data_dir: PathBuf,
 }
@@ -247,6 +248,7 @@ impl Cli {
                 max_attempts: self.smtp_max_attempts,
                 ..Default::default()
             },
+            jobs: Default::default(),
             secret,
             data_dir: self.data_dir,
         })

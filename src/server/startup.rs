@@ -18,6 +18,7 @@ use crate::app::{App, shell};
 use crate::server::auth::session;
 use crate::server::config::Config;
 use crate::server::db::{self, Db};
+use crate::server::domain::bulk::JobRunner;
 use crate::server::events::Hub;
 use crate::server::mail::{Transport, Worker};
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub mail: Worker,
     /// Tells open pages what changed.
     pub events: Hub,
+    /// Runs bulk invitation jobs.
+    pub jobs: JobRunner,
     /// Set once first-run setup is known to be done (it is never undone), so
     /// page requests stop asking the database.
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
@@ -90,12 +93,19 @@ pub async fn build(
         config.worker.clone(),
         events.clone(),
     );
+    let jobs = JobRunner::start(
+        db.clone(),
+        mail.clone(),
+        events.clone(),
+        config.jobs.clone(),
+    );
     let state = AppState {
         leptos_options,
         db,
         config: Arc::new(config),
         mail,
         events,
+        jobs,
         set_up: Arc::default(),
     };
     Ok((router(state.clone()), state))

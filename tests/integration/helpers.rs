@@ -297,7 +297,8 @@ impl TestApp {
         tx.commit().await.unwrap();
     }
 
-    /// Waits until the development mailbox holds `count` messages; returns them, oldest first.
+    /// Waits until the development mailbox holds `count` messages and their
+    /// deliveries are recorded; returns them, oldest first.
     pub async fn wait_for_mail(&self, count: usize) -> Vec<Mail> {
         for _ in 0..100 {
             let rows: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -306,7 +307,16 @@ impl TestApp {
             .fetch_all(&self.db.pool)
             .await
             .unwrap();
-            if rows.len() >= count {
+            // Delivered and recorded: no message is in the mailbox while
+            // the claim that delivered it is still unrecorded.
+            let (sending,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM email_outbox e JOIN dev_mailbox m ON m.outbox_id = e.id
+                 WHERE e.status = 'sending' AND m.created_at >= e.claimed_at",
+            )
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap();
+            if rows.len() >= count && sending == 0 {
                 return rows
                     .into_iter()
                     .map(|(to, subject, text, html)| Mail {
@@ -457,9 +467,10 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port).parse().unwrap()
     }
 
-    /// Waits for `count` messages and returns them raw, in arrival order.
+    /// Waits (up to 30 s) for `count` messages and returns them raw, in
+    /// arrival order.
     pub async fn wait_for(&self, count: usize) -> Vec<String> {
-        for _ in 0..100 {
+        for _ in 0..600 {
             let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
                 .unwrap()
                 .filter_map(Result::ok)

@@ -4,6 +4,7 @@
 
 mod access;
 mod auth;
+mod bulk;
 mod detail;
 mod helpers;
 mod invitations;

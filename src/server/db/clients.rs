@@ -51,7 +51,7 @@ impl StatusFilter {
     /// The SQL condition on `clients c`, with `$3` the current time. It reads
     /// the client's stored list state (see [`refresh_state`]), so every filter
     /// is a range of the `clients_org_state` index.
-    fn condition(self) -> &'static str {
+    pub(super) fn condition(self) -> &'static str {
         match self {
             StatusFilter::All => "TRUE",
             StatusFilter::Disabled => "c.list_state = 'disabled'",
@@ -162,7 +162,7 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
 }
 
 /// `%words%` for LIKE, with LIKE's wildcards in the words taken literally.
-fn like_pattern(words: &str) -> String {
+pub(super) fn like_pattern(words: &str) -> String {
     let escaped = words
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -252,16 +252,27 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Recomputes a client's stored list state and open invitation's expiry from
-/// its access, account, invitations and their latest email. Every change to
-/// those calls it in the change's own transaction, so the list's filters
-/// (which read only the stored state) always agree with the status shown.
+/// Recomputes a client's stored list state, open invitation's expiry and
+/// latest invitation email time from its access, account, invitations and
+/// their emails. Every change to those calls it in the change's own
+/// transaction, so the list's filters (which read only the stored state)
+/// always agree with the status shown.
 pub async fn refresh_state(tx: &mut Tx, client_id: i64) -> Result<(), sqlx::Error> {
+    refresh_states(tx, &[client_id]).await
+}
+
+/// [`refresh_state`] for many clients in one statement.
+pub async fn refresh_states(tx: &mut Tx, client_ids: &[i64]) -> Result<(), sqlx::Error> {
+    if client_ids.is_empty() {
+        return Ok(());
+    }
     const OPEN: &str =
         "i.client_id = clients.id AND i.accepted_at IS NULL AND i.revoked_at IS NULL";
     sqlx::query(&format!(
         "UPDATE clients SET
             invitation_expires_at = (SELECT MAX(i.expires_at) FROM invitations i WHERE {OPEN}),
+            last_invited_at = (SELECT MAX(e.created_at) FROM email_outbox e
+                               WHERE e.client_id = clients.id AND e.kind = 'invitation'),
             list_state = CASE
                 WHEN disabled_at IS NOT NULL THEN 'disabled'
                 WHEN user_id IS NOT NULL THEN 'active'
@@ -271,12 +282,20 @@ pub async fn refresh_state(tx: &mut Tx, client_id: i64) -> Result<(), sqlx::Erro
                       WHERE {OPEN} ORDER BY e.id DESC LIMIT 1) = 'failed' THEN 'failed'
                 ELSE 'invited'
             END
-         WHERE id = $1"
+         WHERE id IN ({})",
+        id_list(client_ids)
     ))
-    .bind(client_id)
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// Ids written into SQL as a list: integers only, so nothing to escape.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every client row of a person, as (organization, client) pairs.

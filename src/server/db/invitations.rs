@@ -112,13 +112,13 @@ pub async fn accept(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error>
     .map(|r| r.rows_affected() == 1)
 }
 
-/// The client's pending invitation (not accepted, not revoked), if any.
+/// The client's pending invitation (not accepted, not revoked) and its kind.
 pub async fn pending_for_client(
     tx: &mut Tx,
     client_id: i64,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, expires_at FROM invitations
+        "SELECT id, kind FROM invitations
          WHERE client_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
          ORDER BY id DESC LIMIT 1",
     )

@@ -4,6 +4,7 @@
 //! serves both databases. Only the migrations differ per backend.
 
 pub mod audit;
+pub mod bulk;
 pub mod clients;
 pub mod invitations;
 pub mod orgs;

@@ -138,10 +138,9 @@ pub async fn record_attempts(
             .bind(detail.clone()),
         };
         update.execute(&mut *tx).await?;
-        if let Some(client_id) = email.client_id {
-            super::clients::refresh_state(&mut tx, client_id).await?;
-        }
     }
+    let clients: Vec<i64> = attempts.iter().filter_map(|(e, _)| e.client_id).collect();
+    super::clients::refresh_states(&mut tx, &clients).await?;
     tx.commit().await
 }
 

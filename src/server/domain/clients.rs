@@ -245,7 +245,8 @@ pub async fn change_email(
 
 /// Queues an invitation email for a client inside `tx`: extends the pending
 /// invitation if there is one, or creates a new one (a join invitation when the
-/// address already has a Porchlight account).
+/// address already has a Porchlight account). A pending invitation of the
+/// wrong kind (the address got an account since) is revoked and replaced.
 pub(super) async fn invite_in(
     tx: &mut Tx,
     org: i64,
@@ -256,17 +257,20 @@ pub(super) async fn invite_in(
 ) -> Result<(), AppError> {
     let (_, lifetime_days) = db::orgs::invitation_settings(tx, org).await?;
     let expires_at = now + lifetime_days * DAY_MS;
+    let kind = if db::users::has_account(tx, email).await? {
+        "join"
+    } else {
+        "activate"
+    };
     let invitation_id = match db::invitations::pending_for_client(tx, client_id).await? {
-        Some((id, _)) => {
+        Some((id, pending_kind)) if pending_kind == kind => {
             db::invitations::extend(tx, id, expires_at).await?;
             id
         }
-        None => {
-            let kind = if db::users::has_account(tx, email).await? {
-                "join"
-            } else {
-                "activate"
-            };
+        pending => {
+            if pending.is_some() {
+                db::invitations::revoke_pending(tx, client_id, now).await?;
+            }
             db::invitations::insert(tx, org, client_id, kind, email, actor, now, expires_at).await?
         }
     };

@@ -19,6 +19,32 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// Days since 1970-01-01 of a civil date, by Howard Hinnant's `days_from_civil`.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The start (00:00 UTC, in ms) of a "YYYY-MM-DD" date, as a date input sends
+/// it; None for anything else, impossible dates included.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // 31 Feb comes back as 3 Mar: refuse it.
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
+}
+
 /// "3 Nov 2026".
 pub fn format_date(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
@@ -62,6 +88,26 @@ mod tests {
             format_datetime(1_793_707_200_000 + 65 * 60_000),
             "3 Nov 2026, 13:05 UTC"
         );
+    }
+
+    #[test]
+    fn parses_dates_and_refuses_impossible_ones() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800_000));
+        assert_eq!(
+            parse_date("2026-11-03").map(format_date).as_deref(),
+            Some("3 Nov 2026")
+        );
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "yesterday",
+            "",
+            "2026-11",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

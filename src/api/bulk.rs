@@ -1,0 +1,134 @@
+//! Bulk invitations: preview, start, follow and cancel jobs.
+
+use leptos::prelude::*;
+
+use crate::model::{AppError, BulkJob, BulkPreview};
+
+/// The form's fields, shared by the preview and the start.
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+fn form(
+    rule: String,
+    ids: String,
+    search: String,
+    status: String,
+    created_after: String,
+    waiting_days: String,
+    resend_pending: Option<String>,
+) -> crate::server::domain::bulk::BulkForm {
+    crate::server::domain::bulk::BulkForm {
+        rule,
+        ids,
+        search,
+        status,
+        created_after,
+        waiting_days,
+        resend_pending: resend_pending.is_some(),
+    }
+}
+
+/// What inviting this selection would do; nothing is sent.
+#[server(prefix = "/api", endpoint = "preview_bulk_invite")]
+#[allow(clippy::too_many_arguments)]
+pub async fn preview_bulk_invite(
+    rule: String,
+    #[server(default)] ids: String,
+    #[server(default)] search: String,
+    #[server(default)] status: String,
+    #[server(default)] created_after: String,
+    #[server(default)] waiting_days: String,
+    #[server(default)] resend_pending: Option<String>,
+) -> Result<BulkPreview, AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        let form = form(
+            rule,
+            ids,
+            search,
+            status,
+            created_after,
+            waiting_days,
+            resend_pending,
+        );
+        crate::server::domain::bulk::preview(&state.db, &current, &form).await
+    })
+    .await
+}
+
+/// Starts a bulk invitation job and returns its id at once. Confirming again
+/// with the same `request_key` returns the same job.
+#[server(prefix = "/api", endpoint = "start_bulk_invite")]
+#[allow(clippy::too_many_arguments)]
+pub async fn start_bulk_invite(
+    request_key: String,
+    rule: String,
+    #[server(default)] ids: String,
+    #[server(default)] search: String,
+    #[server(default)] status: String,
+    #[server(default)] created_after: String,
+    #[server(default)] waiting_days: String,
+    #[server(default)] resend_pending: Option<String>,
+) -> Result<i64, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::events::Event;
+
+        let (state, current) = super::ssr::require_staff().await?;
+        let form = form(
+            rule,
+            ids,
+            search,
+            status,
+            created_after,
+            waiting_days,
+            resend_pending,
+        );
+        let (id, created) =
+            crate::server::domain::bulk::start(&state.db, &current, &form, &request_key).await?;
+        if created {
+            state.jobs.wake();
+            state
+                .events
+                .publish(Event::job(current.organization_id, id))
+                .await;
+        }
+        Ok(id)
+    })
+    .await
+}
+
+/// Stops a running job; what it queued stays queued.
+#[server(prefix = "/api", endpoint = "cancel_bulk_invite")]
+pub async fn cancel_bulk_invite(job_id: i64) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        use crate::server::events::Event;
+
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::bulk::cancel(&state.db, &current, job_id).await?;
+        state
+            .events
+            .publish(Event::job(current.organization_id, job_id))
+            .await;
+        Ok(())
+    })
+    .await
+}
+
+/// One job and how far it got.
+#[server(prefix = "/api", endpoint = "bulk_job")]
+pub async fn get_bulk_job(job_id: i64) -> Result<BulkJob, AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::bulk::get(&state.db, &current, job_id).await
+    })
+    .await
+}
+
+/// The organization's latest jobs, newest first.
+#[server(prefix = "/api", endpoint = "bulk_jobs")]
+pub async fn list_bulk_jobs() -> Result<Vec<BulkJob>, AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::bulk::recent(&state.db, &current).await
+    })
+    .await
+}

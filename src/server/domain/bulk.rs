@@ -1,0 +1,363 @@
+//! Bulk invitations: the form's choice becomes a selection, its preview, and a
+//! job that a background runner expands in batches (resuming after a restart).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::model::{AppError, BulkJob, BulkPreview};
+use crate::server::auth::CurrentSession;
+use crate::server::db::Db;
+use crate::server::db::bulk::{self, Rule, Selection};
+use crate::server::domain::time::{format_date, format_datetime, parse_date};
+use crate::server::events::{Event, Hub};
+use crate::server::mail::Worker;
+use crate::server::now_ms;
+
+/// Explicitly ticked rows, at most.
+const MAX_SELECTED: usize = 5_000;
+
+/// The bulk invitation form as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct BulkForm {
+    /// selected | matching | created_after | never_invited | expired | failed | waiting
+    pub rule: String,
+    /// Ticked client ids, comma-separated (rule `selected`).
+    pub ids: String,
+    /// The list's search words and status filter.
+    pub search: String,
+    pub status: String,
+    /// "YYYY-MM-DD" (rule `created_after`).
+    pub created_after: String,
+    /// Days (rule `waiting`).
+    pub waiting_days: String,
+    pub resend_pending: bool,
+}
+
+impl BulkForm {
+    /// The selection the form describes, or the field that is wrong.
+    pub fn selection(&self) -> Result<Selection, AppError> {
+        let rule = match self.rule.as_str() {
+            "selected" => {
+                let ids: Result<Vec<i64>, _> = self
+                    .ids
+                    .split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| s.trim().parse::<i64>())
+                    .collect();
+                match ids {
+                    Ok(ids) if ids.is_empty() => {
+                        return Err(AppError::field("ids", "Tick at least one client."));
+                    }
+                    Ok(ids) if ids.len() > MAX_SELECTED => {
+                        return Err(AppError::field(
+                            "ids",
+                            "Tick at most 5,000 clients, or choose a rule instead.",
+                        ));
+                    }
+                    Ok(ids) => Rule::Selected { ids },
+                    Err(_) => return Err(AppError::field("ids", "Tick clients from the list.")),
+                }
+            }
+            "matching" => Rule::Matching {
+                status: self.status.clone(),
+            },
+            "created_after" => match parse_date(&self.created_after) {
+                Some(since) => Rule::CreatedAfter { since },
+                None => return Err(AppError::field("created_after", "Choose a date.")),
+            },
+            "never_invited" => Rule::NeverInvited,
+            "expired" => Rule::Expired,
+            "failed" => Rule::Failed,
+            "waiting" => match self.waiting_days.trim().parse::<i64>() {
+                Ok(days @ 1..=365) => Rule::WaitingLongerThan { days },
+                _ => {
+                    return Err(AppError::field(
+                        "waiting_days",
+                        "Enter a number of days from 1 to 365.",
+                    ));
+                }
+            },
+            _ => return Err(AppError::field("rule", "Choose who to invite.")),
+        };
+        Ok(Selection {
+            rule,
+            search: self.search.trim().to_owned(),
+            resend_pending: self.resend_pending,
+        })
+    }
+}
+
+/// The selection in words, for the preview and the job list.
+pub fn describe(selection: &Selection) -> String {
+    let rule = match &selection.rule {
+        Rule::Selected { ids } if ids.len() == 1 => "1 selected client".to_owned(),
+        Rule::Selected { ids } => format!("{} selected clients", ids.len()),
+        Rule::Matching { status } if status.is_empty() => "All clients in the list".to_owned(),
+        Rule::Matching { status } => format!("All clients in the list with status “{status}”"),
+        Rule::CreatedAfter { since } => {
+            format!("Clients created on or after {}", format_date(*since))
+        }
+        Rule::NeverInvited => "Clients never invited".to_owned(),
+        Rule::Expired => "Clients whose invitation expired".to_owned(),
+        Rule::Failed => "Clients whose invitation email failed".to_owned(),
+        Rule::WaitingLongerThan { days: 1 } => "Clients waiting for more than 1 day".to_owned(),
+        Rule::WaitingLongerThan { days } => format!("Clients waiting for more than {days} days"),
+    };
+    let search = match (&selection.rule, selection.search.is_empty()) {
+        (Rule::Selected { .. }, _) | (_, true) => String::new(),
+        (_, false) => format!(", matching “{}”", selection.search),
+    };
+    let resend = if selection.resend_pending {
+        ", resending to recent invitations"
+    } else {
+        ""
+    };
+    format!("{rule}{search}{resend}")
+}
+
+pub async fn preview(
+    db: &Db,
+    actor: &CurrentSession,
+    form: &BulkForm,
+) -> Result<BulkPreview, AppError> {
+    let selection = form.selection()?;
+    let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now_ms()).await?;
+    Ok(BulkPreview {
+        description: describe(&selection),
+        activate: counts.activate,
+        join: counts.join,
+        skipped_active: counts.skipped_active,
+        skipped_no_email: counts.skipped_no_email,
+        skipped_disabled: counts.skipped_disabled,
+        skipped_recent: counts.skipped_recent,
+    })
+}
+
+/// Creates the job and returns its id at once; the runner does the work.
+/// `request_key` comes from the confirming page: confirming twice (a double
+/// click, a retried request) returns the first job.
+pub async fn start(
+    db: &Db,
+    actor: &CurrentSession,
+    form: &BulkForm,
+    request_key: &str,
+) -> Result<(i64, bool), AppError> {
+    let key = request_key.trim();
+    if key.is_empty() || key.len() > 100 {
+        return Err(AppError::field("request_key", "Missing request key."));
+    }
+    let selection = form.selection()?;
+    let now = now_ms();
+    let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
+    let (id, created) = bulk::create(
+        &db.pool,
+        actor.organization_id,
+        actor.user_id,
+        key,
+        &selection,
+        &describe(&selection),
+        counts.invitations(),
+        now,
+    )
+    .await?;
+    if created {
+        tracing::info!(
+            job_id = id,
+            organization_id = actor.organization_id,
+            expected = counts.invitations(),
+            "bulk invitation started"
+        );
+    }
+    Ok((id, created))
+}
+
+pub async fn cancel(db: &Db, actor: &CurrentSession, job_id: i64) -> Result<(), AppError> {
+    let job = bulk::get(&db.pool, actor.organization_id, job_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !bulk::cancel(&db.pool, actor.organization_id, job.id, now_ms()).await? {
+        return Err(AppError::Conflict("This job has already finished.".into()));
+    }
+    tracing::info!(job_id, "bulk invitation cancelled");
+    Ok(())
+}
+
+async fn view(db: &Db, job: bulk::Job) -> Result<BulkJob, AppError> {
+    let (sent, failed) = bulk::delivery(&db.pool, job.id).await?;
+    Ok(BulkJob {
+        id: job.id,
+        description: job.description,
+        started_by: job.created_by_name.unwrap_or_else(|| "Someone".into()),
+        started: format_datetime(job.created_at),
+        status: job.status,
+        expected: job.expected,
+        queued: job.invited + job.joined,
+        joined: job.joined,
+        sent,
+        failed,
+        skipped: job.skipped_active
+            + job.skipped_no_email
+            + job.skipped_disabled
+            + job.skipped_recent,
+    })
+}
+
+pub async fn get(db: &Db, actor: &CurrentSession, job_id: i64) -> Result<BulkJob, AppError> {
+    let job = bulk::get(&db.pool, actor.organization_id, job_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    view(db, job).await
+}
+
+pub async fn recent(db: &Db, actor: &CurrentSession) -> Result<Vec<BulkJob>, AppError> {
+    let mut out = Vec::new();
+    for job in bulk::recent(&db.pool, actor.organization_id, 20).await? {
+        out.push(view(db, job).await?);
+    }
+    Ok(out)
+}
+
+/// How bulk jobs run.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// Clients a batch takes: one transaction each.
+    pub batch_size: i64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings { batch_size: 500 }
+    }
+}
+
+/// Runs bulk jobs in the background: every running job, batch by batch,
+/// waking the outbox worker after each. Jobs found running at start (the
+/// server stopped mid-way) go on from their last committed batch.
+#[derive(Clone)]
+pub struct JobRunner {
+    wake: Arc<Notify>,
+}
+
+impl JobRunner {
+    pub fn start(db: Db, mail: Worker, events: Hub, settings: JobSettings) -> JobRunner {
+        let wake = Arc::new(Notify::new());
+        tokio::spawn(run(db, mail, events, wake.clone(), settings));
+        JobRunner { wake }
+    }
+
+    /// A job was created: start on it now rather than at the next look.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+async fn run(db: Db, mail: Worker, events: Hub, wake: Arc<Notify>, settings: JobSettings) {
+    while !db.pool.is_closed() {
+        let jobs = match bulk::running(&db.pool).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                if !db.pool.is_closed() {
+                    tracing::error!(error = %e, "bulk jobs: could not list running jobs");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        for job_id in jobs {
+            run_job(&db, &mail, &events, job_id, settings.batch_size).await;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
+    }
+}
+
+/// Runs a job's batches until it is done, cancelled, or another server holds it.
+async fn run_job(db: &Db, mail: &Worker, events: &Hub, job_id: i64, batch_size: i64) {
+    loop {
+        match bulk::run_batch(db, job_id, batch_size, now_ms()).await {
+            Ok(Some(done)) => {
+                if !done.client_ids.is_empty() {
+                    mail.wake();
+                    events
+                        .publish(Event::clients(done.organization_id, done.client_ids))
+                        .await;
+                }
+                events
+                    .publish(Event::job(done.organization_id, job_id))
+                    .await;
+                if done.finished {
+                    tracing::info!(job_id, "bulk invitation expanded");
+                    return;
+                }
+            }
+            Ok(None) => return,
+            Err(e) => {
+                if !db.pool.is_closed() {
+                    tracing::error!(job_id, error = %e, "bulk job batch failed; retrying");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(rule: &str) -> BulkForm {
+        BulkForm {
+            rule: rule.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn forms_become_selections_or_field_errors() {
+        let field = |f: BulkForm| match f.selection() {
+            Err(AppError::Invalid(errors)) => errors[0].field.clone(),
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        assert_eq!(field(form("selected")), "ids");
+        assert_eq!(field(form("created_after")), "created_after");
+        assert_eq!(
+            field(BulkForm {
+                waiting_days: "0".into(),
+                ..form("waiting")
+            }),
+            "waiting_days"
+        );
+        assert_eq!(field(form("everyone, twice")), "rule");
+        let s = BulkForm {
+            ids: "3, 5,8".into(),
+            search: "  ann ".into(),
+            ..form("selected")
+        }
+        .selection()
+        .unwrap();
+        assert_eq!(s.rule, Rule::Selected { ids: vec![3, 5, 8] });
+        assert_eq!(
+            describe(&s),
+            "3 selected clients",
+            "a selection ignores the search"
+        );
+    }
+
+    #[test]
+    fn selections_read_as_words() {
+        let s = BulkForm {
+            created_after: "2026-11-03".into(),
+            search: "ann".into(),
+            resend_pending: true,
+            ..form("created_after")
+        }
+        .selection()
+        .unwrap();
+        assert_eq!(
+            describe(&s),
+            "Clients created on or after 3 Nov 2026, matching “ann”, resending to recent invitations"
+        );
+    }
+}

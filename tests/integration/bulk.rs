@@ -1,0 +1,437 @@
+//! Bulk invitations: preview, jobs that resume, cancel, and confirm once.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::helpers::*;
+
+const PASSWORD: &str = "a brand new password";
+
+async fn preview(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
+    let resp = app.call("preview_bulk_invite", form, Some(cookie)).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    resp.json()
+}
+
+async fn start(app: &TestApp, cookie: &str, key: &str, form: &[(&str, &str)]) -> i64 {
+    let mut with_key = vec![("request_key", key)];
+    with_key.extend_from_slice(form);
+    let resp = app.call("start_bulk_invite", &with_key, Some(cookie)).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    resp.json().as_i64().unwrap()
+}
+
+async fn job(app: &TestApp, cookie: &str, id: i64) -> Value {
+    app.call("bulk_job", &[("job_id", &id.to_string())], Some(cookie))
+        .await
+        .json()
+}
+
+/// Waits until the job is no longer running; returns it.
+async fn finished(app: &TestApp, cookie: &str, id: i64) -> Value {
+    for _ in 0..400 {
+        let j = job(app, cookie, id).await;
+        if j["status"] != "running" {
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("job {id} never finished");
+}
+
+/// (client id, number of emails the job queued for them).
+async fn emails_of_job(app: &TestApp, id: i64) -> HashMap<i64, i64> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT client_id, COUNT(*) FROM email_outbox WHERE bulk_job_id = $1 GROUP BY client_id",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    rows.into_iter().collect()
+}
+
+async fn turn_off_auto_invite(app: &TestApp, owner: &str) {
+    let resp = app
+        .call(
+            "save_organization_settings",
+            &[
+                ("invitation_lifetime_days", "30"),
+                ("accent_color", "#b44d12"),
+            ],
+            Some(owner),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+}
+
+/// One client in every situation a bulk invitation meets; returns the owner.
+async fn every_kind_of_client(app: &TestApp) -> String {
+    let owner = app.setup_owner().await;
+    // Someone with an account in another organization.
+    let south = app
+        .create_organization(&owner, "South Tutors", "south-tutors")
+        .await;
+    app.create_client(&south, "Sam", "Elsewhere", "sam@example.com")
+        .await;
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    assert_eq!(app.activate(&token, PASSWORD).await.status, 200);
+    let owner = app
+        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+
+    // Invited now, while North still invites automatically.
+    let active = app
+        .create_client_id(&owner, "Ada", "Active", "ada@example.com")
+        .await;
+    app.create_client(&owner, "Rita", "Recent", "rita@example.com")
+        .await;
+    let expired = app
+        .create_client_id(&owner, "Eli", "Expired", "eli@example.com")
+        .await;
+    let failed = app
+        .create_client_id(&owner, "Fay", "Failed", "fay@example.com")
+        .await;
+    let waiting = app
+        .create_client_id(&owner, "Wes", "Waiting", "wes@example.com")
+        .await;
+    let mails = app.wait_for_mail(6).await;
+    let ada = mails
+        .iter()
+        .find(|m| m.to == "ada@example.com")
+        .unwrap()
+        .token();
+    assert_eq!(app.activate(&ada, PASSWORD).await.status, 200);
+    let _ = active;
+
+    turn_off_auto_invite(app, &owner).await;
+    app.create_client(&owner, "Nia", "Noemail", "").await;
+    app.create_client(&owner, "Ned", "New", "ned@example.com")
+        .await;
+    app.create_client(&owner, "Sam", "Joiner", "sam@example.com")
+        .await;
+    let disabled = app
+        .create_client_id(&owner, "Dee", "Disabled", "dee@example.com")
+        .await;
+    app.call(
+        "set_client_access",
+        &[("client_id", &disabled.to_string()), ("enabled", "false")],
+        Some(&owner),
+    )
+    .await;
+
+    // Facts only time makes, set directly.
+    let day = 24 * 3_600_000_i64;
+    let now = porchlight::server::now_ms();
+    sqlx::query("UPDATE invitations SET expires_at = $1 WHERE client_id = $2")
+        .bind(now - day)
+        .bind(expired)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'failed', last_error = '550 no' WHERE client_id = $1",
+    )
+    .bind(failed)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE email_outbox SET created_at = $1 WHERE client_id = $2")
+        .bind(now - 10 * day)
+        .bind(waiting)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.refresh_list_states().await;
+    owner
+}
+
+#[tokio::test]
+async fn preview_counts_are_what_the_job_then_does_for_every_rule() {
+    let today = {
+        let now = porchlight::server::now_ms();
+        let days = now / 86_400_000;
+        // YYYY-MM-DD of today, via the server's own formatting round trip.
+        let (y, m, d) = civil(days);
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    let rules: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("matching", vec![("rule", "matching")]),
+        (
+            "matching + search",
+            vec![("rule", "matching"), ("search", "sam")],
+        ),
+        (
+            "matching + status",
+            vec![("rule", "matching"), ("status", "not-invited")],
+        ),
+        (
+            "created after",
+            vec![("rule", "created_after"), ("created_after", &today)],
+        ),
+        ("never invited", vec![("rule", "never_invited")]),
+        ("expired", vec![("rule", "expired")]),
+        ("failed", vec![("rule", "failed")]),
+        (
+            "waiting > 3 days",
+            vec![("rule", "waiting"), ("waiting_days", "3")],
+        ),
+        (
+            "everyone, resending",
+            vec![("rule", "matching"), ("resend_pending", "on")],
+        ),
+    ];
+    for (name, form) in rules {
+        let app = spawn_app().await;
+        let owner = every_kind_of_client(&app).await;
+        let promised = preview(&app, &owner, &form).await;
+        let id = start(&app, &owner, "key-1", &form).await;
+        let done = finished(&app, &owner, id).await;
+        assert_eq!(done["status"], "done", "{name}");
+        let invitations =
+            promised["activate"].as_i64().unwrap() + promised["join"].as_i64().unwrap();
+        assert_eq!(done["queued"], invitations, "{name}: {promised} vs {done}");
+        assert_eq!(done["joined"], promised["join"], "{name}");
+        let skipped: i64 = [
+            "skipped_active",
+            "skipped_no_email",
+            "skipped_disabled",
+            "skipped_recent",
+        ]
+        .iter()
+        .map(|k| promised[k].as_i64().unwrap())
+        .sum();
+        assert_eq!(done["skipped"], skipped, "{name}");
+        let emails = emails_of_job(&app, id).await;
+        assert_eq!(emails.len() as i64, invitations, "{name}");
+        assert!(emails.values().all(|n| *n == 1), "{name}: one email each");
+
+        let expected: HashMap<&str, (i64, i64, i64)> = HashMap::from([
+            // (activate, join, skipped_recent)
+            // Expired, failed, waiting and new get activation invitations;
+            // Sam, who has an account elsewhere, a join invitation; Rita,
+            // invited today, is skipped unless resending.
+            ("matching", (4, 1, 1)),
+            ("matching + search", (0, 1, 0)),
+            ("matching + status", (1, 1, 0)),
+            ("created after", (4, 1, 1)),
+            ("never invited", (1, 1, 0)),
+            ("expired", (1, 0, 0)),
+            ("failed", (1, 0, 0)),
+            ("waiting > 3 days", (1, 0, 0)),
+            ("everyone, resending", (5, 1, 0)),
+        ]);
+        let (activate, join, recent) = expected[name];
+        assert_eq!(
+            (
+                promised["activate"].as_i64().unwrap(),
+                promised["join"].as_i64().unwrap(),
+                promised["skipped_recent"].as_i64().unwrap()
+            ),
+            (activate, join, recent),
+            "{name}: {promised}"
+        );
+    }
+}
+
+/// (year, month, day) of a day count since 1970-01-01.
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Many not-yet-invited clients with emails, written directly.
+async fn seed_clients(app: &TestApp, n: i64) {
+    sqlx::query(
+        "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < $1)
+         INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role,
+                              created_at, search_text, list_state)
+         SELECT o.id, 'Many', CAST(k.n AS TEXT), 'many' || CAST(k.n AS TEXT) || '@example.com',
+                'many' || CAST(k.n AS TEXT) || '@example.com', 'client', k.n, 'many', 'not_invited'
+         FROM k CROSS JOIN organizations o",
+    )
+    .bind(n)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+}
+
+async fn small_batches() -> TestApp {
+    spawn_app_with(|c| c.jobs.batch_size = 5).await
+}
+
+async fn position(app: &TestApp, id: i64) -> (String, i64) {
+    sqlx::query_as("SELECT status, position FROM bulk_jobs WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_job_stopped_half_way_finishes_after_a_restart_inviting_everyone_once() {
+    let app = small_batches().await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 400).await;
+    let id = start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;
+    loop {
+        let (status, at) = position(&app, id).await;
+        assert_eq!(
+            status, "running",
+            "the job must still be running when stopped"
+        );
+        if at > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let app = app.restart().await;
+    let (status, at) = position(&app, id).await;
+    assert_eq!(status, "running");
+    assert!(at < 400, "stopped half-way, at {at}");
+
+    let done = finished(&app, &owner, id).await;
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["queued"], 400);
+    let emails = emails_of_job(&app, id).await;
+    assert_eq!(emails.len(), 400, "everyone invited");
+    assert!(emails.values().all(|n| *n == 1), "nobody twice");
+    let (invitations,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invitations")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(invitations, 400);
+}
+
+#[tokio::test]
+async fn cancelling_keeps_what_was_queued_and_adds_nothing() {
+    let app = small_batches().await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 3000).await;
+    let id = start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;
+    while position(&app, id).await.1 == 0 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let resp = app
+        .call(
+            "cancel_bulk_invite",
+            &[("job_id", &id.to_string())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let at_cancel = emails_of_job(&app, id).await.len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let later = emails_of_job(&app, id).await.len();
+    assert_eq!(at_cancel, later, "nothing added after cancelling");
+    assert!(later > 0 && later < 3000, "{later}");
+    let j = job(&app, &owner, id).await;
+    assert_eq!(j["status"], "cancelled");
+    assert_eq!(j["queued"], later as i64, "queued emails stay queued");
+    let again = app
+        .call(
+            "cancel_bulk_invite",
+            &[("job_id", &id.to_string())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(again.status, 409);
+}
+
+#[tokio::test]
+async fn confirming_twice_starts_one_job_and_invites_once() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 30).await;
+    let form = [("rule", "never_invited")];
+    let (a, b) = tokio::join!(
+        start(&app, &owner, "same-key", &form),
+        start(&app, &owner, "same-key", &form)
+    );
+    assert_eq!(a, b, "one job for one confirmation");
+    finished(&app, &owner, a).await;
+    let (jobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bulk_jobs")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(jobs, 1);
+    assert_eq!(emails_of_job(&app, a).await.len(), 30);
+    app.wait_for_mail(30).await;
+    // A new confirmation of "everyone" now skips those just invited.
+    let p = preview(&app, &owner, &[("rule", "matching")]).await;
+    assert_eq!(p["skipped_recent"], 30);
+    assert_eq!(p["activate"], 0);
+}
+
+#[tokio::test]
+async fn another_organizations_jobs_are_not_found() {
+    let app = spawn_app().await;
+    let north = app.setup_owner().await;
+    seed_clients(&app, 3).await;
+    let id = start(&app, &north, "k", &[("rule", "never_invited")]).await;
+    let south = app
+        .create_organization(&north, "South Tutors", "south-tutors")
+        .await;
+    let seen = app
+        .call("bulk_job", &[("job_id", &id.to_string())], Some(&south))
+        .await;
+    assert_eq!(seen.status, 404);
+    let cancel = app
+        .call(
+            "cancel_bulk_invite",
+            &[("job_id", &id.to_string())],
+            Some(&south),
+        )
+        .await;
+    assert_eq!(cancel.status, 404);
+    let listed = app.call("bulk_jobs", &[], Some(&south)).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn two_servers_deliver_a_thousand_email_job_exactly_once() {
+    if !on_postgres() {
+        eprintln!("PostgreSQL only: SQLite serves one process");
+        return;
+    }
+    let smtp = SmtpServer::start();
+    let first = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let owner = first.setup_owner().await;
+    let second = first.replica().await;
+    seed_clients(&first, 1000).await;
+    let id = start(&first, &owner, "key-1", &[("rule", "never_invited")]).await;
+    let raw = smtp.wait_for(1000).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let raw_after = smtp.wait_for(1000).await;
+    assert_eq!(raw_after.len(), 1000, "no email delivered twice");
+    let mut to: Vec<String> = raw
+        .iter()
+        .map(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("To: "))
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 1000, "each client once");
+    let (attempts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_attempts")
+        .fetch_one(&first.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1000, "one attempt per email, across both servers");
+    let j = finished(&second, &owner, id).await;
+    assert_eq!(j["queued"], 1000);
+}
