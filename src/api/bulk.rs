@@ -1,12 +1,14 @@
 //! Bulk invitations: preview, start, follow and cancel jobs.
 
+// A server function takes its form's fields as arguments; this form has many.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::model::{AppError, BulkJob, BulkPreview};
 
 /// The form's fields, shared by the preview and the start.
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 fn form(
     rule: String,
     ids: String,
@@ -29,7 +31,6 @@ fn form(
 
 /// What inviting this selection would do; nothing is sent.
 #[server(prefix = "/api", endpoint = "preview_bulk_invite")]
-#[allow(clippy::too_many_arguments)]
 pub async fn preview_bulk_invite(
     rule: String,
     #[server(default)] ids: String,
@@ -58,7 +59,6 @@ pub async fn preview_bulk_invite(
 /// Starts a bulk invitation job and returns its id at once. Confirming again
 /// with the same `request_key` returns the same job.
 #[server(prefix = "/api", endpoint = "start_bulk_invite")]
-#[allow(clippy::too_many_arguments)]
 pub async fn start_bulk_invite(
     request_key: String,
     rule: String,

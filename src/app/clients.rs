@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
 use super::form::{Field, FormMessage, Select, action_error};
 use super::live::{Change, use_live};
 use super::portal::Portal;
@@ -16,6 +17,7 @@ pub fn ClientsPage() -> impl IntoView {
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
     let actions = Actions { send, access };
+    let selected = RwSignal::new(Vec::<i64>::new());
     let query = use_query_map();
     let filters = move || {
         let q = query.read();
@@ -41,6 +43,19 @@ pub fn ClientsPage() -> impl IntoView {
         },
         |(f, ..)| list_clients(f.page, f.search, f.status, f.sort),
     );
+    let scope = Signal::derive(move || {
+        let f = filters();
+        let (total, more) = clients
+            .get()
+            .and_then(Result::ok)
+            .map_or((0, false), |p| (p.total, p.more));
+        ListScope {
+            search: f.search,
+            status: f.status,
+            total,
+            more,
+        }
+    });
     view! {
         <Portal title="Clients">
             <h1>"Clients"</h1>
@@ -62,10 +77,12 @@ pub fn ClientsPage() -> impl IntoView {
                 }}
             </div>
             <FilterForm filters=filters() />
+            <BulkInvitePanel selected scope />
+            <BulkJobs limit=3 />
             <Transition fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
-                        Ok(page) => view! { <ClientTable page actions filters=filters() /> }.into_any(),
+                        Ok(page) => view! { <ClientTable page actions filters=filters() selected /> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -193,7 +210,12 @@ struct Actions {
 }
 
 #[component]
-fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl IntoView {
+fn ClientTable(
+    page: ClientPage,
+    actions: Actions,
+    filters: ListFilters,
+    selected: RwSignal<Vec<i64>>,
+) -> impl IntoView {
     if page.rows.is_empty() && filters.is_filtered() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
@@ -212,6 +234,8 @@ fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl
         }
         .into_any();
     }
+    let page_ids: std::sync::Arc<[i64]> = page.rows.iter().map(|r| r.id).collect();
+    let page_ids_for_change = page_ids.clone();
     view! {
         <p class="count" aria-live="polite">
             {match (page.total, page.more) {
@@ -223,6 +247,25 @@ fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl
         <table class="clients">
             <thead>
                 <tr>
+                    <th scope="col">
+                        <input
+                            type="checkbox"
+                            aria-label="Select all on this page"
+                            prop:checked=move || {
+                                let s = selected.read();
+                                page_ids.iter().all(|id| s.contains(id))
+                            }
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                selected.update(|s| {
+                                    s.retain(|id| !page_ids_for_change.contains(id));
+                                    if on {
+                                        s.extend(page_ids_for_change.iter().copied());
+                                    }
+                                });
+                            }
+                        />
+                    </th>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Email"</th>
                     <th scope="col">"Status"</th>
@@ -233,7 +276,7 @@ fn ClientTable(page: ClientPage, actions: Actions, filters: ListFilters) -> impl
                 </tr>
             </thead>
             <tbody>
-                {page.rows.into_iter().map(|c| view! { <ClientLine client=c actions /> }).collect_view()}
+                {page.rows.into_iter().map(|c| view! { <ClientLine client=c actions selected /> }).collect_view()}
             </tbody>
         </table>
         <Pager total=page.total more=page.more filters />
@@ -267,7 +310,7 @@ fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
 }
 
 #[component]
-fn ClientLine(client: ClientRow, actions: Actions) -> impl IntoView {
+fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>) -> impl IntoView {
     let name = format!("{} {}", client.first_name, client.last_name);
     let action_label = match client.status {
         ClientStatus::NotInvited => Some("Send invitation"),
@@ -287,6 +330,22 @@ fn ClientLine(client: ClientRow, actions: Actions) -> impl IntoView {
     };
     view! {
         <tr>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {name}")
+                    prop:checked=move || selected.read().contains(&id)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        selected.update(|s| {
+                            s.retain(|x| *x != id);
+                            if on {
+                                s.push(id);
+                            }
+                        });
+                    }
+                />
+            </td>
             <td>
                 <a href=format!("/clients/{id}")>{name.clone()}</a>
             </td>

@@ -1,6 +1,7 @@
 //! The pages, compiled for both builds: rendered on the server, hydrated in
 //! the browser.
 
+mod bulk;
 mod client_detail;
 mod clients;
 mod form;
@@ -15,6 +16,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
 use clients::ClientsPage;
 use member::{ActivatePage, DashboardPage, MailboxPage};
@@ -66,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/organizations/new") view=NewOrganizationPage />
                 <Route path=path!("/mailbox") view=MailboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
+                <Route path=path!("/invitations") view=BulkJobsPage />
                 <Route path=path!("/dashboard") view=DashboardPage />
                 <Route path=path!("/activate/:token") view=ActivatePage />
             </Routes>

@@ -66,6 +66,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
         {switcher}
         <nav aria-label="Main">
             <a href="/clients">"Clients"</a>
+            <a href="/invitations">"Bulk invitations"</a>
             <a href="/settings">"Settings"</a>
             <a href="/mailbox">"Mailbox"</a>
             <a href="/organizations/new">"New organization"</a>

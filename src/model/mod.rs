@@ -211,6 +211,9 @@ pub struct BulkPreview {
     pub skipped_no_email: i64,
     pub skipped_disabled: i64,
     pub skipped_recent: i64,
+    /// Sent back with the confirmation: confirming twice with one key starts
+    /// one job.
+    pub request_key: String,
 }
 
 impl BulkPreview {

@@ -192,7 +192,13 @@ async fn healthz(State(db): State<Db>) -> Response {
 }
 
 /// Pages that need a signed-in member of staff.
-const STAFF_PAGES: &[&str] = &["/clients", "/organizations", "/mailbox", "/settings"];
+const STAFF_PAGES: &[&str] = &[
+    "/clients",
+    "/invitations",
+    "/organizations",
+    "/mailbox",
+    "/settings",
+];
 /// Pages for anyone signed in.
 const MEMBER_PAGES: &[&str] = &["/dashboard"];
 

@@ -132,6 +132,7 @@ pub async fn preview(
         skipped_no_email: counts.skipped_no_email,
         skipped_disabled: counts.skipped_disabled,
         skipped_recent: counts.skipped_recent,
+        request_key: crate::server::auth::token::random_token(),
     })
 }
 

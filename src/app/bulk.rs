@@ -1,0 +1,376 @@
+//! Bulk invitations: choose who, preview what will happen, confirm, and
+//! follow each job's progress live.
+
+use leptos::prelude::*;
+
+use super::live::{Change, use_live};
+use super::portal::Portal;
+use crate::api::bulk::{CancelBulkInvite, PreviewBulkInvite, StartBulkInvite, list_bulk_jobs};
+use crate::model::{AppError, BulkJob, BulkPreview, format_count};
+
+/// What the list shows now: the bulk panel's "everyone in this list" rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListScope {
+    pub search: String,
+    pub status: String,
+    pub total: i64,
+    pub more: bool,
+}
+
+/// The "Invite in bulk" panel of the client list.
+#[component]
+pub fn BulkInvitePanel(
+    /// Rows ticked in the list.
+    selected: RwSignal<Vec<i64>>,
+    scope: Signal<ListScope>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let rule = RwSignal::new(String::from("matching"));
+    let created_after = RwSignal::new(String::new());
+    let waiting_days = RwSignal::new(String::from("7"));
+    let resend = RwSignal::new(false);
+    let preview = ServerAction::<PreviewBulkInvite>::new();
+    let start = ServerAction::<StartBulkInvite>::new();
+
+    // Ticking rows makes "the selected clients" the rule.
+    Effect::new(move |_| {
+        if !selected.read().is_empty() {
+            rule.set("selected".into());
+        }
+    });
+    let fields = move || {
+        let s = scope.get();
+        PreviewBulkInvite {
+            rule: rule.get(),
+            ids: selected
+                .get()
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            search: s.search,
+            status: s.status,
+            created_after: created_after.get(),
+            waiting_days: waiting_days.get(),
+            resend_pending: resend.get().then(|| "on".to_owned()),
+        }
+    };
+    // A changed choice needs a fresh preview before anything is sent.
+    Effect::new(move |_| {
+        let _ = fields();
+        preview.value().set(None);
+    });
+    let preview_error = Signal::derive(move || preview.value().get().and_then(Result::err));
+    let field_error =
+        move |name: &'static str| move || preview_error.get().and_then(|e| e.for_field(name));
+    let confirm = move |p: BulkPreview| {
+        let f = fields();
+        start.dispatch(StartBulkInvite {
+            request_key: p.request_key,
+            rule: f.rule,
+            ids: f.ids,
+            search: f.search,
+            status: f.status,
+            created_after: f.created_after,
+            waiting_days: f.waiting_days,
+            resend_pending: f.resend_pending,
+        });
+    };
+    // Once started, the panel closes and the job shows in the list of jobs.
+    Effect::new(move |_| {
+        if matches!(start.value().get(), Some(Ok(_))) {
+            open.set(false);
+            selected.set(Vec::new());
+            preview.value().set(None);
+        }
+    });
+
+    let option = move |value: &'static str, label: String| {
+        let id = format!("bulk-rule-{value}");
+        view! {
+            <div class="choice">
+                <input
+                    type="radio"
+                    name="bulk-rule"
+                    id=id.clone()
+                    value=value
+                    prop:checked=move || rule.get() == value
+                    on:change=move |_| rule.set(value.into())
+                />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+
+    view! {
+        <div class="bulk-bar">
+            <button
+                type="button"
+                class="secondary"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls="bulk-panel"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                "Invite in bulk…"
+            </button>
+            <span aria-live="polite">
+                {move || {
+                    let n = selected.read().len();
+                    (n > 0).then(|| format!("{n} selected"))
+                }}
+            </span>
+            <span aria-live="polite">
+                {move || {
+                    start.value().get().and_then(Result::err).map(|e| view! { <span class="problem">{e.to_string()}</span> })
+                }}
+            </span>
+        </div>
+        <section id="bulk-panel" class="card bulk-panel" aria-labelledby="bulk-title" hidden=move || !open.get()>
+            <h2 id="bulk-title">"Invite in bulk"</h2>
+            <fieldset>
+                <legend>"Who"</legend>
+                {move || {
+                    let n = selected.read().len();
+                    (n > 0).then(|| option("selected", format!("The {n} selected clients")))
+                }}
+                {move || {
+                    let s = scope.get();
+                    let count = if s.more {
+                        format!("more than {}", format_count(s.total))
+                    } else {
+                        format_count(s.total)
+                    };
+                    let label = if s.search.is_empty() && s.status.is_empty() {
+                        format!("All {count} clients")
+                    } else {
+                        format!("All {count} clients matching this list's search and filter")
+                    };
+                    option("matching", label)
+                }}
+                {option("created_after", "Clients created on or after a date".into())}
+                <div class="field indented" class:invalid=move || field_error("created_after")().is_some()>
+                    <label for="bulk-created-after">"Created on or after"</label>
+                    <input
+                        id="bulk-created-after"
+                        type="date"
+                        prop:value=created_after
+                        on:input=move |ev| {
+                            created_after.set(event_target_value(&ev));
+                            rule.set("created_after".into());
+                        }
+                        aria-describedby="bulk-created-after-error"
+                    />
+                    <p class="field-error" id="bulk-created-after-error">{field_error("created_after")}</p>
+                </div>
+                {option("never_invited", "Clients never invited".into())}
+                {option("expired", "Clients whose invitation expired".into())}
+                {option("failed", "Clients whose invitation email failed".into())}
+                {option("waiting", "Clients waiting longer than some days".into())}
+                <div class="field indented" class:invalid=move || field_error("waiting_days")().is_some()>
+                    <label for="bulk-waiting-days">"Waiting for more than (days)"</label>
+                    <input
+                        id="bulk-waiting-days"
+                        type="number"
+                        min="1"
+                        max="365"
+                        prop:value=waiting_days
+                        on:input=move |ev| {
+                            waiting_days.set(event_target_value(&ev));
+                            rule.set("waiting".into());
+                        }
+                        aria-describedby="bulk-waiting-days-error"
+                    />
+                    <p class="field-error" id="bulk-waiting-days-error">{field_error("waiting_days")}</p>
+                </div>
+            </fieldset>
+            <div class="field checkbox">
+                <input
+                    id="bulk-resend"
+                    type="checkbox"
+                    prop:checked=resend
+                    on:change=move |ev| resend.set(event_target_checked(&ev))
+                />
+                <label for="bulk-resend">"Also resend to clients invited in the last 24 hours"</label>
+            </div>
+            <p class="field-error" role="alert">
+                {move || field_error("ids")().or_else(|| field_error("rule")())}
+            </p>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || preview.pending().get()
+                on:click=move |_| {
+                    preview.dispatch(fields());
+                }
+            >
+                "Preview"
+            </button>
+            <div aria-live="polite">
+                {move || match preview.value().get() {
+                    Some(Ok(p)) => view! { <PreviewSummary preview=p.clone() start confirm=move || confirm(p.clone()) /> }.into_any(),
+                    Some(Err(AppError::Invalid(_))) | None => ().into_any(),
+                    Some(Err(e)) => view! { <p class="problem">{e.to_string()}</p> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// What confirming will do, and the button that does it.
+#[component]
+fn PreviewSummary(
+    preview: BulkPreview,
+    start: ServerAction<StartBulkInvite>,
+    confirm: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let n = preview.invitations();
+    let lines = [
+        (preview.activate, "will get an activation invitation"),
+        (
+            preview.join,
+            "will get a join invitation (their email already has an account)",
+        ),
+        (preview.skipped_active, "skipped: already active"),
+        (preview.skipped_no_email, "skipped: no email"),
+        (preview.skipped_disabled, "skipped: access disabled"),
+        (
+            preview.skipped_recent,
+            "skipped: invited in the last 24 hours",
+        ),
+    ];
+    view! {
+        <div class="preview">
+            <p><strong>{preview.description.clone()}</strong></p>
+            <ul class="counts">
+                {lines
+                    .into_iter()
+                    .filter(|(count, _)| *count > 0)
+                    .map(|(count, text)| view! { <li><strong>{format_count(count)}</strong>" "{text}</li> })
+                    .collect_view()}
+            </ul>
+            {if n == 0 {
+                view! { <p>"Nobody would get an invitation: choose other clients."</p> }.into_any()
+            } else {
+                let label = if n == 1 {
+                    "Send 1 invitation".to_owned()
+                } else {
+                    format!("Send {} invitations", format_count(n))
+                };
+                view! {
+                    <button type="button" disabled=move || start.pending().get() on:click=move |_| confirm()>
+                        {label}
+                    </button>
+                }
+                    .into_any()
+            }}
+        </div>
+    }
+}
+
+/// The latest bulk jobs with their live progress.
+#[component]
+pub fn BulkJobs(
+    /// Show at most this many.
+    limit: usize,
+) -> impl IntoView {
+    let cancel = ServerAction::<CancelBulkInvite>::new();
+    // A job's own events, and its emails' deliveries (client events).
+    let live = use_live(|c| matches!(c, Change::Job(_) | Change::Clients(_)));
+    let jobs = Resource::new(
+        move || (live.get(), cancel.version().get()),
+        |_| list_bulk_jobs(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match jobs.await {
+                    Ok(list) if list.is_empty() => ().into_any(),
+                    Ok(list) => {
+                        view! {
+                            <section class="jobs" aria-labelledby="jobs-title">
+                                <h2 id="jobs-title">"Bulk invitations"</h2>
+                                <ul class="job-list">
+                                    {list
+                                        .into_iter()
+                                        .take(limit)
+                                        .map(|job| view! { <JobLine job cancel /> })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoView {
+    let goal = job.goal();
+    let label = format!("Progress of “{}”", job.description);
+    let progress = format!("{} of {} sent", format_count(job.sent), format_count(goal));
+    let state = match job.status.as_str() {
+        "running" => "Running".to_owned(),
+        "cancelled" => "Cancelled".to_owned(),
+        _ if job.settled() => "Done".to_owned(),
+        _ => "Sending".to_owned(),
+    };
+    let summary = job.settled().then(|| {
+        format!(
+            "{} sent, {} failed, {} skipped.",
+            format_count(job.sent),
+            format_count(job.failed),
+            format_count(job.skipped)
+        )
+    });
+    let id = job.id;
+    view! {
+        <li class="job">
+            <p class="job-title">
+                <strong>{job.description.clone()}</strong>
+                " · started by " {job.started_by.clone()} " on " {job.started.clone()}
+                " · " <span class="job-state">{state}</span>
+            </p>
+            <progress max=goal.max(1).to_string() value=job.sent.to_string() aria-label=label></progress>
+            <p class="job-progress" aria-live="polite">
+                {progress}
+                {format!(
+                    " · queued {} · failed {} · skipped {}",
+                    format_count(job.queued),
+                    format_count(job.failed),
+                    format_count(job.skipped)
+                )}
+            </p>
+            {summary.map(|s| view! { <p class="job-summary">{s}</p> })}
+            {(job.failed > 0).then(|| view! { <a href="/clients?status=failed">"See the failures"</a> })}
+            {(job.status == "running").then(|| {
+                view! {
+                    <button
+                        type="button"
+                        class="secondary small"
+                        on:click=move |_| {
+                            cancel.dispatch(CancelBulkInvite { job_id: id });
+                        }
+                    >
+                        "Cancel"
+                    </button>
+                }
+            })}
+        </li>
+    }
+}
+
+/// `/invitations`: every recent bulk job.
+#[component]
+pub fn BulkJobsPage() -> impl IntoView {
+    view! {
+        <Portal title="Bulk invitations">
+            <h1>"Bulk invitations"</h1>
+            <p class="lead">"Start one from the client list with “Invite in bulk…”."</p>
+            <BulkJobs limit=20 />
+        </Portal>
+    }
+}
