@@ -57,7 +57,11 @@ build:
 e2e:
 	npx playwright test --config end2end/playwright.config.ts
 
-# Client list speed with many clients (BENCH_CLIENTS, default 100000); also on
-# PostgreSQL when PORCHLIGHT_TEST_POSTGRES_URL is set. Not part of `make test`.
+# Benchmarks, not part of `make test`; both also run on PostgreSQL when
+# PORCHLIGHT_TEST_POSTGRES_URL is set. client_list: the list's first page with
+# BENCH_CLIENTS clients (default 100000). bulk_invite: a bulk invitation of
+# BENCH_EMAILS (default 10000) until a local SMTP server accepted them all.
 bench:
+	@scripts/ensure-tools.sh --test
 	cargo bench --features ssr --bench client_list
+	cargo bench --features ssr --bench bulk_invite

@@ -1,30 +1,8 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 
-// Hydration sets data-hydrated on <html>; clicking before that would land on
-// server-rendered HTML with no event handlers.
-async function hydrated(page: Page) {
-  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
-}
+import { hydrated, owner, signInAsOwner } from './support';
 
-/** Signs the owner in and waits for the hydrated client list. */
-async function signInAsOwner(page: Page) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/clients$/);
-  await hydrated(page);
-}
-
-const owner = {
-  org: 'Maple Tutoring',
-  slug: 'maple-tutoring',
-  name: 'Mia Maple',
-  email: 'mia@maple.test',
-  password: 'maple syrup pancakes',
-};
-
+// Runs first (files run in name order): it sets the installation up.
 test.describe.serial('first run', () => {
   test('setup explains each bad field next to it', async ({ page }) => {
     await page.goto('/');

@@ -44,14 +44,6 @@ pub fn use_live(wanted: impl Fn(&Change) -> bool + 'static) -> ReadSignal<u64> {
 
 #[cfg(feature = "hydrate")]
 fn listen(wanted: impl Fn(&Change) -> bool + 'static, set_version: WriteSignal<u64>) {
-    use send_wrapper::SendWrapper;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    use web_sys::{EventSource, MessageEvent};
-
-    let Ok(source) = EventSource::new("/events") else {
-        return;
-    };
     let pending = StoredValue::new(false);
     let bump = move || {
         if pending.get_value() {
@@ -66,26 +58,102 @@ fn listen(wanted: impl Fn(&Change) -> bool + 'static, set_version: WriteSignal<u
             GATHER,
         );
     };
-    let on_change = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-        let data = e.data().as_string().unwrap_or_default();
-        let change = match e.type_().as_str() {
-            "job" => data
-                .parse()
-                .map_or(Change::Clients(Vec::new()), Change::Job),
-            _ => Change::Clients(data.split(',').filter_map(|s| s.parse().ok()).collect()),
-        };
-        if wanted(&change) {
+    // None: the stream (re)connected, anything may have changed.
+    let id = feed::subscribe(std::rc::Rc::new(move |change: Option<&Change>| {
+        if change.is_none_or(&wanted) {
             bump();
         }
-    });
-    let on_open = Closure::<dyn Fn()>::new(bump);
-    for kind in ["clients", "job"] {
-        let _ = source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
+    }));
+    on_cleanup(move || feed::unsubscribe(id));
+}
+
+/// One EventSource per browser tab, shared by every component that listens:
+/// browsers allow few connections per site, and each stream holds one open.
+#[cfg(feature = "hydrate")]
+mod feed {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{EventSource, MessageEvent};
+
+    use super::Change;
+
+    type Listener = Rc<dyn Fn(Option<&Change>)>;
+
+    struct Connection {
+        source: EventSource,
+        // Kept alive as long as the source can call them.
+        _on_change: Closure<dyn Fn(MessageEvent)>,
+        _on_open: Closure<dyn Fn()>,
     }
-    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    let kept = SendWrapper::new((source, on_change, on_open));
-    on_cleanup(move || {
-        let (source, _on_change, _on_open) = kept.take();
-        source.close();
-    });
+
+    #[derive(Default)]
+    struct Feed {
+        connection: Option<Connection>,
+        listeners: Vec<(u64, Listener)>,
+        next_id: u64,
+    }
+
+    thread_local! {
+        static FEED: RefCell<Feed> = RefCell::new(Feed::default());
+    }
+
+    pub fn subscribe(listener: Listener) -> u64 {
+        FEED.with_borrow_mut(|feed| {
+            feed.next_id += 1;
+            let id = feed.next_id;
+            feed.listeners.push((id, listener));
+            if feed.connection.is_none() {
+                feed.connection = connect();
+            }
+            id
+        })
+    }
+
+    pub fn unsubscribe(id: u64) {
+        FEED.with_borrow_mut(|feed| {
+            feed.listeners.retain(|(i, _)| *i != id);
+            if feed.listeners.is_empty()
+                && let Some(c) = feed.connection.take()
+            {
+                c.source.close();
+            }
+        });
+    }
+
+    fn tell(change: Option<&Change>) {
+        // Listeners run outside the borrow: they may subscribe or unsubscribe.
+        let listeners: Vec<Listener> =
+            FEED.with_borrow(|feed| feed.listeners.iter().map(|(_, l)| l.clone()).collect());
+        for listener in listeners {
+            listener(change);
+        }
+    }
+
+    fn connect() -> Option<Connection> {
+        let source = EventSource::new("/events").ok()?;
+        let on_change = Closure::<dyn Fn(MessageEvent)>::new(|e: MessageEvent| {
+            let data = e.data().as_string().unwrap_or_default();
+            let change = match e.type_().as_str() {
+                "job" => data
+                    .parse()
+                    .map_or(Change::Clients(Vec::new()), Change::Job),
+                _ => Change::Clients(data.split(',').filter_map(|s| s.parse().ok()).collect()),
+            };
+            tell(Some(&change));
+        });
+        let on_open = Closure::<dyn Fn()>::new(|| tell(None));
+        for kind in ["clients", "job"] {
+            let _ =
+                source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
+        }
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        Some(Connection {
+            source,
+            _on_change: on_change,
+            _on_open: on_open,
+        })
+    }
 }

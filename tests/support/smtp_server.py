@@ -6,18 +6,25 @@ with "busy" temporarily (451), as real servers do.
 
     python3 tests/support/smtp_server.py PORT DIR [USER:PASSWORD]
 
+With SMTP_SINK_COUNT_ONLY=1 in the environment, messages are counted, not
+kept: DIR/count holds how many were accepted (for the benchmarks).
+
 With USER:PASSWORD the server is a submission server: it requires STARTTLS
 (a certificate for localhost and 127.0.0.1 from a throwaway CA, whose PEM is
 written to DIR/ca.pem) and then AUTH with those credentials.
 """
 
 import asyncio
+import os
 import pathlib
 import ssl
 import sys
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+COUNT_ONLY = os.environ.get("SMTP_SINK_COUNT_ONLY") == "1"
 
 
 class Handler:
@@ -36,6 +43,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
+        if COUNT_ONLY:
+            return "250 Message accepted for delivery"
         tmp = self.directory / f".{self.count}.tmp"
         tmp.write_bytes(envelope.original_content or envelope.content)
         tmp.rename(self.directory / f"{self.count}.eml")
@@ -68,11 +77,22 @@ def submission_settings(directory: pathlib.Path, credentials: str) -> dict:
     }
 
 
+async def report_count(handler: Handler, directory: pathlib.Path) -> None:
+    while True:
+        tmp = directory / ".count.tmp"
+        tmp.write_text(str(handler.count))
+        tmp.rename(directory / "count")
+        await asyncio.sleep(0.02)
+
+
 async def main(port: int, directory: pathlib.Path, credentials: str | None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     settings = submission_settings(directory, credentials) if credentials else {}
-    controller = Controller(Handler(directory), hostname="127.0.0.1", port=port, **settings)
+    handler = Handler(directory)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **settings)
     controller.start()
+    if COUNT_ONLY:
+        asyncio.get_running_loop().create_task(report_count(handler, directory))
     print(f"listening on 127.0.0.1:{port}", flush=True)
     try:
         # Stop when the test process closes our stdin (or after an hour at most).
