@@ -53,7 +53,7 @@ test('an admin bulk-invites 25 clients created since a date and watches them go 
   await expect(page.getByRole('row', { name: /Swimmer 7\b/ })).toContainText('Not invited');
 
   await page.getByRole('button', { name: 'Invite in bulk…' }).click();
-  await page.getByLabel('Created on or after').fill(todayUtc());
+  await page.getByLabel('Created on or after', { exact: true }).fill(todayUtc());
   await expect(page.getByLabel('Clients created on or after a date')).toBeChecked();
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByText('25 will get an activation invitation')).toBeVisible();
