@@ -8,6 +8,7 @@ pub mod clients;
 pub mod me;
 pub mod organizations;
 pub mod settings;
+pub mod signup;
 
 #[cfg(feature = "ssr")]
 mod ssr {

@@ -1,5 +1,8 @@
 //! Organization settings.
 
+// A server function takes its form's fields as arguments; this form has many.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::model::{AppError, OrganizationSettings};
@@ -20,6 +23,10 @@ pub async fn save_settings(
     invitation_lifetime_days: String,
     accent_color: String,
     #[server(default)] logo_url: String,
+    #[server(default)] signup_mode: String,
+    #[server(default)] signup_approval: String,
+    #[server(default)] approvers: String,
+    #[server(default)] collaborator_seats: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::settings::{SettingsForm, save};
@@ -30,6 +37,10 @@ pub async fn save_settings(
             invitation_lifetime_days,
             accent_color,
             logo_url,
+            signup_mode,
+            signup_approval,
+            approvers,
+            collaborator_seats,
         };
         save(&state.db, &current, form).await
     })

@@ -69,7 +69,8 @@ pub fn Select(
     name: &'static str,
     options: &'static [(&'static str, &'static str)],
     /// The value chosen at first.
-    selected: &'static str,
+    #[prop(into)]
+    selected: String,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -87,7 +88,7 @@ pub fn Select(
                 {options
                     .iter()
                     .map(|(value, text)| {
-                        view! { <option value=*value selected=*value == selected>{*text}</option> }
+                        view! { <option value=*value selected=*value == selected.as_str()>{*text}</option> }
                     })
                     .collect_view()}
             </select>

@@ -13,6 +13,8 @@ pub enum Change {
     Clients(Vec<i64>),
     /// A bulk invitation job moved on.
     Job(i64),
+    /// An application arrived or was decided.
+    Signups,
 }
 
 impl Change {
@@ -20,7 +22,7 @@ impl Change {
     pub fn touches_client(&self, id: i64) -> bool {
         match self {
             Change::Clients(ids) => ids.is_empty() || ids.contains(&id),
-            Change::Job(_) => false,
+            Change::Job(_) | Change::Signups => false,
         }
     }
 }
@@ -140,12 +142,13 @@ mod feed {
                 "job" => data
                     .parse()
                     .map_or(Change::Clients(Vec::new()), Change::Job),
+                "signups" => Change::Signups,
                 _ => Change::Clients(data.split(',').filter_map(|s| s.parse().ok()).collect()),
             };
             tell(Some(&change));
         });
         let on_open = Closure::<dyn Fn()>::new(|| tell(None));
-        for kind in ["clients", "job"] {
+        for kind in ["clients", "job", "signups"] {
             let _ =
                 source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
         }

@@ -10,6 +10,7 @@ mod member;
 mod portal;
 mod public;
 mod settings;
+mod signup;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -23,6 +24,7 @@ use member::{ActivatePage, DashboardPage, MailboxPage};
 use portal::NewOrganizationPage;
 use public::{LoginPage, NotFound, SetupPage};
 use settings::SettingsPage;
+use signup::{ApprovalsPage, ConfirmSignupView, SignupView};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -69,6 +71,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/mailbox") view=MailboxPage />
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/invitations") view=BulkJobsPage />
+                <Route path=path!("/approvals") view=ApprovalsPage />
+                <Route path=path!("/o/:slug/signup") view=SignupView />
+                <Route path=path!("/signup/confirm/:token") view=ConfirmSignupView />
                 <Route path=path!("/dashboard") view=DashboardPage />
                 <Route path=path!("/activate/:token") view=ActivatePage />
             </Routes>

@@ -67,6 +67,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
         <nav aria-label="Main">
             <a href="/clients">"Clients"</a>
             <a href="/invitations">"Bulk invitations"</a>
+            <a href="/approvals">"Approvals"</a>
             <a href="/settings">"Settings"</a>
             <a href="/mailbox">"Mailbox"</a>
             <a href="/organizations/new">"New organization"</a>

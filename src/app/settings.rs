@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, Select, action_error};
 use super::portal::Portal;
 use crate::api::settings::{SaveSettings, get_settings};
-use crate::model::OrganizationSettings;
+use crate::model::{AppError, OrganizationSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -30,6 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
 fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>) -> impl IntoView {
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let signup = settings.clone();
     view! {
         <p class="lead">{format!("{} · portal address {}", settings.name, settings.slug)}</p>
         <ActionForm action=save attr:class="card">
@@ -64,10 +65,129 @@ fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>
                     error
                 />
             </fieldset>
+            <SignupSettings settings=signup error />
             <FormMessage error />
             <p aria-live="polite" class="saved">{move || saved().then_some("Settings saved.")}</p>
             {settings.can_edit.then(|| view! { <button type="submit">"Save settings"</button> })}
             {(!settings.can_edit).then(|| view! { <p class="hint">"Only owners and admins can change settings."</p> })}
         </ActionForm>
     }
+}
+
+const SIGNUP_MODES: &[(&str, &str)] = &[
+    ("off", "Off: only invited people get in"),
+    ("clients", "Open to clients"),
+    ("collaborators", "Open to collaborators"),
+    ("both", "Open to clients and collaborators"),
+];
+
+const APPROVALS: &[(&str, &str)] = &[
+    (
+        "automatic",
+        "Approved by default: confirmed applicants get in at once",
+    ),
+    ("approver", "Approved by a chosen person"),
+];
+
+/// Who may sign up at the organization's sign-up address, and who approves.
+#[component]
+fn SignupSettings(
+    settings: OrganizationSettings,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let path = format!("/o/{}/signup", settings.slug);
+    let chosen = RwSignal::new(
+        settings
+            .approvers
+            .iter()
+            .filter(|a| a.chosen)
+            .map(|a| a.id)
+            .collect::<Vec<i64>>(),
+    );
+    let approvers_error =
+        Signal::derive(move || error.get().and_then(|e| e.for_field("signup_approval")));
+    let copied = RwSignal::new(false);
+    let copy_path = path.clone();
+    view! {
+        <fieldset disabled=!settings.can_edit>
+            <legend>"Sign-up"</legend>
+            <Select label="Who may sign up" name="signup_mode" options=SIGNUP_MODES selected=settings.signup_mode.clone() error />
+            <Select label="Approval" name="signup_approval" options=APPROVALS selected=settings.signup_approval.clone() error />
+            <fieldset class="field" aria-describedby="field-approvers-error">
+                <legend>"Approvers (emailed when an application arrives)"</legend>
+                <input type="hidden" name="approvers" prop:value=move || {
+                    chosen.get().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+                } />
+                {settings
+                    .approvers
+                    .iter()
+                    .map(|a| {
+                        let id = a.id;
+                        let input_id = format!("approver-{id}");
+                        view! {
+                            <div class="choice">
+                                <input
+                                    type="checkbox"
+                                    id=input_id.clone()
+                                    prop:checked=move || chosen.read().contains(&id)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|c| {
+                                            c.retain(|x| *x != id);
+                                            if on {
+                                                c.push(id);
+                                            }
+                                        });
+                                    }
+                                />
+                                <label for=input_id>{a.name.clone()}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+                <p class="field-error" id="field-approvers-error">{move || approvers_error.get()}</p>
+            </fieldset>
+            <Field
+                label="Collaborator seats"
+                name="collaborator_seats"
+                kind="number"
+                optional=true
+                hint="Active plus pending collaborators may not exceed this. Leave empty for no limit."
+                value=settings.collaborator_seats.map(|n| n.to_string()).unwrap_or_default()
+                error
+            />
+            <div class="field">
+                <span class="label">"Sign-up address"</span>
+                <p>
+                    <a href=path.clone()>{path.clone()}</a>
+                    " "
+                    <button
+                        type="button"
+                        class="secondary small"
+                        on:click=move |_| {
+                            copy_to_clipboard(&copy_path);
+                            copied.set(true);
+                        }
+                    >
+                        "Copy address"
+                    </button>
+                    <span aria-live="polite">{move || copied.get().then_some(" Copied.")}</span>
+                </p>
+            </div>
+        </fieldset>
+    }
+}
+
+/// Copies the full address of `path` on this site.
+fn copy_to_clipboard(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let origin = window.location().origin().unwrap_or_default();
+        let _ = window
+            .navigator()
+            .clipboard()
+            .write_text(&format!("{origin}{path}"));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
 }

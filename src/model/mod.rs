@@ -196,8 +196,53 @@ pub struct OrganizationSettings {
     pub accent_color: String,
     /// The https address of a logo shown at the top of emails; empty for none.
     pub logo_url: String,
+    /// off | clients | collaborators | both
+    pub signup_mode: String,
+    /// automatic | approver
+    pub signup_approval: String,
+    /// Owners and admins, and whether each approves applications.
+    pub approvers: Vec<ApproverChoice>,
+    /// None: no limit.
+    pub collaborator_seats: Option<i64>,
     /// Owners and admins may change settings; staff may only read them.
     pub can_edit: bool,
+}
+
+/// The sign-up page of an organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupPage {
+    pub organization: String,
+    /// The roles one may sign up for: client, collaborator; empty when closed.
+    pub roles: Vec<String>,
+}
+
+/// What a sign-up confirmation link's page shows. Unknown, used and
+/// superseded links get the same `Closed` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignupLinkPage {
+    Confirm { organization: String, name: String },
+    Expired,
+    Closed,
+}
+
+/// An application in the approval queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub email: String,
+    pub role: String,
+    /// "5 min ago".
+    pub applied: String,
+}
+
+/// A member who may approve sign-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApproverChoice {
+    pub id: i64,
+    pub name: String,
+    pub chosen: bool,
 }
 
 /// What a bulk invitation would do, before anything is sent.

@@ -45,6 +45,10 @@ pub struct Cli {
     #[arg(long, env = "SMTP_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(i64).range(1..=20))]
     pub smtp_max_attempts: i64,
 
+    /// SMTP connections used at the same time (messages sent in parallel).
+    #[arg(long, env = "SMTP_CONNECTIONS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub smtp_connections: u32,
+
     /// Server secret (at least 32 characters) for keyed token hashes.
     /// Unset: generated on first start and kept in <data-dir>/secret (mode 0600);
     /// required when PUBLIC_URL is https.
@@ -246,6 +250,7 @@ impl Cli {
             mail_from,
             worker: crate::server::mail::WorkerSettings {
                 max_attempts: self.smtp_max_attempts,
+                connections: self.smtp_connections,
                 ..Default::default()
             },
             jobs: Default::default(),

@@ -35,6 +35,8 @@ pub enum Change {
     Clients { ids: Vec<i64> },
     /// A bulk invitation job moved on.
     Job { id: i64 },
+    /// An application arrived or was decided.
+    Signups,
 }
 
 impl Event {
@@ -50,6 +52,13 @@ impl Event {
 
     pub fn client(organization_id: i64, id: i64) -> Event {
         Event::clients(organization_id, vec![id])
+    }
+
+    pub fn signups(organization_id: i64) -> Event {
+        Event {
+            organization_id,
+            change: Change::Signups,
+        }
     }
 
     pub fn job(organization_id: i64, id: i64) -> Event {

@@ -94,5 +94,6 @@ fn to_sse(event: &Event) -> SseEvent {
             .event("clients")
             .data(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
         Change::Job { id } => SseEvent::default().event("job").data(id.to_string()),
+        Change::Signups => SseEvent::default().event("signups").data(""),
     }
 }

@@ -77,8 +77,13 @@ pub async fn build(
     let db = Db::connect_and_migrate(&config.database_url).await?;
     tracing::info!(backend = ?db.backend, "database ready");
     let transport = match &config.smtp_url {
-        Some(url) => Transport::smtp(url, config.mail_from.clone(), config.smtp_ca.as_deref())
-            .map_err(StartupError::Smtp)?,
+        Some(url) => Transport::smtp(
+            url,
+            config.mail_from.clone(),
+            config.smtp_ca.as_deref(),
+            config.worker.connections,
+        )
+        .map_err(StartupError::Smtp)?,
         None => {
             tracing::info!("no SMTP_URL: email goes to the development mailbox at /mailbox");
             Transport::dev_mailbox(db.clone())
@@ -195,6 +200,7 @@ async fn healthz(State(db): State<Db>) -> Response {
 const STAFF_PAGES: &[&str] = &[
     "/clients",
     "/invitations",
+    "/approvals",
     "/organizations",
     "/mailbox",
     "/settings",

@@ -102,6 +102,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         smtp_ca_file: None,
         mail_from: None,
         smtp_max_attempts: 6,
+        smtp_connections: 10,
         secret: Some("test-secret-".repeat(4)),
         data_dir: data_dir.path().to_owned(),
     }

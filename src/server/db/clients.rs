@@ -230,7 +230,7 @@ pub async fn insert(
     last_name: &str,
     email: Option<&str>,
     role: &str,
-    created_by: i64,
+    created_by: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(

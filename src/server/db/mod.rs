@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod orgs;
 pub mod outbox;
 pub mod sessions;
+pub mod signups;
 pub mod timeline;
 pub mod users;
 

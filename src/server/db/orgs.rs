@@ -94,11 +94,15 @@ pub struct SettingsRow {
     pub invitation_lifetime_days: i64,
     pub accent_color: String,
     pub logo_url: String,
+    pub signup_mode: String,
+    pub signup_approval: String,
+    pub collaborator_seats: Option<i64>,
 }
 
 pub async fn settings(pool: &AnyPool, id: i64) -> Result<SettingsRow, sqlx::Error> {
     sqlx::query_as(
-        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url
+        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
+                signup_mode, signup_approval, collaborator_seats
          FROM organizations WHERE id = $1",
     )
     .bind(id)
@@ -113,6 +117,9 @@ pub struct NewSettings {
     pub invitation_lifetime_days: i64,
     pub accent_color: String,
     pub logo_url: String,
+    pub signup_mode: String,
+    pub signup_approval: String,
+    pub collaborator_seats: Option<i64>,
 }
 
 pub async fn save_settings(
@@ -122,15 +129,42 @@ pub async fn save_settings(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE organizations
-         SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4
-         WHERE id = $5",
+         SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4,
+             signup_mode = $5, signup_approval = $6, collaborator_seats = $7
+         WHERE id = $8",
     )
     .bind(i64::from(s.auto_invite))
     .bind(s.invitation_lifetime_days)
     .bind(&s.accent_color)
     .bind(&s.logo_url)
+    .bind(&s.signup_mode)
+    .bind(&s.signup_approval)
+    .bind(s.collaborator_seats)
     .bind(id)
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// An organization's sign-up settings, found by its portal address.
+#[derive(Debug, Clone, FromRow)]
+pub struct SignupSettings {
+    pub id: i64,
+    pub name: String,
+    pub signup_mode: String,
+    pub signup_approval: String,
+    pub collaborator_seats: Option<i64>,
+}
+
+pub async fn signup_settings(
+    pool: &AnyPool,
+    slug: &str,
+) -> Result<Option<SignupSettings>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, signup_mode, signup_approval, collaborator_seats
+         FROM organizations WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await
 }

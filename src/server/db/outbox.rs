@@ -13,34 +13,40 @@ pub struct OutboxEmail {
     pub kind: String,
     pub recipient: String,
     pub invitation_id: Option<i64>,
+    pub signup_id: Option<i64>,
     pub attempts: i64,
 }
 
-/// Queues an email inside the caller's transaction. The idempotency key makes
-/// a second queueing for the same cause a no-op.
-#[allow(clippy::too_many_arguments)]
-pub async fn enqueue(
-    tx: &mut Tx,
-    organization_id: i64,
-    client_id: Option<i64>,
-    invitation_id: Option<i64>,
-    kind: &str,
-    recipient: &str,
-    idempotency_key: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+/// An email to queue, with what it is about.
+#[derive(Debug, Clone, Default)]
+pub struct NewEmail<'a> {
+    pub organization_id: i64,
+    pub client_id: Option<i64>,
+    pub invitation_id: Option<i64>,
+    pub signup_id: Option<i64>,
+    /// invitation | signup_confirm | signup_exists | approval_request |
+    /// signup_approved | signup_rejected
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    /// One email per cause: queueing the same key again does nothing.
+    pub idempotency_key: &'a str,
+}
+
+/// Queues an email inside the caller's transaction.
+pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO email_outbox (organization_id, client_id, invitation_id, kind, recipient,
-                                   idempotency_key, status, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7)
+        "INSERT INTO email_outbox (organization_id, client_id, invitation_id, signup_id, kind,
+                                   recipient, idempotency_key, status, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8)
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
-    .bind(organization_id)
-    .bind(client_id)
-    .bind(invitation_id)
-    .bind(kind)
-    .bind(recipient)
-    .bind(idempotency_key)
+    .bind(email.organization_id)
+    .bind(email.client_id)
+    .bind(email.invitation_id)
+    .bind(email.signup_id)
+    .bind(email.kind)
+    .bind(email.recipient)
+    .bind(email.idempotency_key)
     .bind(now)
     .execute(&mut **tx)
     .await
@@ -61,7 +67,7 @@ pub async fn claim_batch(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxEmai
          WHERE status = 'queued' AND id IN (
              SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
              ORDER BY next_attempt_at, id LIMIT $2 {lock})
-         RETURNING id, organization_id, client_id, kind, recipient, invitation_id, attempts"
+         RETURNING id, organization_id, client_id, kind, recipient, invitation_id, signup_id, attempts"
     ))
     .bind(now)
     .bind(limit)

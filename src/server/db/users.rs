@@ -32,6 +32,17 @@ pub async fn insert(
     Ok(id)
 }
 
+/// Gives a user the username chosen at sign-up.
+pub async fn set_username(tx: &mut Tx, user_id: i64, username: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET username = $1, username_lower = $2 WHERE id = $3")
+        .bind(username)
+        .bind(username.to_lowercase())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
 pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email_lower = $1")
         .bind(email.trim().to_lowercase())

@@ -132,8 +132,27 @@ fn already_set_up() -> AppError {
 /// [`AppError::InvalidCredentials`], after the same amount of hashing work.
 pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<SignedIn, AppError> {
     let user = db::users::by_email(&db.pool, email).await?;
-    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    // No account yet: perhaps an application waiting for a decision.
+    let application = match &user {
+        Some(_) => None,
+        None => db::signups::of_email(&db.pool, email)
+            .await?
+            .into_iter()
+            .next(),
+    };
+    let stored = match (&user, &application) {
+        (Some(u), _) => u.password_hash.clone(),
+        (None, Some(a)) => Some(a.password_hash.clone()),
+        (None, None) => None,
+    };
     let ok = password::verify(password_input, stored).await?;
+    if let (true, Some(a)) = (ok, &application) {
+        tracing::info!(
+            signup_id = a.id,
+            "sign-in refused: application not approved"
+        );
+        return Err(super::signup::application_refusal(a));
+    }
     let user = match user {
         Some(u) if ok => u,
         _ => {

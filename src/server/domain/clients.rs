@@ -80,7 +80,7 @@ pub async fn create(
         &last,
         email.as_deref(),
         &role,
-        actor.user_id,
+        Some(actor.user_id),
         now,
     )
     .await
@@ -277,17 +277,16 @@ pub(super) async fn invite_in(
     // Numbered by the emails already queued: a double click or a retried
     // request queues the same key twice, and the second is ignored.
     let n = db::invitations::sends(tx, invitation_id).await? + 1;
-    db::outbox::enqueue(
-        tx,
-        org,
-        Some(client_id),
-        Some(invitation_id),
-        "invitation",
-        email,
-        &format!("invitation:{invitation_id}:{n}"),
-        now,
-    )
-    .await?;
+    let email = db::outbox::NewEmail {
+        organization_id: org,
+        client_id: Some(client_id),
+        invitation_id: Some(invitation_id),
+        kind: "invitation",
+        recipient: email,
+        idempotency_key: &format!("invitation:{invitation_id}:{n}"),
+        ..Default::default()
+    };
+    db::outbox::enqueue(tx, &email, now).await?;
     db::clients::refresh_state(tx, client_id).await?;
     Ok(())
 }

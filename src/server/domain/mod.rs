@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod clients;
 pub mod rules;
 pub mod settings;
+pub mod signup;
 pub mod status;
 pub mod time;
 pub mod timeline;

@@ -56,6 +56,24 @@ fn is_common_password(value: &str) -> bool {
         .any(|l| l == value)
 }
 
+/// A username: 3–30 characters, letters, digits, dots, hyphens or
+/// underscores, starting with a letter or digit. Kept as typed; compared
+/// whatever its case.
+pub fn username(value: &str) -> Result<String, &'static str> {
+    let v = value.trim();
+    let ok = (3..=30).contains(&v.chars().count())
+        && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(
+            "Use 3 to 30 letters, digits, dots, hyphens or underscores, starting with a letter or digit.",
+        )
+    }
+}
+
 /// The password policy: 10–128 characters, not a commonly used password and
 /// not the account's own email.
 pub fn password(value: &str, email: &str) -> Result<(), &'static str> {
@@ -77,6 +95,15 @@ pub fn password(value: &str, email: &str) -> Result<(), &'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn usernames_follow_the_rule() {
+        assert_eq!(username(" Ann.Lee-2 ").as_deref(), Ok("Ann.Lee-2"));
+        for bad in ["ab", "_ann", "ann lee", "anné", &"a".repeat(31), ""] {
+            assert!(username(bad).is_err(), "{bad:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,13 +1,31 @@
 //! Organization settings.
 
-use crate::model::{AppError, OrganizationSettings, Role, Validator};
+use crate::model::{AppError, ApproverChoice, OrganizationSettings, Role, Validator};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
 use crate::server::now_ms;
 
 pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings, AppError> {
     let s = db::orgs::settings(&db.pool, actor.organization_id).await?;
+    let chosen: Vec<i64> = db::signups::approvers(&db.pool, actor.organization_id)
+        .await?
+        .into_iter()
+        .map(|(id, ..)| id)
+        .collect();
+    let approvers = db::signups::possible_approvers(&db.pool, actor.organization_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| ApproverChoice {
+            id,
+            name,
+            chosen: chosen.contains(&id),
+        })
+        .collect();
     Ok(OrganizationSettings {
+        signup_mode: s.signup_mode,
+        signup_approval: s.signup_approval,
+        collaborator_seats: s.collaborator_seats,
+        approvers,
         name: s.name,
         slug: s.slug,
         auto_invite: s.auto_invite != 0,
@@ -55,6 +73,33 @@ pub struct SettingsForm {
     pub invitation_lifetime_days: String,
     pub accent_color: String,
     pub logo_url: String,
+    /// off | clients | collaborators | both (empty: off).
+    pub signup_mode: String,
+    /// automatic | approver (empty: automatic).
+    pub signup_approval: String,
+    /// Comma-separated user ids.
+    pub approvers: String,
+    /// Empty for no limit.
+    pub collaborator_seats: String,
+}
+
+fn signup_mode(value: &str) -> Result<String, &'static str> {
+    match value {
+        "" | "off" => Ok("off".into()),
+        "clients" | "collaborators" | "both" => Ok(value.into()),
+        _ => Err("Choose who may sign up."),
+    }
+}
+
+fn seats(value: &str) -> Result<Option<i64>, &'static str> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<i64>() {
+        Ok(n @ 0..=100_000) => Ok(Some(n)),
+        _ => Err("Enter a number of seats from 0 to 100,000, or leave this empty for no limit."),
+    }
 }
 
 /// Saves the settings; owners and admins only. Recorded in the audit trail.
@@ -69,7 +114,33 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
     );
     let accent = v.take("accent_color", color(&form.accent_color));
     let logo = v.take("logo_url", logo_url(&form.logo_url));
-    let (Some(days), Some(accent), Some(logo)) = (days, accent, logo) else {
+    let mode = v.take("signup_mode", signup_mode(&form.signup_mode));
+    let seats = v.take("collaborator_seats", seats(&form.collaborator_seats));
+    let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, actor.organization_id)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let approvers: Vec<i64> = form
+        .approvers
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|id| possible.contains(id))
+        .collect();
+    let approval = v.take(
+        "signup_approval",
+        match form.signup_approval.as_str() {
+            "" | "automatic" => Ok("automatic".to_owned()),
+            "approver" if approvers.is_empty() => {
+                Err("Choose at least one approver below, or approve automatically.")
+            }
+            "approver" => Ok("approver".to_owned()),
+            _ => Err("Choose how applications are approved."),
+        },
+    );
+    let (Some(days), Some(accent), Some(logo), Some(mode), Some(seats), Some(approval)) =
+        (days, accent, logo, mode, seats, approval)
+    else {
         return Err(v.into_error());
     };
     let settings = db::orgs::NewSettings {
@@ -77,16 +148,27 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
         invitation_lifetime_days: days,
         accent_color: accent,
         logo_url: logo,
+        signup_mode: mode,
+        signup_approval: approval,
+        collaborator_seats: seats,
     };
     let now = now_ms();
     let mut tx = db.begin().await?;
     db::orgs::save_settings(&mut tx, actor.organization_id, &settings).await?;
+    db::signups::set_approvers(&mut tx, actor.organization_id, &approvers).await?;
     let detail = format!(
-        "auto_invite={}, invitation_lifetime_days={}, accent_color={}, logo_url={}",
+        "auto_invite={}, invitation_lifetime_days={}, accent_color={}, logo_url={}, \
+         signup={}, approval={}, approvers={}, collaborator_seats={}",
         settings.auto_invite,
         settings.invitation_lifetime_days,
         settings.accent_color,
-        settings.logo_url
+        settings.logo_url,
+        settings.signup_mode,
+        settings.signup_approval,
+        db::clients::id_list(&approvers),
+        settings
+            .collaborator_seats
+            .map_or_else(|| "none".to_owned(), |n| n.to_string()),
     );
     let event = db::audit::Event {
         organization_id: Some(actor.organization_id),

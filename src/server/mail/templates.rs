@@ -1,5 +1,6 @@
 //! Email templates: files under `templates/email/`, one `.txt` and one `.html`
-//! per kind, with `{{name}}` placeholders. Values are HTML-escaped in the HTML
+//! per kind, with `{{name}}` placeholders. Every HTML part is the kind's file
+//! inside `layout.html` (the organization's header, in its colour and logo). Values are HTML-escaped in the HTML
 //! part. `{{#name}}…{{/name}}` keeps its content only when `name` is not empty.
 
 use std::collections::HashMap;
@@ -17,9 +18,26 @@ pub struct Rendered {
 pub enum Template {
     InvitationActivate,
     InvitationJoin,
+    SignupConfirm,
+    SignupExists,
+    ApprovalRequest,
+    SignupApproved,
+    SignupRejected,
 }
 
+const LAYOUT: &str = include_str!("../../../templates/email/layout.html");
+
 impl Template {
+    pub const ALL: [Template; 7] = [
+        Template::InvitationActivate,
+        Template::InvitationJoin,
+        Template::SignupConfirm,
+        Template::SignupExists,
+        Template::ApprovalRequest,
+        Template::SignupApproved,
+        Template::SignupRejected,
+    ];
+
     fn sources(self) -> (&'static str, &'static str) {
         match self {
             Template::InvitationActivate => (
@@ -30,6 +48,26 @@ impl Template {
                 include_str!("../../../templates/email/invitation_join.txt"),
                 include_str!("../../../templates/email/invitation_join.html"),
             ),
+            Template::SignupConfirm => (
+                include_str!("../../../templates/email/signup_confirm.txt"),
+                include_str!("../../../templates/email/signup_confirm.html"),
+            ),
+            Template::SignupExists => (
+                include_str!("../../../templates/email/signup_exists.txt"),
+                include_str!("../../../templates/email/signup_exists.html"),
+            ),
+            Template::ApprovalRequest => (
+                include_str!("../../../templates/email/approval_request.txt"),
+                include_str!("../../../templates/email/approval_request.html"),
+            ),
+            Template::SignupApproved => (
+                include_str!("../../../templates/email/signup_approved.txt"),
+                include_str!("../../../templates/email/signup_approved.html"),
+            ),
+            Template::SignupRejected => (
+                include_str!("../../../templates/email/signup_rejected.txt"),
+                include_str!("../../../templates/email/signup_rejected.html"),
+            ),
         }
     }
 
@@ -37,10 +75,11 @@ impl Template {
     /// are caught by the tests, which render every template.
     pub fn render(self, subject: String, values: &HashMap<&str, String>) -> Rendered {
         let (text, html) = self.sources();
+        let html = LAYOUT.replace("{{content}}", html);
         Rendered {
             subject,
             text: fill(&sections(text, values), values, |v| v.to_owned()),
-            html: fill(&sections(html, values), values, escape_html),
+            html: fill(&sections(&html, values), values, escape_html),
         }
     }
 }
@@ -125,19 +164,35 @@ mod tests {
                 "logo_url",
                 "https://north.example/logo.png?a=1&b=2".to_owned(),
             ),
+            ("applicant", "Pat Applicant".to_owned()),
+            ("applicant_email", "pat@example.com".to_owned()),
+            ("role", "client".to_owned()),
+            ("reason", "Seats are full".to_owned()),
         ])
     }
 
     #[test]
     fn every_template_fills_every_placeholder() {
-        for t in [Template::InvitationActivate, Template::InvitationJoin] {
+        for t in Template::ALL {
             let r = t.render("Subject".into(), &values());
             for part in [&r.text, &r.html] {
                 assert!(!part.contains("{{"), "{t:?} left a placeholder");
-                assert!(part.contains("https://portal.example/activate/abc"));
-                assert!(part.contains("3 Dec 2026"));
             }
-            assert!(r.html.contains("North &amp; Co") && r.html.contains("Ann &lt;b&gt;"));
+            if t != Template::SignupRejected {
+                assert!(
+                    r.text.contains("https://portal.example/activate/abc"),
+                    "{t:?} links"
+                );
+                assert!(
+                    r.html.contains("https://portal.example/activate/abc"),
+                    "{t:?} links"
+                );
+            }
+            assert!(
+                r.html.starts_with("<!DOCTYPE html>"),
+                "{t:?} is in the layout"
+            );
+            assert!(r.html.contains("North &amp; Co"));
             assert!(r.text.contains("North & Co"));
             assert!(
                 r.html
@@ -151,7 +206,7 @@ mod tests {
     fn an_empty_value_drops_its_section() {
         let mut v = values();
         v.insert("logo_url", String::new());
-        for t in [Template::InvitationActivate, Template::InvitationJoin] {
+        for t in Template::ALL {
             let r = t.render("Subject".into(), &v);
             assert!(!r.html.contains("<img"), "no logo, no image");
             assert!(!r.html.contains("{{"), "no section markers left");

@@ -3,6 +3,7 @@
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use url::Url;
@@ -37,8 +38,14 @@ impl Transport {
     /// (lettre's URL syntax: smtp:// with optional STARTTLS, smtps:// for TLS).
     /// `extra_ca` (PEM) is trusted for the server's certificate besides the
     /// system's authorities.
-    pub fn smtp(url: &Url, from: Mailbox, extra_ca: Option<&[u8]>) -> Result<Transport, SmtpError> {
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())?;
+    pub fn smtp(
+        url: &Url,
+        from: Mailbox,
+        extra_ca: Option<&[u8]>,
+        connections: u32,
+    ) -> Result<Transport, SmtpError> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())?
+            .pool_config(PoolConfig::new().max_size(connections));
         if let (Some(pem), Some(host)) = (extra_ca, url.host_str()) {
             // The same TLS mode as the URL asks for, with the extra authority.
             let params = TlsParameters::builder(host.to_owned())

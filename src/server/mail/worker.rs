@@ -25,6 +25,9 @@ pub struct WorkerSettings {
     pub base_backoff: Duration,
     /// How often to look for due retries when nobody rings.
     pub poll_interval: Duration,
+    /// Messages handed to the SMTP server at the same time, each over its own
+    /// pooled connection.
+    pub connections: u32,
 }
 
 impl Default for WorkerSettings {
@@ -33,6 +36,7 @@ impl Default for WorkerSettings {
             max_attempts: 6,
             base_backoff: Duration::from_secs(30),
             poll_interval: Duration::from_secs(5),
+            connections: 10,
         }
     }
 }
@@ -83,17 +87,13 @@ struct Runner {
     events: Hub,
 }
 
-/// Emails claimed at once: their links are made in one transaction and their
-/// outcomes recorded in another.
-const BATCH: i64 = 64;
-/// Messages handed to the transport at the same time (lettre's pool keeps up
-/// to this many SMTP connections open).
-const CONCURRENCY: usize = 10;
-
 impl Runner {
     async fn run(self) {
         loop {
-            match db::outbox::claim_batch(&self.db, now_ms(), BATCH).await {
+            // Four messages per connection per batch: their links are made
+            // in one transaction and their outcomes recorded in another.
+            let batch = i64::from(self.settings.connections) * 4;
+            match db::outbox::claim_batch(&self.db, now_ms(), batch).await {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
                     if self.requeue_interrupted().await > 0 {
@@ -142,7 +142,7 @@ impl Runner {
             .map(|(email, message)| self.send(email, message))
             .collect();
         let deliveries: Vec<Delivery> = futures::stream::iter(sends)
-            .buffered(CONCURRENCY)
+            .buffered(self.settings.connections as usize)
             .collect()
             .await;
         let now = now_ms();
@@ -239,6 +239,25 @@ impl Runner {
     /// Renders the message. Invitation emails get a fresh link here, at send
     /// time, so the outbox never stores a usable token.
     async fn render(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, RenderError> {
+        match email.kind.as_str() {
+            "invitation" => self.render_invitation(tx, email).await,
+            "signup_exists" => self.render_signup_exists(email).await,
+            _ => self.render_signup(tx, email).await,
+        }
+    }
+
+    /// An absolute link to `path` on the portal.
+    fn link(&self, path: &str) -> String {
+        self.public_url
+            .join(path)
+            .map_or_else(|_| format!("{}{path}", self.public_url), |u| u.to_string())
+    }
+
+    async fn render_invitation(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+    ) -> Result<Rendered, RenderError> {
         let invitation_id = email.invitation_id.ok_or(RenderError::Gone)?;
         let inv = db::invitations::by_id(&mut **tx, invitation_id)
             .await?
@@ -251,13 +270,6 @@ impl Runner {
             now_ms(),
         )
         .await?;
-        let link = self
-            .public_url
-            .join(&format!("activate/{token}"))
-            .map_or_else(
-                |_| format!("{}activate/{token}", self.public_url),
-                |u| u.to_string(),
-            );
         let values = HashMap::from([
             ("first_name", inv.first_name.clone()),
             ("organization", inv.organization_name.clone()),
@@ -267,7 +279,7 @@ impl Runner {
                     .clone()
                     .unwrap_or_else(|| inv.organization_name.clone()),
             ),
-            ("link", link),
+            ("link", self.link(&format!("activate/{token}"))),
             ("expires", format_date(inv.expires_at)),
             ("accent", inv.accent_color.clone()),
             ("logo_url", inv.logo_url.clone()),
@@ -284,7 +296,101 @@ impl Runner {
             )
         })
     }
+
+    /// "You already have an account": sent instead of a confirmation when
+    /// someone signs up with an address that has one.
+    async fn render_signup_exists(&self, email: &OutboxEmail) -> Result<Rendered, RenderError> {
+        let org_id = email.organization_id.ok_or(RenderError::Gone)?;
+        let org = db::orgs::settings(&self.db.pool, org_id).await?;
+        let values = HashMap::from([
+            ("organization", org.name.clone()),
+            ("accent", org.accent_color),
+            ("logo_url", org.logo_url),
+            ("link", self.link("login")),
+        ]);
+        Ok(Template::SignupExists.render(
+            format!("You already have an account for {}", org.name),
+            &values,
+        ))
+    }
+
+    async fn render_signup(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+    ) -> Result<Rendered, RenderError> {
+        let signup_id = email.signup_id.ok_or(RenderError::Gone)?;
+        let s = db::signups::by_id(&mut **tx, signup_id)
+            .await?
+            .ok_or(RenderError::Gone)?;
+        let org = s.organization_name.clone();
+        let mut values = HashMap::from([
+            ("first_name", s.first_name.clone()),
+            ("organization", org.clone()),
+            ("accent", s.accent_color.clone()),
+            ("logo_url", s.logo_url.clone()),
+            ("link", self.link("login")),
+        ]);
+        let (template, subject) = match email.kind.as_str() {
+            "signup_confirm" => {
+                let token = random_token();
+                let now = now_ms();
+                let expires = now + SIGNUP_LINK_LIFETIME_MS;
+                db::signups::add_link(
+                    &mut **tx,
+                    s.id,
+                    &keyed_hash(&self.secret, &token),
+                    now,
+                    expires,
+                )
+                .await?;
+                values.insert("link", self.link(&format!("signup/confirm/{token}")));
+                values.insert(
+                    "expires",
+                    crate::server::domain::time::format_datetime(expires),
+                );
+                (
+                    Template::SignupConfirm,
+                    format!("Confirm your email for {org}"),
+                )
+            }
+            "approval_request" => {
+                let approver = db::users::by_email(&self.db.pool, &email.recipient).await?;
+                values.insert(
+                    "first_name",
+                    approver.map_or_else(|| "there".to_owned(), |u| u.name),
+                );
+                values.insert("applicant", format!("{} {}", s.first_name, s.last_name));
+                values.insert("applicant_email", s.email.clone());
+                values.insert("role", s.role.clone());
+                values.insert("link", self.link("approvals"));
+                (
+                    Template::ApprovalRequest,
+                    format!("{} {} asks to join {org}", s.first_name, s.last_name),
+                )
+            }
+            "signup_approved" => (
+                Template::SignupApproved,
+                format!("Welcome to {org}: your application was approved"),
+            ),
+            "signup_rejected" => {
+                values.insert("reason", s.reason.clone().unwrap_or_default());
+                (
+                    Template::SignupRejected,
+                    format!("Your application to {org}"),
+                )
+            }
+            other => {
+                tracing::error!(kind = other, "an email of unknown kind");
+                return Err(RenderError::Gone);
+            }
+        };
+        Ok(template.render(subject, &values))
+    }
 }
+
+/// How long an emailed sign-up confirmation link works.
+pub const SIGNUP_LINK_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 
 enum RenderError {
     Gone,

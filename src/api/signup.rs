@@ -1,0 +1,125 @@
+//! Self sign-up: the public page, confirmation, and the approval queue.
+
+use leptos::prelude::*;
+
+use crate::model::{AppError, Applicant, SignupLinkPage, SignupPage};
+
+/// What `/o/<slug>/signup` shows.
+#[server(prefix = "/api", endpoint = "signup_page")]
+pub async fn load_signup_page(slug: String) -> Result<SignupPage, AppError> {
+    super::ssr::answer(async move {
+        let state = crate::server::AppState::from_context()?;
+        crate::server::domain::signup::page(&state.db, &slug).await
+    })
+    .await
+}
+
+/// Applies to join an organization. Answers the same words for a new email
+/// and for one that already has an account.
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(
+    slug: String,
+    first_name: String,
+    last_name: String,
+    username: String,
+    email: String,
+    password: String,
+    #[server(default)] role: String,
+) -> Result<String, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::domain::signup::{SignupForm, apply};
+
+        let state = crate::server::AppState::from_context()?;
+        let form = SignupForm {
+            first_name,
+            last_name,
+            username,
+            email,
+            password,
+            role,
+        };
+        apply(&state.db, &slug, form).await?;
+        state.mail.wake();
+        Ok("Thank you. Check your inbox: we sent you an email to confirm your address.".to_owned())
+    })
+    .await
+}
+
+/// What a confirmation link's page shows; looking never confirms.
+#[server(prefix = "/api", endpoint = "signup_link")]
+pub async fn signup_link(token: String) -> Result<SignupLinkPage, AppError> {
+    super::ssr::answer(async move {
+        let state = crate::server::AppState::from_context()?;
+        crate::server::domain::signup::link_page(&state.db, state.config.secret.expose(), &token)
+            .await
+    })
+    .await
+}
+
+/// Confirms the email: signs the person in when approval is automatic, or
+/// says their application now waits for an approver.
+#[server(prefix = "/api", endpoint = "confirm_signup")]
+pub async fn confirm_signup(token: String) -> Result<String, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::domain::signup::{Confirmed, confirm};
+        use crate::server::events::Event;
+
+        let state = crate::server::AppState::from_context()?;
+        match confirm(&state.db, state.config.secret.expose(), &token).await? {
+            Confirmed::Admitted {
+                user_id,
+                organization_id,
+            } => {
+                super::ssr::start_session(&state, user_id, organization_id).await?;
+                super::ssr::announce_person(&state, user_id).await;
+                leptos_axum::redirect("/dashboard");
+                Ok("Welcome!".to_owned())
+            }
+            Confirmed::Waiting { organization_id } => {
+                state.mail.wake();
+                state.events.publish(Event::signups(organization_id)).await;
+                Ok("Thank you: your email is confirmed. Your application now waits for approval; you will get an email once it is decided.".to_owned())
+            }
+        }
+    })
+    .await
+}
+
+/// Applications waiting for a decision (approvers and the owner).
+#[server(prefix = "/api", endpoint = "approval_queue")]
+pub async fn approval_queue() -> Result<Vec<Applicant>, AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::signup::queue(&state.db, &current).await
+    })
+    .await
+}
+
+/// Approves (`approve` true) or rejects the applications `ids`
+/// (comma-separated); `reason` goes into rejection emails.
+#[server(prefix = "/api", endpoint = "decide_signups")]
+pub async fn decide_signups(
+    ids: String,
+    approve: bool,
+    #[server(default)] reason: String,
+) -> Result<usize, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::events::Event;
+
+        let (state, current) = super::ssr::require_staff().await?;
+        let ids: Vec<i64> = ids
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        let decided =
+            crate::server::domain::signup::decide(&state.db, &current, &ids, approve, &reason)
+                .await;
+        // Even a refusal part-way may have decided some: tell the pages.
+        state.mail.wake();
+        let org = current.organization_id;
+        state.events.publish(Event::signups(org)).await;
+        state.events.publish(Event::clients(org, Vec::new())).await;
+        decided
+    })
+    .await
+}

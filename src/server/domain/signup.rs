@@ -1,0 +1,450 @@
+//! Self sign-up at `/o/<slug>/signup`: applications, email confirmation,
+//! automatic or approver approval, collaborator seats.
+
+use crate::model::{AppError, Applicant, Role, SignupLinkPage, SignupPage, Validator};
+use crate::server::auth::token::keyed_hash;
+use crate::server::auth::{CurrentSession, password};
+use crate::server::db::signups::{NewSignup, Signup};
+use crate::server::db::{self, Db, Tx, is_unique_violation};
+use crate::server::domain::{rules, time};
+use crate::server::now_ms;
+
+/// The sign-up form as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct SignupForm {
+    pub first_name: String,
+    pub last_name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    /// client | collaborator; may be empty when only one role is open.
+    pub role: String,
+}
+
+/// The roles a sign-up mode opens.
+fn open_roles(mode: &str) -> &'static [&'static str] {
+    match mode {
+        "clients" => &["client"],
+        "collaborators" => &["collaborator"],
+        "both" => &["client", "collaborator"],
+        _ => &[],
+    }
+}
+
+fn closed(organization: &str) -> AppError {
+    AppError::Conflict(format!(
+        "{organization} does not take sign-ups here. Ask them for an invitation."
+    ))
+}
+
+fn seats_full(organization: &str) -> AppError {
+    AppError::Conflict(format!(
+        "All collaborator seats of {organization} are taken. Ask them to free one."
+    ))
+}
+
+async fn organization(db: &Db, slug: &str) -> Result<db::orgs::SignupSettings, AppError> {
+    db::orgs::signup_settings(&db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// What the sign-up page shows.
+pub async fn page(db: &Db, slug: &str) -> Result<SignupPage, AppError> {
+    let org = organization(db, slug).await?;
+    Ok(SignupPage {
+        organization: org.name,
+        roles: open_roles(&org.signup_mode)
+            .iter()
+            .map(|r| (*r).to_owned())
+            .collect(),
+    })
+}
+
+/// Whether the organization has a free collaborator seat.
+async fn seat_free(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    org: &db::orgs::SignupSettings,
+) -> Result<bool, AppError> {
+    Ok(match org.collaborator_seats {
+        None => true,
+        Some(limit) => db::signups::collaborator_seats_used(db, org.id).await? < limit,
+    })
+}
+
+/// Takes an application. The answer is the same whether the email is new or
+/// already has an account (which gets an email saying so instead): the page
+/// never tells who has an account. Returns the organization's id when an
+/// email was queued.
+pub async fn apply(db: &Db, slug: &str, form: SignupForm) -> Result<i64, AppError> {
+    let org = organization(db, slug).await?;
+    let roles = open_roles(&org.signup_mode);
+    if roles.is_empty() {
+        return Err(closed(&org.name));
+    }
+    let mut v = Validator::default();
+    let first = v.take("first_name", rules::name(&form.first_name));
+    let last = v.take("last_name", rules::name(&form.last_name));
+    let username = v.take("username", rules::username(&form.username));
+    let email = v.take("email", rules::email(&form.email));
+    let role = v.take(
+        "role",
+        match (form.role.as_str(), roles) {
+            ("", [only]) => Ok((*only).to_owned()),
+            (r, _) if roles.contains(&r) => Ok(r.to_owned()),
+            ("client" | "collaborator", _) => Err("Sign-up is not open to this role."),
+            _ => Err("Choose client or collaborator."),
+        },
+    );
+    let pw = v.take(
+        "password",
+        rules::password(&form.password, form.email.trim()).map(|()| form.password.clone()),
+    );
+    let (Some(first), Some(last), Some(username), Some(email), Some(role), Some(pw)) =
+        (first, last, username, email, role, pw)
+    else {
+        return Err(v.into_error());
+    };
+    if db::signups::username_taken(&db.pool, &username).await? {
+        return Err(AppError::field(
+            "username",
+            "This username is taken. Choose another.",
+        ));
+    }
+    if role == "collaborator" && !seat_free(&db.pool, &org).await? {
+        return Err(seats_full(&org.name));
+    }
+    // Hashing happens whatever the email, so both answers take as long.
+    let hash = password::hash(pw).await?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    if db::users::has_account(&mut tx, &email).await? {
+        // One such email an hour at most, whatever is submitted.
+        let key = format!(
+            "signup_exists:{}:{}:{}",
+            org.id,
+            email.to_lowercase(),
+            now / 3_600_000
+        );
+        let mail = db::outbox::NewEmail {
+            organization_id: org.id,
+            kind: "signup_exists",
+            recipient: &email,
+            idempotency_key: &key,
+            ..Default::default()
+        };
+        db::outbox::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        tracing::info!(organization_id = org.id, "sign-up by an existing account");
+        return Ok(org.id);
+    }
+    if let Some((_, status)) = db::signups::open_for_email(&db.pool, org.id, &email).await?
+        && status == "pending"
+    {
+        // Already waiting for a decision: nothing new to send.
+        tracing::info!(organization_id = org.id, "sign-up repeated while pending");
+        return Ok(org.id);
+    }
+    // An earlier, unconfirmed application of this email gives way.
+    sqlx::query(
+        "UPDATE signups SET status = 'superseded'
+         WHERE organization_id = $1 AND email_lower = $2 AND status = 'unconfirmed'",
+    )
+    .bind(org.id)
+    .bind(email.to_lowercase())
+    .execute(&mut *tx)
+    .await?;
+    let new = NewSignup {
+        organization_id: org.id,
+        first_name: &first,
+        last_name: &last,
+        username: &username,
+        email: &email,
+        role: &role,
+        password_hash: &hash,
+    };
+    let id = db::signups::insert(&mut tx, &new, now).await?;
+    let key = format!("signup_confirm:{id}");
+    let mail = db::outbox::NewEmail {
+        organization_id: org.id,
+        signup_id: Some(id),
+        kind: "signup_confirm",
+        recipient: &email,
+        idempotency_key: &key,
+        ..Default::default()
+    };
+    db::outbox::enqueue(&mut tx, &mail, now).await?;
+    tx.commit().await?;
+    tracing::info!(signup_id = id, organization_id = org.id, "sign-up received");
+    Ok(org.id)
+}
+
+/// A confirmation link's application, if the link can still be used.
+enum Link {
+    Open(Box<Signup>),
+    Expired,
+    Closed,
+}
+
+async fn resolve(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Link, AppError> {
+    Ok(
+        match db::signups::by_link(&db.pool, &keyed_hash(secret, token)).await? {
+            Some((s, _)) if s.status != "unconfirmed" => Link::Closed,
+            Some((_, expires_at)) if expires_at <= now => Link::Expired,
+            Some((s, _)) => Link::Open(Box::new(s)),
+            None => Link::Closed,
+        },
+    )
+}
+
+/// What a confirmation link's page shows. Looking never confirms.
+pub async fn link_page(db: &Db, secret: &[u8], token: &str) -> Result<SignupLinkPage, AppError> {
+    Ok(match resolve(db, secret, token, now_ms()).await? {
+        Link::Open(s) => SignupLinkPage::Confirm {
+            organization: s.organization_name,
+            name: format!("{} {}", s.first_name, s.last_name),
+        },
+        Link::Expired => SignupLinkPage::Expired,
+        Link::Closed => SignupLinkPage::Closed,
+    })
+}
+
+/// What confirming did.
+#[derive(Debug, Clone)]
+pub enum Confirmed {
+    /// Approved automatically: the person is a member, to be signed in.
+    Admitted { user_id: i64, organization_id: i64 },
+    /// Waiting for an approver; the approvers were emailed.
+    Waiting { organization_id: i64 },
+}
+
+fn link_closed() -> AppError {
+    AppError::Conflict("This link can no longer be used. Sign in, or sign up again.".into())
+}
+
+/// Consumes a confirmation link (once: of two submissions, one wins).
+pub async fn confirm(db: &Db, secret: &[u8], token: &str) -> Result<Confirmed, AppError> {
+    let now = now_ms();
+    let Link::Open(s) = resolve(db, secret, token, now).await? else {
+        return Err(link_closed());
+    };
+    let settings = db::orgs::settings(&db.pool, s.organization_id).await?;
+    let automatic = settings.signup_approval != "approver";
+    let mut tx = db.begin().await?;
+    let next = if automatic { "approved" } else { "pending" };
+    if !db::signups::confirm(&mut tx, s.id, next, now).await? {
+        return Err(link_closed());
+    }
+    if automatic {
+        let user_id = admit(&mut tx, &s, None, now).await?;
+        tx.commit().await?;
+        db::users::record_login(&db.pool, user_id, s.organization_id, now).await?;
+        tracing::info!(signup_id = s.id, user_id, "sign-up confirmed and admitted");
+        return Ok(Confirmed::Admitted {
+            user_id,
+            organization_id: s.organization_id,
+        });
+    }
+    for (approver, _, email) in db::signups::approvers(&mut *tx, s.organization_id).await? {
+        let key = format!("approval_request:{}:{approver}", s.id);
+        let mail = db::outbox::NewEmail {
+            organization_id: s.organization_id,
+            signup_id: Some(s.id),
+            kind: "approval_request",
+            recipient: &email,
+            idempotency_key: &key,
+            ..Default::default()
+        };
+        db::outbox::enqueue(&mut tx, &mail, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(signup_id = s.id, "sign-up confirmed, waiting for approval");
+    Ok(Confirmed::Waiting {
+        organization_id: s.organization_id,
+    })
+}
+
+/// Makes an approved applicant a member: their identity (with the password
+/// and username they chose), their membership and their row in the client
+/// list, shown as Active.
+async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64, AppError> {
+    let taken = || {
+        AppError::Conflict(format!(
+            "{} {}'s email or username now belongs to another account.",
+            s.first_name, s.last_name
+        ))
+    };
+    let name = format!("{} {}", s.first_name, s.last_name);
+    let user_id = match db::users::insert(tx, &s.email, &name, &s.password_hash, now).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Err(taken()),
+        Err(e) => return Err(e.into()),
+    };
+    match db::users::set_username(tx, user_id, &s.username).await {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => return Err(taken()),
+        Err(e) => return Err(e.into()),
+    }
+    let role = Role::parse(&s.role).unwrap_or(Role::Client);
+    db::users::add_membership(tx, s.organization_id, user_id, role, now).await?;
+    // A client row of this email (added by an admin) becomes theirs.
+    let existing: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM clients WHERE organization_id = $1 AND email_lower = $2 AND user_id IS NULL",
+    )
+    .bind(s.organization_id)
+    .bind(s.email.to_lowercase())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let client_id = match existing {
+        Some((id,)) => id,
+        None => {
+            db::clients::insert(
+                tx,
+                s.organization_id,
+                &s.first_name,
+                &s.last_name,
+                Some(&s.email),
+                &s.role,
+                by,
+                now,
+            )
+            .await?
+        }
+    };
+    db::clients::set_user(tx, client_id, user_id).await?;
+    db::clients::refresh_state(tx, client_id).await?;
+    db::signups::set_user(tx, s.id, user_id).await?;
+    let event = db::audit::Event {
+        organization_id: Some(s.organization_id),
+        actor_id: by,
+        user_id: Some(user_id),
+        client_id: Some(client_id),
+        kind: "signup_approved",
+        ..Default::default()
+    };
+    db::audit::record_in(tx, &event, now).await?;
+    Ok(user_id)
+}
+
+/// Who may decide applications: the chosen approvers and the owner.
+async fn may_decide(db: &Db, actor: &CurrentSession) -> Result<bool, AppError> {
+    if actor.role == Role::Owner {
+        return Ok(true);
+    }
+    Ok(db::signups::approvers(&db.pool, actor.organization_id)
+        .await?
+        .iter()
+        .any(|(id, ..)| *id == actor.user_id))
+}
+
+/// The approval queue: applications waiting for a decision, oldest first.
+pub async fn queue(db: &Db, actor: &CurrentSession) -> Result<Vec<Applicant>, AppError> {
+    if !may_decide(db, actor).await? {
+        return Err(AppError::Forbidden);
+    }
+    let now = now_ms();
+    Ok(db::signups::pending(&db.pool, actor.organization_id)
+        .await?
+        .into_iter()
+        .map(|s| Applicant {
+            id: s.id,
+            name: format!("{} {}", s.first_name, s.last_name),
+            username: s.username,
+            email: s.email,
+            role: s.role,
+            applied: time::format_ago(s.created_at, now),
+        })
+        .collect())
+}
+
+/// Approves or rejects applications; a reason goes into the rejection
+/// email. Each application is decided in its own transaction, in order; the
+/// first refusal stops there. Returns how many were decided.
+pub async fn decide(
+    db: &Db,
+    actor: &CurrentSession,
+    ids: &[i64],
+    approve: bool,
+    reason: &str,
+) -> Result<usize, AppError> {
+    if !may_decide(db, actor).await? {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(AppError::field(
+            "reason",
+            "Keep the reason under 500 characters.",
+        ));
+    }
+    if ids.is_empty() {
+        return Err(AppError::Conflict(
+            "Choose at least one application.".into(),
+        ));
+    }
+    let org = actor.organization_id;
+    for &id in ids {
+        let Some(s) = db::signups::by_id(&db.pool, id).await? else {
+            return Err(AppError::NotFound);
+        };
+        if s.organization_id != org {
+            return Err(AppError::NotFound);
+        }
+        let now = now_ms();
+        let mut tx = db.begin().await?;
+        if approve && s.role == "collaborator" {
+            let limit = db::orgs::settings(&db.pool, org).await?.collaborator_seats;
+            // The application holds a seat already; approving keeps it, so
+            // only a limit lowered since refuses.
+            if let Some(limit) = limit
+                && db::signups::collaborator_seats_used(&mut *tx, org).await? > limit
+            {
+                let name = db::orgs::settings(&db.pool, org).await?.name;
+                return Err(seats_full(&name));
+            }
+        }
+        let reason = (!approve && !reason.is_empty()).then_some(reason);
+        if !db::signups::decide(&mut tx, org, id, approve, actor.user_id, reason, now).await? {
+            return Err(AppError::Conflict(format!(
+                "The application of {} {} was already decided.",
+                s.first_name, s.last_name
+            )));
+        }
+        if approve {
+            admit(&mut tx, &s, Some(actor.user_id), now).await?;
+        }
+        let key = format!("signup_decided:{id}");
+        let mail = db::outbox::NewEmail {
+            organization_id: org,
+            signup_id: Some(id),
+            kind: if approve {
+                "signup_approved"
+            } else {
+                "signup_rejected"
+            },
+            recipient: &s.email,
+            idempotency_key: &key,
+            ..Default::default()
+        };
+        db::outbox::enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        tracing::info!(signup_id = id, approve, "application decided");
+    }
+    Ok(ids.len())
+}
+
+/// Why an applicant with the right password cannot sign in yet, if that is
+/// who is signing in: only the password's owner learns it.
+pub fn application_refusal(s: &Signup) -> AppError {
+    if s.status == "pending" {
+        AppError::Conflict(format!(
+            "Your application to {} is waiting for approval. You will get an email once it is decided.",
+            s.organization_name
+        ))
+    } else {
+        AppError::Conflict(format!(
+            "Your application to {} was not approved.",
+            s.organization_name
+        ))
+    }
+}
