@@ -14,4 +14,5 @@ mod organizations;
 mod pages;
 mod roles;
 mod settings;
+mod signup;
 mod smtp;
