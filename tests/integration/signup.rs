@@ -454,14 +454,20 @@ async fn only_approvers_and_the_owner_decide() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     open_signup(&app, &owner, "clients", "approver", "").await;
-    app.create_client(&owner, "Sam", "Staff", "sam@example.com")
+    let created = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Sam"),
+                ("last_name", "Staff"),
+                ("email", "sam@example.com"),
+                ("role", "staff"),
+            ],
+            Some(&owner),
+        )
         .await;
+    assert_eq!(created.status, 200, "{}", created.body);
     let token = app.wait_for_mail(1).await.remove(0).token();
-    // Made staff before activating: the invitation carries the role.
-    sqlx::query("UPDATE clients SET role = 'staff' WHERE email = 'sam@example.com'")
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
     let staff = app
         .activate(&token, PASSWORD)
         .await
