@@ -41,14 +41,18 @@ impl Default for WorkerSettings {
     }
 }
 
+/// Worker lanes: each claims, prepares, sends and records its own batches,
+/// so one lane's database work overlaps the others' sending.
+const LANES: u32 = 4;
+
 /// A handle to wake the worker after queueing email.
 #[derive(Clone)]
 pub struct Worker {
-    wake: Arc<Notify>,
+    lanes: Arc<[Arc<Notify>]>,
 }
 
 impl Worker {
-    /// Starts the worker task.
+    /// Starts the worker's lanes, sharing the transport's connections.
     pub fn start(
         db: Db,
         transport: Transport,
@@ -57,23 +61,30 @@ impl Worker {
         settings: WorkerSettings,
         events: Hub,
     ) -> Worker {
-        let wake = Arc::new(Notify::new());
-        let runner = Runner {
-            db,
-            transport,
-            public_url,
-            secret,
-            settings,
-            wake: wake.clone(),
-            events,
-        };
-        tokio::spawn(runner.run());
-        Worker { wake }
+        let lanes = LANES.min(settings.connections);
+        let per_lane = settings.connections.div_ceil(lanes);
+        let wakes: Arc<[Arc<Notify>]> = (0..lanes).map(|_| Arc::new(Notify::new())).collect();
+        for wake in wakes.iter() {
+            let runner = Runner {
+                db: db.clone(),
+                transport: transport.clone(),
+                public_url: public_url.clone(),
+                secret: secret.clone(),
+                settings: settings.clone(),
+                concurrency: per_lane,
+                wake: wake.clone(),
+                events: events.clone(),
+            };
+            tokio::spawn(runner.run());
+        }
+        Worker { lanes: wakes }
     }
 
     /// Tells the worker there is new email to send.
     pub fn wake(&self) {
-        self.wake.notify_one();
+        for lane in self.lanes.iter() {
+            lane.notify_one();
+        }
     }
 }
 
@@ -83,6 +94,8 @@ struct Runner {
     public_url: url::Url,
     secret: Arc<[u8]>,
     settings: WorkerSettings,
+    /// Messages this lane sends at the same time.
+    concurrency: u32,
     wake: Arc<Notify>,
     events: Hub,
 }
@@ -92,7 +105,7 @@ impl Runner {
         loop {
             // Four messages per connection per batch: their links are made
             // in one transaction and their outcomes recorded in another.
-            let batch = i64::from(self.settings.connections) * 4;
+            let batch = i64::from(self.concurrency) * 4;
             match db::outbox::claim_batch(&self.db, now_ms(), batch).await {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
@@ -142,7 +155,7 @@ impl Runner {
             .map(|(email, message)| self.send(email, message))
             .collect();
         let deliveries: Vec<Delivery> = futures::stream::iter(sends)
-            .buffered(self.settings.connections as usize)
+            .buffered(self.concurrency as usize)
             .collect()
             .await;
         let now = now_ms();
