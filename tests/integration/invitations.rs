@@ -283,7 +283,8 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
         .await;
     let mails = app.wait_for_mail(3).await;
     assert_eq!(
-        mails[2].to, "ann@example.com",
+        mails.iter().filter(|m| m.to == "ann@example.com").count(),
+        2,
         "the interrupted email went out again"
     );
 

@@ -54,10 +54,11 @@ impl Db {
 
         let backend = Backend::of_url(url);
         let pool = AnyPoolOptions::new()
-            // SQLite has a single writer: a small pool avoids lock contention.
+            // Enough for the outbox worker's lanes, the job runner and the
+            // requests at once; SQLite's writers still take turns.
             .max_connections(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 10,
+                Backend::Sqlite => 16,
+                Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _| {
