@@ -28,6 +28,17 @@ use signup::{ApprovalsPage, ConfirmSignupView, SignupView};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy allows its own scripts by the nonce
+    // Leptos puts on them.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(policy) =
+        axum::http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce))
+    {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

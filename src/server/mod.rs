@@ -9,6 +9,7 @@ pub mod domain;
 pub mod events;
 pub mod live;
 pub mod mail;
+pub mod security;
 pub mod startup;
 
 pub use startup::AppState;

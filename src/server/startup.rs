@@ -133,6 +133,11 @@ fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::security::same_origin,
+        ))
+        .layer(middleware::from_fn(crate::server::security::headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

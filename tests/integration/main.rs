@@ -13,6 +13,7 @@ mod live;
 mod organizations;
 mod pages;
 mod roles;
+mod security;
 mod settings;
 mod signup;
 mod smtp;
