@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod clients;
 pub mod me;
 pub mod organizations;
+pub mod reset;
 pub mod settings;
 pub mod signup;
 

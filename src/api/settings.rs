@@ -27,6 +27,7 @@ pub async fn save_settings(
     #[server(default)] signup_approval: String,
     #[server(default)] approvers: String,
     #[server(default)] collaborator_seats: String,
+    #[server(default)] reset_lifetime_hours: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::settings::{SettingsForm, save};
@@ -41,6 +42,7 @@ pub async fn save_settings(
             signup_approval,
             approvers,
             collaborator_seats,
+            reset_lifetime_hours,
         };
         save(&state.db, &current, form).await
     })

@@ -7,6 +7,7 @@ use super::form::{Field, FormMessage, action_error};
 use super::live::use_live;
 use super::portal::Portal;
 use crate::api::clients::{ChangeClientEmail, SendInvitation, SetClientAccess, get_client};
+use crate::api::reset::SendPasswordReset;
 use crate::model::{ClientDetail, ClientStatus};
 
 #[component]
@@ -64,6 +65,9 @@ fn Detail(
     let send_error = action_error(send);
     let enabled = c.status != ClientStatus::Disabled;
     let can_invite = c.email.is_some() && enabled && c.status != ClientStatus::Active;
+    let reset = ServerAction::<SendPasswordReset>::new();
+    let reset_error = action_error(reset);
+    let active = c.status == ClientStatus::Active;
     let invite_label = if c.status == ClientStatus::NotInvited {
         "Send invitation"
     } else {
@@ -81,6 +85,11 @@ fn Detail(
                     {invite_label}
                 </button>
             })}
+            {active.then(|| view! {
+                <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { client_id: id }); }>
+                    "Send a password reset"
+                </button>
+            })}
             <button
                 type="button"
                 class="secondary"
@@ -89,7 +98,11 @@ fn Detail(
                 {if enabled { "Disable access" } else { "Enable access" }}
             </button>
         </div>
+        <p aria-live="polite" class="saved">
+            {move || matches!(reset.value().get(), Some(Ok(()))).then_some("Password reset sent.")}
+        </p>
         <FormMessage error=send_error />
+        <FormMessage error=reset_error />
         {(c.status != ClientStatus::Active).then(|| view! {
             <ActionForm action=change attr:class="card inline">
                 <input type="hidden" name="client_id" value=id.to_string() />

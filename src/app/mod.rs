@@ -22,7 +22,7 @@ use client_detail::ClientDetailPage;
 use clients::ClientsPage;
 use member::{ActivatePage, DashboardPage, MailboxPage};
 use portal::NewOrganizationPage;
-use public::{LoginPage, NotFound, SetupPage};
+use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
 use settings::SettingsPage;
 use signup::{ApprovalsPage, ConfirmSignupView, SignupView};
 
@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/invitations") view=BulkJobsPage />
                 <Route path=path!("/approvals") view=ApprovalsPage />
+                <Route path=path!("/forgot") view=ForgotPage />
+                <Route path=path!("/reset/:token") view=ResetPage />
                 <Route path=path!("/o/:slug/signup") view=SignupView />
                 <Route path=path!("/signup/confirm/:token") view=ConfirmSignupView />
                 <Route path=path!("/dashboard") view=DashboardPage />

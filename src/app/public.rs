@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::form::{Field, FormMessage, action_error};
 use crate::api::auth::{Login, Setup};
+use crate::api::reset::{ForgotPassword, ResetPassword, reset_link};
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -80,6 +81,73 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p><a href="/forgot">"Forgot your password?"</a></p>
+        </main>
+    }
+}
+
+/// `/forgot`: asks for an email and always answers the same words.
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let action = ServerAction::<ForgotPassword>::new();
+    let error = action_error(action);
+    let done = move || action.value().get().and_then(Result::ok);
+    view! {
+        <Title text="Forgot your password?" />
+        <main class="narrow">
+            <h1>"Forgot your password?"</h1>
+            <p class="lead">"Enter the email address you sign in with. We will email you a link to choose a new password."</p>
+            <ActionForm action=action>
+                <Field label="Email" name="email" kind="email" autocomplete="username" error />
+                <FormMessage error />
+                <button type="submit" disabled=move || action.pending().get()>"Email me a link"</button>
+            </ActionForm>
+            <p class="notice" role="status" hidden=move || done().is_none()>{done}</p>
+            <p><a href="/login">"Back to sign in"</a></p>
+        </main>
+    }
+}
+
+/// `/reset/<token>`: choose a new password. Looking never uses the link.
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let usable = Resource::new(token, reset_link);
+    let action = ServerAction::<ResetPassword>::new();
+    let error = action_error(action);
+    view! {
+        <Title text="Choose a new password" />
+        <main class="narrow">
+            <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match usable.await {
+                        Ok(true) => view! {
+                            <h1>"Choose a new password"</h1>
+                            <ActionForm action=action>
+                                <input type="hidden" name="token" value=token() />
+                                <Field
+                                    label="New password"
+                                    name="password"
+                                    kind="password"
+                                    autocomplete="new-password"
+                                    hint="At least 10 characters; not a common password or your email address."
+                                    error
+                                />
+                                <FormMessage error />
+                                <button type="submit" disabled=move || action.pending().get()>"Set new password"</button>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                        Ok(false) => view! {
+                            <h1>"This link can no longer be used"</h1>
+                            <p>"It was used, replaced by a newer one, or expired. "<a href="/forgot">"Ask for a new link"</a>"."</p>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </main>
     }
 }

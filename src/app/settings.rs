@@ -65,6 +65,17 @@ fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>
                     error
                 />
             </fieldset>
+            <fieldset disabled=!settings.can_edit>
+                <legend>"Passwords"</legend>
+                <Field
+                    label="Password reset links work for (hours)"
+                    name="reset_lifetime_hours"
+                    kind="number"
+                    hint="From 1 to 24. For someone in several organizations, the shortest applies."
+                    value=settings.reset_lifetime_hours.to_string()
+                    error
+                />
+            </fieldset>
             <SignupSettings settings=signup error />
             <FormMessage error />
             <p aria-live="polite" class="saved">{move || saved().then_some("Settings saved.")}</p>

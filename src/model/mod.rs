@@ -204,6 +204,8 @@ pub struct OrganizationSettings {
     pub approvers: Vec<ApproverChoice>,
     /// None: no limit.
     pub collaborator_seats: Option<i64>,
+    /// How long a password reset link works, 1–24 hours.
+    pub reset_lifetime_hours: i64,
     /// Owners and admins may change settings; staff may only read them.
     pub can_edit: bool,
 }

@@ -12,6 +12,7 @@ mod list;
 mod live;
 mod organizations;
 mod pages;
+mod reset;
 mod roles;
 mod security;
 mod settings;

@@ -97,12 +97,13 @@ pub struct SettingsRow {
     pub signup_mode: String,
     pub signup_approval: String,
     pub collaborator_seats: Option<i64>,
+    pub reset_lifetime_hours: i64,
 }
 
 pub async fn settings(pool: &AnyPool, id: i64) -> Result<SettingsRow, sqlx::Error> {
     sqlx::query_as(
         "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
-                signup_mode, signup_approval, collaborator_seats
+                signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours
          FROM organizations WHERE id = $1",
     )
     .bind(id)
@@ -120,6 +121,7 @@ pub struct NewSettings {
     pub signup_mode: String,
     pub signup_approval: String,
     pub collaborator_seats: Option<i64>,
+    pub reset_lifetime_hours: i64,
 }
 
 pub async fn save_settings(
@@ -130,8 +132,9 @@ pub async fn save_settings(
     sqlx::query(
         "UPDATE organizations
          SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4,
-             signup_mode = $5, signup_approval = $6, collaborator_seats = $7
-         WHERE id = $8",
+             signup_mode = $5, signup_approval = $6, collaborator_seats = $7,
+             reset_lifetime_hours = $8
+         WHERE id = $9",
     )
     .bind(i64::from(s.auto_invite))
     .bind(s.invitation_lifetime_days)
@@ -140,6 +143,7 @@ pub async fn save_settings(
     .bind(&s.signup_mode)
     .bind(&s.signup_approval)
     .bind(s.collaborator_seats)
+    .bind(s.reset_lifetime_hours)
     .bind(id)
     .execute(&mut **tx)
     .await

@@ -14,6 +14,7 @@ pub struct OutboxEmail {
     pub recipient: String,
     pub invitation_id: Option<i64>,
     pub signup_id: Option<i64>,
+    pub reset_id: Option<i64>,
     pub attempts: i64,
 }
 
@@ -24,8 +25,9 @@ pub struct NewEmail<'a> {
     pub client_id: Option<i64>,
     pub invitation_id: Option<i64>,
     pub signup_id: Option<i64>,
+    pub reset_id: Option<i64>,
     /// invitation | signup_confirm | signup_exists | approval_request |
-    /// signup_approved | signup_rejected
+    /// signup_approved | signup_rejected | password_reset | password_changed
     pub kind: &'a str,
     pub recipient: &'a str,
     /// One email per cause: queueing the same key again does nothing.
@@ -35,15 +37,16 @@ pub struct NewEmail<'a> {
 /// Queues an email inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO email_outbox (organization_id, client_id, invitation_id, signup_id, kind,
-                                   recipient, idempotency_key, status, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8)
+        "INSERT INTO email_outbox (organization_id, client_id, invitation_id, signup_id, reset_id,
+                                   kind, recipient, idempotency_key, status, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $9)
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(email.organization_id)
     .bind(email.client_id)
     .bind(email.invitation_id)
     .bind(email.signup_id)
+    .bind(email.reset_id)
     .bind(email.kind)
     .bind(email.recipient)
     .bind(email.idempotency_key)
@@ -67,7 +70,8 @@ pub async fn claim_batch(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxEmai
          WHERE status = 'queued' AND id IN (
              SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
              ORDER BY next_attempt_at, id LIMIT $2 {lock})
-         RETURNING id, organization_id, client_id, kind, recipient, invitation_id, signup_id, attempts"
+         RETURNING id, organization_id, client_id, kind, recipient, invitation_id, signup_id,
+                   reset_id, attempts"
     ))
     .bind(now)
     .bind(limit)

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activation;
 pub mod bulk;
 pub mod clients;
+pub mod reset;
 pub mod rules;
 pub mod settings;
 pub mod signup;

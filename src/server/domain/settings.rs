@@ -25,6 +25,7 @@ pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings
         signup_mode: s.signup_mode,
         signup_approval: s.signup_approval,
         collaborator_seats: s.collaborator_seats,
+        reset_lifetime_hours: s.reset_lifetime_hours,
         approvers,
         name: s.name,
         slug: s.slug,
@@ -81,6 +82,18 @@ pub struct SettingsForm {
     pub approvers: String,
     /// Empty for no limit.
     pub collaborator_seats: String,
+    /// 1–24; empty for the default, 6.
+    pub reset_lifetime_hours: String,
+}
+
+fn reset_hours(value: &str) -> Result<i64, &'static str> {
+    match value.trim() {
+        "" => Ok(6),
+        v => match v.parse::<i64>() {
+            Ok(h @ 1..=24) => Ok(h),
+            _ => Err("Enter a number of hours from 1 to 24."),
+        },
+    }
 }
 
 fn signup_mode(value: &str) -> Result<String, &'static str> {
@@ -116,6 +129,10 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
     let logo = v.take("logo_url", logo_url(&form.logo_url));
     let mode = v.take("signup_mode", signup_mode(&form.signup_mode));
     let seats = v.take("collaborator_seats", seats(&form.collaborator_seats));
+    let reset = v.take(
+        "reset_lifetime_hours",
+        reset_hours(&form.reset_lifetime_hours),
+    );
     let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, actor.organization_id)
         .await?
         .into_iter()
@@ -138,8 +155,15 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
             _ => Err("Choose how applications are approved."),
         },
     );
-    let (Some(days), Some(accent), Some(logo), Some(mode), Some(seats), Some(approval)) =
-        (days, accent, logo, mode, seats, approval)
+    let (
+        Some(days),
+        Some(accent),
+        Some(logo),
+        Some(mode),
+        Some(seats),
+        Some(approval),
+        Some(reset),
+    ) = (days, accent, logo, mode, seats, approval, reset)
     else {
         return Err(v.into_error());
     };
@@ -151,6 +175,7 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
         signup_mode: mode,
         signup_approval: approval,
         collaborator_seats: seats,
+        reset_lifetime_hours: reset,
     };
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -158,7 +183,7 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
     db::signups::set_approvers(&mut tx, actor.organization_id, &approvers).await?;
     let detail = format!(
         "auto_invite={}, invitation_lifetime_days={}, accent_color={}, logo_url={}, \
-         signup={}, approval={}, approvers={}, collaborator_seats={}",
+         signup={}, approval={}, approvers={}, collaborator_seats={}, reset_lifetime_hours={}",
         settings.auto_invite,
         settings.invitation_lifetime_days,
         settings.accent_color,
@@ -169,6 +194,7 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
         settings
             .collaborator_seats
             .map_or_else(|| "none".to_owned(), |n| n.to_string()),
+        settings.reset_lifetime_hours,
     );
     let event = db::audit::Event {
         organization_id: Some(actor.organization_id),

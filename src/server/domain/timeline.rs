@@ -97,6 +97,11 @@ pub async fn client_detail(
                 "The client asked for a new link (the old one had expired)".to_owned()
             }
             "email_changed" => format!("Email changed to {}{by}", e.detail.unwrap_or_default()),
+            "password_reset_requested" if by.is_empty() => {
+                "The client asked for a password reset".to_owned()
+            }
+            "password_reset_requested" => format!("Password reset sent{by}"),
+            "password_changed" => "Password changed with a reset link".to_owned(),
             other => other.replace('_', " "),
         };
         entries.push((e.created_at, text, false));

@@ -23,12 +23,14 @@ pub enum Template {
     ApprovalRequest,
     SignupApproved,
     SignupRejected,
+    PasswordReset,
+    PasswordChanged,
 }
 
 const LAYOUT: &str = include_str!("../../../templates/email/layout.html");
 
 impl Template {
-    pub const ALL: [Template; 7] = [
+    pub const ALL: [Template; 9] = [
         Template::InvitationActivate,
         Template::InvitationJoin,
         Template::SignupConfirm,
@@ -36,6 +38,8 @@ impl Template {
         Template::ApprovalRequest,
         Template::SignupApproved,
         Template::SignupRejected,
+        Template::PasswordReset,
+        Template::PasswordChanged,
     ];
 
     fn sources(self) -> (&'static str, &'static str) {
@@ -67,6 +71,14 @@ impl Template {
             Template::SignupRejected => (
                 include_str!("../../../templates/email/signup_rejected.txt"),
                 include_str!("../../../templates/email/signup_rejected.html"),
+            ),
+            Template::PasswordReset => (
+                include_str!("../../../templates/email/password_reset.txt"),
+                include_str!("../../../templates/email/password_reset.html"),
+            ),
+            Template::PasswordChanged => (
+                include_str!("../../../templates/email/password_changed.txt"),
+                include_str!("../../../templates/email/password_changed.html"),
             ),
         }
     }

@@ -182,7 +182,9 @@ impl Runner {
     async fn send(&self, email: &OutboxEmail, message: Result<Rendered, RenderError>) -> Delivery {
         match message {
             Ok(m) => self.transport.send(email.id, &email.recipient, &m).await,
-            Err(RenderError::Gone) => Delivery::Permanent("the invitation no longer exists".into()),
+            Err(RenderError::Gone) => {
+                Delivery::Permanent("not sent: what it was about is gone or was superseded".into())
+            }
             Err(RenderError::Db(e)) => Delivery::Temporary(format!("database: {e}")),
         }
     }
@@ -255,6 +257,7 @@ impl Runner {
         match email.kind.as_str() {
             "invitation" => self.render_invitation(tx, email).await,
             "signup_exists" => self.render_signup_exists(email).await,
+            "password_reset" | "password_changed" => self.render_password(tx, email).await,
             _ => self.render_signup(tx, email).await,
         }
     }
@@ -325,6 +328,47 @@ impl Runner {
             format!("You already have an account for {}", org.name),
             &values,
         ))
+    }
+
+    /// A reset link (made here, at send time) or the notice that the
+    /// password changed; branded with the organization the email belongs to.
+    async fn render_password(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+    ) -> Result<Rendered, RenderError> {
+        let org_id = email.organization_id.ok_or(RenderError::Gone)?;
+        let org = db::orgs::settings(&self.db.pool, org_id).await?;
+        let person = db::users::by_email(&self.db.pool, &email.recipient)
+            .await?
+            .ok_or(RenderError::Gone)?;
+        let mut values = HashMap::from([
+            ("first_name", person.name),
+            ("organization", org.name.clone()),
+            ("accent", org.accent_color),
+            ("logo_url", org.logo_url),
+            ("link", self.link("forgot")),
+        ]);
+        if email.kind == "password_changed" {
+            return Ok(
+                Template::PasswordChanged.render("Your password was changed".into(), &values)
+            );
+        }
+        let reset_id = email.reset_id.ok_or(RenderError::Gone)?;
+        let token = random_token();
+        // A link made obsolete meanwhile (a newer request, a use) is not sent.
+        let expires = db::resets::set_link(&mut **tx, reset_id, &keyed_hash(&self.secret, &token))
+            .await?
+            .ok_or(RenderError::Gone)?;
+        values.insert("link", self.link(&format!("reset/{token}")));
+        values.insert(
+            "expires",
+            crate::server::domain::time::format_datetime(expires),
+        );
+        Ok(
+            Template::PasswordReset
+                .render(format!("Reset your password for {}", org.name), &values),
+        )
     }
 
     async fn render_signup(

@@ -1,0 +1,70 @@
+//! Forgotten passwords and reset links.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+
+/// "Forgot your password?": the same answer whoever asks.
+#[server(prefix = "/api", endpoint = "forgot_password")]
+pub async fn forgot_password(email: String) -> Result<String, AppError> {
+    super::ssr::answer(async move {
+        use crate::server::domain::reset;
+
+        let state = crate::server::AppState::from_context()?;
+        if reset::request(&state.db, &email).await? {
+            state.mail.wake();
+        }
+        Ok(reset::ANSWER.to_owned())
+    })
+    .await
+}
+
+/// Whether a reset link can still be used; looking never uses it.
+#[server(prefix = "/api", endpoint = "reset_link")]
+pub async fn reset_link(token: String) -> Result<bool, AppError> {
+    super::ssr::answer(async move {
+        let state = crate::server::AppState::from_context()?;
+        crate::server::domain::reset::link_usable(&state.db, state.config.secret.expose(), &token)
+            .await
+    })
+    .await
+}
+
+/// Sets a new password from a reset link and signs the person in; every
+/// other session of theirs ends.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        use crate::server::db;
+
+        let state = crate::server::AppState::from_context()?;
+        let (user_id, organization_id) = crate::server::domain::reset::complete(
+            &state.db,
+            state.config.secret.expose(),
+            &token,
+            password,
+        )
+        .await?;
+        state.mail.wake();
+        super::ssr::start_session(&state, user_id, organization_id).await?;
+        let staff = db::users::first_active_membership(&state.db.pool, user_id)
+            .await?
+            .is_some_and(|(_, role)| role.is_staff());
+        leptos_axum::redirect(if staff { "/clients" } else { "/dashboard" });
+        Ok(())
+    })
+    .await
+}
+
+/// "Send a password reset" on an active client's page.
+#[server(prefix = "/api", endpoint = "send_password_reset")]
+pub async fn send_password_reset(client_id: i64) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::reset::request_for_client(&state.db, &current, client_id).await?;
+        state.mail.wake();
+        super::ssr::announce_client(&state, current.organization_id, client_id).await;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,213 @@
+//! Forgotten passwords: a reset link by email (the shortest reset lifetime of
+//! the person's organizations, once, only the newest), or a fresh invitation
+//! for someone invited who never activated.
+
+use crate::model::AppError;
+use crate::server::auth::token::keyed_hash;
+use crate::server::auth::{CurrentSession, password};
+use crate::server::db::{self, Db, Tx};
+use crate::server::domain::rules;
+use crate::server::now_ms;
+
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// What "Forgot your password?" answers, whoever asks: it never tells
+/// whether an account exists.
+pub const ANSWER: &str =
+    "If an account uses this address, we have sent it an email with what to do next.";
+
+/// Handles "Forgot your password?". Returns whether an email was queued
+/// (the caller answers [`ANSWER`] either way).
+pub async fn request(db: &Db, email: &str) -> Result<bool, AppError> {
+    let email = rules::email(email).map_err(|m| AppError::field("email", m))?;
+    if let Some(user) = db::users::by_email(&db.pool, &email).await?
+        && user.password_hash.is_some()
+    {
+        return reset_for(db, user.id, None).await;
+    }
+    // Invited but never activated: a fresh invitation is what they need.
+    let invited: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, organization_id, email FROM clients
+         WHERE email_lower = $1 AND user_id IS NULL AND list_state IN ('invited', 'failed')",
+    )
+    .bind(email.to_lowercase())
+    .fetch_all(&db.pool)
+    .await?;
+    if invited.is_empty() {
+        tracing::info!("password reset asked for an address without an account");
+        return Ok(false);
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    for (client_id, org, address) in &invited {
+        super::clients::invite_in(&mut tx, *org, *client_id, address, None, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        clients = invited.len(),
+        "password reset answered with a fresh invitation"
+    );
+    Ok(true)
+}
+
+/// "Send a password reset" on a client's page.
+pub async fn request_for_client(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+) -> Result<(), AppError> {
+    let client = db::clients::get(&db.pool, actor.organization_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(user_id) = client.user_id else {
+        return Err(AppError::Conflict(
+            "This client has not activated their account: send an invitation instead.".into(),
+        ));
+    };
+    if client.disabled_at.is_some() {
+        return Err(AppError::Conflict(
+            "Portal access is disabled for this client. Enable it first.".into(),
+        ));
+    }
+    reset_for(db, user_id, Some(actor.user_id)).await?;
+    Ok(())
+}
+
+/// Where a person's reset email is branded and logged: their first active
+/// organization, and their client row there.
+async fn home(tx: &mut Tx, user_id: i64) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.organization_id,
+                (SELECT c.id FROM clients c
+                 WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
+         FROM memberships m WHERE m.user_id = $1 AND m.disabled_at IS NULL
+         ORDER BY m.id LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Records a password event on every client row of the person, so each of
+/// their organizations sees it in the person's timeline.
+async fn record(
+    tx: &mut Tx,
+    user_id: i64,
+    actor: Option<i64>,
+    kind: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT organization_id, id FROM clients WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for (organization_id, client_id) in rows {
+        let event = db::audit::Event {
+            organization_id: Some(organization_id),
+            actor_id: actor,
+            user_id: Some(user_id),
+            client_id: Some(client_id),
+            kind,
+            ..Default::default()
+        };
+        db::audit::record_in(tx, &event, now).await?;
+    }
+    Ok(())
+}
+
+async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>) -> Result<bool, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let Some((organization_id, client_id)) = home(&mut tx, user_id).await? else {
+        tracing::info!(user_id, "password reset not sent: no active membership");
+        return Ok(false);
+    };
+    let hours = db::resets::lifetime_hours(&mut *tx, user_id).await?;
+    let reset_id = db::resets::create(&mut tx, user_id, actor, now, now + hours * HOUR_MS).await?;
+    let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let key = format!("password_reset:{reset_id}");
+    let mail = db::outbox::NewEmail {
+        organization_id,
+        client_id,
+        reset_id: Some(reset_id),
+        kind: "password_reset",
+        recipient: &email,
+        idempotency_key: &key,
+        ..Default::default()
+    };
+    db::outbox::enqueue(&mut tx, &mail, now).await?;
+    record(&mut tx, user_id, actor, "password_reset_requested", now).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, reset_id, "password reset sent");
+    Ok(true)
+}
+
+fn link_closed() -> AppError {
+    AppError::Conflict(
+        "This link can no longer be used: it was used, replaced by a newer one, or expired. Ask for a new one.".into(),
+    )
+}
+
+/// Whether a reset link can still be used; looking never uses it.
+pub async fn link_usable(db: &Db, secret: &[u8], token: &str) -> Result<bool, AppError> {
+    Ok(
+        db::resets::usable(&db.pool, &keyed_hash(secret, token), now_ms())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Sets the new password from a reset link: the link is used up, every
+/// session of the person ends, and a "your password was changed" email goes
+/// out. Returns the person and the organization to sign them in to.
+pub async fn complete(
+    db: &Db,
+    secret: &[u8],
+    token: &str,
+    new_password: String,
+) -> Result<(i64, i64), AppError> {
+    let hash_of_token = keyed_hash(secret, token);
+    let Some((user_id, email)) = db::resets::usable(&db.pool, &hash_of_token, now_ms()).await?
+    else {
+        return Err(link_closed());
+    };
+    rules::password(&new_password, &email).map_err(|m| AppError::field("password", m))?;
+    let hash = password::hash(new_password).await?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    if db::resets::consume(&mut tx, &hash_of_token, now).await? != Some(user_id) {
+        return Err(link_closed());
+    }
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let Some((organization_id, client_id)) = home(&mut tx, user_id).await? else {
+        return Err(AppError::Conflict(
+            "Your portal access is disabled in every organization you belong to.".into(),
+        ));
+    };
+    let key = format!("password_changed:{user_id}:{now}");
+    let mail = db::outbox::NewEmail {
+        organization_id,
+        client_id,
+        kind: "password_changed",
+        recipient: &email,
+        idempotency_key: &key,
+        ..Default::default()
+    };
+    db::outbox::enqueue(&mut tx, &mail, now).await?;
+    record(&mut tx, user_id, None, "password_changed", now).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, "password reset completed");
+    Ok((user_id, organization_id))
+}
