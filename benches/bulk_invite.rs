@@ -129,6 +129,11 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
         smtp_ca_file: None,
         mail_from: None,
         smtp_max_attempts: 6,
+        login_failures_per_account: 5,
+        login_failures_per_ip: 20,
+        login_failure_window: 300,
+        requests_per_key_per_minute: 5,
+        requests_per_ip_per_minute: 20,
         smtp_connections: connections(),
         secret: Some("bench-secret-".repeat(4)),
         data_dir: data.to_owned(),
@@ -142,7 +147,13 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (router, state) = startup::build(config, leptos_options).await.unwrap();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -87,6 +87,7 @@ pub async fn request_new_link(token: String) -> Result<String, AppError> {
         use crate::server::AppState;
 
         let state = AppState::from_context()?;
+        super::ssr::rate_limit(&state, "new-link", &token).await?;
         if crate::server::domain::activation::renew_expired(&state.db, state.config.secret.expose(), &token).await? {
             state.mail.wake();
         }

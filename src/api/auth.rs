@@ -46,8 +46,37 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
         use crate::server::domain::accounts;
 
+        use crate::server::throttle;
+
         let state = AppState::from_context()?;
-        let signed_in = accounts::sign_in(&state.db, &email, password).await?;
+        let ip = super::ssr::client_ip().await;
+        let secret = state.config.secret.expose();
+        let limits = &state.config.limits;
+        let now = crate::server::now_ms();
+        // The same refusal whether the account exists or not.
+        throttle::check(
+            &state.db,
+            secret,
+            &[
+                ("login", &email, limits.login_per_account),
+                ("login-ip", &ip, limits.login_per_ip),
+            ],
+            now,
+        )
+        .await?;
+        let signed_in = match accounts::sign_in(&state.db, &email, password).await {
+            Err(AppError::InvalidCredentials) => {
+                throttle::note(
+                    &state.db,
+                    secret,
+                    &[("login", &email), ("login-ip", &ip)],
+                    now,
+                )
+                .await?;
+                return Err(AppError::InvalidCredentials);
+            }
+            other => other?,
+        };
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         super::ssr::announce_person(&state, signed_in.user_id).await;
         let home = if signed_in.role.is_staff() {

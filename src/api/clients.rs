@@ -83,6 +83,7 @@ pub async fn create_client(
 pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
+        super::ssr::rate_limit(&state, "resend", &client_id.to_string()).await?;
         crate::server::domain::clients::send_invitation(&state.db, &current, client_id).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;

@@ -77,6 +77,37 @@ mod ssr {
         }
     }
 
+    /// The client's address as the server sees it (the peer of the
+    /// connection), for per-address limits.
+    pub async fn client_ip() -> String {
+        use axum::extract::ConnectInfo;
+        leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map_or_else(
+                |_| "unknown".to_owned(),
+                |ConnectInfo(a)| a.ip().to_string(),
+            )
+    }
+
+    /// Refuses the request when one of its limits is used up, and counts it:
+    /// `key` per email or link, the client's address per address.
+    pub async fn rate_limit(state: &AppState, what: &str, key: &str) -> Result<(), AppError> {
+        use crate::server::throttle::take;
+        let ip = client_ip().await;
+        let limits = &state.config.limits;
+        let per_ip = format!("{what}-ip");
+        take(
+            &state.db,
+            state.config.secret.expose(),
+            &[
+                (what, key, limits.requests_per_key),
+                (&per_ip, &ip, limits.requests_per_ip),
+            ],
+            crate::server::now_ms(),
+        )
+        .await
+    }
+
     /// The signed-in member of staff making this request.
     pub async fn require_staff() -> Result<(AppState, CurrentSession), AppError> {
         let state = AppState::from_context()?;

@@ -11,6 +11,7 @@ pub async fn forgot_password(email: String) -> Result<String, AppError> {
         use crate::server::domain::reset;
 
         let state = crate::server::AppState::from_context()?;
+        super::ssr::rate_limit(&state, "reset", &email).await?;
         if reset::request(&state.db, &email).await? {
             state.mail.wake();
         }

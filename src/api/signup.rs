@@ -30,6 +30,7 @@ pub async fn sign_up(
         use crate::server::domain::signup::{SignupForm, apply};
 
         let state = crate::server::AppState::from_context()?;
+        super::ssr::rate_limit(&state, "signup", &email).await?;
         let form = SignupForm {
             first_name,
             last_name,

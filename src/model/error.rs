@@ -29,6 +29,9 @@ pub enum AppError {
     /// The request conflicts with the current state, in words a person understands.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts in a short time; the same words whoever is asking.
+    #[error("Too many attempts. Wait a few minutes, then try again.")]
+    TooManyAttempts,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request did not reach the server function or its answer could not be read.
@@ -66,6 +69,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
         }

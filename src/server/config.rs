@@ -45,6 +45,26 @@ pub struct Cli {
     #[arg(long, env = "SMTP_MAX_ATTEMPTS", default_value_t = 6, value_parser = clap::value_parser!(i64).range(1..=20))]
     pub smtp_max_attempts: i64,
 
+    /// Failed sign-ins allowed per account (email as typed) in the login window.
+    #[arg(long, env = "LOGIN_FAILURES_PER_ACCOUNT", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..))]
+    pub login_failures_per_account: i64,
+
+    /// Failed sign-ins allowed per client address in the login window.
+    #[arg(long, env = "LOGIN_FAILURES_PER_IP", default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..))]
+    pub login_failures_per_ip: i64,
+
+    /// The login window, in seconds.
+    #[arg(long, env = "LOGIN_FAILURE_WINDOW", default_value_t = 300, value_parser = clap::value_parser!(i64).range(1..))]
+    pub login_failure_window: i64,
+
+    /// Reset, new-link, resend and sign-up requests per email (or link) per minute.
+    #[arg(long, env = "REQUESTS_PER_KEY_PER_MINUTE", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..))]
+    pub requests_per_key_per_minute: i64,
+
+    /// Reset, new-link and sign-up requests per client address per minute.
+    #[arg(long, env = "REQUESTS_PER_IP_PER_MINUTE", default_value_t = 20, value_parser = clap::value_parser!(i64).range(1..))]
+    pub requests_per_ip_per_minute: i64,
+
     /// SMTP connections used at the same time (messages sent in parallel).
     #[arg(long, env = "SMTP_CONNECTIONS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=200))]
     pub smtp_connections: u32,
@@ -72,6 +92,7 @@ pub struct Config {
     pub mail_from: lettre::message::Mailbox,
     pub worker: crate::server::mail::WorkerSettings,
     pub jobs: crate::server::domain::bulk::JobSettings,
+    pub limits: crate::server::throttle::Limits,
     pub secret: Secret,
     pub data_dir: PathBuf,
 }
@@ -254,6 +275,27 @@ impl Cli {
                 ..Default::default()
             },
             jobs: Default::default(),
+            limits: {
+                use crate::server::throttle::{Limit, Limits};
+                Limits {
+                    login_per_account: Limit {
+                        max: self.login_failures_per_account,
+                        window_secs: self.login_failure_window,
+                    },
+                    login_per_ip: Limit {
+                        max: self.login_failures_per_ip,
+                        window_secs: self.login_failure_window,
+                    },
+                    requests_per_key: Limit {
+                        max: self.requests_per_key_per_minute,
+                        window_secs: 60,
+                    },
+                    requests_per_ip: Limit {
+                        max: self.requests_per_ip_per_minute,
+                        window_secs: 60,
+                    },
+                }
+            },
             secret,
             data_dir: self.data_dir,
         })

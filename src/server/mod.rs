@@ -11,6 +11,7 @@ pub mod live;
 pub mod mail;
 pub mod security;
 pub mod startup;
+pub mod throttle;
 
 pub use startup::AppState;
 

@@ -158,9 +158,12 @@ pub async fn serve(router: Router, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     tokio::spawn(expire_sessions(state.db.clone()));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {
@@ -182,6 +185,9 @@ async fn expire_sessions(db: Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        if let Err(e) = crate::server::throttle::forget_old(&db, crate::server::now_ms()).await {
+            tracing::warn!(error = %e, "could not forget old rate events");
+        }
         match db::sessions::delete_expired(&db.pool, crate::server::now_ms()).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}

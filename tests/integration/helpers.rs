@@ -102,6 +102,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         smtp_ca_file: None,
         mail_from: None,
         smtp_max_attempts: 6,
+        login_failures_per_account: 5,
+        login_failures_per_ip: 20,
+        login_failure_window: 300,
+        requests_per_key_per_minute: 5,
+        requests_per_ip_per_minute: 20,
         smtp_connections: 10,
         secret: Some("test-secret-".repeat(4)),
         data_dir: data_dir.path().to_owned(),
@@ -172,7 +177,12 @@ impl TestApp {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
-    axum::serve(listener, router).await.expect("server runs");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .expect("server runs");
 }
 
 /// Creates an empty database next to the one `admin_url` names; returns its

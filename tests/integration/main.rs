@@ -18,3 +18,4 @@ mod security;
 mod settings;
 mod signup;
 mod smtp;
+mod throttle;
