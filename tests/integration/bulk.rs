@@ -316,7 +316,7 @@ async fn a_job_stopped_half_way_finishes_after_a_restart_inviting_everyone_once(
 
 #[tokio::test]
 async fn cancelling_keeps_what_was_queued_and_adds_nothing() {
-    let app = small_batches().await;
+    let app = spawn_app_with(|c| c.jobs.batch_size = 1).await;
     let owner = app.setup_owner().await;
     seed_clients(&app, 3000).await;
     let id = start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;

@@ -10,6 +10,7 @@ mod helpers;
 mod invitations;
 mod list;
 mod live;
+mod logs;
 mod organizations;
 mod pages;
 mod reset;
