@@ -2,6 +2,7 @@
 //! the request, call `server::domain`, and return DTOs from `model`.
 
 pub mod activation;
+pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod clients;

@@ -1,6 +1,7 @@
 //! The pages, compiled for both builds: rendered on the server, hydrated in
 //! the browser.
 
+mod audit;
 mod bulk;
 mod client_detail;
 mod clients;
@@ -17,6 +18,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use audit::AuditPage;
 use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
 use clients::ClientsPage;
@@ -83,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/invitations") view=BulkJobsPage />
                 <Route path=path!("/approvals") view=ApprovalsPage />
+                <Route path=path!("/audit") view=AuditPage />
                 <Route path=path!("/forgot") view=ForgotPage />
                 <Route path=path!("/reset/:token") view=ResetPage />
                 <Route path=path!("/o/:slug/signup") view=SignupView />

@@ -68,6 +68,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
             <a href="/clients">"Clients"</a>
             <a href="/invitations">"Bulk invitations"</a>
             <a href="/approvals">"Approvals"</a>
+            <a href="/audit">"Audit trail"</a>
             <a href="/settings">"Settings"</a>
             <a href="/mailbox">"Mailbox"</a>
             <a href="/organizations/new">"New organization"</a>

@@ -239,6 +239,20 @@ pub struct Applicant {
     pub applied: String,
 }
 
+/// A line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// "3 Nov 2026, 14:05 UTC".
+    pub when: String,
+    /// "Sign-in failed", "Access disabled", …
+    pub event: String,
+    /// Who did it; empty when the person did it themselves.
+    pub by: String,
+    /// Whom it concerns.
+    pub about: String,
+    pub detail: String,
+}
+
 /// A member who may approve sign-ups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApproverChoice {

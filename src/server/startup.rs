@@ -212,6 +212,7 @@ const STAFF_PAGES: &[&str] = &[
     "/clients",
     "/invitations",
     "/approvals",
+    "/audit",
     "/organizations",
     "/mailbox",
     "/settings",

@@ -330,7 +330,17 @@ async fn cancelling_keeps_what_was_queued_and_adds_nothing() {
             Some(&owner),
         )
         .await;
-    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(
+        resp.status,
+        200,
+        "{}: {}",
+        resp.body,
+        captured_logs()
+            .lines()
+            .filter(|l| l.contains("ERROR"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let at_cancel = emails_of_job(&app, id).await.len();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let later = emails_of_job(&app, id).await.len();

@@ -3,6 +3,7 @@
 //! `PORCHLIGHT_TEST_POSTGRES_URL` is set (see the README).
 
 mod access;
+mod audit;
 mod auth;
 mod bulk;
 mod detail;

@@ -39,3 +39,45 @@ fn bind<'q>(
         .bind(e.detail)
         .bind(now)
 }
+
+/// A line of the audit trail, with the names of those involved.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Line {
+    pub kind: String,
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+    pub created_at: i64,
+}
+
+/// The organization's latest events of the given kinds (all when empty),
+/// newest first.
+pub async fn trail(
+    pool: &AnyPool,
+    organization_id: i64,
+    kinds: &[&str],
+    limit: i64,
+) -> Result<Vec<Line>, sqlx::Error> {
+    // Kinds are fixed words from the code, never user input.
+    let filter = if kinds.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
+        format!("AND a.kind IN ({})", list.join(", "))
+    };
+    sqlx::query_as(&format!(
+        "SELECT a.kind, actor.name AS actor,
+                COALESCE(person.name, c.first_name || ' ' || c.last_name) AS subject,
+                a.detail, a.created_at
+         FROM audit_events a
+         LEFT JOIN users actor ON actor.id = a.actor_id
+         LEFT JOIN users person ON person.id = a.user_id
+         LEFT JOIN clients c ON c.id = a.client_id
+         WHERE a.organization_id = $1 {filter}
+         ORDER BY a.id DESC LIMIT $2"
+    ))
+    .bind(organization_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -61,7 +61,7 @@ impl Db {
                 Backend::Sqlite => 16,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(15))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -155,7 +155,12 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
     }
     let user = match user {
         Some(u) if ok => u,
-        _ => {
+        Some(u) => {
+            record_failure(db, u.id).await?;
+            tracing::info!("sign-in failed");
+            return Err(AppError::InvalidCredentials);
+        }
+        None => {
             tracing::info!("sign-in failed");
             return Err(AppError::InvalidCredentials);
         }
@@ -183,4 +188,25 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
         organization_id,
         role,
     })
+}
+
+/// A wrong password for an existing account, in the audit trail of each of
+/// its organizations.
+async fn record_failure(db: &Db, user_id: i64) -> Result<(), AppError> {
+    let now = now_ms();
+    let orgs: Vec<(i64,)> =
+        sqlx::query_as("SELECT organization_id FROM memberships WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?;
+    for (organization_id,) in orgs {
+        let event = db::audit::Event {
+            organization_id: Some(organization_id),
+            user_id: Some(user_id),
+            kind: "login_failed",
+            ..Default::default()
+        };
+        db::audit::record(&db.pool, &event, now).await?;
+    }
+    Ok(())
 }

@@ -104,6 +104,14 @@ pub async fn activate(
     db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
     db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
     db::clients::refresh_state(&mut tx, inv.client_id).await?;
+    let event = db::audit::Event {
+        organization_id: Some(inv.organization_id),
+        user_id: Some(user_id),
+        client_id: Some(inv.client_id),
+        kind: "invitation_accepted",
+        ..Default::default()
+    };
+    db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     // Activating signs the person in: it counts as their first login.
     db::users::record_login(&db.pool, user_id, inv.organization_id, now).await?;
@@ -144,6 +152,14 @@ pub async fn join(
     db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
     db::clients::set_user(&mut tx, inv.client_id, user_id).await?;
     db::clients::refresh_state(&mut tx, inv.client_id).await?;
+    let event = db::audit::Event {
+        organization_id: Some(inv.organization_id),
+        user_id: Some(user_id),
+        client_id: Some(inv.client_id),
+        kind: "invitation_accepted",
+        ..Default::default()
+    };
+    db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     tracing::info!(
         invitation_id = inv.id,

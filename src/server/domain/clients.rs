@@ -169,6 +169,19 @@ pub async fn set_access(
     if let (true, Some(email)) = (reinvite, &client.email) {
         invite_in(&mut tx, org, client_id, email, Some(actor.user_id), now).await?;
     }
+    let event = db::audit::Event {
+        organization_id: Some(org),
+        actor_id: Some(actor.user_id),
+        user_id: client.user_id,
+        client_id: Some(client_id),
+        kind: if enabled {
+            "access_enabled"
+        } else {
+            "access_disabled"
+        },
+        ..Default::default()
+    };
+    db::audit::record_in(&mut tx, &event, now).await?;
     db::clients::refresh_state(&mut tx, client_id).await?;
     tx.commit().await?;
     tracing::info!(

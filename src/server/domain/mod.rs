@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod activation;
+pub mod audit;
 pub mod bulk;
 pub mod clients;
 pub mod reset;

@@ -88,8 +88,8 @@ async fn home(tx: &mut Tx, user_id: i64) -> Result<Option<(i64, Option<i64>)>, s
     .await
 }
 
-/// Records a password event on every client row of the person, so each of
-/// their organizations sees it in the person's timeline.
+/// Records a password event in every organization of the person (on their
+/// client row there, so it also shows in their timeline).
 async fn record(
     tx: &mut Tx,
     user_id: i64,
@@ -97,17 +97,22 @@ async fn record(
     kind: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT organization_id, id FROM clients WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    // Every organization of the person, with their client row where they have one.
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT m.organization_id,
+                (SELECT c.id FROM clients c
+                 WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
+         FROM memberships m WHERE m.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
     for (organization_id, client_id) in rows {
         let event = db::audit::Event {
             organization_id: Some(organization_id),
             actor_id: actor,
             user_id: Some(user_id),
-            client_id: Some(client_id),
+            client_id,
             kind,
             ..Default::default()
         };

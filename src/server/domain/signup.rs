@@ -412,6 +412,16 @@ pub async fn decide(
         }
         if approve {
             admit(&mut tx, &s, Some(actor.user_id), now).await?;
+        } else {
+            let detail = format!("{} {} <{}>", s.first_name, s.last_name, s.email);
+            let event = db::audit::Event {
+                organization_id: Some(org),
+                actor_id: Some(actor.user_id),
+                kind: "signup_rejected",
+                detail: Some(&detail),
+                ..Default::default()
+            };
+            db::audit::record_in(&mut tx, &event, now).await?;
         }
         let key = format!("signup_decided:{id}");
         let mail = db::outbox::NewEmail {

@@ -88,6 +88,10 @@ pub async fn client_detail(
         entries.push((a.attempted_at, text, problem));
     }
     for e in db::timeline::events(pool, org, client_id, user_id).await? {
+        if e.kind == "invitation_accepted" {
+            // Already told with its invitation ("Confirmed: …").
+            continue;
+        }
         let by = e.actor.map(|n| format!(" by {n}")).unwrap_or_default();
         let text = match e.kind.as_str() {
             "login" => "Signed in".to_owned(),
