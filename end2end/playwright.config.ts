@@ -27,13 +27,26 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `bash end2end/serve.sh ${port}`,
-    cwd: '..',
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `bash end2end/serve.sh ${port}`,
+      cwd: '..',
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    // A second installation that sends its email to a real SMTP server
+    // (aiosmtpd), for the stories that read email from the wire.
+    {
+      command: `bash end2end/serve.sh ${port + 1} smtp`,
+      cwd: '..',
+      url: `http://127.0.0.1:${port + 1}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });
