@@ -5,7 +5,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
-use super::form::{Field, FormMessage, Select, action_error};
+use super::form::{Field, FormMessage, Select, action_error, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, PAGE_SIZE, SendInvitation, SetClientAccess, list_clients};
@@ -335,15 +335,7 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
                     type="checkbox"
                     aria-label=format!("Select {name}")
                     prop:checked=move || selected.read().contains(&id)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        selected.update(|s| {
-                            s.retain(|x| *x != id);
-                            if on {
-                                s.push(id);
-                            }
-                        });
-                    }
+                    on:change=move |ev| tick(selected, id, event_target_checked(&ev))
                 />
             </td>
             <td>

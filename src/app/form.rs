@@ -108,3 +108,13 @@ pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
         </div>
     }
 }
+
+/// Adds `id` to a set of ticked ids, or takes it out.
+pub fn tick(ticked: RwSignal<Vec<i64>>, id: i64, on: bool) {
+    ticked.update(|ids| {
+        ids.retain(|x| *x != id);
+        if on {
+            ids.push(id);
+        }
+    });
+}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::form::{Field, FormMessage, Select, action_error};
+use super::form::{Field, FormMessage, Select, action_error, tick};
 use super::portal::Portal;
 use crate::api::settings::{SaveSettings, get_settings};
 use crate::model::{AppError, OrganizationSettings};
@@ -141,15 +141,7 @@ fn SignupSettings(
                                     type="checkbox"
                                     id=input_id.clone()
                                     prop:checked=move || chosen.read().contains(&id)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|c| {
-                                            c.retain(|x| *x != id);
-                                            if on {
-                                                c.push(id);
-                                            }
-                                        });
-                                    }
+                                    on:change=move |ev| tick(chosen, id, event_target_checked(&ev))
                                 />
                                 <label for=input_id>{a.name.clone()}</label>
                             </div>

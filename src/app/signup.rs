@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, action_error, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::signup::{
@@ -256,15 +256,7 @@ fn Queue(
                                         type="checkbox"
                                         aria-label=format!("Select {name}")
                                         prop:checked=move || selected.read().contains(&id)
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            selected.update(|s| {
-                                                s.retain(|x| *x != id);
-                                                if on {
-                                                    s.push(id);
-                                                }
-                                            });
-                                        }
+                                        on:change=move |ev| tick(selected, id, event_target_checked(&ev))
                                     />
                                 </td>
                                 <td>{a.name.clone()}</td>
