@@ -58,16 +58,6 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn by_id(
-    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    id: i64,
-) -> Result<Option<InvitationView>, sqlx::Error> {
-    sqlx::query_as(&format!("{VIEW} WHERE i.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
-}
-
 /// The invitation a link's token hash belongs to.
 pub async fn by_link(
     pool: &AnyPool,
@@ -81,21 +71,43 @@ pub async fn by_link(
     .await
 }
 
-pub async fn add_link(
+/// Invitations by id, in any order; unknown ids are left out.
+pub async fn by_ids(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    invitation_id: i64,
-    token_hash: &str,
+    ids: &[i64],
+) -> Result<Vec<InvitationView>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "{VIEW} WHERE i.id IN ({})",
+        super::clients::id_list(ids)
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// Stores many links at once: (invitation, keyed hash of its token).
+pub async fn add_links(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    links: &[(i64, String)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO invitation_links (token_hash, invitation_id, created_at) VALUES ($1, $2, $3)",
-    )
-    .bind(token_hash)
-    .bind(invitation_id)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(|_| ())
+    if links.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..links.len())
+        .map(|n| format!("(${}, ${}, ${})", 3 * n + 1, 3 * n + 2, 3 * n + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO invitation_links (token_hash, invitation_id, created_at) VALUES {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (invitation_id, hash) in links {
+        query = query.bind(hash).bind(*invitation_id).bind(now);
+    }
+    query.execute(db).await.map(|_| ())
 }
 
 /// Marks a pending, unexpired invitation accepted. Exactly one caller wins:

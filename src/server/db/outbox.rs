@@ -109,32 +109,63 @@ pub async fn record_attempts(
     attempts: &[(&OutboxEmail, Outcome)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    if attempts.is_empty() {
+        return Ok(());
+    }
     let mut tx = db.begin().await?;
+    // Every attempt in one insert.
+    let values: Vec<String> = (0..attempts.len())
+        .map(|n| {
+            let p = 5 * n;
+            format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO email_attempts (outbox_id, attempted_at, outcome, detail, retry_at) VALUES {}",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(&sql);
     for (email, outcome) in attempts {
         let (name, detail, retry_at) = match outcome {
             Outcome::Accepted => ("accepted", None, None),
             Outcome::Temporary { detail, retry_at } => {
-                ("temporary", Some(detail.as_str()), Some(*retry_at))
+                ("temporary", Some(detail.clone()), Some(*retry_at))
             }
-            Outcome::Permanent { detail } => ("permanent", Some(detail.as_str()), None),
+            Outcome::Permanent { detail } => ("permanent", Some(detail.clone()), None),
         };
-        sqlx::query(
-            "INSERT INTO email_attempts (outbox_id, attempted_at, outcome, detail, retry_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(email.id)
+        insert = insert
+            .bind(email.id)
+            .bind(now)
+            .bind(name)
+            .bind(detail)
+            .bind(retry_at);
+    }
+    insert.execute(&mut *tx).await?;
+    // Sent ones in one update; the few failures one by one.
+    let sent: Vec<i64> = attempts
+        .iter()
+        .filter(|(_, o)| *o == Outcome::Accepted)
+        .map(|(e, _)| e.id)
+        .collect();
+    if !sent.is_empty() {
+        sqlx::query(&format!(
+            "UPDATE email_outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({})",
+            super::clients::id_list(&sent)
+        ))
         .bind(now)
-        .bind(name)
-        .bind(detail)
-        .bind(retry_at)
         .execute(&mut *tx)
         .await?;
+    }
+    for (email, outcome) in attempts {
         let update = match outcome {
-            Outcome::Accepted => sqlx::query(
-                "UPDATE email_outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1",
-            )
-            .bind(email.id)
-            .bind(now),
+            Outcome::Accepted => continue,
             Outcome::Temporary { detail, retry_at } => sqlx::query(
                 "UPDATE email_outbox SET status = 'queued', next_attempt_at = $2, last_error = $3 WHERE id = $1",
             )

@@ -232,10 +232,36 @@ impl Runner {
     async fn render_all(&self, batch: &[OutboxEmail]) -> Vec<Result<Rendered, RenderError>> {
         let rendered = async {
             let mut tx = self.db.begin().await?;
+            // Invitations, the bulk of the mail: one query for what they
+            // show and one insert for their fresh links.
+            let ids: Vec<i64> = batch
+                .iter()
+                .filter(|e| e.kind == "invitation")
+                .filter_map(|e| e.invitation_id)
+                .collect();
+            let views: HashMap<i64, db::invitations::InvitationView> =
+                db::invitations::by_ids(&mut *tx, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|v| (v.id, v))
+                    .collect();
+            let mut links = Vec::new();
             let mut out = Vec::with_capacity(batch.len());
             for email in batch {
-                out.push(self.render(&mut tx, email).await);
+                if email.kind != "invitation" {
+                    out.push(self.render(&mut tx, email).await);
+                    continue;
+                }
+                out.push(match email.invitation_id.and_then(|id| views.get(&id)) {
+                    Some(inv) => {
+                        let token = random_token();
+                        links.push((inv.id, keyed_hash(&self.secret, &token)));
+                        Ok(self.invitation_message(inv, &token))
+                    }
+                    None => Err(RenderError::Gone),
+                });
             }
+            db::invitations::add_links(&mut *tx, &links, now_ms()).await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(out)
         };
@@ -251,11 +277,8 @@ impl Runner {
         }
     }
 
-    /// Renders the message. Invitation emails get a fresh link here, at send
-    /// time, so the outbox never stores a usable token.
     async fn render(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, RenderError> {
         match email.kind.as_str() {
-            "invitation" => self.render_invitation(tx, email).await,
             "signup_exists" => self.render_signup_exists(email).await,
             "password_reset" | "password_changed" => self.render_password(tx, email).await,
             _ => self.render_signup(tx, email).await,
@@ -269,23 +292,8 @@ impl Runner {
             .map_or_else(|_| format!("{}{path}", self.public_url), |u| u.to_string())
     }
 
-    async fn render_invitation(
-        &self,
-        tx: &mut Tx,
-        email: &OutboxEmail,
-    ) -> Result<Rendered, RenderError> {
-        let invitation_id = email.invitation_id.ok_or(RenderError::Gone)?;
-        let inv = db::invitations::by_id(&mut **tx, invitation_id)
-            .await?
-            .ok_or(RenderError::Gone)?;
-        let token = random_token();
-        db::invitations::add_link(
-            &mut **tx,
-            inv.id,
-            &keyed_hash(&self.secret, &token),
-            now_ms(),
-        )
-        .await?;
+    /// An invitation email with the link of `token`.
+    fn invitation_message(&self, inv: &db::invitations::InvitationView, token: &str) -> Rendered {
         let values = HashMap::from([
             ("first_name", inv.first_name.clone()),
             ("organization", inv.organization_name.clone()),
@@ -300,7 +308,7 @@ impl Runner {
             ("accent", inv.accent_color.clone()),
             ("logo_url", inv.logo_url.clone()),
         ]);
-        Ok(if inv.kind == "join" {
+        if inv.kind == "join" {
             Template::InvitationJoin.render(
                 format!("{} invites you to its portal", inv.organization_name),
                 &values,
@@ -310,7 +318,7 @@ impl Runner {
                 format!("Activate your {} portal account", inv.organization_name),
                 &values,
             )
-        })
+        }
     }
 
     /// "You already have an account": sent instead of a confirmation when
