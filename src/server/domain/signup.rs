@@ -399,8 +399,7 @@ pub async fn decide(
             if let Some(limit) = limit
                 && db::signups::collaborator_seats_used(&mut *tx, org).await? > limit
             {
-                let name = db::orgs::settings(&db.pool, org).await?.name;
-                return Err(seats_full(&name));
+                return Err(seats_full(&s.organization_name));
             }
         }
         let reason = (!approve && !reason.is_empty()).then_some(reason);
