@@ -1,15 +1,6 @@
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::*;
-
-fn timeline_texts(detail: &Value) -> Vec<String> {
-    detail["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[tokio::test]
 async fn the_timeline_tells_the_whole_story_newest_first() {
@@ -20,15 +11,7 @@ async fn the_timeline_tells_the_whole_story_newest_first() {
         .await;
     let token = app.wait_for_mail(1).await.remove(0).token();
     app.activate(&token, "a brand new password").await;
-    let detail = app
-        .call(
-            "get_client",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await
-        .json();
-    let texts = timeline_texts(&detail);
+    let texts = app.timeline(&owner, id).await;
     assert_eq!(texts.len(), 6, "{texts:#?}");
     assert_eq!(texts[0], "Signed in");
     assert!(

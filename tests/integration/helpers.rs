@@ -326,6 +326,24 @@ impl Mail {
 }
 
 impl TestApp {
+    /// A client's timeline as its page shows it, newest first.
+    pub async fn timeline(&self, cookie: &str, client_id: i64) -> Vec<String> {
+        let resp = self
+            .call(
+                "get_client",
+                &[("client_id", &client_id.to_string())],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        resp.json()["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["text"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Recomputes every client's stored list state, as the application does in
     /// each change: for tests that set invitation or email facts directly.
     pub async fn refresh_list_states(&self) {

@@ -216,22 +216,11 @@ async fn an_admin_sends_a_reset_from_the_clients_page_and_the_timeline_shows_it(
     let mail = app.wait_for_mail(2).await.remove(1);
     assert_eq!(mail.to, "ann@example.com");
     assert!(mail.text.contains("/reset/"));
-    let detail = app
-        .call(
-            "get_client",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await
-        .json();
-    let timeline: Vec<&str> = detail["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap())
-        .collect();
+    let timeline = app.timeline(&owner, id).await;
     assert!(
-        timeline.contains(&"Password reset sent by Olive Owner"),
+        timeline
+            .iter()
+            .any(|t| t == "Password reset sent by Olive Owner"),
         "{timeline:?}"
     );
 }
