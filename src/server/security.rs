@@ -54,11 +54,7 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    if is_cross_site(
-        req.headers(),
-        state.config.public_url.scheme(),
-        &state.config.public_url,
-    ) {
+    if is_cross_site(req.headers(), &state.config.public_url) {
         tracing::info!(method = %req.method(), "cross-site request refused");
         return (
             StatusCode::FORBIDDEN,
@@ -69,7 +65,8 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     next.run(req).await
 }
 
-fn is_cross_site(headers: &HeaderMap, scheme: &str, public_url: &url::Url) -> bool {
+fn is_cross_site(headers: &HeaderMap, public_url: &url::Url) -> bool {
+    let scheme = public_url.scheme();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let ours = |origin: &str| {
         let origin = origin.trim_end_matches('/');
@@ -103,7 +100,7 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         let public = url::Url::parse("https://portal.example:8443/").unwrap();
-        is_cross_site(&h, "https", &public)
+        is_cross_site(&h, &public)
     }
 
     #[test]
