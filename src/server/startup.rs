@@ -65,7 +65,7 @@ pub enum StartupError {
     #[error("DATABASE_URL: cannot open or migrate the database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("SMTP_URL: {0}")]
-    Smtp(lettre::transport::smtp::Error),
+    Smtp(crate::server::mail::smtp::RelayError),
 }
 
 /// Connects to the database, migrates it, starts the outbox worker and

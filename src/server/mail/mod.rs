@@ -1,5 +1,6 @@
 //! Outgoing email: templates, transports and the outbox worker.
 
+pub mod smtp;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -1,13 +1,13 @@
-//! Where rendered email goes: an SMTP server (lettre, pooled connections) or,
-//! without `SMTP_URL`, the development mailbox in the database.
+//! Where rendered email goes: an SMTP relay (lettre over the pooled connections
+//! of `smtp.rs`) or, without `SMTP_URL`, the development mailbox in the database.
 
+use std::sync::Arc;
+
+use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::Error as SmtpError;
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use url::Url;
 
+use super::smtp::{Relay, RelayError, SendError, SmtpPool};
 use super::templates::Rendered;
 use crate::server::db::{self, Db};
 use crate::server::now_ms;
@@ -24,46 +24,22 @@ pub enum Delivery {
 
 #[derive(Clone)]
 pub enum Transport {
-    Smtp {
-        mailer: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-    },
-    DevMailbox {
-        db: Db,
-    },
+    Smtp { pool: Arc<SmtpPool>, from: Mailbox },
+    DevMailbox { db: Db },
 }
 
 impl Transport {
     /// An SMTP transport from a URL such as `smtp://user:pass@host:587?tls=required`
-    /// (lettre's URL syntax: smtp:// with optional STARTTLS, smtps:// for TLS).
-    /// `extra_ca` (PEM) is trusted for the server's certificate besides the
-    /// system's authorities.
+    /// (see [`Relay::from_url`]), keeping up to `connections` connections open.
     pub fn smtp(
         url: &Url,
         from: Mailbox,
         extra_ca: Option<&[u8]>,
         connections: u32,
-    ) -> Result<Transport, SmtpError> {
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())?
-            .pool_config(PoolConfig::new().max_size(connections));
-        if let (Some(pem), Some(host)) = (extra_ca, url.host_str()) {
-            // The same TLS mode as the URL asks for, with the extra authority.
-            let params = TlsParameters::builder(host.to_owned())
-                .add_root_certificate(Certificate::from_pem(pem)?)
-                .build()?;
-            let mode = url
-                .query_pairs()
-                .find(|(k, _)| k == "tls")
-                .map(|(_, v)| v.into_owned());
-            builder = builder.tls(match (url.scheme(), mode.as_deref()) {
-                ("smtps", _) => Tls::Wrapper(params),
-                (_, Some("required")) => Tls::Required(params),
-                (_, Some("opportunistic")) => Tls::Opportunistic(params),
-                _ => Tls::None,
-            });
-        }
+    ) -> Result<Transport, RelayError> {
+        let relay = Relay::from_url(url, extra_ca)?;
         Ok(Transport::Smtp {
-            mailer: builder.build(),
+            pool: Arc::new(SmtpPool::new(relay, connections as usize)),
             from,
         })
     }
@@ -72,9 +48,17 @@ impl Transport {
         Transport::DevMailbox { db }
     }
 
+    /// Lets go of SMTP connections idle for too long; called when the
+    /// worker has nothing to do.
+    pub fn tidy(&self) {
+        if let Transport::Smtp { pool, .. } = self {
+            pool.prune();
+        }
+    }
+
     pub async fn send(&self, outbox_id: i64, to: &str, message: &Rendered) -> Delivery {
         match self {
-            Transport::Smtp { mailer, from } => {
+            Transport::Smtp { pool, from } => {
                 let to: Mailbox = match to.parse() {
                     Ok(m) => m,
                     Err(e) => return Delivery::Permanent(format!("invalid recipient: {e}")),
@@ -93,8 +77,8 @@ impl Transport {
                         return Delivery::Permanent(format!("could not build the message: {e}"));
                     }
                 };
-                match mailer.send(email).await {
-                    Ok(_) => Delivery::Accepted,
+                match pool.send(email.envelope(), &email.formatted()).await {
+                    Ok(()) => Delivery::Accepted,
                     Err(e) if e.is_permanent() => Delivery::Permanent(short_reply(&e)),
                     Err(e) => Delivery::Temporary(short_reply(&e)),
                 }
@@ -120,6 +104,6 @@ impl Transport {
 }
 
 /// The server's reply (or the connection problem), cut to a readable length.
-fn short_reply(e: &SmtpError) -> String {
+fn short_reply(e: &SendError) -> String {
     e.to_string().chars().take(300).collect()
 }

@@ -112,6 +112,7 @@ impl Runner {
                     if self.requeue_interrupted().await > 0 {
                         continue;
                     }
+                    self.transport.tidy();
                     let _ = tokio::time::timeout(self.settings.poll_interval, self.wake.notified())
                         .await;
                 }
