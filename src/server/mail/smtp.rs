@@ -58,7 +58,9 @@ impl std::fmt::Debug for Relay {
         let security = match &self.security {
             Security::None => "none",
             Security::StartTls { required: true, .. } => "STARTTLS",
-            Security::StartTls { required: false, .. } => "STARTTLS if offered",
+            Security::StartTls {
+                required: false, ..
+            } => "STARTTLS if offered",
             Security::Implicit(_) => "TLS",
         };
         f.debug_struct("Relay")
@@ -122,10 +124,7 @@ impl Relay {
             }
         };
         let credentials = match url.password() {
-            Some(password) => Some(Credentials::new(
-                decode(url.username())?,
-                decode(password)?,
-            )),
+            Some(password) => Some(Credentials::new(decode(url.username())?, decode(password)?)),
             None => None,
         };
         let hello = match url.path().trim_matches('/') {
@@ -299,7 +298,8 @@ mod tests {
         assert!(matches!(plain.security, Security::None));
         assert!(plain.credentials.is_none());
 
-        let submission = relay("smtp://me%40example.org:p%2Fss@mail.example.org?tls=required").unwrap();
+        let submission =
+            relay("smtp://me%40example.org:p%2Fss@mail.example.org?tls=required").unwrap();
         assert_eq!(submission.port, 587);
         assert!(matches!(
             submission.security,
@@ -314,16 +314,16 @@ mod tests {
         assert_eq!(opportunistic.port, 2525);
         assert!(matches!(
             opportunistic.security,
-            Security::StartTls { required: false, .. }
+            Security::StartTls {
+                required: false,
+                ..
+            }
         ));
 
         let wrapped = relay("smtps://mail.example.org/portal.example.org").unwrap();
         assert_eq!(wrapped.port, 465);
         assert!(matches!(wrapped.security, Security::Implicit(_)));
-        assert_eq!(
-            wrapped.hello,
-            ClientId::Domain("portal.example.org".into())
-        );
+        assert_eq!(wrapped.hello, ClientId::Domain("portal.example.org".into()));
     }
 
     #[test]
