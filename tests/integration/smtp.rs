@@ -230,3 +230,32 @@ async fn an_untrusted_certificate_is_never_sent_to() {
         .any(|e| e.path().extension().is_some_and(|x| x == "eml"));
     assert!(!delivered, "nothing was handed over");
 }
+
+#[tokio::test]
+async fn a_server_that_stops_answering_delays_the_email_and_frees_the_worker() {
+    // Accepts connections and never says a word: not even the greeting.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").parse().unwrap());
+        c.worker.send_deadline = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let (outcome, detail) = first_attempt(&app).await;
+    assert_eq!(outcome, "temporary");
+    assert_eq!(detail, "the mail server did not answer in time");
+    // Back in the queue for a later retry, not stuck as 'sending'.
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM email_outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "queued");
+    assert_eq!(
+        wait_for_status(&app, &owner, "Queued").await["status_text"],
+        "Invitation queued"
+    );
+    drop(silent);
+}

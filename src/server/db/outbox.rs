@@ -180,8 +180,15 @@ pub async fn record_attempts(
         };
         update.execute(&mut *tx).await?;
     }
-    let clients: Vec<i64> = attempts.iter().filter_map(|(e, _)| e.client_id).collect();
-    super::clients::refresh_states(&mut tx, &clients).await?;
+    let clients = |accepted: bool| -> Vec<i64> {
+        attempts
+            .iter()
+            .filter(|(_, o)| (*o == Outcome::Accepted) == accepted)
+            .filter_map(|(e, _)| e.client_id)
+            .collect()
+    };
+    super::clients::refresh_states_after_sending(&mut tx, &clients(true)).await?;
+    super::clients::refresh_states(&mut tx, &clients(false)).await?;
     tx.commit().await
 }
 

@@ -23,7 +23,7 @@ use url::Url;
 /// Opening a connection (TCP and greeting) may take this long.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 /// A whole delivery, connecting included, may take this long.
-const SEND_TIMEOUT: Duration = Duration::from_secs(120);
+const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 /// A connection idle longer than this is asked `NOOP` before it is used.
 const CHECK_AFTER_IDLE: Duration = Duration::from_secs(2);
 /// A connection idle longer than this is closed rather than reused.

@@ -28,6 +28,10 @@ pub struct WorkerSettings {
     /// Messages handed to the SMTP server at the same time, each over its own
     /// pooled connection.
     pub connections: u32,
+    /// How long a claimed batch may spend sending. A message not accepted by
+    /// then (a server that stopped answering) counts as a temporary failure
+    /// and is retried later, so no claim outlives [`STALE_CLAIM`].
+    pub send_deadline: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -37,6 +41,7 @@ impl Default for WorkerSettings {
             base_backoff: Duration::from_secs(30),
             poll_interval: Duration::from_secs(5),
             connections: 10,
+            send_deadline: Duration::from_secs(90),
         }
     }
 }
@@ -44,6 +49,17 @@ impl Default for WorkerSettings {
 /// Worker lanes: each claims, prepares, sends and records its own batches,
 /// so one lane's database work overlaps the others' sending.
 const LANES: u32 = 4;
+
+/// A lane claims at least this many emails at a time (more with more
+/// connections: four per connection), so that the database sees a few large
+/// transactions rather than many small ones.
+const MIN_BATCH: i64 = 64;
+
+/// An email still 'sending' this long after its claim was being sent by a
+/// process that stopped; it goes back to the queue. Longer than any batch can
+/// take (`send_deadline`, plus preparing and recording), so an email being
+/// sent right now is never taken over.
+const STALE_CLAIM: Duration = Duration::from_secs(5 * 60);
 
 /// A handle to wake the worker after queueing email.
 #[derive(Clone)]
@@ -103,9 +119,9 @@ struct Runner {
 impl Runner {
     async fn run(self) {
         loop {
-            // Four messages per connection per batch: their links are made
-            // in one transaction and their outcomes recorded in another.
-            let batch = i64::from(self.concurrency) * 4;
+            // A batch's links are made in one transaction and its outcomes
+            // recorded in another.
+            let batch = (i64::from(self.concurrency) * 4).max(MIN_BATCH);
             match db::outbox::claim_batch(&self.db, now_ms(), batch).await {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
@@ -127,10 +143,10 @@ impl Runner {
         }
     }
 
-    /// A send that has not finished within two minutes was interrupted (the
-    /// process stopped mid-send): its email goes back to the queue.
+    /// Email claimed longer ago than [`STALE_CLAIM`] was interrupted (the
+    /// process stopped mid-send): it goes back to the queue.
     async fn requeue_interrupted(&self) -> u64 {
-        let stale_before = now_ms() - 2 * 60 * 1000;
+        let stale_before = now_ms() - STALE_CLAIM.as_millis() as i64;
         match db::outbox::requeue_interrupted(&self.db.pool, stale_before).await {
             Ok(n) => {
                 if n > 0 {
@@ -149,11 +165,18 @@ impl Runner {
     async fn deliver(&self, batch: Vec<OutboxEmail>) {
         use futures::StreamExt;
 
+        let deadline = tokio::time::Instant::now() + self.settings.send_deadline;
         let messages = self.render_all(&batch).await;
         let sends: Vec<_> = batch
             .iter()
             .zip(messages)
-            .map(|(email, message)| self.send(email, message))
+            .map(|(email, message)| async move {
+                tokio::time::timeout_at(deadline, self.send(email, message))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Delivery::Temporary("the mail server did not answer in time".into())
+                    })
+            })
             .collect();
         let deliveries: Vec<Delivery> = futures::stream::iter(sends)
             .buffered(self.concurrency as usize)
