@@ -2,7 +2,7 @@
 //!
 //!     make bench                          # both benchmarks; this one with 10,000 emails
 //!     BENCH_EMAILS=2000 make bench        # another size
-//!     BENCH_SMTP_CONNECTIONS=10 make bench  # SMTP connections (default 128)
+//!     BENCH_SMTP_CONNECTIONS=64 make bench  # SMTP connections (default: the server's, 10)
 //!
 //! Starts the real server in this process (release build) with SMTP_URL
 //! pointing at a local aiosmtpd (tests/support/smtp_server.py, counting what
@@ -50,13 +50,13 @@ async fn main() {
     }
 }
 
-/// SMTP connections the server sends over: BENCH_SMTP_CONNECTIONS, default 128
-/// (the server's own default is 10).
+/// SMTP connections the server sends over: BENCH_SMTP_CONNECTIONS, by
+/// default the server's own default (SMTP_CONNECTIONS, 10).
 fn connections() -> u32 {
     std::env::var("BENCH_SMTP_CONNECTIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(128)
+        .unwrap_or(porchlight::server::mail::WorkerSettings::default().connections)
 }
 
 /// The SMTP server process; stops when dropped.
