@@ -445,3 +445,24 @@ async fn two_servers_deliver_a_thousand_email_job_exactly_once() {
     let j = finished(&second, &owner, id).await;
     assert_eq!(j["queued"], 1000);
 }
+
+#[tokio::test]
+async fn a_job_sends_over_no_more_smtp_connections_than_configured_and_reuses_them() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(smtp.url());
+        // Not a multiple of the worker's four lanes.
+        c.worker.connections = 6;
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 300).await;
+    start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;
+    assert_eq!(smtp.wait_for(300).await.len(), 300);
+    let (opened, peak) = smtp.connections();
+    assert!(peak <= 6, "at most SMTP_CONNECTIONS open at once: {peak}");
+    assert!(
+        opened <= 6,
+        "connections are kept for the next message: {opened} opened for 300 emails"
+    );
+}

@@ -530,6 +530,13 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port).parse().unwrap()
     }
 
+    /// (connections opened in all, most open at once) so far.
+    pub fn connections(&self) -> (u32, u32) {
+        let text = std::fs::read_to_string(self.dir.path().join("connections")).unwrap();
+        let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap());
+        (numbers.next().unwrap(), numbers.next().unwrap())
+    }
+
     /// Waits (up to 30 s) for `count` messages and returns them raw, in
     /// arrival order.
     pub async fn wait_for(&self, count: usize) -> Vec<String> {

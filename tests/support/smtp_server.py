@@ -6,6 +6,9 @@ with "busy" temporarily (451), as real servers do.
 
     python3 tests/support/smtp_server.py PORT DIR [USER:PASSWORD]
 
+DIR/connections holds "OPENED PEAK": how many connections were opened in
+all, and the most that were open at once.
+
 With SMTP_SINK_COUNT_ONLY=1 in the environment, messages are counted, not
 kept: DIR/count holds how many were accepted (for the benchmarks).
 
@@ -21,7 +24,7 @@ import ssl
 import sys
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 COUNT_ONLY = os.environ.get("SMTP_SINK_COUNT_ONLY") == "1"
@@ -49,6 +52,59 @@ class Handler:
         tmp.write_bytes(envelope.original_content or envelope.content)
         tmp.rename(self.directory / f"{self.count}.eml")
         return "250 Message accepted for delivery"
+
+
+class Connections:
+    """Counts client connections, written to DIR/connections on each change."""
+
+    def __init__(self, directory: pathlib.Path):
+        self.directory = directory
+        self.open = self.opened = self.peak = 0
+        # Off until the server is up: starting, aiosmtpd connects to itself.
+        self.active = False
+        self.write()
+
+    def change(self, delta: int) -> None:
+        self.open += delta
+        if delta > 0:
+            self.opened += delta
+            self.peak = max(self.peak, self.open)
+        self.write()
+
+    def write(self) -> None:
+        tmp = self.directory / ".connections.tmp"
+        tmp.write_text(f"{self.opened} {self.peak}")
+        tmp.rename(self.directory / "connections")
+
+
+class CountingSMTP(SMTP):
+    # aiosmtpd calls connection_made again after STARTTLS (and may report
+    # the loss twice): one connection is counted once.
+    def __init__(self, *args, connections: Connections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections = connections
+        self.counted = False
+
+    def connection_made(self, transport):
+        if self.connections.active and not self.counted:
+            self.counted = True
+            self.connections.change(+1)
+        super().connection_made(transport)
+
+    def connection_lost(self, exc):
+        if self.counted:
+            self.counted = False
+            self.connections.change(-1)
+        super().connection_lost(exc)
+
+
+class CountingController(Controller):
+    def __init__(self, *args, connections: Connections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections = connections
+
+    def factory(self):
+        return CountingSMTP(self.handler, connections=self.connections, **self.SMTP_kwargs)
 
 
 def submission_settings(directory: pathlib.Path, credentials: str) -> dict:
@@ -89,8 +145,16 @@ async def main(port: int, directory: pathlib.Path, credentials: str | None) -> N
     directory.mkdir(parents=True, exist_ok=True)
     settings = submission_settings(directory, credentials) if credentials else {}
     handler = Handler(directory)
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **settings)
+    connections = Connections(directory)
+    controller = CountingController(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        connections=connections,
+        **settings,
+    )
     controller.start()
+    connections.active = True
     if COUNT_ONLY:
         asyncio.get_running_loop().create_task(report_count(handler, directory))
     print(f"listening on 127.0.0.1:{port}", flush=True)

@@ -78,16 +78,20 @@ impl Worker {
         events: Hub,
     ) -> Worker {
         let lanes = LANES.min(settings.connections);
-        let per_lane = settings.connections.div_ceil(lanes);
         let wakes: Arc<[Arc<Notify>]> = (0..lanes).map(|_| Arc::new(Notify::new())).collect();
-        for wake in wakes.iter() {
+        for (lane, wake) in (0..lanes).zip(wakes.iter()) {
+            // The connections are shared out exactly (10 = 3 + 3 + 2 + 2), so
+            // the pool, which keeps that many open, never closes one to open
+            // another.
+            let concurrency =
+                settings.connections / lanes + u32::from(lane < settings.connections % lanes);
             let runner = Runner {
                 db: db.clone(),
                 transport: transport.clone(),
                 public_url: public_url.clone(),
                 secret: secret.clone(),
                 settings: settings.clone(),
-                concurrency: per_lane,
+                concurrency,
                 wake: wake.clone(),
                 events: events.clone(),
             };
