@@ -57,13 +57,23 @@ test('an admin bulk-invites 25 clients created since a date and watches them go 
   await expect(page.getByLabel('Clients created on or after a date')).toBeChecked();
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByText('25 will get an activation invitation')).toBeVisible();
+
+  // Another admin adds a client without email meanwhile: the list reloads
+  // live, and the preview being read stays (the job will skip that client).
+  const added = await page.request.post('/api/create_client', {
+    headers: { accept: 'application/json' },
+    form: { first_name: 'Walk-in', last_name: 'Swimmer', email: '', role: 'client' },
+  });
+  expect(added.ok()).toBeTruthy();
+  await expect(page.getByText('26 clients', { exact: true })).toBeVisible();
+  await expect(page.getByText('25 will get an activation invitation')).toBeVisible();
   await page.getByRole('button', { name: 'Send 25 invitations' }).click();
 
   // Progress and statuses move without reloading the page.
   const progress = page.getByRole('progressbar', { name: /Progress of “Clients created on or after/ });
   await expect(progress).toHaveAttribute('value', '25');
   await expect(page.getByText(/25 of 25 sent/)).toBeVisible();
-  await expect(page.getByText('25 sent, 0 failed, 0 skipped.')).toBeVisible();
+  await expect(page.getByText('25 sent, 0 failed, 1 skipped.')).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Invitation sent just now' })).toHaveCount(25);
 
   // A client activates in a browser of their own …

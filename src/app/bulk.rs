@@ -38,8 +38,15 @@ pub fn BulkInvitePanel(
             rule.set("selected".into());
         }
     });
-    let fields = move || {
+    // The list's search and filter, without its count: a live reload of the
+    // list (another admin's change, an email going out) must not wipe the
+    // preview being read.
+    let list_filter = Memo::new(move |_| {
         let s = scope.get();
+        (s.search, s.status)
+    });
+    let fields = move || {
+        let (search, status) = list_filter.get();
         PreviewBulkInvite {
             rule: rule.get(),
             ids: selected
@@ -48,8 +55,8 @@ pub fn BulkInvitePanel(
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(","),
-            search: s.search,
-            status: s.status,
+            search,
+            status,
             created_after: created_after.get(),
             waiting_days: waiting_days.get(),
             resend_pending: resend.get().then(|| "on".to_owned()),

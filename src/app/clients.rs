@@ -43,12 +43,19 @@ pub fn ClientsPage() -> impl IntoView {
         },
         |(f, ..)| list_clients(f.page, f.search, f.status, f.sort),
     );
-    let scope = Signal::derive(move || {
-        let f = filters();
-        let (total, more) = clients
+    // The list's count as last loaded: while a live reload runs, the bulk
+    // panel keeps saying "All 25 clients" rather than "All 0".
+    let counted = Memo::new(move |before: Option<&(i64, bool)>| {
+        clients
             .get()
             .and_then(Result::ok)
-            .map_or((0, false), |p| (p.total, p.more));
+            .map(|p| (p.total, p.more))
+            .or(before.copied())
+            .unwrap_or((0, false))
+    });
+    let scope = Signal::derive(move || {
+        let f = filters();
+        let (total, more) = counted.get();
         ListScope {
             search: f.search,
             status: f.status,
