@@ -3,12 +3,15 @@
 #   bash end2end/serve.sh PORT          # email kept in the development mailbox
 #   bash end2end/serve.sh PORT smtp     # email sent to a local aiosmtpd, whose
 #                                       # messages land in end2end/.mail-PORT/
+#   bash end2end/serve.sh PORT mailbox keep   # a restart: keeps the data
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${1:-3100}
 mode=${2:-mailbox}
 data=end2end/.data-${port}
-rm -rf "$data"
+if [ "${3:-}" != keep ]; then
+  rm -rf "$data"
+fi
 mkdir -p "$data"
 export LEPTOS_SITE_ADDR="127.0.0.1:${port}"
 export PORCHLIGHT_DATA_DIR="$data"

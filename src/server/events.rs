@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::server::db::{Backend, Db};
 
@@ -75,6 +75,9 @@ pub struct Hub {
     local: broadcast::Sender<Arc<Event>>,
     /// Set on PostgreSQL: events travel through NOTIFY.
     notify: Option<Db>,
+    /// Turns true when the server is stopping: open streams end then, or a
+    /// graceful shutdown would wait for them forever.
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl Hub {
@@ -85,7 +88,21 @@ impl Hub {
         if let Some(db) = &notify {
             tokio::spawn(listen(db.clone(), database_url.to_owned(), local.clone()));
         }
-        Hub { local, notify }
+        Hub {
+            local,
+            notify,
+            closing: Arc::new(watch::channel(false).0),
+        }
+    }
+
+    /// Tells every open stream to end: the server is stopping.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Turns true when [`Hub::close`] is called.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// Every event of every organization from now on; callers keep their own.

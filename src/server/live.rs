@@ -13,6 +13,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 
 use crate::server::AppState;
 use crate::server::auth::session;
@@ -32,7 +33,8 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Respon
         }
     };
     let receiver = state.events.subscribe();
-    let stream = organization_stream(state, headers, current.organization_id, receiver);
+    let closing = state.events.closing();
+    let stream = organization_stream(state, headers, current.organization_id, receiver, closing);
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response()
@@ -44,6 +46,7 @@ struct Listening {
     organization_id: i64,
     receiver: broadcast::Receiver<Arc<Event>>,
     recheck: tokio::time::Interval,
+    closing: watch::Receiver<bool>,
 }
 
 fn organization_stream(
@@ -51,6 +54,7 @@ fn organization_stream(
     headers: HeaderMap,
     organization_id: i64,
     receiver: broadcast::Receiver<Arc<Event>>,
+    closing: watch::Receiver<bool>,
 ) -> impl Stream<Item = Result<SseEvent, Infallible>> {
     let mut recheck = tokio::time::interval(RECHECK);
     recheck.reset();
@@ -60,10 +64,14 @@ fn organization_stream(
         organization_id,
         receiver,
         recheck,
+        closing,
     };
     futures::stream::unfold(start, |mut l| async move {
         loop {
             tokio::select! {
+                // The server is stopping: end the stream (the browser
+                // reconnects to the next server).
+                () = stopping(&mut l.closing) => return None,
                 received = l.receiver.recv() => match received {
                     Ok(event) if event.organization_id == l.organization_id => {
                         return Some((Ok(to_sse(&event)), l));
@@ -85,6 +93,11 @@ fn organization_stream(
             }
         }
     })
+}
+
+/// Resolves once the server is stopping (or its hub is gone).
+async fn stopping(closing: &mut watch::Receiver<bool>) {
+    let _ = closing.wait_for(|closing| *closing).await;
 }
 
 /// `event: clients` / `event: job`, with the ids as data.

@@ -162,7 +162,11 @@ pub async fn serve(router: Router, state: AppState) -> std::io::Result<()> {
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open event streams never end by themselves; shutdown waits for them.
+        state.events.close();
+    })
     .await
 }
 
