@@ -73,6 +73,20 @@ test('an open client list comes back by itself after the server restarts', async
       timeout: 20_000,
     });
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+
+    // Behind a proxy, a restarting server is a 502, after which a browser
+    // gives the stream up for good; the page opens a new one later.
+    await page.route('**/events', (route) => route.fulfill({ status: 502, body: 'Bad Gateway' }));
+    const refused = page.waitForResponse((r) => r.url().endsWith('/events') && r.status() === 502);
+    expect(await stop(server), 'ms the server took to stop').toBeLessThan(5_000);
+    await refused;
+    server = serve(true);
+    await expect.poll(isUp, { timeout: 30_000 }).toBe(true);
+    await page.unroute('**/events');
+    await addClient(page, 'Pia', 'Pier');
+    await expect(page.getByRole('row', { name: /Pia Pier/ })).toContainText('Invitation sent just now', {
+      timeout: 20_000,
+    });
   } finally {
     server.kill('SIGKILL');
   }

@@ -1,7 +1,9 @@
 //! Live pages: a page listens to the server's events (`GET /events`,
 //! server-sent) and reloads what it shows when something it shows changed.
-//! The browser's EventSource reconnects by itself after a restart; every
-//! (re)connection reloads too, so a page never keeps showing stale data.
+//! The browser's EventSource reconnects by itself after a dropped stream, and
+//! a stream answered with an error (a proxy while the server restarts) is
+//! opened again after a pause; every (re)connection reloads too, so a page
+//! never keeps showing stale data.
 
 use leptos::prelude::*;
 
@@ -75,6 +77,7 @@ fn listen(wanted: impl Fn(&Change) -> bool + 'static, set_version: WriteSignal<u
 mod feed {
     use std::cell::RefCell;
     use std::rc::Rc;
+    use std::time::Duration;
 
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
@@ -89,6 +92,7 @@ mod feed {
         // Kept alive as long as the source can call them.
         _on_change: Closure<dyn Fn(MessageEvent)>,
         _on_open: Closure<dyn Fn()>,
+        _on_error: Closure<dyn Fn()>,
     }
 
     #[derive(Default)]
@@ -96,7 +100,13 @@ mod feed {
         connection: Option<Connection>,
         listeners: Vec<(u64, Listener)>,
         next_id: u64,
+        /// The next pause before opening a closed stream again; doubles
+        /// while attempts fail, back to the first once one opens.
+        retry: Option<Duration>,
     }
+
+    const FIRST_RETRY: Duration = Duration::from_secs(2);
+    const LONGEST_RETRY: Duration = Duration::from_secs(60);
 
     thread_local! {
         static FEED: RefCell<Feed> = RefCell::new(Feed::default());
@@ -147,16 +157,54 @@ mod feed {
             };
             tell(Some(&change));
         });
-        let on_open = Closure::<dyn Fn()>::new(|| tell(None));
+        let on_open = Closure::<dyn Fn()>::new(|| {
+            FEED.with_borrow_mut(|feed| feed.retry = None);
+            tell(None);
+        });
+        // The browser retries a dropped stream by itself, but not one the
+        // server answered with an error (as a proxy does while the server
+        // restarts): that source is closed for good, so open another later.
+        let on_error = Closure::<dyn Fn()>::new(|| {
+            let pause = FEED.with_borrow_mut(|feed| {
+                let closed = feed
+                    .connection
+                    .as_ref()
+                    .is_some_and(|c| c.source.ready_state() == EventSource::CLOSED);
+                closed.then(|| {
+                    let pause = feed.retry.unwrap_or(FIRST_RETRY);
+                    feed.retry = Some((pause * 2).min(LONGEST_RETRY));
+                    pause
+                })
+            });
+            if let Some(pause) = pause {
+                // Later, not here: replacing the connection drops this closure.
+                leptos::prelude::set_timeout(reopen, pause);
+            }
+        });
         for kind in ["clients", "job", "signups"] {
             let _ =
                 source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
         }
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Some(Connection {
             source,
             _on_change: on_change,
             _on_open: on_open,
+            _on_error: on_error,
         })
+    }
+
+    /// Replaces a closed stream, if a page still listens.
+    fn reopen() {
+        FEED.with_borrow_mut(|feed| {
+            let closed = feed
+                .connection
+                .as_ref()
+                .is_none_or(|c| c.source.ready_state() == EventSource::CLOSED);
+            if closed && !feed.listeners.is_empty() {
+                feed.connection = connect();
+            }
+        });
     }
 }
