@@ -263,20 +263,6 @@ pub async fn refresh_state(tx: &mut Tx, client_id: i64) -> Result<(), sqlx::Erro
 
 /// [`refresh_state`] for many clients in one statement.
 pub async fn refresh_states(tx: &mut Tx, client_ids: &[i64]) -> Result<(), sqlx::Error> {
-    refresh(tx, client_ids, "").await
-}
-
-/// [`refresh_states`] after invitation emails were accepted by the mail
-/// server: that changes only the state of a client shown "failed" (its newest
-/// email had failed), so the others are left as they are.
-pub async fn refresh_states_after_sending(
-    tx: &mut Tx,
-    client_ids: &[i64],
-) -> Result<(), sqlx::Error> {
-    refresh(tx, client_ids, "AND list_state = 'failed'").await
-}
-
-async fn refresh(tx: &mut Tx, client_ids: &[i64], only: &str) -> Result<(), sqlx::Error> {
     if client_ids.is_empty() {
         return Ok(());
     }
@@ -296,7 +282,7 @@ async fn refresh(tx: &mut Tx, client_ids: &[i64], only: &str) -> Result<(), sqlx
                       WHERE {OPEN} ORDER BY e.id DESC LIMIT 1) = 'failed' THEN 'failed'
                 ELSE 'invited'
             END
-         WHERE id IN ({}) {only}",
+         WHERE id IN ({})",
         id_list(client_ids)
     ))
     .execute(&mut **tx)

@@ -103,7 +103,7 @@ pub enum Outcome {
 }
 
 /// Records one attempt for each email and moves each to its next state, all
-/// in one transaction, refreshing the list state of the clients concerned.
+/// in one transaction, refreshing the list state of the clients whose email failed.
 pub async fn record_attempts(
     db: &Db,
     attempts: &[(&OutboxEmail, Outcome)],
@@ -180,15 +180,15 @@ pub async fn record_attempts(
         };
         update.execute(&mut *tx).await?;
     }
-    let clients = |accepted: bool| -> Vec<i64> {
-        attempts
-            .iter()
-            .filter(|(_, o)| (*o == Outcome::Accepted) == accepted)
-            .filter_map(|(e, _)| e.client_id)
-            .collect()
-    };
-    super::clients::refresh_states_after_sending(&mut tx, &clients(true)).await?;
-    super::clients::refresh_states(&mut tx, &clients(false)).await?;
+    // Only a failure can change a client's stored list state: an accepted
+    // email was already counted as "invited" while queued and sending (see
+    // `clients::refresh_states`), so most of a batch needs no refresh.
+    let failed: Vec<i64> = attempts
+        .iter()
+        .filter(|(_, o)| *o != Outcome::Accepted)
+        .filter_map(|(e, _)| e.client_id)
+        .collect();
+    super::clients::refresh_states(&mut tx, &failed).await?;
     tx.commit().await
 }
 
