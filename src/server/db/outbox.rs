@@ -65,11 +65,15 @@ pub async fn claim_batch(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxEmai
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // The choice is made once (MATERIALIZED): as a plain `IN (SELECT … LIMIT)`
+    // PostgreSQL may run the subquery again while updating and claim far more
+    // than `limit` rows (a lane once took 236 of a 64-row batch).
     let mut claimed: Vec<OutboxEmail> = sqlx::query_as(&format!(
-        "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1
-         WHERE status = 'queued' AND id IN (
+        "WITH picked AS MATERIALIZED (
              SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
              ORDER BY next_attempt_at, id LIMIT $2 {lock})
+         UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1
+         WHERE id IN (SELECT id FROM picked)
          RETURNING id, organization_id, client_id, kind, recipient, invitation_id, signup_id,
                    reset_id, attempts"
     ))
