@@ -158,16 +158,37 @@ pub async fn serve(router: Router, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     tokio::spawn(expire_sessions(state.db.clone()));
-    axum::serve(
+    serve_until(listener, router, state, shutdown_signal()).await
+}
+
+/// How long a stopping server waits for the email it is sending.
+const MAIL_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Serves on `listener` until `stop` resolves; then ends the open event
+/// streams (a graceful shutdown waits for every response to end, and theirs
+/// never do) and lets the outbox worker finish and record what it is sending.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let events = state.events.clone();
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        // Open event streams never end by themselves; shutdown waits for them.
-        state.events.close();
+        stop.await;
+        events.close();
     })
-    .await
+    .await;
+    if !state.mail.stop(MAIL_PATIENCE).await {
+        tracing::warn!(
+            "stopped while email was still being sent: what was not recorded is sent again after the next start"
+        );
+    }
+    served
 }
 
 async fn shutdown_signal() {

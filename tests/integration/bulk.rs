@@ -466,3 +466,59 @@ async fn a_job_sends_over_no_more_smtp_connections_than_configured_and_reuses_th
         "connections are kept for the next message: {opened} opened for 300 emails"
     );
 }
+
+#[tokio::test]
+async fn a_server_stopped_mid_job_records_what_it_sent_and_nothing_goes_out_twice() {
+    let smtp = SmtpServer::start_slow(Duration::from_millis(20));
+    let mut app = spawn_app_with(|c| {
+        c.smtp_url = Some(smtp.url());
+        c.worker.connections = 2;
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 300).await;
+    start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;
+    smtp.wait_for(10).await;
+
+    // As SIGTERM does, mid-job.
+    app.stop_gracefully().await;
+    let accepted = smtp.accepted();
+    assert!(
+        accepted < 300,
+        "stopped before the job was done: {accepted}"
+    );
+    let count = |status: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE status = $1")
+                    .bind(status)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            n as usize
+        }
+    };
+    assert_eq!(
+        count("sent").await,
+        accepted,
+        "every email the SMTP server accepted is recorded as sent"
+    );
+    assert_eq!(count("sending").await, 0, "nothing is left half-sent");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smtp.accepted(), accepted, "nothing is sent once stopped");
+
+    // The next start sends the rest, and only the rest.
+    let _app = app.restart().await;
+    smtp.wait_for(300).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let all = smtp.wait_for(300).await;
+    assert_eq!(all.len(), 300, "no email sent twice");
+    let mut to: Vec<&str> = all
+        .iter()
+        .map(|m| m.lines().find_map(|l| l.strip_prefix("To: ")).unwrap())
+        .collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 300, "each client once");
+}

@@ -16,7 +16,9 @@ pub struct TestApp {
     pub db: Db,
     /// The configuration it started with, to start replicas or restart it.
     config: Config,
-    server: tokio::task::JoinHandle<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Sending (or dropping) it stops the server as SIGTERM does.
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     /// The PostgreSQL database made for this test, dropped with the app.
     postgres: Option<(String, String)>,
     _data_dir: Option<tempfile::TempDir>,
@@ -169,7 +171,10 @@ async fn start(config: Config) -> TestApp {
         .await
         .expect("app builds");
     let db = state.db.clone();
-    let server = tokio::spawn(async move { axum_serve(listener, router).await });
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(startup::serve_until(listener, router, state, async {
+        let _ = stop.await;
+    }));
 
     TestApp {
         address,
@@ -180,6 +185,7 @@ async fn start(config: Config) -> TestApp {
         db,
         config,
         server,
+        shutdown: Some(shutdown),
         postgres: None,
         _data_dir: None,
     }
@@ -202,21 +208,23 @@ impl TestApp {
         next
     }
 
+    /// Stops the server as SIGTERM does, and waits until it has stopped.
+    pub async fn stop_gracefully(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        (&mut self.server)
+            .await
+            .expect("server task")
+            .expect("server ran");
+    }
+
     /// Stops serving requests and closes the database pool, which ends the
     /// background workers.
     pub async fn stop(&self) {
         self.server.abort();
         self.db.pool.close().await;
     }
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .await
-    .expect("server runs");
 }
 
 /// Creates an empty database next to the one `admin_url` names; returns its
@@ -483,17 +491,22 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
-        SmtpServer::spawn(None)
+        SmtpServer::spawn(None, None)
+    }
+
+    /// A server that takes `per_message` to accept each message.
+    pub fn start_slow(per_message: std::time::Duration) -> SmtpServer {
+        SmtpServer::spawn(None, Some(per_message))
     }
 
     /// A submission server: STARTTLS required (its certificate from a
     /// throwaway authority, see [`SmtpServer::ca_file`]), then AUTH as
     /// `user`/`password`.
     pub fn start_submission(user: &str, password: &str) -> SmtpServer {
-        SmtpServer::spawn(Some(format!("{user}:{password}")))
+        SmtpServer::spawn(Some(format!("{user}:{password}")), None)
     }
 
-    fn spawn(credentials: Option<String>) -> SmtpServer {
+    fn spawn(credentials: Option<String>, delay: Option<std::time::Duration>) -> SmtpServer {
         use std::io::{BufRead, BufReader};
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -506,6 +519,10 @@ impl SmtpServer {
             .arg(port.to_string())
             .arg(dir.path())
             .args(credentials)
+            .env(
+                "SMTP_SINK_DELAY_MS",
+                delay.map_or(0, |d| d.as_millis()).to_string(),
+            )
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -535,6 +552,15 @@ impl SmtpServer {
         let text = std::fs::read_to_string(self.dir.path().join("connections")).unwrap();
         let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap());
         (numbers.next().unwrap(), numbers.next().unwrap())
+    }
+
+    /// How many messages it has accepted so far.
+    pub fn accepted(&self) -> usize {
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .count()
     }
 
     /// Waits (up to 30 s) for `count` messages and returns them raw, in

@@ -28,6 +28,8 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 COUNT_ONLY = os.environ.get("SMTP_SINK_COUNT_ONLY") == "1"
+# With SMTP_SINK_DELAY_MS=N, each message takes N ms to be accepted.
+DELAY = int(os.environ.get("SMTP_SINK_DELAY_MS") or 0) / 1000
 
 
 class Handler:
@@ -45,6 +47,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if DELAY:
+            await asyncio.sleep(DELAY)
         self.count += 1
         if COUNT_ONLY:
             return "250 Message accepted for delivery"

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 
 use super::templates::{Rendered, Template};
 use super::transport::{Delivery, Transport};
@@ -61,10 +62,14 @@ const MIN_BATCH: i64 = 64;
 /// sent right now is never taken over.
 const STALE_CLAIM: Duration = Duration::from_secs(5 * 60);
 
-/// A handle to wake the worker after queueing email.
+/// A handle to wake the worker after queueing email, and to stop it.
 #[derive(Clone)]
 pub struct Worker {
     lanes: Arc<[Arc<Notify>]>,
+    /// Turns true when the server stops: lanes claim nothing more.
+    stopping: Arc<watch::Sender<bool>>,
+    /// The lanes' tasks, until [`Worker::stop`] waits for them.
+    tasks: Arc<std::sync::Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Worker {
@@ -79,6 +84,8 @@ impl Worker {
     ) -> Worker {
         let lanes = LANES.min(settings.connections);
         let wakes: Arc<[Arc<Notify>]> = (0..lanes).map(|_| Arc::new(Notify::new())).collect();
+        let stopping = Arc::new(watch::channel(false).0);
+        let mut tasks = Vec::new();
         for (lane, wake) in (0..lanes).zip(wakes.iter()) {
             // The connections are shared out exactly (10 = 3 + 3 + 2 + 2), so
             // the pool, which keeps that many open, never closes one to open
@@ -94,10 +101,27 @@ impl Worker {
                 concurrency,
                 wake: wake.clone(),
                 events: events.clone(),
+                stopping: stopping.subscribe(),
             };
-            tokio::spawn(runner.run());
+            tasks.push(tokio::spawn(runner.run()));
         }
-        Worker { lanes: wakes }
+        Worker {
+            lanes: wakes,
+            stopping,
+            tasks: Arc::new(std::sync::Mutex::new(tasks)),
+        }
+    }
+
+    /// Claims no more email and waits, at most `patience`, for the batches
+    /// being sent to finish and be recorded. Without this, email the SMTP
+    /// server accepted in an unrecorded batch would go out again after a
+    /// restart. False when the lanes were still busy when patience ran out.
+    pub async fn stop(&self, patience: Duration) -> bool {
+        self.stopping.send_replace(true);
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|e| e.into_inner()));
+        tokio::time::timeout(patience, futures::future::join_all(tasks))
+            .await
+            .is_ok()
     }
 
     /// Tells the worker there is new email to send.
@@ -118,11 +142,15 @@ struct Runner {
     concurrency: u32,
     wake: Arc<Notify>,
     events: Hub,
+    stopping: watch::Receiver<bool>,
 }
 
 impl Runner {
-    async fn run(self) {
+    async fn run(mut self) {
         loop {
+            if *self.stopping.borrow() {
+                return;
+            }
             // A batch's links are made in one transaction and its outcomes
             // recorded in another.
             let batch = (i64::from(self.concurrency) * 4).max(MIN_BATCH);
@@ -133,8 +161,12 @@ impl Runner {
                         continue;
                     }
                     self.transport.tidy();
-                    let _ = tokio::time::timeout(self.settings.poll_interval, self.wake.notified())
-                        .await;
+                    let idle =
+                        tokio::time::timeout(self.settings.poll_interval, self.wake.notified());
+                    tokio::select! {
+                        _ = idle => {}
+                        _ = self.stopping.wait_for(|stopping| *stopping) => return,
+                    }
                 }
                 Err(e) => {
                     if self.db.pool.is_closed() {
