@@ -180,6 +180,9 @@ async fn start(config: Config) -> TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(Policy::none())
+            // A request the server never answers fails its test instead of
+            // hanging the whole suite.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap(),
         db,
