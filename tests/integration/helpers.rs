@@ -27,6 +27,10 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        // Its background work (mail worker, job runner, event listener) stops
+        // once its pool is closed, instead of retrying a dropped database for
+        // the rest of the test. Marking the pool closed needs no await.
+        drop(self.db.pool.close());
         let Some((admin_url, name)) = self.postgres.take() else {
             return;
         };
