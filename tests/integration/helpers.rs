@@ -563,23 +563,24 @@ impl SmtpServer {
 
     /// How many messages it has accepted so far.
     pub fn accepted(&self) -> usize {
+        self.message_files().len()
+    }
+
+    /// The files of the messages accepted so far, in no particular order.
+    fn message_files(&self) -> Vec<std::path::PathBuf> {
         std::fs::read_dir(self.dir.path())
             .unwrap()
             .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            .count()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect()
     }
 
     /// Waits (up to 30 s) for `count` messages and returns them raw, in
     /// arrival order.
     pub async fn wait_for(&self, count: usize) -> Vec<String> {
         for _ in 0..600 {
-            let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-                .unwrap()
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                .collect();
+            let mut files = self.message_files();
             if files.len() >= count {
                 files.sort_by_key(|p| {
                     p.file_stem()
