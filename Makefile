@@ -48,7 +48,7 @@ test-postgres:
 	@if [ -z "$${PORCHLIGHT_TEST_POSTGRES_URL:-}" ]; then \
 	  echo "PORCHLIGHT_TEST_POSTGRES_URL is not set: PostgreSQL tests not run"; \
 	else \
-	  RUSTFLAGS="$(SERVER_RUSTFLAGS)" cargo test --features ssr --test integration; \
+	  RUSTFLAGS="$(SERVER_RUSTFLAGS)" cargo test --features ssr --test integration -- --include-ignored; \
 	fi
 
 build:

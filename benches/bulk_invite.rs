@@ -126,6 +126,7 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
         site_addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port).parse().unwrap()),
+        dev_mailbox: false,
         smtp_ca_file: None,
         mail_from: None,
         smtp_max_attempts: 6,

@@ -53,8 +53,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         let secret = state.config.secret.expose();
         let limits = &state.config.limits;
         let now = crate::server::now_ms();
-        // The same refusal whether the account exists or not.
-        throttle::check(
+        // The same refusal whether the account exists or not. The attempt
+        // is counted before the password is checked, so parallel guesses
+        // cannot slip past the limit; only a wrong password keeps counting.
+        let attempt = throttle::take(
             &state.db,
             secret,
             &[
@@ -65,17 +67,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         )
         .await?;
         let signed_in = match accounts::sign_in(&state.db, &email, password).await {
-            Err(AppError::InvalidCredentials) => {
-                throttle::note(
-                    &state.db,
-                    secret,
-                    &[("login", &email), ("login-ip", &ip)],
-                    now,
-                )
-                .await?;
-                return Err(AppError::InvalidCredentials);
+            Err(AppError::InvalidCredentials) => return Err(AppError::InvalidCredentials),
+            other => {
+                attempt.forget(&state.db).await?;
+                other?
             }
-            other => other?,
         };
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         super::ssr::announce_person(&state, signed_in.user_id).await;
@@ -84,9 +80,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         } else {
             "/dashboard"
         };
-        let target = next
-            .filter(|n| is_local_path(n))
-            .unwrap_or_else(|| home.to_owned());
+        let target = crate::server::domain::redirect::after_sign_in(
+            &state.config.public_url,
+            next.as_deref(),
+            home,
+        );
         leptos_axum::redirect(&target);
         Ok(())
     })
@@ -133,6 +131,7 @@ pub async fn current_shell() -> Result<ShellInfo, AppError> {
             organization_name: org.name,
             organization_slug: org.slug,
             role: current.role,
+            sees_mailbox: state.config.dev_mailbox && current.role == crate::model::Role::Owner,
             organizations: orgs
                 .into_iter()
                 .map(|o| OrganizationChoice {
@@ -143,27 +142,4 @@ pub async fn current_shell() -> Result<ShellInfo, AppError> {
         })
     })
     .await
-}
-
-/// A redirect target we accept: a path on this site, never `//host` or a URL.
-pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local_path;
-
-    #[test]
-    fn only_local_paths_are_redirect_targets() {
-        assert!(is_local_path("/clients?page=2"));
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "clients",
-            "/\\evil.example",
-        ] {
-            assert!(!is_local_path(bad), "{bad}");
-        }
-    }
 }

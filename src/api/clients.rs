@@ -22,6 +22,7 @@ pub async fn list_clients(
 
         let (state, current) = super::ssr::require_staff().await?;
         let now = now_ms();
+        let search = domain::rules::search(&search);
         let query = ListQuery {
             organization_id: current.organization_id,
             search: &search,
@@ -82,9 +83,17 @@ pub async fn create_client(
 #[server(prefix = "/api", endpoint = "send_invitation")]
 pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        use crate::server::domain::authority::Action;
+        use crate::server::domain::clients;
+
         let (state, current) = super::ssr::require_staff().await?;
-        super::ssr::rate_limit(&state, "resend", &client_id.to_string()).await?;
-        crate::server::domain::clients::send_invitation(&state.db, &current, client_id).await?;
+        // The limit is counted only for a client the caller may invite, so
+        // nobody spends another organization's allowance.
+        let client =
+            clients::target(&state.db, &current, client_id, Action::SendInvitation).await?;
+        let key = format!("{}:{client_id}", current.organization_id);
+        super::ssr::rate_limit(&state, "resend", &key).await?;
+        clients::send_invitation(&state.db, &current, client).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())

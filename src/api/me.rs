@@ -41,7 +41,9 @@ pub async fn my_dashboard() -> Result<Dashboard, AppError> {
 }
 
 /// The development mailbox of the caller's organization: every email the
-/// server "sent" while no SMTP_URL was set. Staff only.
+/// server "sent" while no SMTP_URL was set. Owners only: the messages hold
+/// working links (a password reset for anyone), so staff and admins could
+/// take over another account with them.
 #[server(prefix = "/api", endpoint = "mailbox")]
 pub async fn dev_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
     super::ssr::answer(async move {
@@ -49,8 +51,11 @@ pub async fn dev_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
         use crate::server::{db, now_ms};
 
         let (state, current) = super::ssr::require_staff().await?;
-        if state.config.smtp_url.is_some() {
+        if !state.config.dev_mailbox {
             return Err(AppError::NotFound);
+        }
+        if current.role != crate::model::Role::Owner {
+            return Err(AppError::Forbidden);
         }
         let now = now_ms();
         let messages = db::outbox::mailbox(&state.db.pool, current.organization_id, 100).await?;

@@ -97,7 +97,8 @@ mod ssr {
         let ip = client_ip().await;
         let limits = &state.config.limits;
         let per_ip = format!("{what}-ip");
-        take(
+        // A request counts whether or not it succeeds.
+        let _counted = take(
             &state.db,
             state.config.secret.expose(),
             &[
@@ -106,7 +107,8 @@ mod ssr {
             ],
             crate::server::now_ms(),
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     /// The signed-in member of staff making this request.

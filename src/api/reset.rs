@@ -61,8 +61,16 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "send_password_reset")]
 pub async fn send_password_reset(client_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        use crate::server::domain::authority::Action;
+        use crate::server::domain::{clients, reset};
+
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::reset::request_for_client(&state.db, &current, client_id).await?;
+        let client = clients::target(&state.db, &current, client_id, Action::SendReset).await?;
+        // The same limit as "Forgot your password?" for this person, so
+        // staff cannot flood someone's inbox either.
+        super::ssr::rate_limit(&state, "reset", client.email.as_deref().unwrap_or_default())
+            .await?;
+        reset::request_for_client(&state.db, &current, client).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())

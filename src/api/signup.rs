@@ -108,10 +108,6 @@ pub async fn decide_signups(
         use crate::server::events::Event;
 
         let (state, current) = super::ssr::require_staff().await?;
-        let ids: Vec<i64> = ids
-            .split(',')
-            .filter_map(|s| s.trim().parse().ok())
-            .collect();
         let decided =
             crate::server::domain::signup::decide(&state.db, &current, &ids, approve, &reason)
                 .await;

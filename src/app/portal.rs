@@ -70,7 +70,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
             <a href="/approvals">"Approvals"</a>
             <a href="/audit">"Audit trail"</a>
             <a href="/settings">"Settings"</a>
-            <a href="/mailbox">"Mailbox"</a>
+            {info.sees_mailbox.then(|| view! { <a href="/mailbox">"Mailbox"</a> })}
             <a href="/organizations/new">"New organization"</a>
         </nav>
         <div class="account">

@@ -32,6 +32,10 @@ pub enum AppError {
     /// Too many attempts in a short time; the same words whoever is asking.
     #[error("Too many attempts. Wait a few minutes, then try again.")]
     TooManyAttempts,
+    /// The server is at capacity for this kind of work (password hashing);
+    /// answered at once instead of queueing without bound.
+    #[error("The server is busy. Please try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request did not reach the server function or its answer could not be read.
@@ -70,6 +74,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
         }

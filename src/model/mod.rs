@@ -18,6 +18,9 @@ pub struct ShellInfo {
     pub role: Role,
     /// Every organization the person can switch to, the current one included.
     pub organizations: Vec<OrganizationChoice>,
+    /// Whether this person may open the development mailbox (an owner, on a
+    /// server that keeps email there).
+    pub sees_mailbox: bool,
 }
 
 /// An organization in the switcher.

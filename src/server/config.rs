@@ -31,6 +31,14 @@ pub struct Cli {
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Url>,
 
+    /// Keep email in the development mailbox (`/mailbox`, owners only)
+    /// instead of sending it, on purpose. Without SMTP_URL this is what
+    /// happens anyway on a server that only this machine can reach; a server
+    /// with an https PUBLIC_URL, or listening beyond loopback, refuses to
+    /// start without SMTP_URL unless this is given.
+    #[arg(long, env = "DEV_MAILBOX")]
+    pub dev_mailbox: bool,
+
     /// A PEM file of one more certificate authority to trust for the SMTP
     /// server's TLS certificate (a private mail relay). Default: the system's.
     #[arg(long, env = "SMTP_CA_FILE")]
@@ -87,6 +95,8 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub public_url: Url,
     pub smtp_url: Option<Url>,
+    /// True when email goes to the development mailbox (no SMTP_URL).
+    pub dev_mailbox: bool,
     /// PEM of an extra certificate authority for the SMTP server's TLS.
     pub smtp_ca: Option<Vec<u8>>,
     pub mail_from: lettre::message::Mailbox,
@@ -188,6 +198,16 @@ impl Cli {
         {
             return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
         }
+        let reachable_beyond_this_machine =
+            public_url.scheme() == "https" || !self.site_addr.ip().is_loopback();
+        if self.smtp_url.is_none() && !self.dev_mailbox && reachable_beyond_this_machine {
+            return Err(bad(
+                "SMTP_URL",
+                "is required when PUBLIC_URL is https or the server listens beyond this machine \
+                 (without it, email would stay in the development mailbox); \
+                 give --dev-mailbox (DEV_MAILBOX=true) to keep it there on purpose",
+            ));
+        }
         let smtp_ca = match &self.smtp_ca_file {
             None => None,
             Some(path) => {
@@ -241,6 +261,7 @@ impl Cli {
                 )
             }
         };
+        create_private_sqlite_file(&database_url)?;
 
         let secret = match self.secret {
             Some(s) if s.len() < MIN_SECRET_LEN => {
@@ -266,6 +287,7 @@ impl Cli {
             database_url,
             site_addr: self.site_addr,
             public_url,
+            dev_mailbox: self.smtp_url.is_none(),
             smtp_url: self.smtp_url,
             smtp_ca,
             mail_from,
@@ -302,13 +324,44 @@ impl Cli {
     }
 }
 
+/// Creates the data directory, readable by its owner only (mode 0700), when
+/// it does not exist yet.
 fn ensure_dir(dir: &Path) -> Result<(), ConfigError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        bad(
-            "PORCHLIGHT_DATA_DIR",
-            format!("cannot create {}: {e}", dir.display()),
-        )
-    })
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| {
+            bad(
+                "PORCHLIGHT_DATA_DIR",
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })
+}
+
+/// Creates a `sqlite://FILE` database's file, readable by its owner only
+/// (mode 0600), when it does not exist yet; SQLite gives its journal files
+/// the same mode. Other URLs are left alone.
+fn create_private_sqlite_file(database_url: &str) -> Result<(), ConfigError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let Some(rest) = database_url.strip_prefix("sqlite://") else {
+        return Ok(());
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || Path::new(path).exists() {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| bad("DATABASE_URL", format!("cannot create {path}: {e}")))
 }
 
 /// Reads the generated secret, or creates it (32 random bytes, base64url,
@@ -370,10 +423,17 @@ mod tests {
     fn https_public_url_requires_a_secret() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_str().unwrap();
-        let err = cli(&["--public-url", "https://portal.example", "--data-dir", data])
-            .into_config()
-            .err()
-            .expect("refused");
+        let err = cli(&[
+            "--public-url",
+            "https://portal.example",
+            "--smtp-url",
+            "smtp://mail.example:25",
+            "--data-dir",
+            data,
+        ])
+        .into_config()
+        .err()
+        .expect("refused");
         assert_eq!(err.setting, "PORCHLIGHT_SECRET");
     }
 
@@ -391,6 +451,50 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
         assert!(first.database_url.starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn the_database_and_data_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let config = cli(&["--data-dir", data.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        assert!(config.dev_mailbox);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&data.join("porchlight.db")), 0o600);
+    }
+
+    #[test]
+    fn the_development_mailbox_is_never_the_default_beyond_this_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let secret = "s".repeat(40);
+        for args in [
+            vec![
+                "--public-url",
+                "https://portal.example",
+                "--secret",
+                &secret,
+            ],
+            vec!["--site-addr", "0.0.0.0:3000"],
+            vec!["--site-addr", "192.0.2.10:3000"],
+        ] {
+            let mut all = args.clone();
+            all.extend(["--data-dir", data]);
+            let err = cli(&all).into_config().err().expect("refused");
+            assert_eq!(err.setting, "SMTP_URL", "{args:?}");
+            assert!(err.message.contains("--dev-mailbox"), "{}", err.message);
+
+            all.push("--dev-mailbox");
+            assert!(cli(&all).into_config().unwrap().dev_mailbox, "{args:?}");
+
+            let mut with_smtp = args.clone();
+            with_smtp.extend(["--data-dir", data, "--smtp-url", "smtp://mail.example:25"]);
+            assert!(!cli(&with_smtp).into_config().unwrap().dev_mailbox);
+        }
     }
 
     #[test]

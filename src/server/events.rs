@@ -78,6 +78,31 @@ pub struct Hub {
     /// Turns true when the server is stopping: open streams end then, or a
     /// graceful shutdown would wait for them forever.
     closing: Arc<watch::Sender<bool>>,
+    /// Open streams per person, to cap what one person (or all) may hold.
+    streams: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+}
+
+/// Open event streams one person may hold at once (a tab each).
+pub const STREAMS_PER_PERSON: usize = 16;
+/// Open event streams the server holds at once.
+pub const STREAMS_IN_ALL: usize = 2_000;
+
+/// One open stream, counted until it is dropped.
+pub struct StreamSlot {
+    user_id: i64,
+    streams: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.user_id) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.user_id);
+            }
+        }
+    }
 }
 
 impl Hub {
@@ -92,7 +117,27 @@ impl Hub {
             local,
             notify,
             closing: Arc::new(watch::channel(false).0),
+            streams: Arc::default(),
         }
+    }
+
+    /// A slot for one more open stream of `user_id`, or None when they hold
+    /// [`STREAMS_PER_PERSON`] already or the server [`STREAMS_IN_ALL`].
+    pub fn open_stream(&self, user_id: i64) -> Option<StreamSlot> {
+        let mut open = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let total: usize = open.values().sum();
+        let mine = open.entry(user_id).or_default();
+        if *mine >= STREAMS_PER_PERSON || total >= STREAMS_IN_ALL {
+            if *mine == 0 {
+                open.remove(&user_id);
+            }
+            return None;
+        }
+        *mine += 1;
+        Some(StreamSlot {
+            user_id,
+            streams: self.streams.clone(),
+        })
     }
 
     /// Tells every open stream to end: the server is stopping.

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::server::AppState;
 use crate::server::auth::session;
-use crate::server::events::{Change, Event};
+use crate::server::events::{Change, Event, StreamSlot};
 
 /// How often an open stream checks that its session is still valid.
 const RECHECK: Duration = Duration::from_secs(15);
@@ -32,9 +32,23 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Respon
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
+    let Some(slot) = state.events.open_stream(current.user_id) else {
+        tracing::info!(
+            user_id = current.user_id,
+            "live events: too many open streams"
+        );
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    };
     let receiver = state.events.subscribe();
     let closing = state.events.closing();
-    let stream = organization_stream(state, headers, current.organization_id, receiver, closing);
+    let stream = organization_stream(
+        state,
+        headers,
+        current.organization_id,
+        receiver,
+        closing,
+        slot,
+    );
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response()
@@ -47,6 +61,8 @@ struct Listening {
     receiver: broadcast::Receiver<Arc<Event>>,
     recheck: tokio::time::Interval,
     closing: watch::Receiver<bool>,
+    /// Counted as open until the stream is dropped.
+    _slot: StreamSlot,
 }
 
 fn organization_stream(
@@ -55,6 +71,7 @@ fn organization_stream(
     organization_id: i64,
     receiver: broadcast::Receiver<Arc<Event>>,
     closing: watch::Receiver<bool>,
+    slot: StreamSlot,
 ) -> impl Stream<Item = Result<SseEvent, Infallible>> {
     let mut recheck = tokio::time::interval(RECHECK);
     recheck.reset();
@@ -65,6 +82,7 @@ fn organization_stream(
         receiver,
         recheck,
         closing,
+        _slot: slot,
     };
     futures::stream::unfold(start, |mut l| async move {
         loop {

@@ -116,6 +116,10 @@ pub async fn build(
     Ok((router(state.clone()), state))
 }
 
+/// The largest request body accepted, in bytes (forms and server-function
+/// calls; the largest, a bulk selection of 5,000 ids, is well under it).
+pub const MAX_REQUEST_BODY: usize = 256 * 1024;
+
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -138,6 +142,13 @@ fn router(state: AppState) -> Router {
             crate::server::security::same_origin,
         ))
         .layer(middleware::from_fn(crate::server::security::headers))
+        // Every request body (forms, server-function calls) is capped here,
+        // not by whatever a dependency happens to default to: the extractors'
+        // limit, and the body itself for handlers that read it directly.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_REQUEST_BODY,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

@@ -4,7 +4,7 @@
 
 use crate::model::AppError;
 use crate::server::auth::token::keyed_hash;
-use crate::server::db::Db;
+use crate::server::db::{self, Db};
 
 /// At most `max` events in `window_secs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,72 +53,75 @@ fn bucket(secret: &[u8], what: &str, key: &str) -> String {
     keyed_hash(secret, &format!("{what}:{}", key.trim().to_lowercase()))
 }
 
-async fn count(db: &Db, bucket: &str, limit: Limit, now: i64) -> Result<i64, AppError> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM rate_events WHERE bucket = $1 AND at > $2")
-            .bind(bucket)
-            .bind(now - limit.window_secs * 1000)
-            .fetch_one(&db.pool)
-            .await?;
-    Ok(n)
+/// Attempts recorded by [`take`], which a caller may take back with
+/// [`Attempt::forget`] when they turn out not to count (a sign-in whose
+/// password was right).
+#[derive(Debug)]
+#[must_use = "an attempt counts until it is forgotten"]
+pub struct Attempt {
+    ids: Vec<i64>,
 }
 
-async fn record(db: &Db, bucket: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO rate_events (bucket, at) VALUES ($1, $2)")
-        .bind(bucket)
-        .bind(now)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-/// Refuses when any of `(what, key, limit)` is used up.
-pub async fn check(
-    db: &Db,
-    secret: &[u8],
-    counts: &[(&str, &str, Limit)],
-    now: i64,
-) -> Result<(), AppError> {
-    for (what, key, limit) in counts {
-        if count(db, &bucket(secret, what, key), *limit, now).await? >= limit.max {
-            tracing::info!(what, "throttled");
-            return Err(AppError::TooManyAttempts);
-        }
+impl Attempt {
+    /// Takes the attempt back: it no longer counts towards any limit.
+    pub async fn forget(self, db: &Db) -> Result<(), AppError> {
+        db::rate::forget(&db.pool, &self.ids).await?;
+        Ok(())
     }
-    Ok(())
 }
 
-/// Counts one event for each `(what, key)`.
-pub async fn note(
-    db: &Db,
-    secret: &[u8],
-    counts: &[(&str, &str)],
-    now: i64,
-) -> Result<(), AppError> {
-    for (what, key) in counts {
-        record(db, &bucket(secret, what, key), now).await?;
-    }
-    Ok(())
-}
-
-/// A request that counts whether or not it succeeds: refused when a limit is
-/// used up, counted otherwise.
+/// Counts one attempt against each `(what, key, limit)`, or refuses it with
+/// [`AppError::TooManyAttempts`] when any limit is used up.
+///
+/// Check and record are one atomic step: the attempt is recorded first (and
+/// committed), then counted with everything recorded before it. Of any number
+/// of parallel attempts, each counts every attempt committed before its own
+/// count, so the last one to pass has counted all that passed: at most
+/// `limit.max` get through, on SQLite and PostgreSQL alike. A refused attempt
+/// is taken back, so refusals do not extend the wait.
 pub async fn take(
     db: &Db,
     secret: &[u8],
     counts: &[(&str, &str, Limit)],
     now: i64,
-) -> Result<(), AppError> {
-    check(db, secret, counts, now).await?;
-    let keys: Vec<(&str, &str)> = counts.iter().map(|(w, k, _)| (*w, *k)).collect();
-    note(db, secret, &keys, now).await
+) -> Result<Attempt, AppError> {
+    let buckets: Vec<String> = counts
+        .iter()
+        .map(|(what, key, _)| bucket(secret, what, key))
+        .collect();
+    let mut ids = Vec::with_capacity(counts.len());
+    let checked = async {
+        for b in &buckets {
+            ids.push(db::rate::record(&db.pool, b, now).await?);
+        }
+        for (b, (what, _, limit)) in buckets.iter().zip(counts) {
+            let since = now - limit.window_secs * 1000;
+            if db::rate::count(&db.pool, b, since).await? > limit.max {
+                tracing::info!(what, "throttled");
+                return Ok(false);
+            }
+        }
+        Ok::<_, sqlx::Error>(true)
+    }
+    .await;
+    match checked {
+        Ok(true) => Ok(Attempt { ids }),
+        Ok(false) => {
+            db::rate::forget(&db.pool, &ids).await?;
+            Err(AppError::TooManyAttempts)
+        }
+        Err(e) => {
+            // Whatever was recorded no longer counts (best effort: a row
+            // left behind only makes the limit stricter for its window).
+            if let Err(again) = db::rate::forget(&db.pool, &ids).await {
+                tracing::warn!(error = %again, "could not take back a throttled attempt");
+            }
+            Err(e.into())
+        }
+    }
 }
 
 /// Forgets events older than a day.
 pub async fn forget_old(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM rate_events WHERE at < $1")
-        .bind(now - 24 * 3600 * 1000)
-        .execute(&db.pool)
-        .await
-        .map(|r| r.rows_affected())
+    db::rate::forget_before(&db.pool, now - 24 * 3600 * 1000).await
 }

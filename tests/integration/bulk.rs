@@ -410,11 +410,9 @@ async fn another_organizations_jobs_are_not_found() {
 }
 
 #[tokio::test]
+#[ignore = "PostgreSQL only (one process per SQLite database): `make test-postgres` runs it"]
 async fn two_servers_deliver_a_thousand_email_job_exactly_once() {
-    if !on_postgres() {
-        eprintln!("PostgreSQL only: SQLite serves one process");
-        return;
-    }
+    assert!(on_postgres(), "needs PORCHLIGHT_TEST_POSTGRES_URL");
     let smtp = SmtpServer::start();
     let first = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
     let owner = first.setup_owner().await;

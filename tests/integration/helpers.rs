@@ -139,6 +139,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         public_url: None,
         smtp_url: None,
+        dev_mailbox: false,
         smtp_ca_file: None,
         mail_from: None,
         smtp_max_attempts: 6,
@@ -359,6 +360,19 @@ impl TestApp {
             .collect()
     }
 
+    /// Sets every invitation's expiry, and its links', to `at` (Unix ms), as
+    /// the passing of time would.
+    pub async fn expire_invitations(&self, at: i64) {
+        for table in ["invitations", "invitation_links"] {
+            sqlx::query(&format!("UPDATE {table} SET expires_at = $1"))
+                .bind(at)
+                .execute(&self.db.pool)
+                .await
+                .unwrap();
+        }
+        self.refresh_list_states().await;
+    }
+
     /// Recomputes every client's stored list state, as the application does in
     /// each change: for tests that set invitation or email facts directly.
     pub async fn refresh_list_states(&self) {
@@ -408,6 +422,31 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         panic!("expected {count} emails in the development mailbox");
+    }
+
+    /// Waits until the development mailbox holds a message to `to` (any
+    /// case) and returns the newest one.
+    pub async fn wait_for_mail_to(&self, to: &str) -> Mail {
+        for _ in 0..100 {
+            let row: Option<(String, String, String, String)> = sqlx::query_as(
+                "SELECT recipient, subject, text_body, html_body FROM dev_mailbox
+                 WHERE LOWER(recipient) = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(to.to_lowercase())
+            .fetch_optional(&self.db.pool)
+            .await
+            .unwrap();
+            if let Some((to, subject, text, html)) = row {
+                return Mail {
+                    to,
+                    subject,
+                    text,
+                    html,
+                };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no email to {to} in the development mailbox");
     }
 
     /// Creates another organization as the signed-in owner of `cookie`;

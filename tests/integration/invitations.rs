@@ -178,11 +178,7 @@ async fn an_expired_link_says_when_it_expired() {
     app.create_client(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let token = app.wait_for_mail(1).await.remove(0).token();
-    sqlx::query("UPDATE invitations SET expires_at = $1")
-        .bind(1_793_707_200_000_i64)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    app.expire_invitations(1_793_707_200_000_i64).await;
     let html = app.activation_page(&token).await;
     assert!(
         html.contains("This invitation expired on 3 Nov 2026"),
@@ -197,11 +193,15 @@ async fn an_expired_link_says_when_it_expired() {
 async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
     let app = spawn_app().await;
     let north = app.setup_owner().await;
-    let south = app.create_organization(&north, "South Swim", "south").await;
-    // The owner's own address, invited as a client of the second organization.
-    app.create_client(&south, "Olive", "Owner", "olive.owner@example.com")
+    // Ann has an account: she is a client of North.
+    app.create_client(&north, "Ann", "Lee", "ann@example.com")
         .await;
-    let mail = app.wait_for_mail(1).await.remove(0);
+    let first = app.wait_for_mail(1).await.remove(0).token();
+    assert_eq!(app.activate(&first, PASSWORD).await.status, 200);
+    let south = app.create_organization(&north, "South Swim", "south").await;
+    app.create_client(&south, "Ann", "Lee", "ann@example.com")
+        .await;
+    let mail = app.wait_for_mail(2).await.remove(1);
     assert_eq!(mail.subject, "South Swim invites you to its portal");
     assert!(mail.text.contains("sign in with it to accept"));
     let token = mail.token();
@@ -214,7 +214,7 @@ async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
     assert_eq!(signed_out.status, 401);
 
     let me = app
-        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .login("ann@example.com", PASSWORD)
         .await
         .session_cookie()
         .unwrap();
@@ -224,7 +224,7 @@ async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    assert_eq!(n, 1, "no second identity");
+    assert_eq!(n, 2, "no second identity for Ann");
 }
 
 #[tokio::test]
@@ -359,11 +359,7 @@ async fn an_expired_link_can_ask_for_a_new_one_sent_to_the_invited_address_at_mo
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
     let long_ago = porchlight::server::now_ms() - 40 * 24 * 3_600_000;
-    sqlx::query("UPDATE invitations SET expires_at = $1")
-        .bind(long_ago)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    app.expire_invitations(long_ago).await;
     sqlx::query("UPDATE email_outbox SET created_at = $1")
         .bind(long_ago)
         .execute(&app.db.pool)

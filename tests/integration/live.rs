@@ -59,6 +59,15 @@ impl Stream {
         }
     }
 
+    /// Every event until none comes for `quiet`, in order.
+    async fn drain(&mut self, quiet: Duration) -> Vec<String> {
+        let mut events = Vec::new();
+        while let Some(event) = self.next(quiet).await {
+            events.push(event);
+        }
+        events
+    }
+
     /// Waits for an event about `client_id`, skipping others.
     async fn expect_client(&mut self, client_id: i64) {
         let wanted = client_id.to_string();
@@ -131,21 +140,42 @@ async fn delivery_activation_and_sign_in_are_announced() {
     let id = app
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
-    stream.expect_client(id).await; // created
-    stream.expect_client(id).await; // delivered by the worker
     let token = app.wait_for_mail(1).await.remove(0).token();
+    let about = format!("clients {id}");
+    let quiet = Duration::from_millis(700);
+    // Exactly: created, then delivered by the worker.
+    assert_eq!(stream.drain(quiet).await, [about.clone(), about.clone()]);
     app.activate(&token, "a brand new password").await;
-    stream.expect_client(id).await; // active
+    assert_eq!(stream.drain(quiet).await, vec![about.clone()], "activated");
     app.login("ann@example.com", "a brand new password").await;
-    stream.expect_client(id).await; // last login
+    assert_eq!(stream.drain(quiet).await, [about], "signed in");
 }
 
 #[tokio::test]
-async fn events_cross_between_two_servers_on_one_postgresql_database() {
-    if !on_postgres() {
-        eprintln!("PostgreSQL only: SQLite serves one process");
-        return;
+async fn one_person_holds_a_bounded_number_of_streams() {
+    use porchlight::server::events::STREAMS_PER_PERSON;
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let mut open = Vec::new();
+    for _ in 0..STREAMS_PER_PERSON {
+        open.push(Stream::open(&app, &owner).await);
     }
+    assert_eq!(app.get("/events", Some(&owner)).await.status(), 429);
+    // Closing one frees its place.
+    drop(open.pop());
+    for _ in 0..50 {
+        if app.get("/events", Some(&owner)).await.status() == 200 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("a closed stream's place was not freed");
+}
+
+#[tokio::test]
+#[ignore = "PostgreSQL only (one process per SQLite database): `make test-postgres` runs it"]
+async fn events_cross_between_two_servers_on_one_postgresql_database() {
+    assert!(on_postgres(), "needs PORCHLIGHT_TEST_POSTGRES_URL");
     let first = spawn_app().await;
     let owner = first.setup_owner().await;
     let second = first.replica().await;

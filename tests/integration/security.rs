@@ -99,3 +99,120 @@ async fn a_page_allows_only_its_own_scripts_by_nonce() {
     }
     assert_ne!(nonces[0], nonces[1], "a fresh nonce per response");
 }
+
+/// Signs in with `next` and returns where the answer sends the browser, with
+/// JavaScript (a server-function call) or without (a plain form post).
+async fn after_login(app: &TestApp, next: &str, javascript: bool) -> String {
+    let mut req = app
+        .client
+        .post(format!("{}/api/login", app.address))
+        .form(&[
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+            ("next", next),
+        ]);
+    if javascript {
+        req = req.header(ACCEPT, "application/json");
+    }
+    let resp = req.send().await.unwrap();
+    assert!(resp.status().as_u16() < 400, "{next:?}: {}", resp.status());
+    resp.headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("{next:?}: no redirect"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn after_sign_in_only_pages_of_this_site_are_followed() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    for javascript in [false, true] {
+        for hostile in [
+            "/\t/example.org",
+            "/\n/example.org",
+            "/\r\n/example.org",
+            "\t//example.org",
+            "//example.org",
+            "///example.org",
+            "/\\example.org",
+            "\\\\example.org",
+            "/\\/example.org",
+            "https://example.org",
+            "http://example.org/clients",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(
+                after_login(&app, hostile, javascript).await,
+                "/clients",
+                "{hostile:?} (javascript: {javascript})"
+            );
+        }
+        assert_eq!(
+            after_login(&app, "/clients?page=2", javascript).await,
+            "/clients?page=2"
+        );
+        assert_eq!(
+            after_login(&app, "/settings", javascript).await,
+            "/settings"
+        );
+        // A line break cannot add a header: it is dropped, and what is left
+        // is a page of this site.
+        assert_eq!(
+            after_login(&app, "/\r\nSet-Cookie: a=b", javascript).await,
+            "/Set-Cookie:%20a=b"
+        );
+        assert_eq!(
+            after_login(&app, "/\u{0}/example.org", javascript).await,
+            "/%00/example.org"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_development_mailbox_is_for_owners_only() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let created = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Ada"),
+                ("last_name", "Admin"),
+                ("email", "ada@example.com"),
+                ("role", "admin"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    let admin = app
+        .activate(&token, "a brand new password")
+        .await
+        .session_cookie()
+        .unwrap();
+    assert_eq!(app.call("mailbox", &[], Some(&admin)).await.status, 403);
+    let own = app.call("mailbox", &[], Some(&owner)).await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let shell = app.call("current_shell", &[], Some(&admin)).await.json();
+    assert_eq!(shell["sees_mailbox"], false, "no link for an admin");
+    let shell = app.call("current_shell", &[], Some(&owner)).await.json();
+    assert_eq!(shell["sees_mailbox"], true);
+}
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    let huge = "x".repeat(porchlight::server::startup::MAX_REQUEST_BODY + 1);
+    let resp = app
+        .client
+        .post(format!("{}/api/login", app.address))
+        .form(&[("email", huge.as_str()), ("password", "p")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+}

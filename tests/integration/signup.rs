@@ -488,3 +488,78 @@ async fn only_approvers_and_the_owner_decide() {
         403
     );
 }
+
+#[tokio::test]
+async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    open_signup(&app, &owner, "collaborators", "automatic", "1").await;
+    let names: Vec<String> = (0..6).map(|n| format!("pat{n}")).collect();
+    let emails: Vec<String> = (0..6).map(|n| format!("pat{n}@example.com")).collect();
+    let tries = (0..6).map(|n| sign_up(&app, &names[n], &emails[n], ""));
+    let answers = futures::future::join_all(tries).await;
+    let taken = answers.iter().filter(|a| a.status == 200).count();
+    assert_eq!(taken, 1, "one seat, one application");
+    for refused in answers.iter().filter(|a| a.status != 200) {
+        assert_eq!(refused.status, 409, "{}", refused.body);
+        assert!(
+            refused.body.contains("All collaborator seats"),
+            "{}",
+            refused.body
+        );
+    }
+    let token = confirm_token(&app.wait_for_mail(1).await[0].text);
+    let confirmed = app.call("confirm_signup", &[("token", &token)], None).await;
+    assert!(confirmed.status.is_success() || confirmed.status.is_redirection());
+    let (collaborators,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE role = 'collaborator'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(collaborators, 1);
+
+    // No seat left: staff cannot invite one more collaborator either.
+    let added = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Cole"),
+                ("last_name", "Lab"),
+                ("email", "cole@example.com"),
+                ("role", "collaborator"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(added.status, 422, "{}", added.body);
+    assert_eq!(added.json()["Invalid"][0]["field"], "role");
+    let (queued,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'cole@example.com'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(queued, 0, "no invitation went out");
+    let (rows,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM clients WHERE email = 'cole@example.com'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(rows, 0, "a refusal writes nothing");
+}
+
+#[tokio::test]
+async fn decisions_refuse_ids_that_are_not_ids() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    for ids in ["1,abc", "1;DROP", &"1,".repeat(600)] {
+        let resp = app
+            .call(
+                "decide_signups",
+                &[("ids", ids), ("approve", "true")],
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(resp.status, 422, "{ids}: {}", resp.body);
+        assert_eq!(resp.json()["Invalid"][0]["field"], "ids");
+    }
+}

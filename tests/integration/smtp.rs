@@ -259,3 +259,28 @@ async fn a_server_that_stops_answering_delays_the_email_and_frees_the_worker() {
     );
     drop(silent);
 }
+
+#[tokio::test]
+async fn an_international_domain_is_delivered_in_its_ascii_form() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(|c| c.smtp_url = Some(smtp.url())).await;
+    let owner = app.setup_owner().await;
+    let created = app
+        .create_client(&owner, "Björn", "Bücher", "someone@bücher.example")
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let raw = smtp.wait_for(1).await.remove(0);
+    assert!(raw.contains("someone@xn--bcher-kva.example"), "{raw}");
+    wait_for_status(&app, &owner, "Sent").await;
+}
+
+#[tokio::test]
+async fn an_address_no_server_takes_is_refused_at_its_field() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let refused = app
+        .create_client(&owner, "Zoë", "Lee", "zoë@example.com")
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.json()["Invalid"][0]["field"], "email");
+}

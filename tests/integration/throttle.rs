@@ -80,3 +80,130 @@ async fn reset_and_sign_up_requests_are_rate_limited() {
         .await;
     assert_eq!(again.status, 200, "released after the window");
 }
+
+#[tokio::test]
+async fn a_hundred_parallel_wrong_passwords_get_at_most_the_limit_through() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    let tries = (0..100).map(|_| app.login(OWNER_EMAIL, "not the password"));
+    let answers = futures::future::join_all(tries).await;
+    let checked = answers.iter().filter(|a| a.status == 401).count();
+    let refused = answers.iter().filter(|a| a.status == 429).count();
+    // A burst may be refused more than strictly needed, never less.
+    assert!(
+        checked <= 5,
+        "{checked} passwords were checked, the limit is 5"
+    );
+    // The rest were refused at once: throttled, or the hashing queue was full.
+    let busy = answers.iter().filter(|a| a.status == 503).count();
+    assert_eq!(checked + refused + busy, 100);
+    // Exactly the checked ones still count: one by one, the limit's rest.
+    let mut more = 0;
+    loop {
+        let tried = app.login(OWNER_EMAIL, "not the password").await;
+        if tried.status != 401 {
+            assert_eq!(tried.status, 429, "{}", tried.body);
+            break;
+        }
+        more += 1;
+        assert!(more <= 5, "the limit is not enforced");
+    }
+    assert_eq!(checked + more, 5, "{checked} in the burst, {more} after");
+}
+
+#[tokio::test]
+async fn parallel_reset_requests_get_at_most_the_limit_through() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    let asks = (0..40).map(|_| app.call("forgot_password", &[("email", OWNER_EMAIL)], None));
+    let answers = futures::future::join_all(asks).await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    assert!(
+        statuses.iter().all(|s| [200, 429].contains(s)),
+        "{statuses:?}"
+    );
+    let through = answers.iter().filter(|a| a.status == 200).count();
+    assert!(
+        through <= 5,
+        "{through} got through, the per-email limit is 5"
+    );
+    let mut more = 0;
+    loop {
+        let asked = app
+            .call("forgot_password", &[("email", OWNER_EMAIL)], None)
+            .await;
+        if asked.status != 200 {
+            assert_eq!(asked.status, 429, "{}", asked.body);
+            break;
+        }
+        more += 1;
+        assert!(more <= 5, "the limit is not enforced");
+    }
+    assert_eq!(through + more, 5, "{through} in the burst, {more} after");
+    let (resets,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM password_resets")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(resets, 5);
+}
+
+#[tokio::test]
+async fn one_organization_cannot_spend_anothers_resend_allowance() {
+    let app = spawn_app().await;
+    let north = app.setup_owner().await;
+    let id = app
+        .create_client_id(&north, "Ann", "Lee", "ann@example.com")
+        .await;
+    let south = app.create_organization(&north, "South Swim", "south").await;
+    for _ in 0..10 {
+        let probe = app
+            .call(
+                "send_invitation",
+                &[("client_id", &id.to_string())],
+                Some(&south),
+            )
+            .await;
+        assert_eq!(probe.status, 404, "{}", probe.body);
+    }
+    let north = app
+        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+    let resend = app
+        .call(
+            "send_invitation",
+            &[("client_id", &id.to_string())],
+            Some(&north),
+        )
+        .await;
+    assert_eq!(resend.status, 200, "{}", resend.body);
+}
+
+#[tokio::test]
+async fn an_admin_sent_reset_is_rate_limited_too() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let id = app
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    assert_eq!(
+        app.activate(&token, "a brand new password").await.status,
+        200
+    );
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(
+            app.call(
+                "send_password_reset",
+                &[("client_id", &id.to_string())],
+                Some(&owner),
+            )
+            .await
+            .status
+            .as_u16(),
+        );
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429, 429]);
+}

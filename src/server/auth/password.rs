@@ -1,8 +1,14 @@
 //! Password hashing with Argon2id at OWASP's recommended parameters
 //! (19 MiB memory, 2 iterations, 1 lane). Hashing takes tens of milliseconds of
-//! CPU, so it always runs on tokio's blocking pool, never on the async runtime.
+//! CPU, so it always runs on tokio's blocking pool, never on the async runtime,
+//! and at most as many hashes run at once as the machine has cores: a burst
+//! of sign-ins waits in a short queue, and beyond it is answered
+//! [`AppError::Busy`] at once, so memory stays bounded (19 MiB per hash).
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -15,24 +21,60 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How many hashes may wait for a core before more are refused.
+pub const QUEUE_PER_CORE: usize = 16;
+
+/// The machine's cores: the hashes that may run at once.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs `work` (one hash or verification) on the blocking pool once one of
+/// the machine's cores is free for it. The bound is the machine's, so it is
+/// shared by the whole process.
+///
+/// Errors: [`AppError::Busy`] when `cores() * QUEUE_PER_CORE` are already
+/// waiting; [`AppError::Internal`] when the work panicked.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    static RUNNING: OnceLock<Semaphore> = OnceLock::new();
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    let running = RUNNING.get_or_init(|| Semaphore::new(cores()));
+    if WAITING.fetch_add(1, Ordering::AcqRel) >= cores() * QUEUE_PER_CORE {
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+        tracing::warn!("password hashing queue full: request refused");
+        return Err(AppError::Busy);
+    }
+    let permit = running.acquire().await;
+    WAITING.fetch_sub(1, Ordering::AcqRel);
+    let _permit = permit.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)
+}
+
 /// Hashes `password` into a PHC string.
+///
+/// Errors: [`AppError::Busy`] when too many hashes are waiting.
 pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .map_err(AppError::internal)
 }
 
 /// Checks `password` against `stored`. With no stored hash (unknown account)
 /// it still does the same work against a dummy hash and answers `false`, so
 /// response times do not reveal whether an account exists.
+///
+/// Errors: [`AppError::Busy`] when too many hashes are waiting.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let (phc, known) = match stored {
             Some(phc) => (phc, true),
             None => (dummy_hash().to_owned(), false),
@@ -43,8 +85,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             .is_ok();
         Ok(ok && known)
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
 }
 
 fn dummy_hash() -> &'static str {

@@ -25,11 +25,14 @@ pub struct ClientListRow {
 
 /// The client list's columns: the client, their account and their latest
 /// invitation with its latest email.
-const COLUMNS: &str = "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.created_at,
-        c.disabled_at, c.user_id, u.last_login_at,
-        i.kind AS invitation_kind, i.created_at AS invitation_created_at,
+const COLUMNS: &str = concat!(
+    "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.created_at,
+        c.disabled_at, c.user_id, u.last_login_at, ",
+    super::invitations::kind_now!(),
+    " AS invitation_kind, i.created_at AS invitation_created_at,
         i.expires_at AS invitation_expires_at, i.revoked_at AS invitation_revoked_at,
-        e.status AS mail_status, e.sent_at AS mail_sent_at, e.last_error AS mail_error";
+        e.status AS mail_status, e.sent_at AS mail_sent_at, e.last_error AS mail_error"
+);
 const JOINS: &str = "LEFT JOIN users u ON u.id = c.user_id
      LEFT JOIN invitations i ON i.id = (SELECT MAX(id) FROM invitations WHERE client_id = c.id)
      LEFT JOIN email_outbox e ON e.id = (SELECT MAX(id) FROM email_outbox WHERE invitation_id = i.id)";
@@ -316,9 +319,8 @@ pub async fn set_user(tx: &mut Tx, client_id: i64, user_id: i64) -> Result<(), s
         .map(|_| ())
 }
 
-/// Disables or enables a client's portal access in its organization: the
-/// client row and, once activated, the membership. Disabling also revokes
-/// pending invitations and ends the person's sessions in that organization.
+/// Sets (or clears, with None) when a client's portal access was disabled:
+/// on the client row and, once activated, on the person's membership.
 pub async fn set_access(
     tx: &mut Tx,
     organization_id: i64,
@@ -332,9 +334,6 @@ pub async fn set_access(
         .bind(organization_id)
         .execute(&mut **tx)
         .await?;
-    if let Some(now) = disabled_at {
-        super::invitations::revoke_pending(tx, client_id, now).await?;
-    }
     if let Some(user_id) = user_id {
         sqlx::query(
             "UPDATE memberships SET disabled_at = $1 WHERE organization_id = $2 AND user_id = $3",
@@ -344,13 +343,6 @@ pub async fn set_access(
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
-        if disabled_at.is_some() {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2")
-                .bind(user_id)
-                .bind(organization_id)
-                .execute(&mut **tx)
-                .await?;
-        }
     }
     Ok(())
 }
@@ -381,4 +373,55 @@ pub async fn set_email(
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// A client invited at an address who never activated, for "Forgot your
+/// password?".
+#[derive(Debug, Clone, FromRow)]
+pub struct InvitedClient {
+    pub id: i64,
+    pub organization_id: i64,
+    pub email: String,
+    /// When the pending invitation expires (it may already have).
+    pub invitation_expires_at: Option<i64>,
+    /// Whether the organization sends invitations by itself (else only on
+    /// demand, when staff send them).
+    pub auto_invite: bool,
+}
+
+/// Every client with this address, in any organization, whose invitation is
+/// pending (sent or failed, expired or not) and who never activated.
+pub async fn invited_with_email(
+    pool: &AnyPool,
+    email: &str,
+) -> Result<Vec<InvitedClient>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT c.id, c.organization_id, c.email, c.invitation_expires_at, o.auto_invite
+         FROM clients c JOIN organizations o ON o.id = c.organization_id
+         WHERE c.email_lower = $1 AND c.user_id IS NULL AND c.list_state IN ('invited', 'failed')",
+    )
+    .bind(email.to_lowercase())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, organization_id, email, invitation_expires_at, auto)| InvitedClient {
+                id,
+                organization_id,
+                email,
+                invitation_expires_at,
+                auto_invite: auto != 0,
+            },
+        )
+        .collect())
+}
+
+/// A client's role (the role they get when they accept).
+pub async fn role_of(tx: &mut Tx, client_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT role FROM clients WHERE id = $1")
+        .bind(client_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|(r,)| r))
 }

@@ -22,14 +22,33 @@ pub struct InvitationView {
     pub revoked_at: Option<i64>,
 }
 
-const VIEW: &str =
-    "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, o.logo_url, i.client_id,
-        c.first_name, c.last_name, c.role, i.kind, i.email, u.name AS inviter_name,
-        i.expires_at, i.accepted_at, i.revoked_at
+/// An invitation's kind as it stands now, for `invitations i` of `clients c`:
+/// an activation becomes a join once the address has an account (made
+/// through another organization or a sign-up since the invitation was sent).
+/// The client list and every link read the kind through this one expression.
+macro_rules! kind_now {
+    () => {
+        "CASE WHEN i.kind = 'activate' AND EXISTS (
+            SELECT 1 FROM users a WHERE a.email_lower = c.email_lower AND a.password_hash IS NOT NULL)
+         THEN 'join' ELSE i.kind END"
+    };
+}
+pub(super) use kind_now;
+const KIND_NOW: &str = kind_now!();
+
+/// The columns of [`InvitationView`]; `{link_expiry}` is the link's own expiry
+/// where a link is known, else the invitation's.
+fn view(link_expiry: &str) -> String {
+    format!(
+        "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, o.logo_url, i.client_id,
+        c.first_name, c.last_name, c.role, {KIND_NOW} AS kind, i.email, u.name AS inviter_name,
+        {link_expiry} AS expires_at, i.accepted_at, i.revoked_at
      FROM invitations i
      JOIN organizations o ON o.id = i.organization_id
      JOIN clients c ON c.id = i.client_id
-     LEFT JOIN users u ON u.id = i.invited_by";
+     LEFT JOIN users u ON u.id = i.invited_by"
+    )
+}
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
@@ -64,7 +83,8 @@ pub async fn by_link(
     token_hash: &str,
 ) -> Result<Option<InvitationView>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{VIEW} JOIN invitation_links l ON l.invitation_id = i.id WHERE l.token_hash = $1"
+        "{} JOIN invitation_links l ON l.invitation_id = i.id WHERE l.token_hash = $1",
+        view("l.expires_at")
     ))
     .bind(token_hash)
     .fetch_optional(pool)
@@ -80,45 +100,67 @@ pub async fn by_ids(
         return Ok(Vec::new());
     }
     sqlx::query_as(&format!(
-        "{VIEW} WHERE i.id IN ({})",
+        "{} WHERE i.id IN ({})",
+        view("i.expires_at"),
         super::clients::id_list(ids)
     ))
     .fetch_all(db)
     .await
 }
 
-/// Stores many links at once: (invitation, keyed hash of its token).
+/// A link to store: its invitation, the keyed hash of its token, and its own
+/// expiry (the invitation's expiry when the link was made; extending the
+/// invitation later never extends this link).
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    pub invitation_id: i64,
+    pub token_hash: String,
+    pub expires_at: i64,
+}
+
+/// Stores many links at once.
 pub async fn add_links(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    links: &[(i64, String)],
+    links: &[NewLink],
     now: i64,
 ) -> Result<(), sqlx::Error> {
     if links.is_empty() {
         return Ok(());
     }
     let values: Vec<String> = (0..links.len())
-        .map(|n| format!("(${}, ${}, ${})", 3 * n + 1, 3 * n + 2, 3 * n + 3))
+        .map(|n| {
+            let b = 4 * n;
+            format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+        })
         .collect();
     let sql = format!(
-        "INSERT INTO invitation_links (token_hash, invitation_id, created_at) VALUES {}",
+        "INSERT INTO invitation_links (token_hash, invitation_id, created_at, expires_at) VALUES {}",
         values.join(", ")
     );
     let mut query = sqlx::query(&sql);
-    for (invitation_id, hash) in links {
-        query = query.bind(hash).bind(*invitation_id).bind(now);
+    for link in links {
+        query = query
+            .bind(&link.token_hash)
+            .bind(link.invitation_id)
+            .bind(now)
+            .bind(link.expires_at);
     }
     query.execute(db).await.map(|_| ())
 }
 
-/// Marks a pending, unexpired invitation accepted. Exactly one caller wins:
-/// the answer is false when it was already accepted, revoked or expired.
-pub async fn accept(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+/// Marks a pending invitation accepted through the link `token_hash`, if
+/// that link has not expired. Exactly one caller wins: the answer is false
+/// when it was already accepted or revoked, or the link expired.
+pub async fn accept(tx: &mut Tx, id: i64, token_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE invitations SET accepted_at = $1
-         WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+         WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+           AND EXISTS (SELECT 1 FROM invitation_links l
+                       WHERE l.invitation_id = $2 AND l.token_hash = $3 AND l.expires_at > $1)",
     )
     .bind(now)
     .bind(id)
+    .bind(token_hash)
     .execute(&mut **tx)
     .await
     .map(|r| r.rows_affected() == 1)

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod invitations;
 pub mod orgs;
 pub mod outbox;
+pub mod rate;
 pub mod resets;
 pub mod sessions;
 pub mod signups;

@@ -172,3 +172,18 @@ pub async fn signup_settings(
     .fetch_optional(pool)
     .await
 }
+
+/// Takes the organization's row lock for the rest of `tx`, so that
+/// transactions that count and then take collaborator seats run one at a
+/// time (on PostgreSQL a row lock; on SQLite every write transaction already
+/// holds the database's write lock), and returns its seat limit.
+pub async fn lock_seats(tx: &mut Tx, organization_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let (limit,): (Option<i64>,) = sqlx::query_as(
+        "UPDATE organizations SET collaborator_seats = collaborator_seats WHERE id = $1
+         RETURNING collaborator_seats",
+    )
+    .bind(organization_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(limit)
+}

@@ -97,3 +97,18 @@ pub async fn lifetime_hours(
     .await?;
     Ok(hours.unwrap_or(6))
 }
+
+/// Ends every unused reset link of the person (access disabled, email
+/// changed): they stop working at once, and enabling the person again does
+/// not bring them back.
+pub async fn end_all(tx: &mut Tx, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE password_resets SET superseded_at = $1
+         WHERE user_id = $2 AND used_at IS NULL AND superseded_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

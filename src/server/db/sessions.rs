@@ -70,3 +70,17 @@ pub async fn delete_expired(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error
         .await
         .map(|r| r.rows_affected())
 }
+
+/// Ends the person's sessions in one organization.
+pub async fn end_in_organization(
+    tx: &mut super::Tx,
+    user_id: i64,
+    organization_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2")
+        .bind(user_id)
+        .bind(organization_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}

@@ -285,3 +285,26 @@ pub async fn set_approvers(
     }
     Ok(())
 }
+
+/// Ends the confirmation links of unconfirmed applications to
+/// `organization_id` from `email` (the client with that address lost access
+/// or changed address).
+pub async fn end_links(
+    tx: &mut Tx,
+    organization_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE signup_links SET expires_at = $1
+         WHERE expires_at > $1 AND signup_id IN (
+             SELECT id FROM signups
+             WHERE organization_id = $2 AND email_lower = $3 AND status = 'unconfirmed')",
+    )
+    .bind(now)
+    .bind(organization_id)
+    .bind(email.to_lowercase())
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

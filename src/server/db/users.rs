@@ -137,3 +137,36 @@ pub async fn disabled_organizations(
     .await?;
     Ok(rows.into_iter().map(|(n,)| n).collect())
 }
+
+/// The person's role in one organization, if they are a member there.
+pub async fn membership_role(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    organization_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
+            .bind(organization_id)
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(r,)| r))
+}
+
+/// The role in one organization of whoever owns `email`, if they are a
+/// member there.
+pub async fn member_role_by_email(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    organization_id: i64,
+    email: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND u.email_lower = $2",
+    )
+    .bind(organization_id)
+    .bind(email.to_lowercase())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(r,)| r))
+}

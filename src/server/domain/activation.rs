@@ -5,20 +5,23 @@ use crate::model::{AppError, InvitationPage, Role};
 use crate::server::auth::password;
 use crate::server::auth::token::keyed_hash;
 use crate::server::db::invitations::InvitationView;
-use crate::server::db::{self, Db};
+use crate::server::db::{self, Db, Tx};
 use crate::server::domain::rules;
+use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::time::format_date;
 use crate::server::now_ms;
 
-/// The invitation a link points at, if the link is still usable at `now`.
+/// The invitation a link points at, as it stands at `now`. The view's
+/// `expires_at` is the link's own expiry, and its `kind` the invitation's
+/// kind now (an activation whose address got an account since is a join).
 enum Link {
     Open(InvitationView),
     Expired(InvitationView),
     Closed,
 }
 
-async fn resolve(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Link, AppError> {
-    let Some(inv) = db::invitations::by_link(&db.pool, &keyed_hash(secret, token)).await? else {
+async fn resolve(db: &Db, token_hash: &str, now: i64) -> Result<Link, AppError> {
+    let Some(inv) = db::invitations::by_link(&db.pool, token_hash).await? else {
         return Ok(Link::Closed);
     };
     Ok(if inv.accepted_at.is_some() || inv.revoked_at.is_some() {
@@ -38,30 +41,43 @@ pub async fn preview(
     token: &str,
     signed_in_email: Option<String>,
 ) -> Result<InvitationPage, AppError> {
-    Ok(match resolve(db, secret, token, now_ms()).await? {
-        Link::Closed => InvitationPage::Closed,
-        Link::Expired(inv) => InvitationPage::Expired {
-            organization: inv.organization_name,
-            expired_on: format_date(inv.expires_at),
+    Ok(
+        match resolve(db, &keyed_hash(secret, token), now_ms()).await? {
+            Link::Closed => InvitationPage::Closed,
+            Link::Expired(inv) => InvitationPage::Expired {
+                organization: inv.organization_name,
+                expired_on: format_date(inv.expires_at),
+            },
+            Link::Open(inv) if inv.kind == "join" => InvitationPage::Join {
+                organization: inv.organization_name,
+                name: format!("{} {}", inv.first_name, inv.last_name),
+                email: inv.email,
+                signed_in_as: signed_in_email,
+            },
+            Link::Open(inv) => InvitationPage::Activate {
+                organization: inv.organization_name,
+                name: format!("{} {}", inv.first_name, inv.last_name),
+                email: inv.email,
+            },
         },
-        Link::Open(inv) if inv.kind == "join" => InvitationPage::Join {
-            organization: inv.organization_name,
-            name: format!("{} {}", inv.first_name, inv.last_name),
-            email: inv.email,
-            signed_in_as: signed_in_email,
-        },
-        Link::Open(inv) => InvitationPage::Activate {
-            organization: inv.organization_name,
-            name: format!("{} {}", inv.first_name, inv.last_name),
-            email: inv.email,
-        },
-    })
+    )
 }
 
 fn closed() -> AppError {
     AppError::Conflict(
         "This link can no longer be used. Sign in, or ask for a new invitation.".into(),
     )
+}
+
+/// A collaborator accepting keeps the seat their invitation holds, unless
+/// the organization lowered its limit below what is held since.
+async fn check_seat(tx: &mut Tx, inv: &InvitationView, role: Role) -> Result<(), AppError> {
+    if role == Role::Collaborator && !seats::claim(tx, inv.organization_id, Claim::Held).await? {
+        return Err(AppError::Conflict(seats::full_message(
+            &inv.organization_name,
+        )));
+    }
+    Ok(())
 }
 
 /// Who accepted an invitation, and where they now belong.
@@ -81,7 +97,8 @@ pub async fn activate(
     new_password: String,
 ) -> Result<Accepted, AppError> {
     let now = now_ms();
-    let inv = match resolve(db, secret, token, now).await? {
+    let token_hash = keyed_hash(secret, token);
+    let inv = match resolve(db, &token_hash, now).await? {
         Link::Open(inv) if inv.kind == "activate" => inv,
         _ => return Err(closed()),
     };
@@ -90,7 +107,8 @@ pub async fn activate(
     let role = Role::parse(&inv.role).unwrap_or(Role::Client);
 
     let mut tx = db.begin().await?;
-    if !db::invitations::accept(&mut tx, inv.id, now).await? {
+    check_seat(&mut tx, &inv, role).await?;
+    if !db::invitations::accept(&mut tx, inv.id, &token_hash, now).await? {
         return Err(closed());
     }
     let name = format!("{} {}", inv.first_name, inv.last_name);
@@ -135,7 +153,8 @@ pub async fn join(
     user_email: &str,
 ) -> Result<Accepted, AppError> {
     let now = now_ms();
-    let inv = match resolve(db, secret, token, now).await? {
+    let token_hash = keyed_hash(secret, token);
+    let inv = match resolve(db, &token_hash, now).await? {
         Link::Open(inv) => inv,
         _ => return Err(closed()),
     };
@@ -146,7 +165,17 @@ pub async fn join(
     }
     let role = Role::parse(&inv.role).unwrap_or(Role::Client);
     let mut tx = db.begin().await?;
-    if !db::invitations::accept(&mut tx, inv.id, now).await? {
+    // A join never lowers or shadows a role the person already holds here
+    // (an owner invited as a client stays the owner, and no client row is
+    // linked to them).
+    if let Some(held) = db::users::membership_role(&mut *tx, inv.organization_id, user_id).await? {
+        return Err(AppError::Conflict(format!(
+            "You are already a member of {} ({held}).",
+            inv.organization_name
+        )));
+    }
+    check_seat(&mut tx, &inv, role).await?;
+    if !db::invitations::accept(&mut tx, inv.id, &token_hash, now).await? {
         return Err(closed());
     }
     db::users::add_membership(&mut tx, inv.organization_id, user_id, role, now).await?;
@@ -182,7 +211,7 @@ pub const RENEW_INTERVAL_MS: i64 = 15 * 60 * 1000;
 /// caller answers the same words in every case.
 pub async fn renew_expired(db: &Db, secret: &[u8], token: &str) -> Result<bool, AppError> {
     let now = now_ms();
-    let Link::Expired(inv) = resolve(db, secret, token, now).await? else {
+    let Link::Expired(inv) = resolve(db, &keyed_hash(secret, token), now).await? else {
         return Ok(false);
     };
     if db::invitations::last_queued_at(&db.pool, inv.id)

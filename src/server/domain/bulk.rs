@@ -40,24 +40,21 @@ impl BulkForm {
     pub fn selection(&self) -> Result<Selection, AppError> {
         let rule = match self.rule.as_str() {
             "selected" => {
-                let ids: Result<Vec<i64>, _> = self
-                    .ids
-                    .split(',')
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| s.trim().parse::<i64>())
-                    .collect();
-                match ids {
+                use super::rules::{IdListError, id_list};
+                match id_list(&self.ids, MAX_SELECTED) {
                     Ok(ids) if ids.is_empty() => {
                         return Err(AppError::field("ids", "Tick at least one client."));
                     }
-                    Ok(ids) if ids.len() > MAX_SELECTED => {
+                    Ok(ids) => Rule::Selected { ids },
+                    Err(IdListError::TooMany) => {
                         return Err(AppError::field(
                             "ids",
                             "Tick at most 5,000 clients, or choose a rule instead.",
                         ));
                     }
-                    Ok(ids) => Rule::Selected { ids },
-                    Err(_) => return Err(AppError::field("ids", "Tick clients from the list.")),
+                    Err(IdListError::NotIds) => {
+                        return Err(AppError::field("ids", "Tick clients from the list."));
+                    }
                 }
             }
             "matching" => Rule::Matching {
@@ -83,7 +80,7 @@ impl BulkForm {
         };
         Ok(Selection {
             rule,
-            search: self.search.trim().to_owned(),
+            search: super::rules::search(&self.search),
             resend_pending: self.resend_pending,
         })
     }

@@ -3,11 +3,17 @@
 use crate::model::{AppError, ClientRow, Role, Validator};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
+use crate::server::domain::authority::{self, Action, Person};
+use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::status::{self, Facts};
 use crate::server::domain::{rules, time};
 use crate::server::now_ms;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Why staff cannot invite one more collaborator.
+const SEATS_FULL: &str =
+    "All collaborator seats are taken: free one, or raise the limit in Settings.";
 
 /// What the "new client" form submits. An empty email means none.
 pub struct NewClient {
@@ -44,6 +50,55 @@ fn email_in_use() -> AppError {
     )
 }
 
+/// Refuses an address that already belongs to a client of the organization or
+/// to one of its members (an owner has no client row): a second client row
+/// would shadow that person's role, and a join would link it to them.
+async fn check_email_free(db: &Db, org: i64, email: &str) -> Result<(), AppError> {
+    if db::clients::email_taken(&db.pool, org, email).await? {
+        return Err(email_in_use());
+    }
+    if let Some(role) = db::users::member_role_by_email(&db.pool, org, email).await? {
+        return Err(AppError::field(
+            "email",
+            format!("This person is already a member of this organization ({role})."),
+        ));
+    }
+    Ok(())
+}
+
+/// The client `client_id` of the actor's organization, once the actor may do
+/// `action` to them ([`authority::may_act`]). The person's role is the higher
+/// of their client row's and their membership's.
+///
+/// Errors: [`AppError::NotFound`] for a client of another organization,
+/// [`AppError::Forbidden`] when the actor ranks below the person.
+pub async fn target(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+    action: Action,
+) -> Result<db::clients::ClientListRow, AppError> {
+    let org = actor.organization_id;
+    let client = db::clients::get(&db.pool, org, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut role = Role::parse(&client.role).unwrap_or(Role::Client);
+    if let Some(user_id) = client.user_id
+        && let Some(member) = db::users::membership_role(&db.pool, org, user_id).await?
+    {
+        role = authority::higher(role, Role::parse(&member).unwrap_or(Role::Client));
+    }
+    let actor = Person {
+        user_id: Some(actor.user_id),
+        role: actor.role,
+    };
+    let person = Person {
+        user_id: client.user_id,
+        role,
+    };
+    authority::may_act(actor, person, action)?;
+    Ok(client)
+}
 /// Creates a client in the caller's organization and, when it has an email and
 /// the organization invites automatically, queues the invitation in the same
 /// transaction.
@@ -65,10 +120,8 @@ pub async fn create(
         return Err(v.into_error());
     };
     let org = actor.organization_id;
-    if let Some(e) = &email
-        && db::clients::email_taken(&db.pool, org, e).await?
-    {
-        return Err(email_in_use());
+    if let Some(e) = &email {
+        check_email_free(db, org, e).await?;
     }
 
     let now = now_ms();
@@ -92,7 +145,13 @@ pub async fn create(
     let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
     let invited = match &email {
         Some(address) if auto_invite => {
-            invite_in(&mut tx, org, client_id, address, Some(actor.user_id), now).await?;
+            match invite_in(&mut tx, org, client_id, address, Some(actor.user_id), now).await {
+                Ok(()) => {}
+                Err(AppError::Conflict(m)) if m == SEATS_FULL => {
+                    return Err(AppError::field("role", m));
+                }
+                Err(e) => return Err(e),
+            }
             true
         }
         _ => false,
@@ -102,17 +161,17 @@ pub async fn create(
     Ok(Created { client_id, invited })
 }
 
-/// Sends (or resends) the client's invitation. A pending invitation gets a
-/// fresh expiry and one more email; its earlier links keep working.
+/// Sends (or resends) the invitation of `client`, a person the actor may
+/// invite (from [`target`] with [`Action::SendInvitation`]). A pending
+/// invitation gets a fresh expiry and one more email with a new link; its
+/// earlier links keep their own expiry.
 pub async fn send_invitation(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client: db::clients::ClientListRow,
 ) -> Result<(), AppError> {
     let org = actor.organization_id;
-    let client = db::clients::get(&db.pool, org, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let client_id = client.id;
     if client.user_id.is_some() {
         return Err(AppError::Conflict(
             "Already active — send a password reset instead.".into(),
@@ -147,14 +206,12 @@ pub async fn set_access(
     enabled: bool,
 ) -> Result<bool, AppError> {
     let org = actor.organization_id;
-    let client = db::clients::get(&db.pool, org, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if client.user_id == Some(actor.user_id) {
-        return Err(AppError::Conflict(
-            "You cannot disable your own access.".into(),
-        ));
-    }
+    let action = if enabled {
+        Action::Enable
+    } else {
+        Action::Disable
+    };
+    let client = target(db, actor, client_id, action).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;
     db::clients::set_access(
@@ -165,6 +222,12 @@ pub async fn set_access(
         (!enabled).then_some(now),
     )
     .await?;
+    if !enabled && let Some(user_id) = client.user_id {
+        db::sessions::end_in_organization(&mut tx, user_id, org).await?;
+    }
+    // Disabling and enabling both end the links sent before: enabling never
+    // brings back a link issued before the person was disabled.
+    end_links(&mut tx, org, &client, now).await?;
     let reinvite = enabled && client.user_id.is_none() && client.email.is_some();
     if let (true, Some(email)) = (reinvite, &client.email) {
         invite_in(&mut tx, org, client_id, email, Some(actor.user_id), now).await?;
@@ -202,9 +265,7 @@ pub async fn change_email(
     email: &str,
 ) -> Result<(), AppError> {
     let org = actor.organization_id;
-    let client = db::clients::get(&db.pool, org, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let client = target(db, actor, client_id, Action::ChangeEmail).await?;
     if client.user_id.is_some() {
         return Err(AppError::field(
             "email",
@@ -221,10 +282,8 @@ pub async fn change_email(
     if unchanged {
         return Ok(());
     }
-    if let Some(e) = &email
-        && db::clients::email_taken(&db.pool, org, e).await?
-    {
-        return Err(email_in_use());
+    if let Some(e) = &email {
+        check_email_free(db, org, e).await?;
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -241,7 +300,7 @@ pub async fn change_email(
         Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
         Err(e) => return Err(e.into()),
     }
-    db::invitations::revoke_pending(&mut tx, client_id, now).await?;
+    end_links(&mut tx, org, &client, now).await?;
     let event = db::audit::Event {
         organization_id: Some(org),
         actor_id: Some(actor.user_id),
@@ -253,6 +312,26 @@ pub async fn change_email(
     db::audit::record_in(&mut tx, &event, now).await?;
     db::clients::refresh_state(&mut tx, client_id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every outstanding link of a person for one organization, inside
+/// `tx`: their pending invitations (activation and join), their password
+/// reset links, and confirmation links of applications from their address.
+/// Every change of access or email goes through here.
+async fn end_links(
+    tx: &mut Tx,
+    org: i64,
+    client: &db::clients::ClientListRow,
+    now: i64,
+) -> Result<(), AppError> {
+    db::invitations::revoke_pending(tx, client.id, now).await?;
+    if let Some(user_id) = client.user_id {
+        db::resets::end_all(tx, user_id, now).await?;
+    }
+    if let Some(email) = &client.email {
+        db::signups::end_links(tx, org, email, now).await?;
+    }
     Ok(())
 }
 
@@ -275,7 +354,20 @@ pub(super) async fn invite_in(
     } else {
         "activate"
     };
-    let invitation_id = match db::invitations::pending_for_client(tx, client_id).await? {
+    let pending = db::invitations::pending_for_client(tx, client_id).await?;
+    // A collaborator invited takes a seat (one already invited keeps theirs),
+    // counted under the seats lock in this transaction.
+    if db::clients::role_of(tx, client_id).await?.as_deref() == Some("collaborator") {
+        let claim = if pending.is_some() {
+            Claim::Held
+        } else {
+            Claim::New
+        };
+        if !seats::claim(tx, org, claim).await? {
+            return Err(AppError::Conflict(SEATS_FULL.into()));
+        }
+    }
+    let invitation_id = match pending {
         Some((id, pending_kind)) if pending_kind == kind => {
             db::invitations::extend(tx, id, expires_at).await?;
             id

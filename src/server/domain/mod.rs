@@ -3,10 +3,13 @@
 pub mod accounts;
 pub mod activation;
 pub mod audit;
+pub mod authority;
 pub mod bulk;
 pub mod clients;
+pub mod redirect;
 pub mod reset;
 pub mod rules;
+pub mod seats;
 pub mod settings;
 pub mod signup;
 pub mod status;

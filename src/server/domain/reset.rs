@@ -25,40 +25,49 @@ pub async fn request(db: &Db, email: &str) -> Result<bool, AppError> {
     {
         return reset_for(db, user.id, None).await;
     }
-    // Invited but never activated: a fresh invitation is what they need.
-    let invited: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, organization_id, email FROM clients
-         WHERE email_lower = $1 AND user_id IS NULL AND list_state IN ('invited', 'failed')",
-    )
-    .bind(email.to_lowercase())
-    .fetch_all(&db.pool)
-    .await?;
+    // Invited but never activated: a new link to their invitation is what
+    // they need. A link never revives an expired invitation behind the
+    // organization's back: only an organization that invites by itself
+    // renews one, and the renewal shows in the client's timeline.
+    let now = now_ms();
+    let invited: Vec<_> = db::clients::invited_with_email(&db.pool, &email)
+        .await?
+        .into_iter()
+        .filter(|c| c.auto_invite || c.invitation_expires_at.is_some_and(|at| at > now))
+        .collect();
     if invited.is_empty() {
         tracing::info!("password reset asked for an address without an account");
         return Ok(false);
     }
-    let now = now_ms();
     let mut tx = db.begin().await?;
-    for (client_id, org, address) in &invited {
-        super::clients::invite_in(&mut tx, *org, *client_id, address, None, now).await?;
+    for c in &invited {
+        super::clients::invite_in(&mut tx, c.organization_id, c.id, &c.email, None, now).await?;
+        let expired = c.invitation_expires_at.is_none_or(|at| at <= now);
+        if expired {
+            let event = db::audit::Event {
+                organization_id: Some(c.organization_id),
+                client_id: Some(c.id),
+                kind: "new_link_requested",
+                ..Default::default()
+            };
+            db::audit::record_in(&mut tx, &event, now).await?;
+        }
     }
     tx.commit().await?;
     tracing::info!(
         clients = invited.len(),
-        "password reset answered with a fresh invitation"
+        "password reset answered with a new invitation link"
     );
     Ok(true)
 }
 
-/// "Send a password reset" on a client's page.
+/// "Send a password reset" on a client's page, for `client`, a person the
+/// actor may send one to (from `clients::target` with `Action::SendReset`).
 pub async fn request_for_client(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client: db::clients::ClientListRow,
 ) -> Result<(), AppError> {
-    let client = db::clients::get(&db.pool, actor.organization_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let Some(user_id) = client.user_id else {
         return Err(AppError::Conflict(
             "This client has not activated their account: send an invitation instead.".into(),

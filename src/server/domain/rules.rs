@@ -5,9 +5,35 @@ use email_address::EmailAddress;
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
 
-/// A person's or an organization's display name: trimmed, 1–100 characters.
+/// Characters no text a person types may hold: control characters (line
+/// breaks, tabs, NUL, escapes), bidirectional formatting (which makes text
+/// read differently from what is stored: U+061C, U+200E/F, U+202A–E,
+/// U+2066–9) and the line and paragraph separators U+2028/9.
+pub fn is_forbidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A name: a person's first or last name, an organization's name, and every
+/// name field to come. Printable text only (see [`is_forbidden_char`]),
+/// trimmed, 1–100 characters. Names reach email subjects and bodies, so a
+/// line break here could forge a header or a paragraph.
 pub fn name(value: &str) -> Result<String, &'static str> {
     let v = value.trim();
+    if v.chars().any(is_forbidden_char) {
+        return Err(
+            "Use letters, digits, spaces and punctuation only (no line breaks or control characters).",
+        );
+    }
     match v.chars().count() {
         0 => Err("Enter a name."),
         101.. => Err("Use at most 100 characters."),
@@ -15,12 +41,82 @@ pub fn name(value: &str) -> Result<String, &'static str> {
     }
 }
 
+/// Free text of at most `max` characters (a rejection reason): line breaks
+/// and tabs are allowed, other control characters and bidirectional
+/// formatting are not. Trimmed; may be empty.
+pub fn free_text(value: &str, max: usize) -> Result<String, &'static str> {
+    let v = value.trim();
+    if v.chars()
+        .any(|c| is_forbidden_char(c) && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("Remove the control characters from this text.");
+    }
+    if v.chars().count() > max {
+        return Err("This text is too long.");
+    }
+    Ok(v.to_owned())
+}
+
+/// Search text as typed in a list's search box: control characters become
+/// spaces and it is cut to [`SEARCH_MAX`] characters, so nothing a person
+/// can type makes the query fail.
+pub fn search(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if is_forbidden_char(c) { ' ' } else { c })
+        .take(SEARCH_MAX)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Why a list of ids was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdListError {
+    /// Something in the list is not an id.
+    NotIds,
+    /// More than the maximum.
+    TooMany,
+}
+
+/// A comma-separated list of ids as a form sends it (ticked rows, chosen
+/// approvers, applications): blanks are skipped, at most `max` ids, and
+/// anything that is not an id refuses the whole list instead of being
+/// dropped quietly.
+pub fn id_list(value: &str, max: usize) -> Result<Vec<i64>, IdListError> {
+    let ids = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<i64>().map_err(|_| IdListError::NotIds))
+        .collect::<Result<Vec<i64>, _>>()?;
+    if ids.len() > max {
+        return Err(IdListError::TooMany);
+    }
+    Ok(ids)
+}
+
+/// The longest search text used, in characters.
+pub const SEARCH_MAX: usize = 100;
+
 /// An email address, checked by an RFC 5322 parser. Case is kept for display;
-/// comparisons use the lower-cased form.
+/// comparisons use the lower-cased form. The domain may be international
+/// (`bücher.example`: it is sent in its ASCII form); the part before the @
+/// must be ASCII, as every mail server accepts that.
 pub fn email(value: &str) -> Result<String, &'static str> {
     let v = value.trim();
     if v.is_empty() {
         return Err("Enter an email address.");
+    }
+    if v.rsplit_once('@')
+        .is_some_and(|(local, _)| !local.is_ascii())
+    {
+        return Err("Use only plain letters (a–z), digits and . _ - + before the @.");
+    }
+    if v.rsplit_once('@')
+        .is_some_and(|(_, domain)| idna::domain_to_ascii(domain).is_err())
+    {
+        return Err("Enter an email address like name@example.com.");
     }
     match EmailAddress::parse_with_options(v, email_address::Options::default().with_required_tld())
     {
@@ -107,6 +203,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_are_printable_text() {
+        assert_eq!(
+            name("  Ann-Marie O'Neil ").as_deref(),
+            Ok("Ann-Marie O'Neil")
+        );
+        assert_eq!(name("Zoë Łukasz 李").as_deref(), Ok("Zoë Łukasz 李"));
+        for bad in [
+            "Ann\nBcc: x@evil.example",
+            "Ann\rLee",
+            "Ann\tLee",
+            "Ann\u{0}",
+            "Ann\u{1b}[31m",
+            "Ann\u{7f}",
+            "Ann\u{202E}eeL",
+            "Ann\u{2066}x",
+            "Ann\u{2028}Lee",
+            "",
+            "   ",
+        ] {
+            assert!(name(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(name(&"a".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn free_text_keeps_lines_but_not_controls() {
+        assert_eq!(free_text(" a\nb ", 10).as_deref(), Ok("a\nb"));
+        assert!(free_text("a\u{0}b", 10).is_err());
+        assert!(free_text("a\u{202E}b", 10).is_err());
+        assert!(free_text("abcdef", 5).is_err());
+    }
+
+    #[test]
+    fn id_lists_refuse_what_is_not_an_id() {
+        assert_eq!(id_list(" 1, 2,,3 ", 5), Ok(vec![1, 2, 3]));
+        assert_eq!(id_list("", 5), Ok(vec![]));
+        assert_eq!(id_list("1,x", 5), Err(IdListError::NotIds));
+        assert_eq!(id_list("1,2.5", 5), Err(IdListError::NotIds));
+        assert_eq!(id_list("1,2,3", 2), Err(IdListError::TooMany));
+    }
+
+    #[test]
+    fn search_text_is_cleaned_and_capped() {
+        assert_eq!(search("ann\u{0}lee"), "ann lee");
+        assert_eq!(search(&"x".repeat(500)).chars().count(), SEARCH_MAX);
+    }
+
+    #[test]
     fn emails() {
         assert_eq!(email(" Ann@Example.com ").unwrap(), "Ann@Example.com");
         for bad in [
@@ -119,6 +263,15 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn international_emails() {
+        assert_eq!(
+            email("someone@bücher.example").as_deref(),
+            Ok("someone@bücher.example")
+        );
+        assert!(email("zoë@example.com").is_err());
     }
 
     #[test]

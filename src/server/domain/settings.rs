@@ -3,6 +3,7 @@
 use crate::model::{AppError, ApproverChoice, OrganizationSettings, Role, Validator};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
+use crate::server::domain::rules;
 use crate::server::now_ms;
 
 pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings, AppError> {
@@ -138,10 +139,14 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let approvers: Vec<i64> = form
-        .approvers
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+    let approvers: Vec<i64> = v
+        .take(
+            "approvers",
+            rules::id_list(&form.approvers, possible.len())
+                .map_err(|_| "Choose approvers from the list."),
+        )
+        .unwrap_or_default()
+        .into_iter()
         .filter(|id| possible.contains(id))
         .collect();
     let approval = v.take(

@@ -6,6 +6,7 @@ use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::signups::{NewSignup, Signup};
 use crate::server::db::{self, Db, Tx, is_unique_violation};
+use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::{rules, time};
 use crate::server::now_ms;
 
@@ -38,9 +39,7 @@ fn closed(organization: &str) -> AppError {
 }
 
 fn seats_full(organization: &str) -> AppError {
-    AppError::Conflict(format!(
-        "All collaborator seats of {organization} are taken. Ask them to free one."
-    ))
+    AppError::Conflict(seats::full_message(organization))
 }
 
 async fn organization(db: &Db, slug: &str) -> Result<db::orgs::SignupSettings, AppError> {
@@ -163,6 +162,11 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm) -> Result<i64, AppErro
         role: &role,
         password_hash: &hash,
     };
+    // Counted again, under the seats lock, now that this application is
+    // about to take one: parallel sign-ups cannot share the last seat.
+    if role == "collaborator" && !seats::claim(&mut tx, org.id, Claim::New).await? {
+        return Err(seats_full(&org.name));
+    }
     let id = db::signups::insert(&mut tx, &new, now).await?;
     let key = format!("signup_confirm:{id}");
     let mail = db::outbox::NewEmail {
@@ -232,6 +236,13 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str) -> Result<Confirmed, A
     let automatic = settings.signup_approval != "approver";
     let mut tx = db.begin().await?;
     let next = if automatic { "approved" } else { "pending" };
+    // Counted while the application still holds its seat.
+    if automatic
+        && s.role == "collaborator"
+        && !seats::claim(&mut tx, s.organization_id, Claim::Held).await?
+    {
+        return Err(seats_full(&s.organization_name));
+    }
     if !db::signups::confirm(&mut tx, s.id, next, now).await? {
         return Err(link_closed());
     }
@@ -357,33 +368,50 @@ pub async fn queue(db: &Db, actor: &CurrentSession) -> Result<Vec<Applicant>, Ap
         .collect())
 }
 
-/// Approves or rejects applications; a reason goes into the rejection
+/// The most applications decided at once.
+pub const MAX_DECIDED: usize = 500;
+
+/// Approves or rejects applications (`ids`, comma-separated, at most
+/// [`MAX_DECIDED`]); a reason goes into the rejection
 /// email. Each application is decided in its own transaction, in order; the
 /// first refusal stops there. Returns how many were decided.
 pub async fn decide(
     db: &Db,
     actor: &CurrentSession,
-    ids: &[i64],
+    ids: &str,
     approve: bool,
     reason: &str,
 ) -> Result<usize, AppError> {
     if !may_decide(db, actor).await? {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.trim();
-    if reason.chars().count() > 500 {
-        return Err(AppError::field(
-            "reason",
-            "Keep the reason under 500 characters.",
-        ));
-    }
+    let ids = rules::id_list(ids, MAX_DECIDED).map_err(|e| {
+        AppError::field(
+            "ids",
+            match e {
+                rules::IdListError::NotIds => "Choose applications from the list.",
+                rules::IdListError::TooMany => "Choose at most 500 applications at once.",
+            },
+        )
+    })?;
+    let reason = match rules::free_text(reason, 500) {
+        Ok(r) => r,
+        Err(_) if reason.trim().chars().count() > 500 => {
+            return Err(AppError::field(
+                "reason",
+                "Keep the reason under 500 characters.",
+            ));
+        }
+        Err(m) => return Err(AppError::field("reason", m)),
+    };
+    let reason = reason.as_str();
     if ids.is_empty() {
         return Err(AppError::Conflict(
             "Choose at least one application.".into(),
         ));
     }
     let org = actor.organization_id;
-    for &id in ids {
+    for &id in &ids {
         let Some(s) = db::signups::by_id(&db.pool, id).await? else {
             return Err(AppError::NotFound);
         };
@@ -392,15 +420,10 @@ pub async fn decide(
         }
         let now = now_ms();
         let mut tx = db.begin().await?;
-        if approve && s.role == "collaborator" {
-            let limit = db::orgs::settings(&db.pool, org).await?.collaborator_seats;
-            // The application holds a seat already; approving keeps it, so
-            // only a limit lowered since refuses.
-            if let Some(limit) = limit
-                && db::signups::collaborator_seats_used(&mut *tx, org).await? > limit
-            {
-                return Err(seats_full(&s.organization_name));
-            }
+        // The application holds a seat already; approving keeps it, so
+        // only a limit lowered since refuses.
+        if approve && s.role == "collaborator" && !seats::claim(&mut tx, org, Claim::Held).await? {
+            return Err(seats_full(&s.organization_name));
         }
         let reason = (!approve && !reason.is_empty()).then_some(reason);
         if !db::signups::decide(&mut tx, org, id, approve, actor.user_id, reason, now).await? {

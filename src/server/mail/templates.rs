@@ -83,16 +83,37 @@ impl Template {
         }
     }
 
-    /// Renders both parts. Unknown placeholders are a programming error and
-    /// are caught by the tests, which render every template.
+    /// Renders both parts. A placeholder without a value is a programming
+    /// error: it is logged and left out (the tests render every template and
+    /// fail on it, see [`Template::render_checked`]).
     pub fn render(self, subject: String, values: &HashMap<&str, String>) -> Rendered {
+        let (rendered, missing) = self.render_checked(subject, values);
+        for key in missing {
+            tracing::error!(key, template = ?self, "email template placeholder without a value");
+        }
+        rendered
+    }
+
+    /// Renders both parts, and names every placeholder that had no value.
+    pub fn render_checked(
+        self,
+        subject: String,
+        values: &HashMap<&str, String>,
+    ) -> (Rendered, Vec<String>) {
         let (text, html) = self.sources();
         let html = LAYOUT.replace("{{content}}", html);
-        Rendered {
+        let mut missing = Vec::new();
+        let rendered = Rendered {
             subject,
-            text: fill(&sections(text, values), values, |v| v.to_owned()),
-            html: fill(&sections(&html, values), values, escape_html),
-        }
+            text: fill(
+                &sections(text, values),
+                values,
+                |v| v.to_owned(),
+                &mut missing,
+            ),
+            html: fill(&sections(&html, values), values, escape_html, &mut missing),
+        };
+        (rendered, missing)
     }
 }
 
@@ -122,7 +143,14 @@ fn sections(template: &str, values: &HashMap<&str, String>) -> String {
     out
 }
 
-fn fill(template: &str, values: &HashMap<&str, String>, encode: impl Fn(&str) -> String) -> String {
+/// Replaces each `{{name}}` with its encoded value; a name without a value is
+/// pushed onto `missing` and left out.
+fn fill(
+    template: &str,
+    values: &HashMap<&str, String>,
+    encode: impl Fn(&str) -> String,
+    missing: &mut Vec<String>,
+) -> String {
     let mut out = String::with_capacity(template.len() + 256);
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -135,9 +163,7 @@ fn fill(template: &str, values: &HashMap<&str, String>, encode: impl Fn(&str) ->
         let key = after[..end].trim();
         match values.get(key) {
             Some(v) => out.push_str(&encode(v)),
-            None => {
-                tracing::error!(key, "email template placeholder without a value");
-            }
+            None => missing.push(key.to_owned()),
         }
         rest = &after[end + 2..];
     }
@@ -186,7 +212,8 @@ mod tests {
     #[test]
     fn every_template_fills_every_placeholder() {
         for t in Template::ALL {
-            let r = t.render("Subject".into(), &values());
+            let (r, missing) = t.render_checked("Subject".into(), &values());
+            assert_eq!(missing, Vec::<String>::new(), "{t:?}");
             for part in [&r.text, &r.html] {
                 assert!(!part.contains("{{"), "{t:?} left a placeholder");
             }
@@ -211,6 +238,16 @@ mod tests {
                     .contains(r#"<img src="https://north.example/logo.png?a=1&amp;b=2""#),
                 "the logo heads the HTML part"
             );
+        }
+    }
+
+    #[test]
+    fn a_value_left_out_is_named() {
+        for t in Template::ALL {
+            let mut v = values();
+            v.remove("organization");
+            let (_, missing) = t.render_checked("Subject".into(), &v);
+            assert!(missing.contains(&"organization".to_owned()), "{t:?}");
         }
     }
 

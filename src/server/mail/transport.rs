@@ -59,9 +59,10 @@ impl Transport {
     pub async fn send(&self, outbox_id: i64, to: &str, message: &Rendered) -> Delivery {
         match self {
             Transport::Smtp { pool, from } => {
-                let to: Mailbox = match to.parse() {
-                    Ok(m) => m,
-                    Err(e) => return Delivery::Permanent(format!("invalid recipient: {e}")),
+                let to: Mailbox = match ascii_address(to).map(|a| a.parse()) {
+                    Ok(Ok(m)) => m,
+                    Ok(Err(e)) => return Delivery::Permanent(format!("invalid recipient: {e}")),
+                    Err(reason) => return Delivery::Permanent(reason),
                 };
                 let email = Message::builder()
                     .from(from.clone())
@@ -103,7 +104,47 @@ impl Transport {
     }
 }
 
+/// The address as it goes on the wire: an internationalised domain in its
+/// ASCII form (IDNA, `bücher.example` → `xn--bcher-kva.example`), so that any
+/// mail server takes it. A local part that is not ASCII would need the
+/// server's SMTPUTF8 extension, which Porchlight does not use: such an
+/// address is refused with a reason for the delivery log (the client form
+/// refuses it at the field already).
+pub fn ascii_address(address: &str) -> Result<String, String> {
+    let Some((local, domain)) = address.trim().rsplit_once('@') else {
+        return Err(format!("invalid recipient: {address}"));
+    };
+    if !local.is_ascii() {
+        return Err(
+            "not sent: the part before @ is not plain ASCII, which mail servers accept only with SMTPUTF8"
+                .into(),
+        );
+    }
+    let domain = idna::domain_to_ascii(domain)
+        .map_err(|_| format!("not sent: {domain} is not a valid domain name"))?;
+    Ok(format!("{local}@{domain}"))
+}
+
 /// The server's reply (or the connection problem), cut to a readable length.
 fn short_reply(e: &SendError) -> String {
     e.to_string().chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_address;
+
+    #[test]
+    fn international_domains_go_out_in_ascii() {
+        assert_eq!(
+            ascii_address("someone@bücher.example").as_deref(),
+            Ok("someone@xn--bcher-kva.example")
+        );
+        assert_eq!(
+            ascii_address("Ann@Example.com").as_deref(),
+            Ok("Ann@example.com")
+        );
+        assert!(ascii_address("zoë@example.com").is_err());
+        assert!(ascii_address("nobody").is_err());
+    }
 }

@@ -312,10 +312,20 @@ impl Runner {
                     out.push(self.render(&mut tx, email).await);
                     continue;
                 }
-                out.push(match email.invitation_id.and_then(|id| views.get(&id)) {
+                // An invitation accepted or revoked (access disabled, email
+                // changed) since the email was queued gets no link.
+                let pending = email
+                    .invitation_id
+                    .and_then(|id| views.get(&id))
+                    .filter(|inv| inv.accepted_at.is_none() && inv.revoked_at.is_none());
+                out.push(match pending {
                     Some(inv) => {
                         let token = random_token();
-                        links.push((inv.id, keyed_hash(&self.secret, &token)));
+                        links.push(db::invitations::NewLink {
+                            invitation_id: inv.id,
+                            token_hash: keyed_hash(&self.secret, &token),
+                            expires_at: inv.expires_at,
+                        });
                         Ok(self.invitation_message(inv, &token))
                     }
                     None => Err(RenderError::Gone),
@@ -329,9 +339,10 @@ impl Runner {
             Ok(out) => out,
             Err(e) => {
                 tracing::error!(error = %e, "could not prepare a batch of email");
+                let reason = e.to_string();
                 batch
                     .iter()
-                    .map(|_| Err(RenderError::Db(sqlx::Error::PoolClosed)))
+                    .map(|_| Err(RenderError::Db(reason.clone())))
                     .collect()
             }
         }
@@ -519,11 +530,13 @@ pub const SIGNUP_LINK_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 
 enum RenderError {
     Gone,
-    Db(sqlx::Error),
+    /// The database failed while preparing the message: the reason, as
+    /// recorded in the delivery log.
+    Db(String),
 }
 
 impl From<sqlx::Error> for RenderError {
     fn from(e: sqlx::Error) -> Self {
-        RenderError::Db(e)
+        RenderError::Db(e.to_string())
     }
 }
