@@ -66,12 +66,20 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             now,
         )
         .await?;
+        // Only an attempt that did not check a wrong password is taken back:
+        // a success, a refusal that needed the right password (access
+        // disabled, application pending), or a full hashing queue. Anything
+        // else, errors included, keeps counting.
         let signed_in = match accounts::sign_in(&state.db, &email, password).await {
-            Err(AppError::InvalidCredentials) => return Err(AppError::InvalidCredentials),
-            other => {
+            Ok(s) => {
                 attempt.forget(&state.db).await?;
-                other?
+                s
             }
+            Err(e @ (AppError::Conflict(_) | AppError::Busy)) => {
+                attempt.forget(&state.db).await?;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
         };
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         super::ssr::announce_person(&state, signed_in.user_id).await;

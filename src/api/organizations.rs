@@ -18,7 +18,8 @@ pub async fn create_organization(
         let (state, current) = require_staff().await?;
         let organization_id = accounts::create_organization(
             &state.db,
-            current.user_id,
+            &current,
+            state.config.dev_mailbox,
             &organization_name,
             &organization_slug,
         )

@@ -66,10 +66,11 @@ pub async fn send_password_reset(client_id: i64) -> Result<(), AppError> {
 
         let (state, current) = super::ssr::require_staff().await?;
         let client = clients::target(&state.db, &current, client_id, Action::SendReset).await?;
-        // The same limit as "Forgot your password?" for this person, so
-        // staff cannot flood someone's inbox either.
-        super::ssr::rate_limit(&state, "reset", client.email.as_deref().unwrap_or_default())
-            .await?;
+        // Limited per client of this organization, apart from the public
+        // "Forgot your password?" limit (which anyone could use up): staff
+        // cannot flood someone's inbox, and nobody outside can stop them.
+        let key = format!("{}:{client_id}", current.organization_id);
+        super::ssr::rate_limit(&state, "admin-reset", &key).await?;
         reset::request_for_client(&state.db, &current, client).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;

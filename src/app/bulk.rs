@@ -244,6 +244,14 @@ fn PreviewSummary(
             preview.skipped_recent,
             "skipped: invited in the last 24 hours",
         ),
+        (
+            preview.skipped_rank,
+            "skipped: staff or admins above your role",
+        ),
+        (
+            preview.skipped_seats,
+            "skipped: collaborators, while seats are limited (invite them one by one)",
+        ),
     ];
     view! {
         <div class="preview">

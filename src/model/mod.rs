@@ -275,6 +275,11 @@ pub struct BulkPreview {
     pub skipped_no_email: i64,
     pub skipped_disabled: i64,
     pub skipped_recent: i64,
+    /// Staff or admins the person starting the job may not invite.
+    pub skipped_rank: i64,
+    /// Collaborators who would take a seat while seats are limited: they are
+    /// invited one by one, where the seat is counted.
+    pub skipped_seats: i64,
     /// Sent back with the confirmation: confirming twice with one key starts
     /// one job.
     pub request_key: String,

@@ -348,7 +348,10 @@ fn ensure_dir(dir: &Path) -> Result<(), ConfigError> {
 /// the same mode. Other URLs are left alone.
 fn create_private_sqlite_file(database_url: &str) -> Result<(), ConfigError> {
     use std::os::unix::fs::OpenOptionsExt;
-    let Some(rest) = database_url.strip_prefix("sqlite://") else {
+    let Some(rest) = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+    else {
         return Ok(());
     };
     let path = rest.split('?').next().unwrap_or_default();

@@ -520,3 +520,90 @@ async fn a_server_stopped_mid_job_records_what_it_sent_and_nothing_goes_out_twic
     to.dedup();
     assert_eq!(to.len(), 300, "each client once");
 }
+
+#[tokio::test]
+async fn a_bulk_invitation_skips_people_above_the_starters_rank_and_collaborators_while_seats_are_limited()
+ {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    // Sam (staff) activates; then everyone else is added without an invitation.
+    let sam = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Sam"),
+                ("last_name", "Staff"),
+                ("email", "sam@example.com"),
+                ("role", "staff"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(sam.status, 200, "{}", sam.body);
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    let staff = app
+        .activate(&token, PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+    turn_off_auto_invite(&app, &owner).await;
+    for (email, role) in [
+        ("ada@example.com", "admin"),
+        ("cole@example.com", "collaborator"),
+        ("cy@example.com", "client"),
+    ] {
+        let resp = app
+            .call(
+                "create_client",
+                &[
+                    ("first_name", "Pat"),
+                    ("last_name", role),
+                    ("email", email),
+                    ("role", role),
+                ],
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.body);
+    }
+    let rule = [("rule", "never_invited")];
+    let seen = preview(&app, &staff, &rule).await;
+    assert_eq!(seen["skipped_rank"], 1, "{seen}");
+    assert_eq!(seen["activate"], 2, "{seen}");
+
+    // A seat limit: the collaborator is left to be invited one by one.
+    let seats = app
+        .call(
+            "save_organization_settings",
+            &[
+                ("invitation_lifetime_days", "30"),
+                ("accent_color", "#b44d12"),
+                ("collaborator_seats", "5"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(seats.status, 200, "{}", seats.body);
+    let seen = preview(&app, &staff, &rule).await;
+    assert_eq!(
+        (
+            seen["skipped_rank"].as_i64(),
+            seen["skipped_seats"].as_i64(),
+            seen["activate"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{seen}"
+    );
+    let id = start(&app, &staff, "k1", &rule).await;
+    let done = finished(&app, &staff, id).await;
+    assert_eq!(done["queued"], 1, "{done}");
+    let (to_ada,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'ada@example.com'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(to_ada, 0, "staff never invite an admin");
+    // The owner reaches the admin.
+    let seen = preview(&app, &owner, &rule).await;
+    assert_eq!(seen["skipped_rank"], 0, "{seen}");
+}

@@ -260,3 +260,33 @@ async fn an_activation_link_becomes_a_join_once_the_address_has_an_account() {
         .await;
     assert_eq!(joined.status, 200, "{}", joined.body);
 }
+
+#[tokio::test]
+async fn enabling_someone_already_enabled_changes_nothing() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let id = app
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let link = app.wait_for_mail(1).await.remove(0).token();
+    for _ in 0..3 {
+        let again = app
+            .call(
+                "set_client_access",
+                &[("client_id", &id.to_string()), ("enabled", "true")],
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(again.status, 200, "{}", again.body);
+    }
+    let (queued,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "no invitation went out again");
+    assert_eq!(
+        page_kind(&app, &link).await,
+        "Activate",
+        "the link still works"
+    );
+}

@@ -59,13 +59,15 @@ impl Stream {
         }
     }
 
-    /// Every event until none comes for `quiet`, in order.
-    async fn drain(&mut self, quiet: Duration) -> Vec<String> {
-        let mut events = Vec::new();
-        while let Some(event) = self.next(quiet).await {
-            events.push(event);
+    /// The next events are exactly `expected`, in order (each given up to
+    /// 10 s), and nothing more comes within half a second.
+    async fn expect_exactly(&mut self, expected: &[&str]) {
+        for (n, want) in expected.iter().enumerate() {
+            let got = self.next(Duration::from_secs(10)).await;
+            assert_eq!(got.as_deref(), Some(*want), "event {n} of {expected:?}");
         }
-        events
+        let extra = self.next(Duration::from_millis(500)).await;
+        assert_eq!(extra, None, "after {expected:?}");
     }
 
     /// Waits for an event about `client_id`, skipping others.
@@ -142,13 +144,12 @@ async fn delivery_activation_and_sign_in_are_announced() {
         .await;
     let token = app.wait_for_mail(1).await.remove(0).token();
     let about = format!("clients {id}");
-    let quiet = Duration::from_millis(700);
     // Exactly: created, then delivered by the worker.
-    assert_eq!(stream.drain(quiet).await, [about.clone(), about.clone()]);
+    stream.expect_exactly(&[&about, &about]).await;
     app.activate(&token, "a brand new password").await;
-    assert_eq!(stream.drain(quiet).await, vec![about.clone()], "activated");
+    stream.expect_exactly(&[&about]).await; // activated
     app.login("ann@example.com", "a brand new password").await;
-    assert_eq!(stream.drain(quiet).await, [about], "signed in");
+    stream.expect_exactly(&[&about]).await; // signed in
 }
 
 #[tokio::test]

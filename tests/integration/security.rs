@@ -216,3 +216,39 @@ async fn an_oversized_request_body_is_refused() {
         .unwrap();
     assert_eq!(resp.status(), 413);
 }
+
+#[tokio::test]
+async fn with_the_development_mailbox_only_owners_create_organizations() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let created = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Sam"),
+                ("last_name", "Staff"),
+                ("email", "sam@example.com"),
+                ("role", "staff"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    let staff = app
+        .activate(&token, "a brand new password")
+        .await
+        .session_cookie()
+        .unwrap();
+    let own = app
+        .call(
+            "create_organization",
+            &[
+                ("organization_name", "Sam's Own"),
+                ("organization_slug", "sams-own"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(own.status, 403, "{}", own.body);
+}

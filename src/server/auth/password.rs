@@ -5,8 +5,8 @@
 //! of sign-ins waits in a short queue, and beyond it is answered
 //! [`AppError::Busy`] at once, so memory stays bounded (19 MiB per hash).
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::Semaphore;
 
@@ -38,20 +38,38 @@ fn cores() -> usize {
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    static RUNNING: OnceLock<Semaphore> = OnceLock::new();
+    static RUNNING: OnceLock<Arc<Semaphore>> = OnceLock::new();
     static WAITING: AtomicUsize = AtomicUsize::new(0);
-    let running = RUNNING.get_or_init(|| Semaphore::new(cores()));
+
+    /// Counts one waiting request until dropped, also when the request is
+    /// cancelled while it waits.
+    struct Waiting;
+    impl Drop for Waiting {
+        fn drop(&mut self) {
+            WAITING.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    let running = RUNNING.get_or_init(|| Arc::new(Semaphore::new(cores())));
+    let waiting = Waiting;
     if WAITING.fetch_add(1, Ordering::AcqRel) >= cores() * QUEUE_PER_CORE {
-        WAITING.fetch_sub(1, Ordering::AcqRel);
         tracing::warn!("password hashing queue full: request refused");
         return Err(AppError::Busy);
     }
-    let permit = running.acquire().await;
-    WAITING.fetch_sub(1, Ordering::AcqRel);
-    let _permit = permit.map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(work)
+    let permit = running
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    drop(waiting);
+    // The permit goes with the work: a request cancelled meanwhile does not
+    // free the core while its hash still runs.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(AppError::internal)
 }
 
 /// Hashes `password` into a PHC string.

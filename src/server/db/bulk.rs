@@ -6,6 +6,7 @@ use sqlx::{AnyPool, FromRow};
 
 use super::clients::{StatusFilter, id_list, like_pattern};
 use super::{Backend, Db, Tx};
+use crate::model::Role;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -44,6 +45,11 @@ pub struct Selection {
     /// Also resend to invitations emailed in the last 24 hours.
     #[serde(default)]
     pub resend_pending: bool,
+    /// The roles whoever started the job may invite (at or below their own
+    /// rank); others are skipped. Empty (a job stored before this rule)
+    /// means clients and collaborators only.
+    #[serde(default)]
+    pub roles: Vec<Role>,
 }
 
 /// The SQL parameters every selection query binds, in this order.
@@ -90,13 +96,28 @@ impl Selection {
                  AND c.last_invited_at > $3 - {DAY_MS}"
             )
         };
+        let roles = if self.roles.is_empty() {
+            vec![Role::Client, Role::Collaborator]
+        } else {
+            self.roles.clone()
+        };
+        // Role names come from the enum, so nothing to escape.
+        let roles = roles
+            .iter()
+            .map(|r| format!("'{}'", r.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
         format!(
             "CASE
+                WHEN c.role NOT IN ({roles}) THEN 'skipped_rank'
                 WHEN c.list_state = 'disabled' THEN 'skipped_disabled'
                 WHEN c.list_state = 'active' THEN 'skipped_active'
                 WHEN c.list_state = 'no_email' THEN 'skipped_no_email'
                 WHEN {recent} THEN 'skipped_recent'
-                WHEN EXISTS (SELECT 1 FROM users u WHERE u.email_lower = c.email_lower) THEN 'join'
+                WHEN c.role = 'collaborator' AND c.list_state NOT IN ('invited', 'failed')
+                     AND (SELECT o.collaborator_seats FROM organizations o
+                          WHERE o.id = c.organization_id) IS NOT NULL THEN 'skipped_seats'
+                WHEN EXISTS (SELECT 1 FROM users u WHERE u.email_lower = c.email_lower AND u.password_hash IS NOT NULL) THEN 'join'
                 ELSE 'activate'
             END"
         )
@@ -130,6 +151,8 @@ pub struct Counts {
     pub skipped_no_email: i64,
     pub skipped_disabled: i64,
     pub skipped_recent: i64,
+    pub skipped_rank: i64,
+    pub skipped_seats: i64,
 }
 
 impl Counts {
@@ -140,6 +163,8 @@ impl Counts {
             "skipped_active" => self.skipped_active += n,
             "skipped_no_email" => self.skipped_no_email += n,
             "skipped_disabled" => self.skipped_disabled += n,
+            "skipped_rank" => self.skipped_rank += n,
+            "skipped_seats" => self.skipped_seats += n,
             _ => self.skipped_recent += n,
         }
     }
@@ -193,6 +218,8 @@ pub struct Job {
     pub skipped_no_email: i64,
     pub skipped_disabled: i64,
     pub skipped_recent: i64,
+    pub skipped_rank: i64,
+    pub skipped_seats: i64,
     pub created_at: i64,
     pub finished_at: Option<i64>,
 }
@@ -200,6 +227,7 @@ pub struct Job {
 const JOB: &str = "SELECT j.id, j.organization_id, j.created_by, u.name AS created_by_name,
         j.selection, j.description, j.status, j.position, j.expected, j.invited, j.joined,
         j.skipped_active, j.skipped_no_email, j.skipped_disabled, j.skipped_recent,
+        j.skipped_rank, j.skipped_seats,
         j.created_at, j.finished_at
      FROM bulk_jobs j LEFT JOIN users u ON u.id = j.created_by";
 
@@ -411,7 +439,8 @@ pub async fn run_batch(
         "UPDATE bulk_jobs SET position = $3,
             invited = invited + $4, joined = joined + $5,
             skipped_active = skipped_active + $6, skipped_no_email = skipped_no_email + $7,
-            skipped_disabled = skipped_disabled + $8, skipped_recent = skipped_recent + $9
+            skipped_disabled = skipped_disabled + $8, skipped_recent = skipped_recent + $9,
+            skipped_rank = skipped_rank + $10, skipped_seats = skipped_seats + $11
          WHERE id = $1 AND position = $2 AND status = 'running'",
     )
     .bind(job_id)
@@ -423,6 +452,8 @@ pub async fn run_batch(
     .bind(counts.skipped_no_email)
     .bind(counts.skipped_disabled)
     .bind(counts.skipped_recent)
+    .bind(counts.skipped_rank)
+    .bind(counts.skipped_seats)
     .execute(&mut *tx)
     .await?;
     if moved.rows_affected() != 1 {
@@ -457,7 +488,7 @@ async fn queue_invitations(
     }
     let ids = id_list(ids);
     const KIND: &str =
-        "CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.email_lower = c.email_lower)
+        "CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.email_lower = c.email_lower AND u.password_hash IS NOT NULL)
                         THEN 'join' ELSE 'activate' END";
     sqlx::query(&format!(
         "UPDATE invitations SET revoked_at = $1

@@ -425,3 +425,20 @@ pub async fn role_of(tx: &mut Tx, client_id: i64) -> Result<Option<String>, sqlx
         .await?;
     Ok(row.map(|(r,)| r))
 }
+
+/// The client of an organization with this address and no identity yet, as
+/// (id, role).
+pub async fn unlinked_with_email(
+    tx: &mut Tx,
+    organization_id: i64,
+    email: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, role FROM clients
+         WHERE organization_id = $1 AND email_lower = $2 AND user_id IS NULL",
+    )
+    .bind(organization_id)
+    .bind(email.to_lowercase())
+    .fetch_optional(&mut **tx)
+    .await
+}

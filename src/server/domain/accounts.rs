@@ -86,13 +86,26 @@ fn slug_taken() -> AppError {
     )
 }
 
-/// Creates another organization with `owner_id` as its owner.
+/// Creates another organization with the actor as its owner.
+///
+/// While email stays in the development mailbox (`dev_mailbox`), only an
+/// owner may: the owner of a new organization reads its mailbox, which holds
+/// working links for any address invited there, so a member of staff could
+/// otherwise make an account for an address they do not hold.
+///
+/// Errors: [`AppError::Forbidden`] for that case, field errors for the name
+/// and address, and a field error when the address is taken.
 pub async fn create_organization(
     db: &Db,
-    owner_id: i64,
+    actor: &crate::server::auth::CurrentSession,
+    dev_mailbox: bool,
     name: &str,
     slug: &str,
 ) -> Result<i64, AppError> {
+    if dev_mailbox && actor.role != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
+    let owner_id = actor.user_id;
     let mut v = Validator::default();
     let (Some(name), Some(slug)) = organization_fields(&mut v, name, slug) else {
         return Err(v.into_error());

@@ -231,6 +231,7 @@ pub async fn renew_expired(db: &Db, secret: &[u8], token: &str) -> Result<bool, 
         inv.client_id,
         &inv.email,
         None,
+        crate::server::domain::clients::Expiry::Renew,
         now,
     )
     .await?;

@@ -52,6 +52,24 @@ pub fn higher(a: Role, b: Role) -> Role {
     if rank(a) >= rank(b) { a } else { b }
 }
 
+/// Every role `actor` may act on (none for a role outside the portal's
+/// staff): the roles at or below its rank.
+pub fn within_reach(actor: Role) -> Vec<Role> {
+    if !actor.is_staff() {
+        return Vec::new();
+    }
+    [
+        Role::Owner,
+        Role::Admin,
+        Role::Staff,
+        Role::Collaborator,
+        Role::Client,
+    ]
+    .into_iter()
+    .filter(|r| rank(*r) <= rank(actor))
+    .collect()
+}
+
 /// Whether `actor` may do `action` to `target` in one organization.
 ///
 /// Errors: [`AppError::Forbidden`] when the actor does not work in the portal
@@ -140,6 +158,27 @@ mod tests {
                 Err(AppError::Conflict(_))
             ));
             assert!(may_act(me, me, Action::Enable).is_ok());
+        }
+    }
+
+    #[test]
+    fn within_reach_agrees_with_may_act() {
+        for actor in ROLES {
+            for target in ROLES {
+                let a = Person {
+                    user_id: Some(1),
+                    role: actor,
+                };
+                let t = Person {
+                    user_id: Some(2),
+                    role: target,
+                };
+                assert_eq!(
+                    within_reach(actor).contains(&target),
+                    may_act(a, t, Action::SendInvitation).is_ok(),
+                    "{actor:?} → {target:?}"
+                );
+            }
         }
     }
 

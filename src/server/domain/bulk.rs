@@ -10,6 +10,7 @@ use crate::model::{AppError, BulkJob, BulkPreview};
 use crate::server::auth::CurrentSession;
 use crate::server::db::Db;
 use crate::server::db::bulk::{self, Rule, Selection};
+use crate::server::domain::authority;
 use crate::server::domain::time::{format_date, format_datetime, parse_date};
 use crate::server::events::{Event, Hub};
 use crate::server::mail::Worker;
@@ -82,8 +83,17 @@ impl BulkForm {
             rule,
             search: super::rules::search(&self.search),
             resend_pending: self.resend_pending,
+            roles: Vec::new(),
         })
     }
+}
+
+/// The form's selection, limited to the roles the actor may invite
+/// ([`authority::within_reach`]): the preview and the job skip the others.
+fn selection_for(actor: &CurrentSession, form: &BulkForm) -> Result<Selection, AppError> {
+    let mut selection = form.selection()?;
+    selection.roles = authority::within_reach(actor.role);
+    Ok(selection)
 }
 
 /// The selection in words, for the preview and the job list.
@@ -119,7 +129,7 @@ pub async fn preview(
     actor: &CurrentSession,
     form: &BulkForm,
 ) -> Result<BulkPreview, AppError> {
-    let selection = form.selection()?;
+    let selection = selection_for(actor, form)?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now_ms()).await?;
     Ok(BulkPreview {
         description: describe(&selection),
@@ -129,6 +139,8 @@ pub async fn preview(
         skipped_no_email: counts.skipped_no_email,
         skipped_disabled: counts.skipped_disabled,
         skipped_recent: counts.skipped_recent,
+        skipped_rank: counts.skipped_rank,
+        skipped_seats: counts.skipped_seats,
         request_key: crate::server::auth::token::random_token(),
     })
 }
@@ -146,7 +158,7 @@ pub async fn start(
     if key.is_empty() || key.len() > 100 {
         return Err(AppError::field("request_key", "Missing request key."));
     }
-    let selection = form.selection()?;
+    let selection = selection_for(actor, form)?;
     let now = now_ms();
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(
@@ -198,7 +210,9 @@ async fn view(db: &Db, job: bulk::Job) -> Result<BulkJob, AppError> {
         skipped: job.skipped_active
             + job.skipped_no_email
             + job.skipped_disabled
-            + job.skipped_recent,
+            + job.skipped_recent
+            + job.skipped_rank
+            + job.skipped_seats,
     })
 }
 

@@ -145,7 +145,17 @@ pub async fn create(
     let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
     let invited = match &email {
         Some(address) if auto_invite => {
-            match invite_in(&mut tx, org, client_id, address, Some(actor.user_id), now).await {
+            match invite_in(
+                &mut tx,
+                org,
+                client_id,
+                address,
+                Some(actor.user_id),
+                Expiry::Renew,
+                now,
+            )
+            .await
+            {
                 Ok(()) => {}
                 Err(AppError::Conflict(m)) if m == SEATS_FULL => {
                     return Err(AppError::field("role", m));
@@ -189,7 +199,16 @@ pub async fn send_invitation(
     };
     let now = now_ms();
     let mut tx = db.begin().await?;
-    invite_in(&mut tx, org, client_id, &email, Some(actor.user_id), now).await?;
+    invite_in(
+        &mut tx,
+        org,
+        client_id,
+        &email,
+        Some(actor.user_id),
+        Expiry::Renew,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(client_id, organization_id = org, "invitation sent");
     Ok(())
@@ -212,8 +231,21 @@ pub async fn set_access(
         Action::Disable
     };
     let client = target(db, actor, client_id, action).await?;
+    if client.disabled_at.is_none() == enabled {
+        // Nothing changes: no links end, no invitation goes out (a repeated
+        // "enable" must not become a way round the resend limit).
+        return Ok(false);
+    }
     let now = now_ms();
     let mut tx = db.begin().await?;
+    // An active collaborator enabled again takes a seat back.
+    if enabled
+        && client.user_id.is_some()
+        && client.role == "collaborator"
+        && !seats::claim(&mut tx, org, Claim::New).await?
+    {
+        return Err(AppError::Conflict(SEATS_FULL.into()));
+    }
     db::clients::set_access(
         &mut tx,
         org,
@@ -230,7 +262,16 @@ pub async fn set_access(
     end_links(&mut tx, org, &client, now).await?;
     let reinvite = enabled && client.user_id.is_none() && client.email.is_some();
     if let (true, Some(email)) = (reinvite, &client.email) {
-        invite_in(&mut tx, org, client_id, email, Some(actor.user_id), now).await?;
+        invite_in(
+            &mut tx,
+            org,
+            client_id,
+            email,
+            Some(actor.user_id),
+            Expiry::Renew,
+            now,
+        )
+        .await?;
     }
     let event = db::audit::Event {
         organization_id: Some(org),
@@ -335,6 +376,17 @@ async fn end_links(
     Ok(())
 }
 
+/// What sending an invitation does to a pending invitation's expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Expiry {
+    /// Staff sent it, or the person asked on an expired link: the
+    /// invitation gets the organization's full lifetime again.
+    Renew,
+    /// A new link to the invitation as it stands ("Forgot your password?"
+    /// for someone invited): nobody but staff keeps an invitation alive.
+    Keep,
+}
+
 /// Queues an invitation email for a client inside `tx`: extends the pending
 /// invitation if there is one, or creates a new one (a join invitation when the
 /// address already has a Porchlight account). A pending invitation of the
@@ -345,6 +397,7 @@ pub(super) async fn invite_in(
     client_id: i64,
     email: &str,
     actor: Option<i64>,
+    expiry: Expiry,
     now: i64,
 ) -> Result<(), AppError> {
     let (_, lifetime_days) = db::orgs::invitation_settings(tx, org).await?;
@@ -369,7 +422,9 @@ pub(super) async fn invite_in(
     }
     let invitation_id = match pending {
         Some((id, pending_kind)) if pending_kind == kind => {
-            db::invitations::extend(tx, id, expires_at).await?;
+            if expiry == Expiry::Renew {
+                db::invitations::extend(tx, id, expires_at).await?;
+            }
             id
         }
         pending => {

@@ -6,6 +6,7 @@ use crate::model::AppError;
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::{self, Db, Tx};
+use crate::server::domain::clients::Expiry;
 use crate::server::domain::rules;
 use crate::server::now_ms;
 
@@ -41,8 +42,18 @@ pub async fn request(db: &Db, email: &str) -> Result<bool, AppError> {
     }
     let mut tx = db.begin().await?;
     for c in &invited {
-        super::clients::invite_in(&mut tx, c.organization_id, c.id, &c.email, None, now).await?;
         let expired = c.invitation_expires_at.is_none_or(|at| at <= now);
+        let expiry = if expired { Expiry::Renew } else { Expiry::Keep };
+        super::clients::invite_in(
+            &mut tx,
+            c.organization_id,
+            c.id,
+            &c.email,
+            None,
+            expiry,
+            now,
+        )
+        .await?;
         if expired {
             let event = db::audit::Event {
                 organization_id: Some(c.organization_id),

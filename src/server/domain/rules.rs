@@ -8,18 +8,22 @@ pub const PASSWORD_MAX: usize = 128;
 /// Characters no text a person types may hold: control characters (line
 /// breaks, tabs, NUL, escapes), bidirectional formatting (which makes text
 /// read differently from what is stored: U+061C, U+200E/F, U+202A–E,
-/// U+2066–9) and the line and paragraph separators U+2028/9.
+/// U+2066–9), invisible characters that make two names look alike (soft
+/// hyphen U+00AD, zero-width U+200B–D, word joiner U+2060, byte-order mark
+/// U+FEFF) and the line and paragraph separators U+2028/9.
 pub fn is_forbidden_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
                 | '\u{2028}'
                 | '\u{2029}'
                 | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
                 | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
         )
 }
 
@@ -219,6 +223,9 @@ mod tests {
             "Ann\u{202E}eeL",
             "Ann\u{2066}x",
             "Ann\u{2028}Lee",
+            "Ann\u{200B}",
+            "An\u{AD}n",
+            "\u{FEFF}Ann",
             "",
             "   ",
         ] {

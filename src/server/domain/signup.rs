@@ -298,16 +298,21 @@ async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64
     }
     let role = Role::parse(&s.role).unwrap_or(Role::Client);
     db::users::add_membership(tx, s.organization_id, user_id, role, now).await?;
-    // A client row of this email (added by an admin) becomes theirs.
-    let existing: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM clients WHERE organization_id = $1 AND email_lower = $2 AND user_id IS NULL",
-    )
-    .bind(s.organization_id)
-    .bind(s.email.to_lowercase())
-    .fetch_optional(&mut **tx)
-    .await?;
+    // A client row of this email (added by an admin) becomes theirs, if it
+    // is for the same role: an application never takes over an invitation
+    // to another role (a staff invitation stays for its own link).
+    let existing = db::clients::unlinked_with_email(tx, s.organization_id, &s.email).await?;
     let client_id = match existing {
-        Some((id,)) => id,
+        Some((id, role)) if role == s.role => {
+            db::invitations::revoke_pending(tx, id, now).await?;
+            id
+        }
+        Some((_, role)) => {
+            return Err(AppError::Conflict(format!(
+                "{} {} was invited as {role}: they accept that invitation instead.",
+                s.first_name, s.last_name
+            )));
+        }
         None => {
             db::clients::insert(
                 tx,
