@@ -62,6 +62,8 @@ e2e:
 # BENCH_CLIENTS clients (default 100000). bulk_invite: a bulk invitation of
 # BENCH_EMAILS (default 10000) until a local SMTP server accepted them all.
 bench:
-	@scripts/ensure-tools.sh --test
+	@scripts/ensure-tools.sh --bench
 	cargo bench --features ssr --bench client_list
 	cargo bench --features ssr --bench bulk_invite
+	cargo bench --features ssr --bench pages
+	cargo bench --features ssr --bench activations

@@ -148,13 +148,13 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (router, state) = startup::build(config, leptos_options).await.unwrap();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    // Served exactly as the server binary serves (TCP_NODELAY included).
+    let server = tokio::spawn(startup::serve_until(
+        listener,
+        router,
+        state.clone(),
+        std::future::pending(),
+    ));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -32,7 +32,13 @@ if [ ! -x node_modules/.bin/playwright ] || [ package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--test" ]; then
+if [ "${1:-}" = "--bench" ] && ! command -v wrk > /dev/null; then
+  log "installing Debian's wrk (the load generator of the pages benchmark)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+fi
+
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   if [ ! -x /usr/bin/chromium ]; then
     log "installing Debian's chromium for the browser tests"
     apt-get update -qq

@@ -50,10 +50,10 @@ pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<User>, sqlx:
         .await
 }
 
-/// Records a sign-in: the user's last login and a `login` event in the
-/// organization they signed in to.
+/// Records a sign-in inside `tx`: the user's last login and a `login`
+/// event in the organization they signed in to.
 pub async fn record_login(
-    pool: &AnyPool,
+    tx: &mut Tx,
     user_id: i64,
     organization_id: i64,
     now: i64,
@@ -61,7 +61,7 @@ pub async fn record_login(
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user_id)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
     let event = super::audit::Event {
         organization_id: Some(organization_id),
@@ -69,7 +69,7 @@ pub async fn record_login(
         kind: "login",
         ..Default::default()
     };
-    super::audit::record(pool, &event, now).await
+    super::audit::record_in(tx, &event, now).await
 }
 
 /// Adds a membership unless the person already has one in that organization

@@ -194,7 +194,9 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
             ),
         });
     };
-    db::users::record_login(&db.pool, user.id, organization_id, now_ms()).await?;
+    let mut tx = db.begin().await?;
+    db::users::record_login(&mut tx, user.id, organization_id, now_ms()).await?;
+    tx.commit().await?;
     tracing::info!(user_id = user.id, organization_id, "signed in");
     Ok(SignedIn {
         user_id: user.id,

@@ -130,9 +130,10 @@ pub async fn activate(
         ..Default::default()
     };
     db::audit::record_in(&mut tx, &event, now).await?;
+    // Activating signs the person in: it counts as their first login, in the
+    // same transaction (one commit per activation).
+    db::users::record_login(&mut tx, user_id, inv.organization_id, now).await?;
     tx.commit().await?;
-    // Activating signs the person in: it counts as their first login.
-    db::users::record_login(&db.pool, user_id, inv.organization_id, now).await?;
     tracing::info!(
         invitation_id = inv.id,
         user_id,

@@ -248,8 +248,8 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str) -> Result<Confirmed, A
     }
     if automatic {
         let user_id = admit(&mut tx, &s, None, now).await?;
+        db::users::record_login(&mut tx, user_id, s.organization_id, now).await?;
         tx.commit().await?;
-        db::users::record_login(&db.pool, user_id, s.organization_id, now).await?;
         tracing::info!(signup_id = s.id, user_id, "sign-up confirmed and admitted");
         return Ok(Confirmed::Admitted {
             user_id,
