@@ -8,9 +8,10 @@
 //! 1,000) and reads their links from the mailbox. Then BENCH_CONCURRENCY
 //! people at a time (default 16) do what a client does: open the link's page,
 //! choose a password (one Argon2id hash), and open their dashboard. Prints
-//! activations per second, the process's peak memory during the activations
-//! (VmHWM, reset before they start) and its memory after BENCH_IDLE_SECONDS
-//! of idling (default 30; VmRSS). On SQLite, and on PostgreSQL too when
+//! activations per second, the process's memory before them (VmRSS), its
+//! peak during them (VmHWM, reset before they start) and its memory after
+//! BENCH_IDLE_SECONDS of idling (default 30; VmRSS). The process holds the
+//! load generator too (its clients and the list of links). On SQLite, and on PostgreSQL too when
 //! PORCHLIGHT_TEST_POSTGRES_URL is set. The load runs in this process too.
 
 use std::sync::{Arc, Mutex};
@@ -159,6 +160,7 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
     };
 
     // The peak from here on: the activations only.
+    let before = status_mib("VmRSS:");
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let queue = Arc::new(Mutex::new(tokens));
     let started = Instant::now();
@@ -218,7 +220,7 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
     let after = status_mib("VmRSS:");
     println!(
         "{label:<10} {done} activations, {concurrency} at a time: {elapsed:.2} s, {:.1} activations/s; \
-         peak RSS {peak:.0} MiB; RSS after {idle} s idle {after:.0} MiB",
+         RSS before {before:.0} MiB, peak {peak:.0} MiB, after {idle} s idle {after:.0} MiB",
         done as f64 / elapsed
     );
     server.abort();
