@@ -4,15 +4,17 @@
 //!     BENCH_ACTIVATIONS=1000 BENCH_CONCURRENCY=16 BENCH_IDLE_SECONDS=30 cargo bench ...
 //!
 //! Starts the real server in this process (release build, the development
-//! mailbox) as the binary serves, invites BENCH_ACTIVATIONS clients (default
-//! 1,000) and reads their links from the mailbox. Then BENCH_CONCURRENCY
-//! people at a time (default 16) do what a client does: open the link's page,
-//! choose a password (one Argon2id hash), and open their dashboard. Prints
-//! activations per second, the process's memory before them (VmRSS), its
-//! peak during them (VmHWM, reset before they start) and its memory after
-//! BENCH_IDLE_SECONDS of idling (default 30; VmRSS). The process holds the
-//! load generator too (its clients and the list of links). On SQLite, and on PostgreSQL too when
-//! PORCHLIGHT_TEST_POSTGRES_URL is set. The load runs in this process too.
+//! mailbox) through the binary's listener and router (without its request
+//! log), invites BENCH_ACTIVATIONS clients (default 1,000) and reads their
+//! links from the mailbox. Then BENCH_CONCURRENCY people at a time (default
+//! 16) do what a client does: open the link's page, choose a password (one
+//! Argon2id hash), and open their dashboard page. Prints activations per
+//! second, the process's memory before them (VmRSS), its peak during them
+//! (VmHWM, reset before they start) and its memory after BENCH_IDLE_SECONDS
+//! of idling (default 30; VmRSS). The process holds the load generator too
+//! (its clients and the list of links). On SQLite, and on PostgreSQL too
+//! when PORCHLIGHT_TEST_POSTGRES_URL is set (in the same process, after
+//! SQLite's server has stopped).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,8 +30,17 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // As the server binary does, before any other thread starts.
+    porchlight::server::tune_allocator();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(bench());
+}
+
+async fn bench() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!(
         "sqlite://{}?mode=rwc",
@@ -161,7 +172,9 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
 
     // The peak from here on: the activations only.
     let before = status_mib("VmRSS:");
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    if let Err(e) = std::fs::write("/proc/self/clear_refs", "5") {
+        eprintln!("could not reset the peak memory ({e}): the peak includes the set-up");
+    }
     let queue = Arc::new(Mutex::new(tokens));
     let started = Instant::now();
     let people: Vec<_> = (0..concurrency)
@@ -198,13 +211,13 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
                     assert!(set.status().is_success() || set.status().is_redirection());
                     let cookie = cookie_of(&set);
                     let dashboard = http
-                        .post(format!("{base}/api/dashboard"))
-                        .header("accept", "application/json")
+                        .get(format!("{base}/dashboard"))
                         .header("cookie", cookie)
                         .send()
                         .await
                         .unwrap();
                     assert!(dashboard.status().is_success());
+                    dashboard.bytes().await.unwrap();
                     done += 1;
                 }
             })

@@ -5,7 +5,8 @@
 //!     BENCH_SECONDS=10 BENCH_CONNECTIONS=20 cargo bench --features ssr --bench pages
 //!
 //! Starts the real server in this process (release build, SQLite, the
-//! development mailbox) exactly as the binary serves, makes an organization
+//! development mailbox) through the binary's listener and router (without its
+//! request log, which the binary writes at INFO), makes an organization
 //! and one invited client, then for each of `/healthz`, the activation page,
 //! the sign-in page and a static file (`/favicon.svg`, from `target/site`:
 //! run `make build` first) keeps BENCH_CONNECTIONS connections (default 20)
@@ -28,8 +29,17 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // As the server binary does, before any other thread starts.
+    porchlight::server::tune_allocator();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(bench());
+}
+
+async fn bench() {
     let seconds: u64 = env_or("BENCH_SECONDS", 5);
     let connections: usize = env_or("BENCH_CONNECTIONS", 20);
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,15 @@
 #[cfg(feature = "ssr")]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    porchlight::server::tune_allocator();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(serve())
+}
+
+#[cfg(feature = "ssr")]
+async fn serve() -> std::process::ExitCode {
     use std::process::ExitCode;
 
     use clap::Parser;

@@ -9,9 +9,10 @@
 //! [`AppError::Busy`] at once. So memory stays bounded at one block per core,
 //! and a worker idle for [`IDLE_RELEASE`] gives its block back.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
+
+use flume::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -51,15 +52,13 @@ enum Job {
 
 /// Hashing workers and the bounded queue in front of them.
 struct Hashers {
-    queue: SyncSender<Job>,
+    queue: Sender<Job>,
 }
 
 impl Hashers {
     /// Starts `workers` threads behind a queue of `waiting` jobs.
     fn start(workers: usize, waiting: usize) -> Hashers {
-        give_large_blocks_back();
-        let (queue, receiver) = sync_channel(waiting);
-        let receiver = Arc::new(Mutex::new(receiver));
+        let (queue, receiver) = flume::bounded(waiting);
         for n in 0..workers {
             let receiver = receiver.clone();
             std::thread::Builder::new()
@@ -110,47 +109,48 @@ fn hashers() -> &'static Hashers {
 }
 
 /// A worker: takes jobs until the queue is gone, keeping one memory block
-/// between jobs and dropping it after [`IDLE_RELEASE`] without work.
-fn work(receiver: &Mutex<Receiver<Job>>) {
+/// (of the current parameters' size) between jobs and dropping it after
+/// [`IDLE_RELEASE`] without work. A job whose caller has gone is skipped; a
+/// job that panics is answered with an error and the worker goes on.
+fn work(receiver: &Receiver<Job>) {
     let mut memory: Vec<Block> = Vec::new();
     loop {
-        let next = {
-            let receiver = receiver.lock().unwrap_or_else(|e| e.into_inner());
-            receiver.recv_timeout(IDLE_RELEASE)
-        };
-        match next {
-            Ok(Job::Hash { password, reply }) => {
-                let _ = reply.send(hash_with(&mut memory, &password));
+        let job = match receiver.recv_timeout(IDLE_RELEASE) {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                memory = Vec::new();
+                continue;
             }
-            Ok(Job::Verify {
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let run = std::panic::AssertUnwindSafe(|| match job {
+            Job::Hash { password, reply } => {
+                if !reply.is_closed() {
+                    let _ = reply.send(hash_with(&mut memory, &password));
+                }
+            }
+            Job::Verify {
                 password,
                 phc,
                 reply,
-            }) => {
-                let _ = reply.send(verify_with(&mut memory, &password, &phc));
-            }
-            Err(RecvTimeoutError::Timeout) => memory = Vec::new(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        }
-    }
-}
-
-/// Makes the allocator hand every block of 4 MiB or more straight back to
-/// the system when it is freed. glibc otherwise raises its threshold after
-/// the first such free and keeps later 19 MiB hashing blocks in its heap for
-/// good (measured: RSS stayed at the peak after a burst of activations).
-fn give_large_blocks_back() {
-    #[cfg(target_env = "gnu")]
-    {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            // SAFETY: mallopt only changes a tuning value of glibc's
-            // allocator; it is thread-safe and touches no memory of ours.
-            let set = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20) };
-            if set != 1 {
-                tracing::warn!("could not set the allocator's mmap threshold");
+            } => {
+                if !reply.is_closed() {
+                    let _ = reply.send(verify_with(&mut memory, &password, &phc));
+                }
             }
         });
+        if std::panic::catch_unwind(run).is_err() {
+            // The reply was dropped with the job: its caller gets an error.
+            tracing::error!("a password hashing job panicked");
+            memory = Vec::new();
+        }
+        // A stored hash with a larger memory cost grew the block: keep only
+        // what new hashes need.
+        let usual = params().block_count();
+        if memory.len() > usual {
+            memory.truncate(usual);
+            memory.shrink_to_fit();
+        }
     }
 }
 
@@ -179,7 +179,7 @@ fn hash_with(memory: &mut Vec<Block>, password: &str) -> Result<String, String> 
                 out,
                 blocks(memory, &params),
             )
-            .map_err(|_| argon2::password_hash::Error::Password)
+            .map_err(argon2::password_hash::Error::from)
     })
     .map_err(|e| e.to_string())?;
     let phc = PasswordHash {
