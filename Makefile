@@ -22,6 +22,7 @@ test: tools
 	@$(TIMED) "format" $(MAKE) -s fmt-check
 	@$(TIMED) "clippy (ssr, hydrate)" $(MAKE) -s clippy
 	@$(TIMED) "wasm build has no server crates" $(MAKE) -s wasm-deps
+	@$(TIMED) "no pool use inside an open transaction" scripts/check-no-pool-in-transaction.sh
 	@$(TIMED) "rust tests on SQLite" $(MAKE) -s test-sqlite
 	@$(TIMED) "rust tests on PostgreSQL" $(MAKE) -s test-postgres
 	@$(TIMED) "build the site" $(MAKE) -s build

@@ -16,28 +16,15 @@
 //! when PORCHLIGHT_TEST_POSTGRES_URL is set (in the same process, after
 //! SQLite's server has stopped).
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use leptos::config::get_configuration;
-use porchlight::server::config::Cli;
-use porchlight::server::startup;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use support::{env_or, status_mib};
 
 fn main() {
-    // As the server binary does, before any other thread starts.
-    porchlight::server::tune_allocator();
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(bench());
+    support::run(bench());
 }
 
 async fn bench() {
@@ -66,73 +53,14 @@ async fn bench() {
     }
 }
 
-/// A line of /proc/self/status, in MiB.
-fn status_mib(field: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
 async fn run(label: &str, database_url: &str, data: &std::path::Path) {
     let n: usize = env_or("BENCH_ACTIVATIONS", 1_000);
     let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
     let idle: u64 = env_or("BENCH_IDLE_SECONDS", 30);
-    let config = Cli {
-        database_url: Some(database_url.to_owned()),
-        site_addr: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        smtp_url: None,
-        dev_mailbox: false,
-        smtp_ca_file: None,
-        mail_from: None,
-        smtp_max_attempts: 6,
-        login_failures_per_account: 5,
-        login_failures_per_ip: 20,
-        login_failure_window: 300,
-        requests_per_key_per_minute: 5,
-        requests_per_ip_per_minute: 20,
-        smtp_connections: 10,
-        secret: Some("bench-secret-".repeat(4)),
-        data_dir: data.to_owned(),
-    }
-    .into_config()
-    .unwrap();
-    let leptos_options = get_configuration(Some("Cargo.toml"))
-        .unwrap()
-        .leptos_options;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = startup::build(config, leptos_options).await.unwrap();
-    let server = tokio::spawn(startup::serve_until(
-        listener,
-        router,
-        state.clone(),
-        std::future::pending(),
-    ));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-
-    let owner = cookie_of(
-        &http
-            .post(format!("{base}/api/setup"))
-            .header("accept", "application/json")
-            .form(&[
-                ("organization_name", "Bench Tutors"),
-                ("organization_slug", "bench-tutors"),
-                ("owner_name", "Olive Owner"),
-                ("owner_email", "owner@example.com"),
-                ("owner_password", "a long owner password"),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    );
+    let server = support::serve(support::config(database_url, data, None, 10)).await;
+    let (base, state) = (server.base.clone(), server.state.clone());
+    let http = support::http();
+    let owner = support::setup(&http, &base).await;
     for i in 0..n {
         let email = format!("client{i}@example.com");
         let resp = http
@@ -158,13 +86,7 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
         if rows.len() >= n {
             break rows
                 .into_iter()
-                .map(|(text,)| {
-                    let start = text.find("/activate/").unwrap() + "/activate/".len();
-                    text[start..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                        .collect::<String>()
-                })
+                .map(|(text,)| support::activation_token(&text))
                 .collect::<Vec<_>>();
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -182,10 +104,7 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
             let queue = queue.clone();
             let base = base.clone();
             tokio::spawn(async move {
-                let http = reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .unwrap();
+                let http = support::http();
                 let mut done = 0;
                 loop {
                     let Some(token) = queue.lock().unwrap().pop() else {
@@ -209,7 +128,7 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
                         .await
                         .unwrap();
                     assert!(set.status().is_success() || set.status().is_redirection());
-                    let cookie = cookie_of(&set);
+                    let cookie = support::session_cookie(&set);
                     let dashboard = http
                         .get(format!("{base}/dashboard"))
                         .header("cookie", cookie)
@@ -236,17 +155,6 @@ async fn run(label: &str, database_url: &str, data: &std::path::Path) {
          RSS before {before:.0} MiB, peak {peak:.0} MiB, after {idle} s idle {after:.0} MiB",
         done as f64 / elapsed
     );
-    server.abort();
+    server.task.abort();
     state.db.pool.close().await;
-}
-
-fn cookie_of(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("porchlight_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned()
 }

@@ -12,15 +12,16 @@
 //! Prints emails/s and the process's peak memory (VmHWM, server and
 //! benchmark together).
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
-use leptos::config::get_configuration;
-use porchlight::server::config::Cli;
-use porchlight::server::startup;
+fn main() {
+    support::run(bench());
+}
 
-#[tokio::main]
-async fn main() {
+async fn bench() {
     let n: i64 = std::env::var("BENCH_EMAILS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -107,58 +108,14 @@ impl Drop for Sink {
     }
 }
 
-/// Peak resident memory of this process so far, in MiB.
-fn peak_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) {
     let sink = Sink::start();
-    let mut config = Cli {
-        database_url: Some(database_url.to_owned()),
-        site_addr: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port).parse().unwrap()),
-        dev_mailbox: false,
-        smtp_ca_file: None,
-        mail_from: None,
-        smtp_max_attempts: 6,
-        login_failures_per_account: 5,
-        login_failures_per_ip: 20,
-        login_failure_window: 300,
-        requests_per_key_per_minute: 5,
-        requests_per_ip_per_minute: 20,
-        smtp_connections: connections(),
-        secret: Some("bench-secret-".repeat(4)),
-        data_dir: data.to_owned(),
-    }
-    .into_config()
-    .unwrap();
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port).parse().unwrap();
+    let mut config = support::config(database_url, data, Some(smtp), connections());
     config.worker.poll_interval = Duration::from_millis(200);
-    let leptos_options = get_configuration(Some("Cargo.toml"))
-        .unwrap()
-        .leptos_options;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = startup::build(config, leptos_options).await.unwrap();
-    // Served exactly as the server binary serves (TCP_NODELAY included).
-    let server = tokio::spawn(startup::serve_until(
-        listener,
-        router,
-        state.clone(),
-        std::future::pending(),
-    ));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let server = support::serve(config).await;
+    let (base, state) = (server.base.clone(), server.state.clone());
+    let http = support::http();
     let call = |endpoint: &str, form: Vec<(&str, String)>, cookie: Option<String>| {
         let mut req = http
             .post(format!("{base}/api/{endpoint}"))
@@ -170,28 +127,7 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
         req.send()
     };
 
-    let setup = call(
-        "setup",
-        vec![
-            ("organization_name", "Bench School".into()),
-            ("organization_slug", "bench-school".into()),
-            ("owner_name", "Bea Bench".into()),
-            ("owner_email", "bea@bench.example".into()),
-            ("owner_password", "a long bench password".into()),
-        ],
-        None,
-    )
-    .await
-    .unwrap();
-    let cookie = setup
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("porchlight_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("setup signs in")
-        .to_owned();
+    let cookie = support::setup(&http, &base).await;
 
     let seeded = Instant::now();
     sqlx::query(
@@ -211,7 +147,7 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
         "{backend}: seeded {n} clients in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
-    let before = peak_mib();
+    let before = support::status_mib("VmHWM:");
 
     let started = Instant::now();
     let resp = call(
@@ -240,9 +176,9 @@ async fn run(backend: &str, database_url: &str, data: &std::path::Path, n: i64) 
         connections(),
         confirmed.as_secs_f64() * 1000.0,
         n as f64 / elapsed,
-        peak_mib(),
+        support::status_mib("VmHWM:"),
         before
     );
-    server.abort();
+    server.task.abort();
     state.db.pool.close().await;
 }

@@ -16,70 +16,28 @@
 //! two threads on this machine's two cores beside the server: compare the
 //! figures within one run.
 
+mod support;
+
 use std::time::Duration;
 
-use leptos::config::get_configuration;
-use porchlight::server::config::Cli;
-use porchlight::server::startup;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use support::env_or;
 
 fn main() {
-    // As the server binary does, before any other thread starts.
-    porchlight::server::tune_allocator();
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(bench());
+    support::run(bench());
 }
 
 async fn bench() {
     let seconds: u64 = env_or("BENCH_SECONDS", 5);
     let connections: usize = env_or("BENCH_CONNECTIONS", 20);
     let dir = tempfile::tempdir().unwrap();
-    let config = Cli {
-        database_url: Some(format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("bench.db").display()
-        )),
-        site_addr: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        smtp_url: None,
-        dev_mailbox: false,
-        smtp_ca_file: None,
-        mail_from: None,
-        smtp_max_attempts: 6,
-        login_failures_per_account: 5,
-        login_failures_per_ip: 20,
-        login_failure_window: 300,
-        requests_per_key_per_minute: 5,
-        requests_per_ip_per_minute: 20,
-        smtp_connections: 10,
-        secret: Some("bench-secret-".repeat(4)),
-        data_dir: dir.path().to_owned(),
-    }
-    .into_config()
-    .unwrap();
-    let leptos_options = get_configuration(Some("Cargo.toml"))
-        .unwrap()
-        .leptos_options;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = startup::build(config, leptos_options).await.unwrap();
-    tokio::spawn(startup::serve_until(
-        listener,
-        router,
-        state.clone(),
-        std::future::pending(),
-    ));
+    let sqlite = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    let server = support::serve(support::config(&sqlite, dir.path(), None, 10)).await;
+    let (base, state) = (&server.base, &server.state);
 
-    let token = invited_client(&base, &state.db.pool).await;
+    let token = invited_client(base, &state.db.pool).await;
     let targets = [
         ("/healthz", "/healthz".to_owned()),
         ("activation page", format!("/activate/{token}")),
@@ -116,30 +74,8 @@ async fn bench() {
 /// Sets up the organization and invites one client; returns the token of the
 /// client's activation link, read from the development mailbox.
 async fn invited_client(base: &str, pool: &sqlx::AnyPool) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let setup = http
-        .post(format!("{base}/api/setup"))
-        .header("accept", "application/json")
-        .form(&[
-            ("organization_name", "Bench Tutors"),
-            ("organization_slug", "bench-tutors"),
-            ("owner_name", "Olive Owner"),
-            ("owner_email", "owner@example.com"),
-            ("owner_password", "a long owner password"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let cookie = setup
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("setup signs in")
-        .to_owned();
+    let http = support::http();
+    let cookie = support::setup(&http, base).await;
     let created = http
         .post(format!("{base}/api/create_client"))
         .header("accept", "application/json")
@@ -160,11 +96,7 @@ async fn invited_client(base: &str, pool: &sqlx::AnyPool) -> String {
             .await
             .unwrap();
         if let Some((text,)) = row {
-            let start = text.find("/activate/").unwrap() + "/activate/".len();
-            return text[start..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
+            return support::activation_token(&text);
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }

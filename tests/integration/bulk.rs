@@ -527,25 +527,7 @@ async fn a_bulk_invitation_skips_people_above_the_starters_rank_and_collaborator
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     // Sam (staff) activates; then everyone else is added without an invitation.
-    let sam = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Sam"),
-                ("last_name", "Staff"),
-                ("email", "sam@example.com"),
-                ("role", "staff"),
-            ],
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(sam.status, 200, "{}", sam.body);
-    let token = app.wait_for_mail(1).await.remove(0).token();
-    let staff = app
-        .activate(&token, PASSWORD)
-        .await
-        .session_cookie()
-        .unwrap();
+    let (_, staff) = app.add_member(&owner, "sam@example.com", "staff").await;
     turn_off_auto_invite(&app, &owner).await;
     for (email, role) in [
         ("ada@example.com", "admin"),

@@ -497,6 +497,29 @@ impl TestApp {
             .unwrap_or_else(|| panic!("client not created: {}", resp.body))
     }
 
+    /// Adds a person with `role` as `by`, who activates at once; returns
+    /// their client id and session cookie.
+    pub async fn add_member(&self, by: &str, email: &str, role: &str) -> (i64, String) {
+        let resp = self
+            .call(
+                "create_client",
+                &[
+                    ("first_name", "Pat"),
+                    ("last_name", role),
+                    ("email", email),
+                    ("role", role),
+                ],
+                Some(by),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        let id = resp.json().as_i64().unwrap();
+        let token = self.wait_for_mail_to(email).await.token();
+        let done = self.activate(&token, "a brand new password").await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        (id, done.session_cookie().unwrap())
+    }
+
     /// Submits a new password on an activation link, signed out.
     pub async fn activate(&self, token: &str, password: &str) -> FnResponse {
         self.call(

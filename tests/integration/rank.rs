@@ -4,8 +4,6 @@
 
 use crate::helpers::*;
 
-const PASSWORD: &str = "a brand new password";
-
 /// Adds a person with `role` (as the owner), unactivated; returns the client id.
 async fn pending(app: &TestApp, owner: &str, email: &str, role: &str) -> i64 {
     let resp = app
@@ -22,15 +20,6 @@ async fn pending(app: &TestApp, owner: &str, email: &str, role: &str) -> i64 {
         .await;
     assert_eq!(resp.status, 200, "{}", resp.body);
     resp.json().as_i64().unwrap()
-}
-
-/// Adds a person with `role` who activates; returns (client id, session).
-async fn active(app: &TestApp, owner: &str, email: &str, role: &str) -> (i64, String) {
-    let id = pending(app, owner, email, role).await;
-    let mail = app.wait_for_mail_to(email).await;
-    let done = app.activate(&mail.token(), PASSWORD).await;
-    assert_eq!(done.status, 200, "{}", done.body);
-    (id, done.session_cookie().unwrap())
 }
 
 fn rank(role: &str) -> u8 {
@@ -55,7 +44,7 @@ async fn email_of(app: &TestApp, id: i64) -> Option<String> {
 async fn staff_cannot_take_over_an_admin_invitation() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (_, staff) = active(&app, &owner, "sam@example.com", "staff").await;
+    let (_, staff) = app.add_member(&owner, "sam@example.com", "staff").await;
     let admin = pending(&app, &owner, "ada@example.com", "admin").await;
 
     let hijack = app
@@ -87,8 +76,8 @@ async fn staff_cannot_take_over_an_admin_invitation() {
 async fn every_action_on_a_pending_person_needs_a_rank_at_least_theirs() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (_, admin) = active(&app, &owner, "ada@example.com", "admin").await;
-    let (_, staff) = active(&app, &owner, "sam@example.com", "staff").await;
+    let (_, admin) = app.add_member(&owner, "ada@example.com", "admin").await;
+    let (_, staff) = app.add_member(&owner, "sam@example.com", "staff").await;
     let actors = [("admin", &admin), ("staff", &staff)];
     let mut n = 0;
     for target_role in ["admin", "staff", "collaborator", "client"] {
@@ -151,13 +140,15 @@ async fn every_action_on_a_pending_person_needs_a_rank_at_least_theirs() {
 async fn every_action_on_an_active_person_needs_a_rank_at_least_theirs() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (_, admin) = active(&app, &owner, "ada@example.com", "admin").await;
-    let (_, staff) = active(&app, &owner, "sam@example.com", "staff").await;
+    let (_, admin) = app.add_member(&owner, "ada@example.com", "admin").await;
+    let (_, staff) = app.add_member(&owner, "sam@example.com", "staff").await;
     let mut n = 0;
     for target_role in ["admin", "staff", "client"] {
         for (actor_role, actor) in [("admin", &admin), ("staff", &staff)] {
             n += 1;
-            let (target, _) = active(&app, &owner, &format!("a{n}@example.com"), target_role).await;
+            let (target, _) = app
+                .add_member(&owner, &format!("a{n}@example.com"), target_role)
+                .await;
             let id = target.to_string();
             let allowed = rank(actor_role) >= rank(target_role);
             for (what, endpoint, form) in [
@@ -197,7 +188,7 @@ async fn every_action_on_an_active_person_needs_a_rank_at_least_theirs() {
 async fn nobody_disables_themselves() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (admin_id, admin) = active(&app, &owner, "ada@example.com", "admin").await;
+    let (admin_id, admin) = app.add_member(&owner, "ada@example.com", "admin").await;
     let me = app
         .call(
             "set_client_access",
@@ -213,7 +204,7 @@ async fn nobody_disables_themselves() {
 async fn a_member_of_staff_cannot_be_invited_as_a_client() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (_, staff) = active(&app, &owner, "sam@example.com", "staff").await;
+    let (_, staff) = app.add_member(&owner, "sam@example.com", "staff").await;
     // The owner has no client row: their address is refused all the same.
     let as_client = app
         .create_client(&staff, "Olive", "Owner", "olive.owner@example.com")

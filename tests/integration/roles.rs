@@ -3,33 +3,6 @@
 
 use crate::helpers::*;
 
-const PASSWORD: &str = "a brand new password";
-
-/// Adds a person with `role` as `by`, has them activate, returns their session.
-async fn member(app: &TestApp, by: &str, email: &str, role: &str, nth_mail: usize) -> String {
-    let resp = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Pat"),
-                ("last_name", role),
-                ("email", email),
-                ("role", role),
-            ],
-            Some(by),
-        )
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.body);
-    let token = app
-        .wait_for_mail(nth_mail)
-        .await
-        .remove(nth_mail - 1)
-        .token();
-    let done = app.activate(&token, PASSWORD).await;
-    assert_eq!(done.status, 200, "{}", done.body);
-    done.session_cookie().unwrap()
-}
-
 async fn save_settings(app: &TestApp, cookie: &str) -> FnResponse {
     app.call(
         "save_organization_settings",
@@ -47,9 +20,9 @@ async fn save_settings(app: &TestApp, cookie: &str) -> FnResponse {
 async fn owners_add_staff_and_admins_and_each_gets_their_rights() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let admin = member(&app, &owner, "ada@example.com", "admin", 1).await;
-    let staff = member(&app, &owner, "sam@example.com", "staff", 2).await;
-    let client = member(&app, &owner, "cy@example.com", "client", 3).await;
+    let admin = app.add_member(&owner, "ada@example.com", "admin").await.1;
+    let staff = app.add_member(&owner, "sam@example.com", "staff").await.1;
+    let client = app.add_member(&owner, "cy@example.com", "client").await.1;
 
     // Staff manage clients but not settings, and cannot hand out rights.
     assert_eq!(
@@ -84,7 +57,7 @@ async fn owners_add_staff_and_admins_and_each_gets_their_rights() {
 
     // Admins change settings and add staff.
     assert_eq!(save_settings(&app, &admin).await.status, 200);
-    member(&app, &admin, "stu@example.com", "staff", 5).await;
+    app.add_member(&admin, "stu@example.com", "staff").await;
 
     // Clients see only their dashboard.
     assert_eq!(

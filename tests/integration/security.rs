@@ -174,25 +174,7 @@ async fn after_sign_in_only_pages_of_this_site_are_followed() {
 async fn the_development_mailbox_is_for_owners_only() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let created = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Ada"),
-                ("last_name", "Admin"),
-                ("email", "ada@example.com"),
-                ("role", "admin"),
-            ],
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(created.status, 200, "{}", created.body);
-    let token = app.wait_for_mail(1).await.remove(0).token();
-    let admin = app
-        .activate(&token, "a brand new password")
-        .await
-        .session_cookie()
-        .unwrap();
+    let (_, admin) = app.add_member(&owner, "ada@example.com", "admin").await;
     assert_eq!(app.call("mailbox", &[], Some(&admin)).await.status, 403);
     let own = app.call("mailbox", &[], Some(&owner)).await;
     assert_eq!(own.status, 200, "{}", own.body);
@@ -221,25 +203,7 @@ async fn an_oversized_request_body_is_refused() {
 async fn with_the_development_mailbox_only_owners_create_organizations() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let created = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Sam"),
-                ("last_name", "Staff"),
-                ("email", "sam@example.com"),
-                ("role", "staff"),
-            ],
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(created.status, 200, "{}", created.body);
-    let token = app.wait_for_mail(1).await.remove(0).token();
-    let staff = app
-        .activate(&token, "a brand new password")
-        .await
-        .session_cookie()
-        .unwrap();
+    let (_, staff) = app.add_member(&owner, "sam@example.com", "staff").await;
     let own = app
         .call(
             "create_organization",

@@ -120,7 +120,13 @@ async fn parallel_reset_requests_get_at_most_the_limit_through() {
     let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
     assert!(
         statuses.iter().all(|s| [200, 429].contains(s)),
-        "{statuses:?}"
+        "{statuses:?}\n{}",
+        captured_logs()
+            .lines()
+            .filter(|l| l.contains("internal error"))
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     let through = answers.iter().filter(|a| a.status == 200).count();
     assert!(

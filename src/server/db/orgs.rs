@@ -100,14 +100,17 @@ pub struct SettingsRow {
     pub reset_lifetime_hours: i64,
 }
 
-pub async fn settings(pool: &AnyPool, id: i64) -> Result<SettingsRow, sqlx::Error> {
+pub async fn settings(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    id: i64,
+) -> Result<SettingsRow, sqlx::Error> {
     sqlx::query_as(
         "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
                 signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours
          FROM organizations WHERE id = $1",
     )
     .bind(id)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
 }
 

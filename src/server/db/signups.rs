@@ -79,7 +79,7 @@ pub async fn username_taken(pool: &AnyPool, username: &str) -> Result<bool, sqlx
 
 /// The undecided application of this email in this organization, if any.
 pub async fn open_for_email(
-    pool: &AnyPool,
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     organization_id: i64,
     email: &str,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
@@ -90,7 +90,7 @@ pub async fn open_for_email(
     ))
     .bind(organization_id)
     .bind(email.to_lowercase())
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 

@@ -43,10 +43,13 @@ pub async fn set_username(tx: &mut Tx, user_id: i64, username: &str) -> Result<(
         .map(|_| ())
 }
 
-pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+pub async fn by_email(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    email: &str,
+) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email_lower = $1")
         .bind(email.trim().to_lowercase())
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
 }
 

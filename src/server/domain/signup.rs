@@ -137,7 +137,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm) -> Result<i64, AppErro
         tracing::info!(organization_id = org.id, "sign-up by an existing account");
         return Ok(org.id);
     }
-    if let Some((_, status)) = db::signups::open_for_email(&db.pool, org.id, &email).await?
+    if let Some((_, status)) = db::signups::open_for_email(&mut *tx, org.id, &email).await?
         && status == "pending"
     {
         // Already waiting for a decision: nothing new to send.

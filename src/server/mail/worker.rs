@@ -348,9 +348,14 @@ impl Runner {
         }
     }
 
+    /// Renders one email inside the batch's transaction. Every read goes
+    /// through `tx`: on SQLite the transaction holds the write lock, and
+    /// waiting for a second pool connection while holding it can starve the
+    /// pool (every other connection waiting for the lock) until SQLite gives
+    /// up with "database is locked".
     async fn render(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, RenderError> {
         match email.kind.as_str() {
-            "signup_exists" => self.render_signup_exists(email).await,
+            "signup_exists" => self.render_signup_exists(tx, email).await,
             "password_reset" | "password_changed" => self.render_password(tx, email).await,
             _ => self.render_signup(tx, email).await,
         }
@@ -394,9 +399,13 @@ impl Runner {
 
     /// "You already have an account": sent instead of a confirmation when
     /// someone signs up with an address that has one.
-    async fn render_signup_exists(&self, email: &OutboxEmail) -> Result<Rendered, RenderError> {
+    async fn render_signup_exists(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+    ) -> Result<Rendered, RenderError> {
         let org_id = email.organization_id.ok_or(RenderError::Gone)?;
-        let org = db::orgs::settings(&self.db.pool, org_id).await?;
+        let org = db::orgs::settings(&mut **tx, org_id).await?;
         let values = HashMap::from([
             ("organization", org.name.clone()),
             ("accent", org.accent_color),
@@ -417,8 +426,8 @@ impl Runner {
         email: &OutboxEmail,
     ) -> Result<Rendered, RenderError> {
         let org_id = email.organization_id.ok_or(RenderError::Gone)?;
-        let org = db::orgs::settings(&self.db.pool, org_id).await?;
-        let person = db::users::by_email(&self.db.pool, &email.recipient)
+        let org = db::orgs::settings(&mut **tx, org_id).await?;
+        let person = db::users::by_email(&mut **tx, &email.recipient)
             .await?
             .ok_or(RenderError::Gone)?;
         let mut values = HashMap::from([
@@ -491,7 +500,7 @@ impl Runner {
                 )
             }
             "approval_request" => {
-                let approver = db::users::by_email(&self.db.pool, &email.recipient).await?;
+                let approver = db::users::by_email(&mut **tx, &email.recipient).await?;
                 values.insert(
                     "first_name",
                     approver.map_or_else(|| "there".to_owned(), |u| u.name),
