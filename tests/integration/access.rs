@@ -14,18 +14,6 @@ async fn active_client(app: &TestApp, owner: &str) -> (i64, String) {
     (id, done.session_cookie().unwrap())
 }
 
-async fn set_access(app: &TestApp, owner: &str, id: i64, enabled: bool) -> FnResponse {
-    app.call(
-        "set_client_access",
-        &[
-            ("client_id", &id.to_string()),
-            ("enabled", if enabled { "true" } else { "false" }),
-        ],
-        Some(owner),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn disabling_ends_the_clients_sessions_and_sign_in_says_why() {
     let app = spawn_app().await;
@@ -33,7 +21,7 @@ async fn disabling_ends_the_clients_sessions_and_sign_in_says_why() {
     let (id, client) = active_client(&app, &owner).await;
     assert_eq!(app.get("/dashboard", Some(&client)).await.status(), 200);
 
-    assert_eq!(set_access(&app, &owner, id, false).await.status, 200);
+    assert_eq!(app.set_access(&owner, id, false).await.status, 200);
     let next = app.get("/dashboard", Some(&client)).await;
     assert_eq!(
         location(&next),
@@ -54,7 +42,7 @@ async fn disabling_ends_the_clients_sessions_and_sign_in_says_why() {
         json!("InvalidCredentials")
     );
 
-    assert_eq!(set_access(&app, &owner, id, true).await.status, 200);
+    assert_eq!(app.set_access(&owner, id, true).await.status, 200);
     assert_eq!(app.login("ann@example.com", PASSWORD).await.status, 200);
 }
 
@@ -67,19 +55,13 @@ async fn disabling_revokes_a_pending_invitation_and_enabling_sends_a_fresh_one()
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
 
-    set_access(&app, &owner, id, false).await;
+    app.set_access(&owner, id, false).await;
     let page = app.activation_page(&old).await;
     assert!(page.contains("This link can no longer be used"));
-    let refused = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await;
+    let refused = app.send_invitation(&owner, id).await;
     assert_eq!(refused.status, 409);
 
-    set_access(&app, &owner, id, true).await;
+    app.set_access(&owner, id, true).await;
     let fresh = app.wait_for_mail(2).await.remove(1).token();
     assert_ne!(fresh, old);
     let page = app.activation_page(&fresh).await;
@@ -94,6 +76,6 @@ async fn another_organization_cannot_disable_a_client() {
     let north = app.setup_owner().await;
     let (id, client) = active_client(&app, &north).await;
     let south = app.create_organization(&north, "South", "south").await;
-    assert_eq!(set_access(&app, &south, id, false).await.status, 404);
+    assert_eq!(app.set_access(&south, id, false).await.status, 404);
     assert_eq!(app.get("/dashboard", Some(&client)).await.status(), 200);
 }

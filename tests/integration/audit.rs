@@ -35,12 +35,7 @@ async fn security_events_are_recorded_and_filtered() {
             .status,
         401
     );
-    app.call(
-        "set_client_access",
-        &[("client_id", &id.to_string()), ("enabled", "false")],
-        Some(&owner),
-    )
-    .await;
+    app.set_access(&owner, id, false).await;
     app.call("forgot_password", &[("email", OWNER_EMAIL)], None)
         .await;
     app.call(

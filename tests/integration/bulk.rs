@@ -117,12 +117,7 @@ async fn every_kind_of_client(app: &TestApp) -> String {
     let disabled = app
         .create_client_id(&owner, "Dee", "Disabled", "dee@example.com")
         .await;
-    app.call(
-        "set_client_access",
-        &[("client_id", &disabled.to_string()), ("enabled", "false")],
-        Some(&owner),
-    )
-    .await;
+    app.set_access(&owner, disabled, false).await;
 
     // Facts only time makes, set directly.
     let day = 24 * 3_600_000_i64;
@@ -534,18 +529,7 @@ async fn a_bulk_invitation_skips_people_above_the_starters_rank_and_collaborator
         ("cole@example.com", "collaborator"),
         ("cy@example.com", "client"),
     ] {
-        let resp = app
-            .call(
-                "create_client",
-                &[
-                    ("first_name", "Pat"),
-                    ("last_name", role),
-                    ("email", email),
-                    ("role", role),
-                ],
-                Some(&owner),
-            )
-            .await;
+        let resp = app.create_person(&owner, email, role).await;
         assert_eq!(resp.status, 200, "{}", resp.body);
     }
     let rule = [("rule", "never_invited")];

@@ -497,27 +497,55 @@ impl TestApp {
             .unwrap_or_else(|| panic!("client not created: {}", resp.body))
     }
 
+    /// Adds Pat, with `email` and `role`, as `by` (an invitation goes out
+    /// when the organization invites by itself).
+    pub async fn create_person(&self, by: &str, email: &str, role: &str) -> FnResponse {
+        self.call(
+            "create_client",
+            &[
+                ("first_name", "Pat"),
+                ("last_name", role),
+                ("email", email),
+                ("role", role),
+            ],
+            Some(by),
+        )
+        .await
+    }
+
     /// Adds a person with `role` as `by`, who activates at once; returns
     /// their client id and session cookie.
     pub async fn add_member(&self, by: &str, email: &str, role: &str) -> (i64, String) {
-        let resp = self
-            .call(
-                "create_client",
-                &[
-                    ("first_name", "Pat"),
-                    ("last_name", role),
-                    ("email", email),
-                    ("role", role),
-                ],
-                Some(by),
-            )
-            .await;
+        let resp = self.create_person(by, email, role).await;
         assert_eq!(resp.status, 200, "{}", resp.body);
         let id = resp.json().as_i64().unwrap();
         let token = self.wait_for_mail_to(email).await.token();
         let done = self.activate(&token, "a brand new password").await;
         assert_eq!(done.status, 200, "{}", done.body);
         (id, done.session_cookie().unwrap())
+    }
+
+    /// Sends (or resends) a client's invitation as `cookie`.
+    pub async fn send_invitation(&self, cookie: &str, client_id: i64) -> FnResponse {
+        self.call(
+            "send_invitation",
+            &[("client_id", &client_id.to_string())],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// Enables or disables a client's portal access as `cookie`.
+    pub async fn set_access(&self, cookie: &str, client_id: i64, enabled: bool) -> FnResponse {
+        self.call(
+            "set_client_access",
+            &[
+                ("client_id", &client_id.to_string()),
+                ("enabled", if enabled { "true" } else { "false" }),
+            ],
+            Some(cookie),
+        )
+        .await
     }
 
     /// Submits a new password on an activation link, signed out.

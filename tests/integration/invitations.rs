@@ -109,13 +109,7 @@ async fn a_client_without_email_cannot_be_invited_until_it_has_one() {
     let id = app.create_client_id(&owner, "No", "Mail", "").await;
     let rows = app.client_rows(&owner).await;
     assert_eq!(rows[0]["status_text"], "No email");
-    let send = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await;
+    let send = app.send_invitation(&owner, id).await;
     assert_eq!(send.status, 409);
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox")
         .fetch_one(&app.db.pool)
@@ -132,13 +126,7 @@ async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     app.wait_for_mail(1).await;
-    let resend = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await;
+    let resend = app.send_invitation(&owner, id).await;
     assert_eq!(resend.status, 200, "{}", resend.body);
     let mails = app.wait_for_mail(2).await;
     let (first, second) = (mails[0].token(), mails[1].token());
@@ -158,13 +146,7 @@ async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
         "the earlier link stops once the invitation is accepted"
     );
 
-    let to_active = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await;
+    let to_active = app.send_invitation(&owner, id).await;
     assert_eq!(
         to_active.json(),
         json!({"Conflict": "Already active — send a password reset instead."})
@@ -233,13 +215,7 @@ async fn an_admin_cannot_touch_another_organizations_clients() {
     let north = app.setup_owner().await;
     let id = app.create_client_id(&north, "Ann", "Lee", "").await;
     let south = app.create_organization(&north, "South", "south").await;
-    let send = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&south),
-        )
-        .await;
+    let send = app.send_invitation(&south, id).await;
     assert_eq!(send.status, 404);
     assert!(app.client_rows(&south).await.is_empty());
 }

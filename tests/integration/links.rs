@@ -54,13 +54,7 @@ async fn a_resend_issues_a_new_link_and_never_revives_an_expired_one() {
     app.expire_invitations(long_ago()).await;
     assert_eq!(page_kind(&app, &old).await, "Expired");
 
-    let resend = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await;
+    let resend = app.send_invitation(&owner, id).await;
     assert_eq!(resend.status, 200, "{}", resend.body);
     let fresh = app.wait_for_mail(2).await.remove(1).token();
     assert_eq!(page_kind(&app, &fresh).await, "Activate");
@@ -169,14 +163,8 @@ async fn disabling_ends_a_reset_link_for_good() {
         true
     );
 
-    for enabled in ["false", "true"] {
-        let changed = app
-            .call(
-                "set_client_access",
-                &[("client_id", &id.to_string()), ("enabled", enabled)],
-                Some(&owner),
-            )
-            .await;
+    for enabled in [false, true] {
+        let changed = app.set_access(&owner, id, enabled).await;
         assert_eq!(changed.status, 200, "{}", changed.body);
         assert_eq!(
             app.call("reset_link", &[("token", &reset)], None)
@@ -205,13 +193,8 @@ async fn disabling_and_enabling_ends_a_pending_invitation_link() {
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
-    for enabled in ["false", "true"] {
-        app.call(
-            "set_client_access",
-            &[("client_id", &id.to_string()), ("enabled", enabled)],
-            Some(&owner),
-        )
-        .await;
+    for enabled in [false, true] {
+        app.set_access(&owner, id, enabled).await;
     }
     let fresh = app.wait_for_mail(2).await.remove(1).token();
     assert_eq!(page_kind(&app, &old).await, "Closed");
@@ -270,13 +253,7 @@ async fn enabling_someone_already_enabled_changes_nothing() {
         .await;
     let link = app.wait_for_mail(1).await.remove(0).token();
     for _ in 0..3 {
-        let again = app
-            .call(
-                "set_client_access",
-                &[("client_id", &id.to_string()), ("enabled", "true")],
-                Some(&owner),
-            )
-            .await;
+        let again = app.set_access(&owner, id, true).await;
         assert_eq!(again.status, 200, "{}", again.body);
     }
     let (queued,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox")

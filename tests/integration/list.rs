@@ -45,12 +45,7 @@ async fn search_filters_order_and_pages_work_together() {
     app.create_client(&owner, "Reject", "Me", "reject@example.com")
         .await;
     let disabled = app.create_client_id(&owner, "Dee", "Sabled", "").await;
-    app.call(
-        "set_client_access",
-        &[("client_id", &disabled.to_string()), ("enabled", "false")],
-        Some(&owner),
-    )
-    .await;
+    app.set_access(&owner, disabled, false).await;
     app.wait_for_mail(2).await;
 
     let all = list(&app, &owner, &[]).await;

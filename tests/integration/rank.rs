@@ -6,18 +6,7 @@ use crate::helpers::*;
 
 /// Adds a person with `role` (as the owner), unactivated; returns the client id.
 async fn pending(app: &TestApp, owner: &str, email: &str, role: &str) -> i64 {
-    let resp = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Pat"),
-                ("last_name", role),
-                ("email", email),
-                ("role", role),
-            ],
-            Some(owner),
-        )
-        .await;
+    let resp = app.create_person(owner, email, role).await;
     assert_eq!(resp.status, 200, "{}", resp.body);
     resp.json().as_i64().unwrap()
 }
@@ -62,13 +51,7 @@ async fn staff_cannot_take_over_an_admin_invitation() {
         email_of(&app, admin).await.as_deref(),
         Some("ada@example.com")
     );
-    let resend = app
-        .call(
-            "send_invitation",
-            &[("client_id", &admin.to_string())],
-            Some(&staff),
-        )
-        .await;
+    let resend = app.send_invitation(&staff, admin).await;
     assert_eq!(resend.status, 403);
 }
 
@@ -96,9 +79,7 @@ async fn every_action_on_a_pending_person_needs_a_rank_at_least_theirs() {
                     assert_eq!(status, 403, "{actor_role} {what} {target_role}");
                 }
             };
-            let resend = app
-                .call("send_invitation", &[("client_id", &id)], Some(actor))
-                .await;
+            let resend = app.send_invitation(actor, target).await;
             expect(resend.status, "resends to");
             let new_email = format!("t{n}b@example.com");
             let change = app
@@ -109,28 +90,11 @@ async fn every_action_on_a_pending_person_needs_a_rank_at_least_theirs() {
                 )
                 .await;
             expect(change.status, "changes the email of");
-            let disable = app
-                .call(
-                    "set_client_access",
-                    &[("client_id", &id), ("enabled", "false")],
-                    Some(actor),
-                )
-                .await;
+            let disable = app.set_access(actor, target, false).await;
             expect(disable.status, "disables");
             // Enabling is tried on a disabled person: disable as the owner first.
-            app.call(
-                "set_client_access",
-                &[("client_id", &id), ("enabled", "false")],
-                Some(&owner),
-            )
-            .await;
-            let enable = app
-                .call(
-                    "set_client_access",
-                    &[("client_id", &id), ("enabled", "true")],
-                    Some(actor),
-                )
-                .await;
+            app.set_access(&owner, target, false).await;
+            let enable = app.set_access(actor, target, true).await;
             expect(enable.status, "enables");
         }
     }
@@ -189,13 +153,7 @@ async fn nobody_disables_themselves() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let (admin_id, admin) = app.add_member(&owner, "ada@example.com", "admin").await;
-    let me = app
-        .call(
-            "set_client_access",
-            &[("client_id", &admin_id.to_string()), ("enabled", "false")],
-            Some(&admin),
-        )
-        .await;
+    let me = app.set_access(&admin, admin_id, false).await;
     assert_eq!(me.status, 409, "{}", me.body);
     assert!(me.body.contains("You cannot disable your own access"));
 }
@@ -252,13 +210,7 @@ async fn a_join_never_shadows_a_role_already_held() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let sent = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&owner),
-        )
-        .await;
+    let sent = app.send_invitation(&owner, id).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     let token = app.wait_for_mail(2).await.remove(1).token();
     let join = app.call("join", &[("token", &token)], Some(&owner)).await;

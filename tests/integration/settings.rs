@@ -49,12 +49,7 @@ async fn settings_change_invitations_and_are_audited() {
         app.client_rows(&owner).await[0]["status_text"],
         "Not invited"
     );
-    app.call(
-        "send_invitation",
-        &[("client_id", &id.to_string())],
-        Some(&owner),
-    )
-    .await;
+    app.send_invitation(&owner, id).await;
     let mail = app.wait_for_mail(1).await.remove(0);
     assert!(
         mail.html.contains("#123abc"),

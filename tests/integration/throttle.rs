@@ -162,13 +162,7 @@ async fn one_organization_cannot_spend_anothers_resend_allowance() {
         .await;
     let south = app.create_organization(&north, "South Swim", "south").await;
     for _ in 0..10 {
-        let probe = app
-            .call(
-                "send_invitation",
-                &[("client_id", &id.to_string())],
-                Some(&south),
-            )
-            .await;
+        let probe = app.send_invitation(&south, id).await;
         assert_eq!(probe.status, 404, "{}", probe.body);
     }
     let north = app
@@ -176,13 +170,7 @@ async fn one_organization_cannot_spend_anothers_resend_allowance() {
         .await
         .session_cookie()
         .unwrap();
-    let resend = app
-        .call(
-            "send_invitation",
-            &[("client_id", &id.to_string())],
-            Some(&north),
-        )
-        .await;
+    let resend = app.send_invitation(&north, id).await;
     assert_eq!(resend.status, 200, "{}", resend.body);
 }
 

@@ -12,14 +12,7 @@ pub async fn create(
     now: i64,
     expires_at: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "UPDATE password_resets SET superseded_at = $1
-         WHERE user_id = $2 AND used_at IS NULL AND superseded_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut **tx)
-    .await?;
+    end_all(tx, user_id, now).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO password_resets (user_id, requested_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4) RETURNING id",
