@@ -63,6 +63,7 @@ fn Detail(
     let id = c.id;
     let email_error = action_error(change);
     let send_error = action_error(send);
+    let access_error = action_error(access);
     let enabled = c.status != ClientStatus::Disabled;
     let can_invite = c.email.is_some() && enabled && c.status != ClientStatus::Active;
     let reset = ServerAction::<SendPasswordReset>::new();
@@ -103,6 +104,7 @@ fn Detail(
         </p>
         <FormMessage error=send_error />
         <FormMessage error=reset_error />
+        <FormMessage error=access_error />
         {(c.status != ClientStatus::Active).then(|| view! {
             <ActionForm action=change attr:class="card inline">
                 <input type="hidden" name="client_id" value=id.to_string() />

@@ -35,7 +35,7 @@ pub fn name(value: &str) -> Result<String, &'static str> {
     let v = value.trim();
     if v.chars().any(is_forbidden_char) {
         return Err(
-            "Use letters, digits, spaces and punctuation only (no line breaks or control characters).",
+            "Use letters, digits, spaces and punctuation only: remove line breaks and invisible characters (such as text-direction marks, often pasted with the text).",
         );
     }
     match v.chars().count() {
