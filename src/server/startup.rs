@@ -241,7 +241,7 @@ async fn expire_sessions(db: Db) {
         if let Err(e) = crate::server::throttle::forget_old(&db, crate::server::now_ms()).await {
             tracing::warn!(error = %e, "could not forget old rate events");
         }
-        match db::sessions::delete_expired(&db.pool, crate::server::now_ms()).await {
+        match db::sessions::delete_expired(&db, crate::server::now_ms()).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),

@@ -65,7 +65,7 @@ pub struct Attempt {
 impl Attempt {
     /// Takes the attempt back: it no longer counts towards any limit.
     pub async fn forget(self, db: &Db) -> Result<(), AppError> {
-        db::rate::forget(&db.pool, &self.ids).await?;
+        db::rate::forget(db, &self.ids).await?;
         Ok(())
     }
 }
@@ -92,7 +92,7 @@ pub async fn take(
     let mut ids = Vec::with_capacity(counts.len());
     let checked = async {
         for b in &buckets {
-            ids.push(db::rate::record(&db.pool, b, now).await?);
+            ids.push(db::rate::record(db, b, now).await?);
         }
         for (b, (what, _, limit)) in buckets.iter().zip(counts) {
             let since = now - limit.window_secs * 1000;
@@ -107,13 +107,13 @@ pub async fn take(
     match checked {
         Ok(true) => Ok(Attempt { ids }),
         Ok(false) => {
-            db::rate::forget(&db.pool, &ids).await?;
+            db::rate::forget(db, &ids).await?;
             Err(AppError::TooManyAttempts)
         }
         Err(e) => {
             // Whatever was recorded no longer counts (best effort: a row
             // left behind only makes the limit stricter for its window).
-            if let Err(again) = db::rate::forget(&db.pool, &ids).await {
+            if let Err(again) = db::rate::forget(db, &ids).await {
                 tracing::warn!(error = %again, "could not take back a throttled attempt");
             }
             Err(e.into())
@@ -123,5 +123,5 @@ pub async fn take(
 
 /// Forgets events older than a day.
 pub async fn forget_old(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
-    db::rate::forget_before(&db.pool, now - 24 * 3600 * 1000).await
+    db::rate::forget_before(db, now - 24 * 3600 * 1000).await
 }

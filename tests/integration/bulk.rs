@@ -573,3 +573,114 @@ async fn a_bulk_invitation_skips_people_above_the_starters_rank_and_collaborator
     let seen = preview(&app, &owner, &rule).await;
     assert_eq!(seen["skipped_rank"], 0, "{seen}");
 }
+
+/// Waits (up to `patience`) until every one of `people` addresses got at
+/// least one message; returns every message's recipient.
+async fn wait_for_everyone(smtp: &SmtpServer, people: usize, patience: Duration) -> Vec<String> {
+    let started = std::time::Instant::now();
+    loop {
+        if smtp.accepted() >= people {
+            let to = smtp.recipients();
+            let mut distinct = to.clone();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() >= people {
+                return to;
+            }
+        }
+        assert!(
+            started.elapsed() < patience,
+            "only {} of {people} emails arrived within {patience:?}",
+            smtp.accepted()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_job_resumes_within_seconds_and_few_people_get_the_email_twice() {
+    let smtp = SmtpServer::start();
+    let mut app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 3000).await;
+    // The server binary, with its default settings (10 SMTP connections).
+    let mut process = app.hand_over_to_process(&smtp.url()).await;
+    start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;
+    let waiting = std::time::Instant::now();
+    while smtp.accepted() < 500 {
+        assert!(waiting.elapsed() < Duration::from_secs(60), "no progress");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    process.kill();
+    let at_kill = smtp.accepted();
+    assert!(at_kill < 3000, "killed mid-job: {at_kill} already delivered");
+
+    let restarted = std::time::Instant::now();
+    let again = app.start_process(&smtp.url()).await;
+    app.address = again.address.clone();
+    let to = wait_for_everyone(&smtp, 3000, Duration::from_secs(60)).await;
+    let took = restarted.elapsed();
+    assert!(
+        took <= Duration::from_secs(30),
+        "everyone had their email {took:?} after the restart (killed at {at_kill})"
+    );
+    // One accepted but not yet recorded message per connection at most.
+    let twice = to.len() - 3000;
+    eprintln!(
+        "killed after {at_kill} of 3000 were delivered; everyone had theirs {took:?} after the restart; {twice} got it twice"
+    );
+    assert!(twice <= 10, "{twice} people got the email twice");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.accepted(), to.len(), "nothing more goes out");
+    let (sending,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE status <> 'sent'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(sending, 0, "every email is recorded as sent");
+}
+
+#[tokio::test]
+async fn an_smtp_outage_mid_job_delays_the_email_and_sends_none_twice() {
+    // Nobody listens on the SMTP port when the job starts.
+    let port = SmtpServer::free_port();
+    let app = spawn_app_with(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").parse().unwrap());
+        c.worker.base_backoff = Duration::from_millis(100);
+        c.worker.poll_interval = Duration::from_millis(100);
+        c.worker.max_attempts = 12;
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    seed_clients(&app, 1000).await;
+    start(&app, &owner, "key-1", &[("rule", "never_invited")]).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let smtp = SmtpServer::start_on(port);
+
+    // Then, mid-job, the server goes out of order for two seconds.
+    let waiting = std::time::Instant::now();
+    while smtp.accepted() < 300 {
+        assert!(waiting.elapsed() < Duration::from_secs(30), "no progress");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    smtp.set_down(true);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let during = smtp.accepted();
+    assert!(during < 1000, "the outage came mid-job ({during} delivered)");
+    smtp.set_down(false);
+
+    let to = wait_for_everyone(&smtp, 1000, Duration::from_secs(30)).await;
+    assert_eq!(to.len(), 1000, "nobody got the email twice");
+    let (failed,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE status <> 'sent'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(failed, 0, "every email is recorded as sent");
+    let (retried,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM email_attempts WHERE outcome = 'temporary'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(retried > 0, "the outage was noticed and retried");
+}

@@ -578,6 +578,89 @@ impl TestApp {
     }
 }
 
+/// The server binary running as its own process on a test app's database,
+/// so that a test can kill it as a crash would (SIGKILL): nothing of it runs
+/// on after the kill, unlike an in-process server. Killed when dropped.
+pub struct ServerProcess {
+    pub address: String,
+    child: std::process::Child,
+}
+
+impl TestApp {
+    /// Stops this in-process server as SIGTERM does and starts the server
+    /// binary on the same database and secret instead, sending email to
+    /// `smtp`. This app's requests (`call`, `get`) then go to the process.
+    pub async fn hand_over_to_process(&mut self, smtp: &url::Url) -> ServerProcess {
+        self.stop_gracefully().await;
+        let process = self.start_process(smtp).await;
+        self.address = process.address.clone();
+        process
+    }
+
+    /// Starts the server binary on this app's database and secret, sending
+    /// email to `smtp`; waits until it answers `/healthz`.
+    pub async fn start_process(&self, smtp: &url::Url) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = std::fs::File::create(self.config.data_dir.join(format!("server-{port}.log")))
+            .unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_porchlight"))
+            .env("DATABASE_URL", &self.config.database_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("SMTP_URL", smtp.as_str())
+            .env(
+                "PORCHLIGHT_SECRET",
+                String::from_utf8(self.config.secret.expose().to_vec()).unwrap(),
+            )
+            .env("PORCHLIGHT_DATA_DIR", &self.config.data_dir)
+            .env("RUST_LOG", "warn")
+            .env_remove("DEV_MAILBOX")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("the server binary starts");
+        let mut process = ServerProcess {
+            address: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        for _ in 0..300 {
+            if let Ok(resp) = self
+                .client
+                .get(format!("{}/healthz", process.address))
+                .send()
+                .await
+                && resp.status().is_success()
+            {
+                return process;
+            }
+            if let Ok(Some(status)) = process.child.try_wait() {
+                panic!("the server binary exited at start: {status}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        process.kill();
+        panic!("the server binary did not answer /healthz within 15 s");
+    }
+}
+
+impl ServerProcess {
+    /// Kills the process at once (SIGKILL), as a crash or the OOM killer
+    /// would, and waits until it is gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// A real SMTP server process (aiosmtpd, `tests/support/smtp_server.py`) on a
 /// free port. It stops when this value is dropped.
 pub struct SmtpServer {
@@ -603,13 +686,31 @@ impl SmtpServer {
         SmtpServer::spawn(Some(format!("{user}:{password}")), None)
     }
 
-    fn spawn(credentials: Option<String>, delay: Option<std::time::Duration>) -> SmtpServer {
-        use std::io::{BufRead, BufReader};
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
+    /// A server on `port` (one that an app was told about before it
+    /// listened there).
+    pub fn start_on(port: u16) -> SmtpServer {
+        SmtpServer::spawn_on(port, None, None)
+    }
+
+    /// A free port, on which nobody listens yet.
+    pub fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
-            .port();
+            .port()
+    }
+
+    fn spawn(credentials: Option<String>, delay: Option<std::time::Duration>) -> SmtpServer {
+        SmtpServer::spawn_on(SmtpServer::free_port(), credentials, delay)
+    }
+
+    fn spawn_on(
+        port: u16,
+        credentials: Option<String>,
+        delay: Option<std::time::Duration>,
+    ) -> SmtpServer {
+        use std::io::{BufRead, BufReader};
         let dir = tempfile::tempdir().unwrap();
         let mut child = std::process::Command::new("python3")
             .arg("tests/support/smtp_server.py")
@@ -649,6 +750,30 @@ impl SmtpServer {
         let text = std::fs::read_to_string(self.dir.path().join("connections")).unwrap();
         let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap());
         (numbers.next().unwrap(), numbers.next().unwrap())
+    }
+
+    /// Puts the server out of order (every recipient refused with 421,
+    /// nothing delivered) or back in order.
+    pub fn set_down(&self, down: bool) {
+        let flag = self.dir.path().join("down");
+        if down {
+            std::fs::write(flag, "").unwrap();
+        } else {
+            std::fs::remove_file(flag).unwrap();
+        }
+    }
+
+    /// The `To:` of every message accepted so far, one per message.
+    pub fn recipients(&self) -> Vec<String> {
+        self.message_files()
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .filter_map(|m| {
+                m.lines()
+                    .find_map(|l| l.strip_prefix("To: "))
+                    .map(str::to_owned)
+            })
+            .collect()
     }
 
     /// How many messages it has accepted so far.

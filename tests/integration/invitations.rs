@@ -248,10 +248,13 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
     app.create_client(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     app.wait_for_mail(1).await;
-    // Pretend one process died long ago while sending, and another is sending now.
+    // Pretend one process died while sending (its lease ran out), and
+    // another is sending now (its lease runs for a while yet).
     let now = porchlight::server::now_ms();
-    sqlx::query("UPDATE email_outbox SET status = 'sending', claimed_at = $1")
-        .bind(now - 10 * 60 * 1000)
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'sending', claimed_by = 'gone', claimed_at = $1, lease_until = $1",
+    )
+        .bind(now - 1)
         .execute(&app.db.pool)
         .await
         .unwrap();
@@ -264,7 +267,9 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
         "the interrupted email went out again"
     );
 
-    sqlx::query("UPDATE email_outbox SET status = 'sending', claimed_at = $1")
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'sending', claimed_by = 'alive', claimed_at = $1, lease_until = $1 + 60000",
+    )
         .bind(porchlight::server::now_ms())
         .execute(&app.db.pool)
         .await

@@ -6,6 +6,10 @@ with "busy" temporarily (451), as real servers do.
 
     python3 tests/support/smtp_server.py PORT DIR [USER:PASSWORD]
 
+While DIR/down exists, the server is out of order: it answers every
+recipient with 421 (service not available), as a server going through an
+outage does, and delivers nothing.
+
 DIR/connections holds "OPENED PEAK": how many connections were opened in
 all, and the most that were open at once.
 
@@ -38,6 +42,8 @@ class Handler:
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if (self.directory / "down").exists():
+            return "421 4.3.2 service not available"
         local = address.split("@", 1)[0].lower()
         if local.startswith("reject"):
             return "550 5.1.1 mailbox unknown"

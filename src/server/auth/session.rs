@@ -73,7 +73,7 @@ pub async fn start(
     let token = random_token();
     let now = now_ms();
     db::sessions::insert(
-        &state.db.pool,
+        &state.db,
         &keyed_hash(state.config.secret.expose(), &token),
         user_id,
         organization_id,
@@ -89,7 +89,7 @@ pub async fn start(
 pub async fn end(state: &AppState, request_headers: &HeaderMap) -> Result<HeaderValue, AppError> {
     if let Some(token) = token_from_headers(request_headers) {
         let hash = keyed_hash(state.config.secret.expose(), token);
-        db::sessions::delete(&state.db.pool, &hash).await?;
+        db::sessions::delete(&state.db, &hash).await?;
     }
     cookie(state, "", 0)
 }

@@ -235,7 +235,7 @@ const JOB: &str = "SELECT j.id, j.organization_id, j.created_by, u.name AS creat
 /// Returns the job's id and whether it is new.
 #[allow(clippy::too_many_arguments)]
 pub async fn create(
-    pool: &AnyPool,
+    db: &Db,
     organization_id: i64,
     created_by: i64,
     request_key: &str,
@@ -245,6 +245,7 @@ pub async fn create(
     now: i64,
 ) -> Result<(i64, bool), sqlx::Error> {
     let json = serde_json::to_string(selection).expect("a selection serializes");
+    let mut writer = db.writer().await?;
     let created: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO bulk_jobs (organization_id, created_by, request_key, selection, description,
                                 resend_pending, status, expected, created_at)
@@ -260,7 +261,7 @@ pub async fn create(
     .bind(i64::from(selection.resend_pending))
     .bind(expected)
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *writer)
     .await?;
     if let Some((id,)) = created {
         return Ok((id, true));
@@ -269,7 +270,7 @@ pub async fn create(
         sqlx::query_as("SELECT id FROM bulk_jobs WHERE organization_id = $1 AND request_key = $2")
             .bind(organization_id)
             .bind(request_key)
-            .fetch_one(pool)
+            .fetch_one(&mut *writer)
             .await?;
     Ok((id, false))
 }
@@ -316,7 +317,7 @@ pub async fn delivery(pool: &AnyPool, job_id: i64) -> Result<(i64, i64), sqlx::E
 
 /// Stops a running job: what it queued stays queued, nothing more is added.
 pub async fn cancel(
-    pool: &AnyPool,
+    db: &Db,
     organization_id: i64,
     id: i64,
     now: i64,
@@ -328,7 +329,7 @@ pub async fn cancel(
     .bind(organization_id)
     .bind(id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *db.writer().await?)
     .await
     .map(|r| r.rows_affected() == 1)
 }

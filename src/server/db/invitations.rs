@@ -120,7 +120,7 @@ pub struct NewLink {
 
 /// Stores many links at once.
 pub async fn add_links(
-    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     links: &[NewLink],
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -145,7 +145,7 @@ pub async fn add_links(
             .bind(now)
             .bind(link.expires_at);
     }
-    query.execute(db).await.map(|_| ())
+    query.execute(conn).await.map(|_| ())
 }
 
 /// Marks a pending invitation accepted through the link `token_hash`, if

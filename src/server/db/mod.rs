@@ -16,11 +16,13 @@ pub mod signups;
 pub mod timeline;
 pub mod users;
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Which database the server talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,13 +42,72 @@ impl Backend {
 }
 
 /// The connection pool and the backend it talks to.
+///
+/// Every write goes through [`Db::begin`] or [`Db::writer`]. On SQLite, where
+/// one connection writes at a time, both first wait their turn in this
+/// process's first-come-first-served queue: SQLite's own lock is not fair (a
+/// waiting writer polls, and a busy loop that commits and begins again can
+/// take the lock every time), so without the queue a request could wait
+/// past the busy timeout behind a bulk job and fail. PostgreSQL needs no turn.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite only: whose turn it is to write.
+    write_turn: Option<Arc<Mutex<()>>>,
 }
 
-pub type Tx = Transaction<'static, Any>;
+/// A transaction. On SQLite it holds the write lock and this process's write
+/// turn until it commits, rolls back or is dropped. Use it as a connection:
+/// `&mut *tx` (or `&mut **tx` through a `&mut Tx`).
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+/// A connection for one write outside a transaction (a single statement is
+/// atomic by itself), holding this process's write turn on SQLite until
+/// dropped. Use it as a connection: `&mut *writer`.
+pub struct Writer {
+    conn: PoolConnection<Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for Writer {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Writer {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
 
 impl Db {
     /// Connects and brings the schema up to date.
@@ -85,17 +146,41 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            write_turn: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        })
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later could
     /// otherwise fail at once, without waiting, when another connection wrote
     /// in between (WAL's "busy snapshot").
+    ///
+    /// On SQLite it waits for this process's write turn first (see [`Db`]).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+        let turn = self.turn().await;
+        let inner = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx { inner, _turn: turn })
+    }
+
+    /// A connection for a single write statement, after this process's
+    /// write turn on SQLite (see [`Db`]).
+    pub async fn writer(&self) -> Result<Writer, sqlx::Error> {
+        let turn = self.turn().await;
+        let conn = self.pool.acquire().await?;
+        Ok(Writer { conn, _turn: turn })
+    }
+
+    /// Waits for this process's write turn (SQLite), first come first served.
+    async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.write_turn {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
         }
     }
 

@@ -56,11 +56,19 @@ pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), 
     .map(|_| ())
 }
 
-/// Claims up to `limit` due emails for sending, oldest first. A claim is
-/// exclusive: on PostgreSQL, workers of several server processes skip the rows
-/// another one has locked (`FOR UPDATE SKIP LOCKED`), so no email is claimed
-/// twice; SQLite serves one process, whose single worker claims alone.
-pub async fn claim_batch(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxEmail>, sqlx::Error> {
+/// Claims up to `limit` due emails for sending, oldest first, for the
+/// process `owner` (its [`renew_leases`] identity) until `lease_until`
+/// (milliseconds since the epoch). A claim is exclusive: on PostgreSQL,
+/// workers of several server processes skip the rows another one has locked
+/// (`FOR UPDATE SKIP LOCKED`), so no email is claimed twice; on SQLite
+/// claims take turns at the database's write lock.
+pub async fn claim_batch(
+    db: &Db,
+    owner: &str,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<OutboxEmail>, sqlx::Error> {
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
@@ -72,28 +80,45 @@ pub async fn claim_batch(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxEmai
         "WITH picked AS MATERIALIZED (
              SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
              ORDER BY next_attempt_at, id LIMIT $2 {lock})
-         UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1
+         UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1,
+                                 claimed_by = $3, lease_until = $4
          WHERE id IN (SELECT id FROM picked)
          RETURNING id, organization_id, client_id, kind, recipient, invitation_id, signup_id,
                    reset_id, attempts"
     ))
     .bind(now)
     .bind(limit)
-    .fetch_all(&db.pool)
+    .bind(owner)
+    .bind(lease_until)
+    .fetch_all(&mut *db.writer().await?)
     .await?;
     claimed.sort_by_key(|e| e.id);
     Ok(claimed)
 }
 
-/// Emails left in 'sending' by a process that stopped mid-send go back to the
-/// queue. Only claims older than `stale_before` count, so a restart never
-/// takes over what another live process is sending right now.
-pub async fn requeue_interrupted(pool: &AnyPool, stale_before: i64) -> Result<u64, sqlx::Error> {
+/// Extends to `until` the lease of every email `owner` is still sending;
+/// returns how many.
+pub async fn renew_leases(db: &Db, owner: &str, until: i64) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "UPDATE email_outbox SET status = 'queued' WHERE status = 'sending' AND claimed_at < $1",
+        "UPDATE email_outbox SET lease_until = $2 WHERE status = 'sending' AND claimed_by = $1",
     )
-    .bind(stale_before)
-    .execute(pool)
+    .bind(owner)
+    .bind(until)
+    .execute(&mut *db.writer().await?)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Emails whose lease ran out before `now` were being sent by a process that
+/// stopped (or stalled): they go back to the queue. A live process renews its
+/// leases, so what it is sending right now is never taken over.
+pub async fn requeue_interrupted(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'queued', claimed_by = NULL
+         WHERE status = 'sending' AND lease_until < $1",
+    )
+    .bind(now)
+    .execute(&mut *db.writer().await?)
     .await
     .map(|r| r.rows_affected())
 }
@@ -107,7 +132,8 @@ pub enum Outcome {
 }
 
 /// Records one attempt for each email and moves each to its next state, all
-/// in one transaction, refreshing the list state of the clients whose email failed.
+/// in one transaction (the worker's recorder gathers the attempts that finish
+/// while the previous transaction commits), refreshing the list state of the clients whose email failed.
 pub async fn record_attempts(
     db: &Db,
     attempts: &[(&OutboxEmail, Outcome)],
@@ -208,7 +234,7 @@ pub struct MailboxMessage {
 }
 
 pub async fn deliver_to_mailbox(
-    pool: &AnyPool,
+    db: &Db,
     outbox_id: i64,
     recipient: &str,
     subject: &str,
@@ -226,7 +252,7 @@ pub async fn deliver_to_mailbox(
     .bind(text_body)
     .bind(html_body)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *db.writer().await?)
     .await
     .map(|_| ())
 }

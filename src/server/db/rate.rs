@@ -3,13 +3,15 @@
 
 use sqlx::AnyPool;
 
+use super::Db;
+
 /// Records one attempt in `bucket` at `now`; returns its id.
-pub async fn record(pool: &AnyPool, bucket: &str, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn record(db: &Db, bucket: &str, now: i64) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) =
         sqlx::query_as("INSERT INTO rate_events (bucket, at) VALUES ($1, $2) RETURNING id")
             .bind(bucket)
             .bind(now)
-            .fetch_one(pool)
+            .fetch_one(&mut *db.writer().await?)
             .await?;
     Ok(id)
 }
@@ -26,7 +28,7 @@ pub async fn count(pool: &AnyPool, bucket: &str, since: i64) -> Result<i64, sqlx
 }
 
 /// Takes back attempts that turned out not to count.
-pub async fn forget(pool: &AnyPool, ids: &[i64]) -> Result<(), sqlx::Error> {
+pub async fn forget(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -34,16 +36,16 @@ pub async fn forget(pool: &AnyPool, ids: &[i64]) -> Result<(), sqlx::Error> {
         "DELETE FROM rate_events WHERE id IN ({})",
         super::clients::id_list(ids)
     ))
-    .execute(pool)
+    .execute(&mut *db.writer().await?)
     .await
     .map(|_| ())
 }
 
 /// Forgets attempts older than `before`.
-pub async fn forget_before(pool: &AnyPool, before: i64) -> Result<u64, sqlx::Error> {
+pub async fn forget_before(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM rate_events WHERE at < $1")
         .bind(before)
-        .execute(pool)
+        .execute(&mut *db.writer().await?)
         .await
         .map(|r| r.rows_affected())
 }

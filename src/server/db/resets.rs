@@ -29,7 +29,7 @@ pub async fn create(
 /// Gives a reset its link (at send time). A retried send replaces the link
 /// of an email that never arrived.
 pub async fn set_link(
-    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     token_hash: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -39,7 +39,7 @@ pub async fn set_link(
     )
     .bind(token_hash)
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(conn)
     .await?;
     Ok(row.map(|(e,)| e))
 }

@@ -1,5 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
+use super::Db;
+
 /// A live session joined with the person and their membership in the
 /// session's organization.
 #[derive(Debug, Clone, FromRow)]
@@ -12,7 +14,7 @@ pub struct SessionRow {
 }
 
 pub async fn insert(
-    pool: &AnyPool,
+    db: &Db,
     token_hash: &str,
     user_id: i64,
     organization_id: i64,
@@ -28,7 +30,7 @@ pub async fn insert(
     .bind(organization_id)
     .bind(now)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut *db.writer().await?)
     .await
     .map(|_| ())
 }
@@ -54,19 +56,19 @@ pub async fn find_live(
     .await
 }
 
-pub async fn delete(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn delete(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(pool)
+        .execute(&mut *db.writer().await?)
         .await
         .map(|_| ())
 }
 
 /// Removes expired sessions; returns how many.
-pub async fn delete_expired(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut *db.writer().await?)
         .await
         .map(|r| r.rows_affected())
 }

@@ -117,7 +117,7 @@ pub async fn by_id(
 }
 
 pub async fn add_link(
-    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     signup_id: i64,
     token_hash: &str,
     now: i64,
@@ -131,7 +131,7 @@ pub async fn add_link(
     .bind(signup_id)
     .bind(now)
     .bind(expires_at)
-    .execute(db)
+    .execute(conn)
     .await
     .map(|_| ())
 }

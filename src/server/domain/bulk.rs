@@ -162,7 +162,7 @@ pub async fn start(
     let now = now_ms();
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(
-        &db.pool,
+        db,
         actor.organization_id,
         actor.user_id,
         key,
@@ -187,7 +187,7 @@ pub async fn cancel(db: &Db, actor: &CurrentSession, job_id: i64) -> Result<(), 
     let job = bulk::get(&db.pool, actor.organization_id, job_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !bulk::cancel(&db.pool, actor.organization_id, job.id, now_ms()).await? {
+    if !bulk::cancel(db, actor.organization_id, job.id, now_ms()).await? {
         return Err(AppError::Conflict("This job has already finished.".into()));
     }
     tracing::info!(job_id, "bulk invitation cancelled");

@@ -86,7 +86,7 @@ impl Transport {
             }
             Transport::DevMailbox { db } => {
                 match db::outbox::deliver_to_mailbox(
-                    &db.pool,
+                    db,
                     outbox_id,
                     to,
                     &message.subject,

@@ -1,12 +1,22 @@
 //! The outbox worker: drains queued email in batches, several messages at a
-//! time, recording every attempt. Temporary failures are retried with exponential backoff;
-//! permanent ones are marked failed with the server's reply.
+//! time, recording every attempt. Temporary failures are retried with
+//! exponential backoff; permanent ones are marked failed with the server's
+//! reply.
+//!
+//! Crash safety: a claimed email is leased to this process, which renews the
+//! lease while it lives ([`WorkerSettings::lease`]); a crashed process's
+//! claims run out within one lease and go back to the queue. Each attempt is
+//! recorded as soon as the SMTP server answers (grouped with the attempts
+//! that finish meanwhile into one transaction), and a connection sends its
+//! next message only once its last one is recorded: after a crash at most
+//! one accepted message per connection is unrecorded, so at most that many
+//! people get an email twice.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::templates::{Rendered, Template};
@@ -31,8 +41,12 @@ pub struct WorkerSettings {
     pub connections: u32,
     /// How long a claimed batch may spend sending. A message not accepted by
     /// then (a server that stopped answering) counts as a temporary failure
-    /// and is retried later, so no claim outlives [`STALE_CLAIM`].
+    /// and is retried later.
     pub send_deadline: Duration,
+    /// How long a claim lasts unless renewed. The worker renews its claims
+    /// three times per lease, so after a crash (or a process stalled that
+    /// long) the claims are back in the queue within one lease.
+    pub lease: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -43,6 +57,7 @@ impl Default for WorkerSettings {
             poll_interval: Duration::from_secs(5),
             connections: 10,
             send_deadline: Duration::from_secs(90),
+            lease: Duration::from_secs(15),
         }
     }
 }
@@ -56,11 +71,8 @@ const LANES: u32 = 4;
 /// transactions rather than many small ones.
 const MIN_BATCH: i64 = 64;
 
-/// An email still 'sending' this long after its claim was being sent by a
-/// process that stopped; it goes back to the queue. Longer than any batch can
-/// take (`send_deadline`, plus preparing and recording), so an email being
-/// sent right now is never taken over.
-const STALE_CLAIM: Duration = Duration::from_secs(5 * 60);
+/// Attempts recorded in one transaction at most.
+const MAX_RECORD_GROUP: usize = 1024;
 
 /// A handle to wake the worker after queueing email, and to stop it.
 #[derive(Clone)]
@@ -68,12 +80,24 @@ pub struct Worker {
     lanes: Arc<[Arc<Notify>]>,
     /// Turns true when the server stops: lanes claim nothing more.
     stopping: Arc<watch::Sender<bool>>,
-    /// The lanes' tasks, until [`Worker::stop`] waits for them.
+    /// Turns true once the lanes and the recorder are done: leases are no
+    /// longer renewed.
+    finished: Arc<watch::Sender<bool>>,
+    /// The lanes' tasks, then the recorder's, until [`Worker::stop`] waits
+    /// for them.
     tasks: Arc<std::sync::Mutex<Vec<JoinHandle<()>>>>,
 }
 
+/// One attempt waiting to be recorded, and who waits for it.
+struct Record {
+    email: OutboxEmail,
+    outcome: Outcome,
+    recorded: oneshot::Sender<()>,
+}
+
 impl Worker {
-    /// Starts the worker's lanes, sharing the transport's connections.
+    /// Starts the worker's lanes, its recorder and its lease keeper, sharing
+    /// the transport's connections.
     pub fn start(
         db: Db,
         transport: Transport,
@@ -82,9 +106,13 @@ impl Worker {
         settings: WorkerSettings,
         events: Hub,
     ) -> Worker {
+        // This process's name on its claims.
+        let owner: Arc<str> = random_token().into();
         let lanes = LANES.min(settings.connections);
         let wakes: Arc<[Arc<Notify>]> = (0..lanes).map(|_| Arc::new(Notify::new())).collect();
         let stopping = Arc::new(watch::channel(false).0);
+        let finished = Arc::new(watch::channel(false).0);
+        let (recorder, records) = mpsc::unbounded_channel();
         let mut tasks = Vec::new();
         for (lane, wake) in (0..lanes).zip(wakes.iter()) {
             // The connections are shared out exactly (10 = 3 + 3 + 2 + 2), so
@@ -94,34 +122,48 @@ impl Worker {
                 settings.connections / lanes + u32::from(lane < settings.connections % lanes);
             let runner = Runner {
                 db: db.clone(),
+                owner: owner.clone(),
                 transport: transport.clone(),
                 public_url: public_url.clone(),
                 secret: secret.clone(),
                 settings: settings.clone(),
                 concurrency,
                 wake: wake.clone(),
-                events: events.clone(),
+                recorder: recorder.clone(),
                 stopping: stopping.subscribe(),
             };
             tasks.push(tokio::spawn(runner.run()));
         }
+        // The recorder ends once every lane (holding its senders) has.
+        drop(recorder);
+        tasks.push(tokio::spawn(record(db.clone(), events, records)));
+        tokio::spawn(keep_leases(
+            db,
+            owner,
+            settings.lease,
+            wakes.clone(),
+            finished.subscribe(),
+        ));
         Worker {
             lanes: wakes,
             stopping,
+            finished,
             tasks: Arc::new(std::sync::Mutex::new(tasks)),
         }
     }
 
-    /// Claims no more email and waits, at most `patience`, for the batches
+    /// Claims no more email and waits, at most `patience`, for the messages
     /// being sent to finish and be recorded. Without this, email the SMTP
-    /// server accepted in an unrecorded batch would go out again after a
+    /// server accepted but not yet recorded would go out again after a
     /// restart. False when the lanes were still busy when patience ran out.
     pub async fn stop(&self, patience: Duration) -> bool {
         self.stopping.send_replace(true);
         let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|e| e.into_inner()));
-        tokio::time::timeout(patience, futures::future::join_all(tasks))
+        let done = tokio::time::timeout(patience, futures::future::join_all(tasks))
             .await
-            .is_ok()
+            .is_ok();
+        self.finished.send_replace(true);
+        done
     }
 
     /// Tells the worker there is new email to send.
@@ -132,8 +174,88 @@ impl Worker {
     }
 }
 
+/// Renews this process's leases three times per `lease`, and puts back in
+/// the queue the claims whose lease ran out (a process that died), waking
+/// the lanes to send them.
+async fn keep_leases(
+    db: Db,
+    owner: Arc<str>,
+    lease: Duration,
+    lanes: Arc<[Arc<Notify>]>,
+    mut finished: watch::Receiver<bool>,
+) {
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(lease / 3) => {}
+            _ = finished.wait_for(|f| *f) => return,
+        }
+        if db.pool.is_closed() {
+            return;
+        }
+        let now = now_ms();
+        if let Err(e) = db::outbox::renew_leases(&db, &owner, now + lease_ms).await {
+            tracing::error!(error = %e, "outbox: could not renew the leases of the email being sent");
+        }
+        match db::outbox::requeue_interrupted(&db, now).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::warn!(count = n, "requeued email whose sender stopped");
+                lanes.iter().for_each(|lane| lane.notify_one());
+            }
+            Err(e) => tracing::error!(error = %e, "could not requeue interrupted email"),
+        }
+    }
+}
+
+/// Records attempts as they finish: whatever arrived while the previous
+/// transaction committed goes into the next one. A failed transaction is
+/// retried for about a minute; after that its emails' leases run out and
+/// they are sent again.
+async fn record(db: Db, events: Hub, mut records: mpsc::UnboundedReceiver<Record>) {
+    let mut group = Vec::new();
+    while records.recv_many(&mut group, MAX_RECORD_GROUP).await > 0 {
+        let now = now_ms();
+        let attempts: Vec<(&OutboxEmail, Outcome)> = group
+            .iter()
+            .map(|r: &Record| (&r.email, r.outcome.clone()))
+            .collect();
+        let mut pause = Duration::from_millis(100);
+        for attempt in 1.. {
+            match db::outbox::record_attempts(&db, &attempts, now).await {
+                Ok(()) => break,
+                Err(_) if db.pool.is_closed() => return,
+                Err(e) if attempt >= 8 => {
+                    tracing::error!(error = %e, count = attempts.len(), "could not record delivery attempts; giving up");
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not record delivery attempts; retrying");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(15));
+                }
+            }
+        }
+        drop(attempts);
+        let mut changed: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        for r in &group {
+            if let (Some(org), Some(client)) = (r.email.organization_id, r.email.client_id) {
+                changed.entry(org).or_default().push(client);
+            }
+        }
+        for (org, clients) in changed {
+            events.publish(Event::clients(org, clients)).await;
+        }
+        for r in group.drain(..) {
+            let _ = r.recorded.send(());
+        }
+    }
+}
+
 struct Runner {
     db: Db,
+    /// This process's name on its claims.
+    owner: Arc<str>,
     transport: Transport,
     public_url: url::Url,
     secret: Arc<[u8]>,
@@ -141,20 +263,23 @@ struct Runner {
     /// Messages this lane sends at the same time.
     concurrency: u32,
     wake: Arc<Notify>,
-    events: Hub,
+    recorder: mpsc::UnboundedSender<Record>,
     stopping: watch::Receiver<bool>,
 }
 
 impl Runner {
     async fn run(mut self) {
+        let lease_ms = i64::try_from(self.settings.lease.as_millis()).unwrap_or(i64::MAX / 4);
         loop {
             if *self.stopping.borrow() {
                 return;
             }
-            // A batch's links are made in one transaction and its outcomes
-            // recorded in another.
+            // A batch's links are made in one transaction; its attempts are
+            // recorded one by one as they finish.
             let batch = (i64::from(self.concurrency) * 4).max(MIN_BATCH);
-            match db::outbox::claim_batch(&self.db, now_ms(), batch).await {
+            let now = now_ms();
+            match db::outbox::claim_batch(&self.db, &self.owner, now, now + lease_ms, batch).await
+            {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
                     if self.requeue_interrupted().await > 0 {
@@ -179,14 +304,13 @@ impl Runner {
         }
     }
 
-    /// Email claimed longer ago than [`STALE_CLAIM`] was interrupted (the
-    /// process stopped mid-send): it goes back to the queue.
+    /// Email whose lease ran out (the process sending it stopped) goes back
+    /// to the queue.
     async fn requeue_interrupted(&self) -> u64 {
-        let stale_before = now_ms() - STALE_CLAIM.as_millis() as i64;
-        match db::outbox::requeue_interrupted(&self.db.pool, stale_before).await {
+        match db::outbox::requeue_interrupted(&self.db, now_ms()).await {
             Ok(n) => {
                 if n > 0 {
-                    tracing::warn!(count = n, "requeued email interrupted by a stop");
+                    tracing::warn!(count = n, "requeued email whose sender stopped");
                 }
                 n
             }
@@ -197,46 +321,32 @@ impl Runner {
         }
     }
 
-    /// Sends a claimed batch and records how each attempt went.
+    /// Sends a claimed batch, `concurrency` messages at a time; each attempt
+    /// is recorded before its connection takes the next message.
     async fn deliver(&self, batch: Vec<OutboxEmail>) {
         use futures::StreamExt;
 
         let deadline = tokio::time::Instant::now() + self.settings.send_deadline;
         let messages = self.render_all(&batch).await;
-        let sends: Vec<_> = batch
-            .iter()
-            .zip(messages)
-            .map(|(email, message)| async move {
-                tokio::time::timeout_at(deadline, self.send(email, message))
+        futures::stream::iter(batch.into_iter().zip(messages))
+            .for_each_concurrent(self.concurrency as usize, |(email, message)| async move {
+                let delivery = tokio::time::timeout_at(deadline, self.send(&email, message))
                     .await
                     .unwrap_or_else(|_| {
                         Delivery::Temporary("the mail server did not answer in time".into())
-                    })
+                    });
+                let outcome = self.outcome(&email, delivery, now_ms());
+                let (recorded, wait) = oneshot::channel();
+                let record = Record {
+                    email,
+                    outcome,
+                    recorded,
+                };
+                if self.recorder.send(record).is_ok() {
+                    let _ = wait.await;
+                }
             })
-            .collect();
-        let deliveries: Vec<Delivery> = futures::stream::iter(sends)
-            .buffered(self.concurrency as usize)
-            .collect()
             .await;
-        let now = now_ms();
-        let outcomes: Vec<(&OutboxEmail, Outcome)> = batch
-            .iter()
-            .zip(deliveries)
-            .map(|(email, delivery)| (email, self.outcome(email, delivery, now)))
-            .collect();
-        if let Err(e) = db::outbox::record_attempts(&self.db, &outcomes, now).await {
-            tracing::error!(error = %e, "could not record delivery attempts");
-            return;
-        }
-        let mut changed: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
-        for email in &batch {
-            if let (Some(org), Some(client)) = (email.organization_id, email.client_id) {
-                changed.entry(org).or_default().push(client);
-            }
-        }
-        for (org, clients) in changed {
-            self.events.publish(Event::clients(org, clients)).await;
-        }
     }
 
     async fn send(&self, email: &OutboxEmail, message: Result<Rendered, RenderError>) -> Delivery {
