@@ -23,6 +23,7 @@ test: tools
 	@$(TIMED) "clippy (ssr, hydrate)" $(MAKE) -s clippy
 	@$(TIMED) "wasm build has no server crates" $(MAKE) -s wasm-deps
 	@$(TIMED) "no pool use inside an open transaction" scripts/check-no-pool-in-transaction.sh
+	@$(TIMED) "every write waits its turn" scripts/check-writes-take-turns.sh
 	@$(TIMED) "rust tests on SQLite" $(MAKE) -s test-sqlite
 	@$(TIMED) "rust tests on PostgreSQL" $(MAKE) -s test-postgres
 	@$(TIMED) "build the site" $(MAKE) -s build

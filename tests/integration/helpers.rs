@@ -605,8 +605,8 @@ impl TestApp {
             .local_addr()
             .unwrap()
             .port();
-        let log = std::fs::File::create(self.config.data_dir.join(format!("server-{port}.log")))
-            .unwrap();
+        let log =
+            std::fs::File::create(self.config.data_dir.join(format!("server-{port}.log"))).unwrap();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_porchlight"))
             .env("DATABASE_URL", &self.config.database_url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))

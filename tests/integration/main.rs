@@ -24,3 +24,4 @@ mod settings;
 mod signup;
 mod smtp;
 mod throttle;
+mod writes;

@@ -316,12 +316,7 @@ pub async fn delivery(pool: &AnyPool, job_id: i64) -> Result<(i64, i64), sqlx::E
 }
 
 /// Stops a running job: what it queued stays queued, nothing more is added.
-pub async fn cancel(
-    db: &Db,
-    organization_id: i64,
-    id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn cancel(db: &Db, organization_id: i64, id: i64, now: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE bulk_jobs SET status = 'cancelled', finished_at = $3
          WHERE organization_id = $1 AND id = $2 AND status = 'running'",

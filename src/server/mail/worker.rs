@@ -278,8 +278,7 @@ impl Runner {
             // recorded one by one as they finish.
             let batch = (i64::from(self.concurrency) * 4).max(MIN_BATCH);
             let now = now_ms();
-            match db::outbox::claim_batch(&self.db, &self.owner, now, now + lease_ms, batch).await
-            {
+            match db::outbox::claim_batch(&self.db, &self.owner, now, now + lease_ms, batch).await {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
                     if self.requeue_interrupted().await > 0 {
@@ -441,7 +440,7 @@ impl Runner {
                     None => Err(RenderError::Gone),
                 });
             }
-            db::invitations::add_links(&mut *tx, &links, now_ms()).await?;
+            db::invitations::add_links(&mut tx, &links, now_ms()).await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(out)
         };
@@ -555,7 +554,7 @@ impl Runner {
         let reset_id = email.reset_id.ok_or(RenderError::Gone)?;
         let token = random_token();
         // A link made obsolete meanwhile (a newer request, a use) is not sent.
-        let expires = db::resets::set_link(&mut **tx, reset_id, &keyed_hash(&self.secret, &token))
+        let expires = db::resets::set_link(tx, reset_id, &keyed_hash(&self.secret, &token))
             .await?
             .ok_or(RenderError::Gone)?;
         values.insert("link", self.link(&format!("reset/{token}")));
@@ -591,14 +590,8 @@ impl Runner {
                 let token = random_token();
                 let now = now_ms();
                 let expires = now + SIGNUP_LINK_LIFETIME_MS;
-                db::signups::add_link(
-                    &mut **tx,
-                    s.id,
-                    &keyed_hash(&self.secret, &token),
-                    now,
-                    expires,
-                )
-                .await?;
+                db::signups::add_link(tx, s.id, &keyed_hash(&self.secret, &token), now, expires)
+                    .await?;
                 values.insert("link", self.link(&format!("signup/confirm/{token}")));
                 values.insert(
                     "expires",
