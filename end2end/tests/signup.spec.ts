@@ -1,29 +1,8 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 
-import { hydrated, owner, signInAsOwner } from './support';
+import { hydrated, mailTo, owner, setSignup, signInAsOwner, signupPath } from './support';
 
 // After first-run.spec.ts (files run in name order): the owner exists.
-
-const signupPath = `/o/${owner.slug}/signup`;
-
-async function setSignup(page: Page, approval: 'Approved by default: confirmed applicants get in at once' | 'Approved by a chosen person') {
-  await page.goto('/settings');
-  await hydrated(page);
-  await page.getByLabel('Who may sign up').selectOption({ label: 'Open to clients' });
-  await page.getByLabel('Approval').selectOption({ label: approval });
-  await page.getByRole('checkbox', { name: owner.name }).check();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
-  await expect(page.getByRole('link', { name: signupPath })).toBeVisible();
-}
-
-/** The newest email to `to` in the development mailbox, as text. */
-async function mailTo(page: Page, to: string, subject: string | RegExp): Promise<string> {
-  await page.goto('/mailbox');
-  const email = page.getByRole('article', { name: `Email to ${to}` }).first();
-  await expect(email.getByRole('heading')).toHaveText(subject);
-  return (await email.locator('pre').textContent()) ?? '';
-}
 
 async function signUp(browser: Browser, who: { first: string; last: string; username: string; email: string }) {
   const context = await browser.newContext();

@@ -25,3 +25,27 @@ export async function signInAsOwner(page: Page) {
   await expect(page).toHaveURL(/\/clients$/);
   await hydrated(page);
 }
+
+/** The owner's public sign-up page. */
+export const signupPath = `/o/${owner.slug}/signup`;
+
+/** Opens sign-up to clients, approved as `approval` says (the owner is the approver). */
+export async function setSignup(page: Page, approval: 'Approved by default: confirmed applicants get in at once' | 'Approved by a chosen person') {
+  await page.goto('/settings');
+  await hydrated(page);
+  await page.getByLabel('Who may sign up').selectOption({ label: 'Open to clients' });
+  await page.getByLabel('Approval').selectOption({ label: approval });
+  await page.getByRole('checkbox', { name: owner.name }).check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await expect(page.getByRole('link', { name: signupPath })).toBeVisible();
+}
+
+/** The newest email to `to` in the development mailbox, as text. */
+export async function mailTo(page: Page, to: string, subject: string | RegExp): Promise<string> {
+  await page.goto('/mailbox');
+  const email = page.getByRole('article', { name: `Email to ${to}` }).first();
+  await expect(email.getByRole('heading')).toHaveText(subject);
+  return (await email.locator('pre').textContent()) ?? '';
+}
+

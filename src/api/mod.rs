@@ -22,6 +22,24 @@ mod ssr {
     use crate::server::auth::{CurrentSession, session};
     use crate::server::events::Event;
 
+    /// After a form posted without JavaScript (a plain HTML form: the
+    /// browser accepts `text/html`), sends the browser to `to`, where the
+    /// page shows the outcome; the hydrated page shows it from the action's
+    /// value instead and is left where it is. Without this, a plain post
+    /// that succeeds goes back to the page it came from, which cannot know
+    /// what happened.
+    pub fn after_plain_post(to: &str) {
+        let plain = leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if plain {
+            leptos_axum::redirect(to);
+        }
+    }
+
     /// Runs a server function's body and gives its error answer the HTTP
     /// status that fits it, so that expected refusals are not logged or
     /// counted as server failures.

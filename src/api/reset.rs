@@ -4,9 +4,10 @@ use leptos::prelude::*;
 
 use crate::model::AppError;
 
-/// "Forgot your password?": the same answer whoever asks.
+/// "Forgot your password?": the same answer whoever asks (the page says
+/// [`crate::model::RESET_REQUESTED`]).
 #[server(prefix = "/api", endpoint = "forgot_password")]
-pub async fn forgot_password(email: String) -> Result<String, AppError> {
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::reset;
 
@@ -15,7 +16,8 @@ pub async fn forgot_password(email: String) -> Result<String, AppError> {
         if reset::request(&state.db, &email).await? {
             state.mail.wake();
         }
-        Ok(reset::ANSWER.to_owned())
+        super::ssr::after_plain_post("/forgot?sent");
+        Ok(())
     })
     .await
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AppError, Applicant, SignupLinkPage, SignupPage};
+use crate::model::{AppError, Applicant, SignupConfirmed, SignupLinkPage, SignupPage};
 
 /// What `/o/<slug>/signup` shows.
 #[server(prefix = "/api", endpoint = "signup_page")]
@@ -14,8 +14,9 @@ pub async fn load_signup_page(slug: String) -> Result<SignupPage, AppError> {
     .await
 }
 
-/// Applies to join an organization. Answers the same words for a new email
-/// and for one that already has an account.
+/// Applies to join an organization. Answers the same for a new email and
+/// for one that already has an account (the page says
+/// [`crate::model::SIGNUP_RECEIVED`]).
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
     slug: String,
@@ -25,7 +26,7 @@ pub async fn sign_up(
     email: String,
     password: String,
     #[server(default)] role: String,
-) -> Result<String, AppError> {
+) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::signup::{SignupForm, apply};
 
@@ -41,7 +42,8 @@ pub async fn sign_up(
         };
         apply(&state.db, &slug, form).await?;
         state.mail.wake();
-        Ok("Thank you. Check your inbox: we sent you an email to confirm your address.".to_owned())
+        super::ssr::after_plain_post(&format!("/o/{slug}/signup?sent"));
+        Ok(())
     })
     .await
 }
@@ -57,10 +59,11 @@ pub async fn signup_link(token: String) -> Result<SignupLinkPage, AppError> {
     .await
 }
 
-/// Confirms the email: signs the person in when approval is automatic, or
-/// says their application now waits for an approver.
+/// Confirms the email: signs the person in when approval is automatic
+/// (`Admitted`, and on to the dashboard), or their application now waits for
+/// an approver (`Waiting`; the page says [`crate::model::SIGNUP_WAITING`]).
 #[server(prefix = "/api", endpoint = "confirm_signup")]
-pub async fn confirm_signup(token: String) -> Result<String, AppError> {
+pub async fn confirm_signup(token: String) -> Result<SignupConfirmed, AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::signup::{Confirmed, confirm};
         use crate::server::events::Event;
@@ -74,12 +77,13 @@ pub async fn confirm_signup(token: String) -> Result<String, AppError> {
                 super::ssr::start_session(&state, user_id, organization_id).await?;
                 super::ssr::announce_person(&state, user_id).await;
                 leptos_axum::redirect("/dashboard");
-                Ok("Welcome!".to_owned())
+                Ok(SignupConfirmed::Admitted)
             }
             Confirmed::Waiting { organization_id } => {
                 state.mail.wake();
                 state.events.publish(Event::signups(organization_id)).await;
-                Ok("Thank you: your email is confirmed. Your application now waits for approval; you will get an email once it is decided.".to_owned())
+                super::ssr::after_plain_post("/signup/waiting");
+                Ok(SignupConfirmed::Waiting)
             }
         }
     })

@@ -26,7 +26,7 @@ use member::{ActivatePage, DashboardPage, MailboxPage};
 use portal::NewOrganizationPage;
 use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
 use settings::SettingsPage;
-use signup::{ApprovalsPage, ConfirmSignupView, SignupView};
+use signup::{ApprovalsPage, ConfirmSignupView, SignupView, SignupWaitingView};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reset/:token") view=ResetPage />
                 <Route path=path!("/o/:slug/signup") view=SignupView />
                 <Route path=path!("/signup/confirm/:token") view=ConfirmSignupView />
+                <Route path=path!("/signup/waiting") view=SignupWaitingView />
                 <Route path=path!("/dashboard") view=DashboardPage />
                 <Route path=path!("/activate/:token") view=ActivatePage />
             </Routes>

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::form::{Field, FormMessage, action_error};
 use crate::api::auth::{Login, Setup};
 use crate::api::reset::{ForgotPassword, ResetPassword, reset_link};
+use crate::model::RESET_REQUESTED;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -91,7 +92,13 @@ pub fn LoginPage() -> impl IntoView {
 pub fn ForgotPage() -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
     let error = action_error(action);
-    let done = move || action.value().get().and_then(Result::ok);
+    // The hydrated page knows from the action; a plain form post (before the
+    // wasm arrives) comes back to `/forgot?sent`.
+    let query = use_query_map();
+    let done = move || {
+        (matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
+            .then_some(RESET_REQUESTED)
+    };
     view! {
         <Title text="Forgot your password?" />
         <main class="narrow">

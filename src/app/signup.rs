@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::form::{Field, FormMessage, action_error, tick};
 use super::live::{Change, use_live};
@@ -11,7 +11,10 @@ use super::portal::Portal;
 use crate::api::signup::{
     ConfirmSignup, DecideSignups, SignUp, approval_queue, load_signup_page, signup_link,
 };
-use crate::model::{AppError, Applicant, SignupLinkPage, SignupPage};
+use crate::model::{
+    AppError, Applicant, SIGNUP_RECEIVED, SIGNUP_WAITING, SignupConfirmed, SignupLinkPage,
+    SignupPage,
+};
 
 #[component]
 pub fn SignupView() -> impl IntoView {
@@ -53,7 +56,13 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
     }
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action);
-    let done = move || action.value().get().and_then(Result::ok);
+    // The hydrated page knows from the action; a plain form post (before the
+    // wasm arrives) comes back with `?sent`.
+    let query = use_query_map();
+    let done = move || {
+        (matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
+            .then_some(SIGNUP_RECEIVED)
+    };
     let both = page.roles.len() > 1;
     let slug = StoredValue::new(slug);
     let role_error = Signal::derive(move || error.get().and_then(|e| e.for_field("role")));
@@ -137,7 +146,10 @@ fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
         SignupLinkPage::Confirm { organization, name } => {
             let action = ServerAction::<ConfirmSignup>::new();
             let error = action_error(action);
-            let done = move || action.value().get().and_then(Result::ok);
+            let done = move || {
+                matches!(action.value().get(), Some(Ok(SignupConfirmed::Waiting)))
+                    .then_some(SIGNUP_WAITING)
+            };
             let token = StoredValue::new(token);
             view! {
                 <Title text="Confirm your email" />
@@ -168,6 +180,19 @@ fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
             <p>"It may have been used already. "<a href="/login">"Sign in"</a>" instead."</p>
         }
         .into_any(),
+    }
+}
+
+/// `/signup/waiting`: where a sign-up confirmed by a plain form post (before
+/// the wasm arrived) lands when its application waits for approval.
+#[component]
+pub fn SignupWaitingView() -> impl IntoView {
+    view! {
+        <Title text="Your application waits for approval" />
+        <main class="narrow">
+            <h1>"Your email is confirmed"</h1>
+            <p class="notice" role="status">{SIGNUP_WAITING}</p>
+        </main>
     }
 }
 

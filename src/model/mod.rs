@@ -230,6 +230,28 @@ pub enum SignupLinkPage {
     Closed,
 }
 
+/// What confirming a sign-up did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignupConfirmed {
+    /// Signed in (approval is automatic).
+    Admitted,
+    /// The application waits for an approver.
+    Waiting,
+}
+
+/// What "Forgot your password?" answers, whether or not the address has an
+/// account (no account enumeration).
+pub const RESET_REQUESTED: &str =
+    "If an account uses this address, we have sent it an email with what to do next.";
+
+/// What a sign-up answers, for a new address and for one that already has
+/// an account alike.
+pub const SIGNUP_RECEIVED: &str =
+    "Thank you. Check your inbox: we sent you an email to confirm your address.";
+
+/// What a confirmed sign-up that waits for approval is told.
+pub const SIGNUP_WAITING: &str = "Thank you: your email is confirmed. Your application now waits for approval; you will get an email once it is decided.";
+
 /// An application in the approval queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {

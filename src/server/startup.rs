@@ -135,7 +135,16 @@ fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Site files (the wasm, CSS, public/) straight from one ServeDir made
+        // at start-up; anything else gets the app's "not found" page.
+        .fallback_service(
+            tower_http::services::ServeDir::new(&*state.leptos_options.site_root).fallback(
+                axum::handler::Handler::with_state(
+                    leptos_axum::file_and_error_handler::<AppState, _>(shell),
+                    state.clone(),
+                ),
+            ),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
         .layer(middleware::from_fn_with_state(
             state.clone(),

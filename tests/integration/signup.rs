@@ -290,7 +290,7 @@ async fn approval_by_an_approver_over_a_real_smtp_server() {
     let token = confirm_token(&confirm);
     let done = app.call("confirm_signup", &[("token", &token)], None).await;
     assert_eq!(done.status, 200);
-    assert!(done.body.contains("waits for approval"), "{}", done.body);
+    assert_eq!(done.json(), "Waiting", "{}", done.body);
     assert!(
         done.session_cookie().is_none(),
         "not signed in while pending"

@@ -12,13 +12,9 @@ use crate::server::now_ms;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
-/// What "Forgot your password?" answers, whoever asks: it never tells
-/// whether an account exists.
-pub const ANSWER: &str =
-    "If an account uses this address, we have sent it an email with what to do next.";
-
 /// Handles "Forgot your password?". Returns whether an email was queued
-/// (the caller answers [`ANSWER`] either way).
+/// (the caller answers the same either way:
+/// [`crate::model::RESET_REQUESTED`]).
 pub async fn request(db: &Db, email: &str) -> Result<bool, AppError> {
     let email = rules::email(email).map_err(|m| AppError::field("email", m))?;
     if let Some(user) = db::users::by_email(&db.pool, &email).await?
