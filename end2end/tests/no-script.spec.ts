@@ -1,6 +1,6 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 
-import { mailTo, setSignup, signInAsOwner, signupPath } from './support';
+import { hydrated, mailTo, setSignup, signInAsOwner, signupPath } from './support';
 
 // The public pages work before the wasm arrives (a slow phone, a script
 // blocker): with JavaScript off, every form is a plain HTML form post, and
@@ -73,21 +73,33 @@ test.describe.serial('without JavaScript', () => {
     // A plain form post comes back without the values typed: each try fills
     // the form again.
     const fill = async (password: string) => {
-      await visitor.getByLabel('First name').fill('Otto');
+      await visitor.getByLabel('First name').fill('Olga');
       await visitor.getByLabel('Last name').fill('Offline');
-      await visitor.getByLabel('Username').fill('otto');
-      await visitor.getByLabel('Email').fill('otto@example.test');
+      await visitor.getByLabel('Username').fill('olga');
+      await visitor.getByLabel('Email').fill('olga@example.test');
       await visitor.getByLabel('Password').fill(password);
       await visitor.getByRole('button', { name: 'Sign up' }).click();
     };
     await fill('short');
     await expect(visitor.locator('#field-password-error')).toHaveText('Use at least 10 characters.');
-    await fill('otto never runs scripts');
+    await fill('olga never runs scripts');
     await expect(visitor.getByRole('status')).toContainText('Check your inbox');
 
-    const confirm = await mailTo(page, 'otto@example.test', 'Confirm your email for Maple Tutoring');
+    const confirm = await mailTo(page, 'olga@example.test', 'Confirm your email for Maple Tutoring');
     await visitor.goto(link(confirm, 'signup/confirm'));
     await visitor.getByRole('button', { name: 'Confirm my email' }).click();
     await expect(visitor.getByRole('status')).toContainText('waits for approval');
+
+    // Once approved (the owner's page has its scripts), Olga signs in.
+    await page.goto('/approvals');
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Approve Olga Offline' }).click();
+    await expect(page.getByText('1 application decided.')).toBeVisible();
+    await visitor.goto('/login');
+    await visitor.getByLabel('Email').fill('olga@example.test');
+    await visitor.getByLabel('Password').fill('olga never runs scripts');
+    await visitor.getByRole('button', { name: 'Sign in' }).click();
+    await expect(visitor).toHaveURL(/\/dashboard$/);
+    await expect(visitor.getByRole('heading', { name: 'Hello, Olga Offline' })).toBeVisible();
   });
 });

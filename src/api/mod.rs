@@ -22,30 +22,41 @@ mod ssr {
     use crate::server::auth::{CurrentSession, session};
     use crate::server::events::Event;
 
-    /// After a form posted without JavaScript (a plain HTML form: the
-    /// browser accepts `text/html`), sends the browser to `to`, where the
-    /// page shows the outcome; the hydrated page shows it from the action's
-    /// value instead and is left where it is. Without this, a plain post
-    /// that succeeds goes back to the page it came from, which cannot know
-    /// what happened.
-    pub fn after_plain_post(to: &str) {
-        let plain = leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
+    /// Whether the request is a form posted without JavaScript (a plain
+    /// HTML form: the browser accepts `text/html`). Leptos answers such a
+    /// post with a redirect: back to the form, the error in its query, or to
+    /// where the server function sends it.
+    fn plain_form_post() -> bool {
+        leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
             p.headers
                 .get(header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"))
-        });
-        if plain {
+        })
+    }
+
+    /// After a plain form post (see [`plain_form_post`]), sends the browser
+    /// to `to`, where the page shows the outcome; the hydrated page shows it
+    /// from the action's value instead and is left where it is. Without
+    /// this, a plain post that succeeds goes back to the page it came from,
+    /// which cannot know what happened.
+    pub fn after_plain_post(to: &str) {
+        if plain_form_post() {
             leptos_axum::redirect(to);
         }
     }
 
     /// Runs a server function's body and gives its error answer the HTTP
-    /// status that fits it, so that expected refusals are not logged or
+    /// status that fits it (except for a plain form post, which is answered
+    /// with a redirect), so that expected refusals are not logged or
     /// counted as server failures.
     pub async fn answer<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
         let result = body.await;
-        if let Err(e) = &result {
+        // A plain form post's answer stays the redirect Leptos makes of it
+        // (a browser follows `Location` only on a 3xx).
+        if let Err(e) = &result
+            && !plain_form_post()
+        {
             expect_context::<leptos_axum::ResponseOptions>().set_status(e.status());
         }
         result

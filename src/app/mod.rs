@@ -16,7 +16,7 @@ mod signup;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use audit::AuditPage;
 use bulk::BulkJobsPage;
@@ -74,6 +74,11 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/porchlight.css" />
         <Title formatter=|page: String| format!("{page} · Porchlight") />
         <Router>
+            // The pages a client reaches from an email, and where they land,
+            // are sent whole once their data is ready (`SsrMode::Async`):
+            // streamed out of order, they would need JavaScript to show
+            // anything but "Loading…", and they must work before the wasm
+            // arrives (plain form posts).
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/clients" /> } />
                 <Route path=path!("/setup") view=SetupPage />
@@ -87,12 +92,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/approvals") view=ApprovalsPage />
                 <Route path=path!("/audit") view=AuditPage />
                 <Route path=path!("/forgot") view=ForgotPage />
-                <Route path=path!("/reset/:token") view=ResetPage />
-                <Route path=path!("/o/:slug/signup") view=SignupView />
-                <Route path=path!("/signup/confirm/:token") view=ConfirmSignupView />
+                <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:slug/signup") view=SignupView ssr=SsrMode::Async />
+                <Route path=path!("/signup/confirm/:token") view=ConfirmSignupView ssr=SsrMode::Async />
                 <Route path=path!("/signup/waiting") view=SignupWaitingView />
-                <Route path=path!("/dashboard") view=DashboardPage />
-                <Route path=path!("/activate/:token") view=ActivatePage />
+                <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/activate/:token") view=ActivatePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

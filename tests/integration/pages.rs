@@ -79,3 +79,67 @@ async fn healthz_checks_the_database() {
     let down = app.get("/healthz", None).await;
     assert_eq!(down.status(), 503);
 }
+
+/// A form posted without JavaScript, as a browser posts it.
+async fn plain_post(
+    app: &TestApp,
+    endpoint: &str,
+    from: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/{endpoint}", app.address))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("origin", &app.address)
+        .header("referer", format!("{}{from}", app.address))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_form_posted_without_javascript_is_answered_with_the_next_page() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    // A refusal goes back to the form, the error in the query for the page
+    // to show at its field: a redirect, whatever the error's status would be
+    // (a browser follows Location only on a 3xx).
+    let wrong = plain_post(
+        &app,
+        "login",
+        "/login",
+        &[("email", OWNER_EMAIL), ("password", "not the password")],
+    )
+    .await;
+    assert_eq!(wrong.status(), 302);
+    let back = location(&wrong).unwrap();
+    assert!(
+        back.starts_with(&format!("{}/login?", app.address)) && back.contains("__err="),
+        "{back}"
+    );
+    assert!(session_set_cookie(wrong.headers()).is_none());
+
+    let right = plain_post(
+        &app,
+        "login",
+        "/login",
+        &[("email", OWNER_EMAIL), ("password", OWNER_PASSWORD)],
+    )
+    .await;
+    assert_eq!(right.status(), 302);
+    assert_eq!(location(&right), Some("/clients"));
+    assert!(session_set_cookie(right.headers()).is_some());
+
+    // "Forgot your password?" says what happened on the page it lands on.
+    let forgot = plain_post(
+        &app,
+        "forgot_password",
+        "/forgot",
+        &[("email", "x@example.com")],
+    )
+    .await;
+    assert_eq!(location(&forgot), Some("/forgot?sent"));
+    let page = app.get("/forgot?sent", None).await.text().await.unwrap();
+    assert!(page.contains(porchlight::model::RESET_REQUESTED), "{page}");
+}
