@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fails when a function under src/server/db writes (INSERT, UPDATE, DELETE)
-# through the pool: through an `&AnyPool` or generic `Executor` parameter, or
-# `db.pool`. Writes go through `Db::begin` (a transaction) or `Db::writer`
+# Fails when a function under src/server/db writes (INSERT, UPDATE, DELETE,
+# or any statement run with `.execute`) through the pool: through an
+# `&AnyPool` or generic `Executor` parameter, or `db.pool`. Writes go through `Db::begin` (a transaction) or `Db::writer`
 # (one statement), which on SQLite first wait for this process's write turn,
 # first come first served: SQLite's own lock is not fair, and a busy loop
 # (a bulk job, the outbox) could keep a request's write waiting until it
@@ -17,6 +17,8 @@ found=$(awk '
   sig && /\{$/ { sig = 0 }
   /db\.pool/ { through_pool = 1 }
   !/^ *\/\// && /(INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM)/ { writes = 1 }
+  # A statement built elsewhere (a const, a helper) and run for its effect.
+  /\.execute\(/ { writes = 1 }
   END { verdict() }
 ' src/server/db/*.rs)
 if [ -n "$found" ]; then

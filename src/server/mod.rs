@@ -10,6 +10,7 @@ pub mod events;
 pub mod live;
 pub mod mail;
 pub mod security;
+pub mod site;
 pub mod startup;
 pub mod throttle;
 

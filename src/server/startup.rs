@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, MatchedPath, Request, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -21,6 +21,7 @@ use crate::server::db::{self, Db};
 use crate::server::domain::bulk::JobRunner;
 use crate::server::events::Hub;
 use crate::server::mail::{Transport, Worker};
+use crate::server::site::SiteFiles;
 
 /// Everything a request handler or server function needs. Cloned per request
 /// (cheaply: it is all handles), given to the Leptos routes as context.
@@ -35,6 +36,8 @@ pub struct AppState {
     pub events: Hub,
     /// Runs bulk invitation jobs.
     pub jobs: JobRunner,
+    /// The site's files, served from memory.
+    pub site: Arc<SiteFiles>,
     /// Set once first-run setup is known to be done (it is never undone), so
     /// page requests stop asking the database.
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
@@ -66,6 +69,8 @@ pub enum StartupError {
     Database(#[from] sqlx::Error),
     #[error("SMTP_URL: {0}")]
     Smtp(crate::server::mail::smtp::RelayError),
+    #[error("LEPTOS_SITE_ROOT: cannot read the site's files: {0}")]
+    Site(std::io::Error),
 }
 
 /// Connects to the database, migrates it, starts the outbox worker and
@@ -74,6 +79,8 @@ pub async fn build(
     config: Config,
     leptos_options: LeptosOptions,
 ) -> Result<(Router, AppState), StartupError> {
+    let site = SiteFiles::load(std::path::Path::new(&*leptos_options.site_root))
+        .map_err(StartupError::Site)?;
     let db = Db::connect_and_migrate(&config.database_url).await?;
     tracing::info!(backend = ?db.backend, "database ready");
     let transport = match &config.smtp_url {
@@ -111,6 +118,7 @@ pub async fn build(
         mail,
         events,
         jobs,
+        site: Arc::new(site),
         set_up: Arc::default(),
     };
     Ok((router(state.clone()), state))
@@ -135,16 +143,18 @@ fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        // Site files (the wasm, CSS, public/) straight from one ServeDir made
-        // at start-up; anything else gets the app's "not found" page.
-        .fallback_service(
-            tower_http::services::ServeDir::new(&*state.leptos_options.site_root).fallback(
-                axum::handler::Handler::with_state(
-                    leptos_axum::file_and_error_handler::<AppState, _>(shell),
-                    state.clone(),
-                ),
-            ),
-        )
+        // Site files (the wasm, CSS, public/) from memory; anything else
+        // gets the app's "not found" page.
+        .fallback({
+            let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+            move |State(state): State<AppState>, req: Request| async move {
+                let read = matches!(*req.method(), Method::GET | Method::HEAD);
+                match read.then(|| state.site.response(req.uri().path(), req.headers())) {
+                    Some(Some(file)) => file,
+                    _ => not_found(req.uri().clone(), State(state), req).await,
+                }
+            }
+        })
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))
         .layer(middleware::from_fn_with_state(
             state.clone(),

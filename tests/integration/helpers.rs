@@ -592,6 +592,13 @@ impl TestApp {
     /// `smtp`. This app's requests (`call`, `get`) then go to the process.
     pub async fn hand_over_to_process(&mut self, smtp: &url::Url) -> ServerProcess {
         self.stop_gracefully().await;
+        // Nothing of the in-process server may run on (its bulk job runner
+        // would expand jobs beside the process): its pool closes, and the
+        // test reads the database through a fresh one.
+        self.db.pool.close().await;
+        self.db = Db::connect_and_migrate(&self.config.database_url)
+            .await
+            .expect("the database reopens");
         let process = self.start_process(smtp).await;
         self.address = process.address.clone();
         process

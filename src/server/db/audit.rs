@@ -2,7 +2,7 @@
 
 use sqlx::AnyPool;
 
-use super::Tx;
+use super::{Db, Tx};
 
 /// One event. Unused references are None.
 #[derive(Debug, Clone, Default)]
@@ -18,10 +18,16 @@ pub struct Event<'a> {
 const INSERT: &str = "INSERT INTO audit_events (organization_id, actor_id, user_id, client_id, kind, detail, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-pub async fn record(pool: &AnyPool, e: &Event<'_>, now: i64) -> Result<(), sqlx::Error> {
-    bind(e, now).execute(pool).await.map(|_| ())
+/// Records one event on its own (a single statement, after this process's
+/// write turn).
+pub async fn record(db: &Db, e: &Event<'_>, now: i64) -> Result<(), sqlx::Error> {
+    bind(e, now)
+        .execute(&mut *db.writer().await?)
+        .await
+        .map(|_| ())
 }
 
+/// Records one event inside the caller's transaction.
 pub async fn record_in(tx: &mut Tx, e: &Event<'_>, now: i64) -> Result<(), sqlx::Error> {
     bind(e, now).execute(&mut **tx).await.map(|_| ())
 }

@@ -66,10 +66,12 @@ pub struct Tx {
 }
 
 impl Tx {
+    /// Commits; the write turn is given up with it.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.inner.commit().await
     }
 
+    /// Rolls back; the write turn is given up with it.
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         self.inner.rollback().await
     }

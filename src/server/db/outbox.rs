@@ -97,11 +97,19 @@ pub async fn claim_batch(
 }
 
 /// Extends to `until` the lease of every email `owner` is still sending;
-/// returns how many.
+/// returns how many. On PostgreSQL rows being recorded right now (locked by
+/// the recorder's transaction) are skipped rather than waited for: they are
+/// about to leave 'sending', and waiting could deadlock with it.
 pub async fn renew_leases(db: &Db, owner: &str, until: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "UPDATE email_outbox SET lease_until = $2 WHERE status = 'sending' AND claimed_by = $1",
-    )
+    let lock = match db.backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    sqlx::query(&format!(
+        "UPDATE email_outbox SET lease_until = $2
+         WHERE id IN (SELECT id FROM email_outbox
+                      WHERE status = 'sending' AND claimed_by = $1 {lock})"
+    ))
     .bind(owner)
     .bind(until)
     .execute(&mut *db.writer().await?)
@@ -111,13 +119,16 @@ pub async fn renew_leases(db: &Db, owner: &str, until: i64) -> Result<u64, sqlx:
 
 /// Emails whose lease ran out before `now` were being sent by a process that
 /// stopped (or stalled): they go back to the queue. A live process renews its
-/// leases, so what it is sending right now is never taken over.
-pub async fn requeue_interrupted(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+/// leases, so what it is sending right now is never taken over; `owner`
+/// (the caller) never takes back its own claims, even if a renewal was late.
+pub async fn requeue_interrupted(db: &Db, owner: &str, now: i64) -> Result<u64, sqlx::Error> {
     sqlx::query(
         "UPDATE email_outbox SET status = 'queued', claimed_by = NULL
-         WHERE status = 'sending' AND lease_until < $1",
+         WHERE status = 'sending' AND lease_until < $1
+           AND (claimed_by IS NULL OR claimed_by <> $2)",
     )
     .bind(now)
+    .bind(owner)
     .execute(&mut *db.writer().await?)
     .await
     .map(|r| r.rows_affected())

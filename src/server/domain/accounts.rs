@@ -221,7 +221,7 @@ async fn record_failure(db: &Db, user_id: i64) -> Result<(), AppError> {
             kind: "login_failed",
             ..Default::default()
         };
-        db::audit::record(&db.pool, &event, now).await?;
+        db::audit::record(db, &event, now).await?;
     }
     Ok(())
 }

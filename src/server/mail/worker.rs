@@ -197,7 +197,7 @@ async fn keep_leases(
         if let Err(e) = db::outbox::renew_leases(&db, &owner, now + lease_ms).await {
             tracing::error!(error = %e, "outbox: could not renew the leases of the email being sent");
         }
-        match db::outbox::requeue_interrupted(&db, now).await {
+        match db::outbox::requeue_interrupted(&db, &owner, now).await {
             Ok(0) => {}
             Ok(n) => {
                 tracing::warn!(count = n, "requeued email whose sender stopped");
@@ -210,8 +210,8 @@ async fn keep_leases(
 
 /// Records attempts as they finish: whatever arrived while the previous
 /// transaction committed goes into the next one. A failed transaction is
-/// retried for about a minute; after that its emails' leases run out and
-/// they are sent again.
+/// retried (pauses doubling up to 15 s) until it succeeds or the pool is
+/// closed; meanwhile the lanes wait, sending nothing unrecorded.
 async fn record(db: Db, events: Hub, mut records: mpsc::UnboundedReceiver<Record>) {
     let mut group = Vec::new();
     while records.recv_many(&mut group, MAX_RECORD_GROUP).await > 0 {
@@ -221,14 +221,10 @@ async fn record(db: Db, events: Hub, mut records: mpsc::UnboundedReceiver<Record
             .map(|r: &Record| (&r.email, r.outcome.clone()))
             .collect();
         let mut pause = Duration::from_millis(100);
-        for attempt in 1.. {
+        loop {
             match db::outbox::record_attempts(&db, &attempts, now).await {
                 Ok(()) => break,
                 Err(_) if db.pool.is_closed() => return,
-                Err(e) if attempt >= 8 => {
-                    tracing::error!(error = %e, count = attempts.len(), "could not record delivery attempts; giving up");
-                    break;
-                }
                 Err(e) => {
                     tracing::error!(error = %e, "could not record delivery attempts; retrying");
                     tokio::time::sleep(pause).await;
@@ -306,7 +302,7 @@ impl Runner {
     /// Email whose lease ran out (the process sending it stopped) goes back
     /// to the queue.
     async fn requeue_interrupted(&self) -> u64 {
-        match db::outbox::requeue_interrupted(&self.db, now_ms()).await {
+        match db::outbox::requeue_interrupted(&self.db, &self.owner, now_ms()).await {
             Ok(n) => {
                 if n > 0 {
                     tracing::warn!(count = n, "requeued email whose sender stopped");
@@ -327,8 +323,12 @@ impl Runner {
 
         let deadline = tokio::time::Instant::now() + self.settings.send_deadline;
         let messages = self.render_all(&batch).await;
+        let unrecorded = &std::sync::atomic::AtomicBool::new(false);
         futures::stream::iter(batch.into_iter().zip(messages))
             .for_each_concurrent(self.concurrency as usize, |(email, message)| async move {
+                if unrecorded.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
                 let delivery = tokio::time::timeout_at(deadline, self.send(&email, message))
                     .await
                     .unwrap_or_else(|_| {
@@ -341,8 +341,11 @@ impl Runner {
                     outcome,
                     recorded,
                 };
-                if self.recorder.send(record).is_ok() {
-                    let _ = wait.await;
+                // Without a recorder (the pool closed) nothing more is sent:
+                // the claims lapse and go out again from a live process.
+                let recorded = self.recorder.send(record).is_ok() && wait.await.is_ok();
+                if !recorded {
+                    unrecorded.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             })
             .await;
