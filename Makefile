@@ -12,10 +12,10 @@ TIMED = scripts/timed.sh
 .PHONY: run test tools fmt-check clippy wasm-deps test-sqlite test-postgres build e2e release bench
 
 run: tools
-	cargo leptos serve
+	cargo leptos serve --split
 
 release: tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 test: tools
 	@scripts/ensure-tools.sh --test
@@ -54,7 +54,7 @@ test-postgres:
 	fi
 
 build:
-	cargo leptos build
+	cargo leptos build --split
 
 e2e:
 	npx playwright test --config end2end/playwright.config.ts

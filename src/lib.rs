@@ -15,5 +15,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Waits for the lazily loaded route being shown, then hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

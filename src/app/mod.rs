@@ -16,7 +16,7 @@ mod signup;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use audit::AuditPage;
 use bulk::BulkJobsPage;
@@ -59,6 +59,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Makes `$route`, a lazily loaded route showing `$page`. With
+/// `cargo leptos build --split` each one's code is its own wasm chunk,
+/// fetched when the page is first shown: a client opening a link from an
+/// email downloads the public pages' code, not the staff pages'.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(ClientsRoute, ClientsPage);
+lazy_page!(ClientDetailRoute, ClientDetailPage);
+lazy_page!(NewOrganizationRoute, NewOrganizationPage);
+lazy_page!(MailboxRoute, MailboxPage);
+lazy_page!(SettingsRoute, SettingsPage);
+lazy_page!(BulkJobsRoute, BulkJobsPage);
+lazy_page!(ApprovalsRoute, ApprovalsPage);
+lazy_page!(AuditRoute, AuditPage);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -83,14 +113,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/clients" /> } />
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/clients") view=ClientsPage />
-                <Route path=path!("/clients/:id") view=ClientDetailPage />
-                <Route path=path!("/organizations/new") view=NewOrganizationPage />
-                <Route path=path!("/mailbox") view=MailboxPage />
-                <Route path=path!("/settings") view=SettingsPage />
-                <Route path=path!("/invitations") view=BulkJobsPage />
-                <Route path=path!("/approvals") view=ApprovalsPage />
-                <Route path=path!("/audit") view=AuditPage />
+                <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} />
+                <Route path=path!("/clients/:id") view={Lazy::<ClientDetailRoute>::new()} />
+                <Route path=path!("/organizations/new") view={Lazy::<NewOrganizationRoute>::new()} />
+                <Route path=path!("/mailbox") view={Lazy::<MailboxRoute>::new()} />
+                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                <Route path=path!("/invitations") view={Lazy::<BulkJobsRoute>::new()} />
+                <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} />
+                <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />
                 <Route path=path!("/forgot") view=ForgotPage />
                 <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/o/:slug/signup") view=SignupView ssr=SsrMode::Async />
