@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::form::action_error;
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::bulk::{CancelBulkInvite, PreviewBulkInvite, StartBulkInvite, list_bulk_jobs};
@@ -67,7 +68,8 @@ pub fn BulkInvitePanel(
         let _ = fields();
         preview.value().set(None);
     });
-    let preview_error = Signal::derive(move || preview.value().get().and_then(Result::err));
+    let preview_error = action_error(preview);
+    let start_error = action_error(start);
     let field_error =
         move |name: &'static str| move || preview_error.get().and_then(|e| e.for_field(name));
     let confirm = move |p: BulkPreview| {
@@ -128,7 +130,7 @@ pub fn BulkInvitePanel(
             </span>
             <span aria-live="polite">
                 {move || {
-                    start.value().get().and_then(Result::err).map(|e| view! { <span class="problem">{e.to_string()}</span> })
+                    start_error.get().map(|e| view! { <span class="problem">{e.to_string()}</span> })
                 }}
             </span>
         </div>
@@ -213,10 +215,10 @@ pub fn BulkInvitePanel(
                 "Preview"
             </button>
             <div aria-live="polite">
-                {move || match preview.value().get() {
-                    Some(Ok(p)) => view! { <PreviewSummary preview=p.clone() start confirm=move || confirm(p.clone()) /> }.into_any(),
-                    Some(Err(AppError::Invalid(_))) | None => ().into_any(),
-                    Some(Err(e)) => view! { <p class="problem">{e.to_string()}</p> }.into_any(),
+                {move || match (preview.value().get(), preview_error.get()) {
+                    (Some(Ok(p)), _) => view! { <PreviewSummary preview=p.clone() start confirm=move || confirm(p.clone()) /> }.into_any(),
+                    (_, Some(AppError::Invalid(_)) | None) => ().into_any(),
+                    (_, Some(e)) => view! { <p class="problem">{e.to_string()}</p> }.into_any(),
                 }}
             </div>
         </section>

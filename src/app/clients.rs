@@ -16,6 +16,8 @@ pub fn ClientsPage() -> impl IntoView {
     let create = ServerAction::<CreateClient>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
+    let send_error = action_error(send);
+    let access_error = action_error(access);
     let actions = Actions { send, access };
     let selected = RwSignal::new(Vec::<i64>::new());
     let query = use_query_map();
@@ -69,18 +71,13 @@ pub fn ClientsPage() -> impl IntoView {
             <NewClientForm action=create />
             <div aria-live="polite">
                 {move || {
-                    send.value()
-                        .get()
-                        .map(|r| match r {
-                            Ok(()) => view! { <p class="notice">"Invitation queued."</p> }.into_any(),
-                            Err(e) => view! { <p class="notice problem">{e.to_string()}</p> }.into_any(),
-                        })
+                    match (send.value().get(), send_error.get()) {
+                        (Some(Ok(())), _) => Some(view! { <p class="notice">"Invitation queued."</p> }.into_any()),
+                        (_, error) => error.map(|e| view! { <p class="notice problem">{e.to_string()}</p> }.into_any()),
+                    }
                 }}
                 {move || {
-                    access.value()
-                        .get()
-                        .and_then(Result::err)
-                        .map(|e| view! { <p class="notice problem">{e.to_string()}</p> })
+                    access_error.get().map(|e| view! { <p class="notice problem">{e.to_string()}</p> })
                 }}
             </div>
             <FilterForm filters=filters() />

@@ -5,13 +5,23 @@ use leptos::prelude::*;
 
 use crate::model::AppError;
 
-/// The error a server action ended with, if any.
+/// The error a server action ended with, if any. An error the action was
+/// never dispatched for on this page came from the page's address (a form
+/// posted without JavaScript): it shows only fixed words
+/// ([`AppError::from_address`]).
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
     I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(Result::err))
+    Signal::derive(move || {
+        let error = action.value().get().and_then(Result::err)?;
+        Some(if action.version().get() == 0 {
+            error.from_address()
+        } else {
+            error
+        })
+    })
 }
 
 /// A labelled input. Its error, when the last submission had one for `name`,

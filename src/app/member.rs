@@ -102,6 +102,7 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
             expired_on,
         } => {
             let renew = ServerAction::<RequestNewLink>::new();
+            let renew_error = action_error(renew);
             view! {
                 <Title text="Invitation expired" />
                 <h1>{format!("This invitation expired on {expired_on}")}</h1>
@@ -111,10 +112,10 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
                     <button type="submit" disabled=move || renew.pending().get()>"Email me a new link"</button>
                 </ActionForm>
                 <p aria-live="polite">
-                    {move || renew.value().get().map(|r| match r {
-                        Ok(message) => message,
-                        Err(e) => e.to_string(),
-                    })}
+                    {move || match (renew.value().get(), renew_error.get()) {
+                        (Some(Ok(message)), _) => Some(message),
+                        (_, error) => error.map(|e| e.to_string()),
+                    }}
                 </p>
                 <p><a href="/login">"Sign in"</a></p>
             }

@@ -63,6 +63,35 @@ impl AppError {
         }
     }
 
+    /// This error as read from a page's address rather than from a server
+    /// answer. A form posted without JavaScript comes back to its page with
+    /// its error in the query (`__err`, Leptos's form redirects), and anyone
+    /// can write such an address and send it around: words an address could
+    /// carry (field messages, conflicts) are replaced by fixed ones, so a
+    /// crafted link cannot make the portal say what its author wants ("call
+    /// this number"). A field error stays at its field. Errors without text
+    /// of their own are kept; one that could not be read at all
+    /// (`Transport`) says something went wrong.
+    pub fn from_address(self) -> Self {
+        const CHECK_FIELD: &str = "Check this field and try again.";
+        match self {
+            AppError::Invalid(errors) => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e.field,
+                        message: CHECK_FIELD.to_owned(),
+                    })
+                    .collect(),
+            ),
+            AppError::Conflict(_) => {
+                AppError::Conflict("That did not work. Please try again.".to_owned())
+            }
+            AppError::Transport(_) => AppError::Internal,
+            fixed => fixed,
+        }
+    }
+
     /// The HTTP status of a response carrying this error.
     #[cfg(feature = "ssr")]
     pub fn status(&self) -> axum::http::StatusCode {
@@ -132,5 +161,33 @@ impl Validator {
     /// The collected field errors as one error.
     pub fn into_error(self) -> AppError {
         AppError::Invalid(self.errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_read_from_an_address_shows_only_fixed_words() {
+        let crafted = AppError::field("password", "Your account is locked. Call +1 555 0100.");
+        let shown = crafted.from_address();
+        let message = shown.for_field("password").expect("still at its field");
+        assert!(!message.contains("555"), "{message}");
+        assert!(
+            !AppError::Conflict("Call +1 555 0100".into())
+                .from_address()
+                .to_string()
+                .contains("555")
+        );
+        assert_eq!(
+            AppError::InvalidCredentials.from_address(),
+            AppError::InvalidCredentials,
+            "errors without text of their own are kept"
+        );
+        assert_eq!(
+            AppError::Transport("garbled".into()).from_address(),
+            AppError::Internal
+        );
     }
 }
