@@ -143,15 +143,27 @@ fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        // Site files (the wasm, CSS, public/) from memory; anything else
-        // gets the app's "not found" page.
+        // Site files (the wasm, CSS, public/) from memory; any other
+        // address gets the app's "not found" page (its router renders
+        // `NotFound`, which sets 404), and other methods 405.
         .fallback({
-            let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+            let not_found = leptos_axum::render_app_to_stream_with_context(
+                {
+                    let state = state.clone();
+                    move || provide_context(state.clone())
+                },
+                {
+                    let options = state.leptos_options.clone();
+                    move || shell(options.clone())
+                },
+            );
             move |State(state): State<AppState>, req: Request| async move {
-                let read = matches!(*req.method(), Method::GET | Method::HEAD);
-                match read.then(|| state.site.response(req.uri().path(), req.headers())) {
-                    Some(Some(file)) => file,
-                    _ => not_found(req.uri().clone(), State(state), req).await,
+                if !matches!(*req.method(), Method::GET | Method::HEAD) {
+                    return StatusCode::METHOD_NOT_ALLOWED.into_response();
+                }
+                match state.site.response(req.uri().path(), req.headers()) {
+                    Some(file) => file,
+                    None => not_found(req).await,
                 }
             }
         })
@@ -297,7 +309,8 @@ const MEMBER_PAGES: &[&str] = &["/dashboard"];
 /// to `/login` for protected pages when signed out, and from `/` and `/login`
 /// to the portal when signed in. Server functions, assets and `/healthz` pass.
 async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != axum::http::Method::GET {
+    // HEAD is a GET without the body: it is guarded alike.
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
     let path = req.uri().path();

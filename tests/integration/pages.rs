@@ -143,3 +143,28 @@ async fn a_form_posted_without_javascript_is_answered_with_the_next_page() {
     let page = app.get("/forgot?sent", None).await.text().await.unwrap();
     assert!(page.contains(porchlight::model::RESET_REQUESTED), "{page}");
 }
+
+#[tokio::test]
+async fn unknown_addresses_get_the_not_found_page_and_other_methods_are_refused() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    let missing = app.get("/no/such/page", None).await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+    let post = app
+        .client
+        .post(format!("{}/no/such/page", app.address))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405);
+    // HEAD is guarded as GET is: a signed-out visitor is sent to sign in.
+    let head = app
+        .client
+        .head(format!("{}/clients", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&head), Some("/login?next=%2Fclients"));
+}
