@@ -5,6 +5,8 @@
 //! a new start. Serving them from memory saves the file system round trips
 //! (open, metadata, read, each on a blocking thread) that a per-request
 //! `ServeDir` pays, which made a static file cost twice a health check.
+//! Text and wasm are also gzipped once, at load, and sent gzipped to browsers
+//! that accept it: the wasm a phone downloads is about a third of its size.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,6 +28,45 @@ struct SiteFile {
     content_type: HeaderValue,
     /// A strong validator: the first 16 bytes of the content's SHA-256.
     etag: HeaderValue,
+    /// The body gzipped (level 9) and its own validator, for types that
+    /// compress (text, JavaScript, JSON, SVG, wasm) when that is smaller.
+    gzip: Option<(axum::body::Bytes, HeaderValue)>,
+}
+
+/// Whether a file of this type is worth gzipping.
+fn compresses(mime: &mime_guess::Mime) -> bool {
+    mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.essence_str(),
+            "application/javascript" | "application/json" | "application/wasm" | "image/svg+xml"
+        )
+}
+
+fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(body)?;
+    encoder.finish()
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (and does not refuse
+/// it with `q=0`).
+fn accepts_gzip(request: &HeaderMap) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
 }
 
 impl SiteFiles {
@@ -53,8 +94,19 @@ impl SiteFiles {
             }
             let body = axum::body::Bytes::from(std::fs::read(entry.path())?);
             let digest = Sha256::digest(&body);
-            let etag = format!("\"{}\"", hex(&digest[..16]));
+            let tag = hex(&digest[..16]);
+            let etag = format!("\"{tag}\"");
             let mime = mime_guess::from_path(&name).first_or_octet_stream();
+            let gzip = if compresses(&mime) {
+                let packed = gzip(&body)?;
+                (packed.len() < body.len()).then(|| {
+                    let etag = HeaderValue::from_str(&format!("\"{tag}-gzip\""))
+                        .expect("hex is a valid header value");
+                    (axum::body::Bytes::from(packed), etag)
+                })
+            } else {
+                None
+            };
             self.files.insert(
                 url,
                 SiteFile {
@@ -62,36 +114,50 @@ impl SiteFiles {
                     content_type: HeaderValue::from_str(mime.as_ref())
                         .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                     etag: HeaderValue::from_str(&etag).expect("hex is a valid header value"),
+                    gzip,
                 },
             );
         }
         Ok(())
     }
 
-    /// The response for `path` (200 with the file, or 304 when the
-    /// request's `If-None-Match` names its ETag); None when no such file.
+    /// The response for `path`: 200 with the file (gzipped when the file
+    /// compresses and the request's `Accept-Encoding` takes gzip), or 304
+    /// when the request's `If-None-Match` names the ETag of what would be
+    /// sent; None when no such file.
     pub fn response(&self, path: &str, request: &HeaderMap) -> Option<Response> {
         let file = self.files.get(path)?;
+        let (body, etag, gzipped) = match &file.gzip {
+            Some((packed, etag)) if accepts_gzip(request) => (packed, etag, true),
+            _ => (&file.body, &file.etag, false),
+        };
         let unchanged = request
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|tags| {
                 tags.split(',')
-                    .any(|t| t.trim() == "*" || t.trim() == file.etag)
+                    .map(str::trim)
+                    .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == *etag)
             });
         let mut response = if unchanged {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::NOT_MODIFIED;
             r
         } else {
-            let mut r = Response::new(Body::from(file.body.clone()));
+            let mut r = Response::new(Body::from(body.clone()));
             r.headers_mut()
                 .insert(header::CONTENT_TYPE, file.content_type.clone());
+            if gzipped {
+                r.headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
             r
         };
-        response
-            .headers_mut()
-            .insert(header::ETAG, file.etag.clone());
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, etag.clone());
+        if file.gzip.is_some() {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
         Some(response)
     }
 }
@@ -131,6 +197,48 @@ mod tests {
         );
         assert!(site.response("/pkg/other.css", &HeaderMap::new()).is_none());
         assert!(site.response("/pkg", &HeaderMap::new()).is_none());
+    }
+
+    #[test]
+    fn what_compresses_goes_gzipped_to_browsers_that_take_it() {
+        use std::io::Read;
+        let root = tempfile::tempdir().unwrap();
+        let script = "function hello() { return 'hello'; }\n".repeat(200);
+        std::fs::write(root.path().join("app.js"), &script).unwrap();
+        let site = SiteFiles::load(root.path()).unwrap();
+
+        let mut gzip_ok = HeaderMap::new();
+        gzip_ok.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br"),
+        );
+        let packed = site.response("/app.js", &gzip_ok).unwrap();
+        assert_eq!(packed.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(packed.headers()[header::VARY], "accept-encoding");
+        let bytes =
+            futures::executor::block_on(axum::body::to_bytes(packed.into_body(), usize::MAX))
+                .unwrap();
+        assert!(bytes.len() < script.len() / 10, "{} bytes", bytes.len());
+        let mut unpacked = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, script);
+
+        let plain = site.response("/app.js", &HeaderMap::new()).unwrap();
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let mut refused = HeaderMap::new();
+        refused.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip;q=0"),
+        );
+        let plain_too = site.response("/app.js", &refused).unwrap();
+        assert!(plain_too.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_ne!(
+            plain.headers()[header::ETAG],
+            site.response("/app.js", &gzip_ok).unwrap().headers()[header::ETAG],
+            "each representation has its own validator"
+        );
     }
 
     #[test]
