@@ -672,7 +672,7 @@ async fn a_server_killed_mid_job_resumes_within_seconds_and_few_people_get_the_e
 #[tokio::test]
 async fn an_smtp_outage_mid_job_delays_the_email_and_sends_none_twice() {
     // Nobody listens on the SMTP port when the job starts.
-    let port = SmtpServer::free_port();
+    let port = free_port();
     let app = spawn_app_with(|c| {
         c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").parse().unwrap());
         c.worker.base_backoff = Duration::from_millis(100);

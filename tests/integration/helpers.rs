@@ -578,6 +578,16 @@ impl TestApp {
     }
 }
 
+/// A free port on this machine, on which nobody listens yet (a server or a
+/// process about to be started there).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The server binary running as its own process on a test app's database,
 /// so that a test can kill it as a crash would (SIGKILL): nothing of it runs
 /// on after the kill, unlike an in-process server. Killed when dropped.
@@ -607,11 +617,7 @@ impl TestApp {
     /// Starts the server binary on this app's database and secret, sending
     /// email to `smtp`; waits until it answers `/healthz`.
     pub async fn start_process(&self, smtp: &url::Url) -> ServerProcess {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let log =
             std::fs::File::create(self.config.data_dir.join(format!("server-{port}.log"))).unwrap();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_porchlight"))
@@ -699,17 +705,8 @@ impl SmtpServer {
         SmtpServer::spawn_on(port, None, None)
     }
 
-    /// A free port, on which nobody listens yet.
-    pub fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    }
-
     fn spawn(credentials: Option<String>, delay: Option<std::time::Duration>) -> SmtpServer {
-        SmtpServer::spawn_on(SmtpServer::free_port(), credentials, delay)
+        SmtpServer::spawn_on(free_port(), credentials, delay)
     }
 
     fn spawn_on(

@@ -49,6 +49,13 @@ pub struct WorkerSettings {
     pub lease: Duration,
 }
 
+impl WorkerSettings {
+    /// [`WorkerSettings::lease`] in milliseconds, as claims store it.
+    fn lease_ms(&self) -> i64 {
+        i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX / 4)
+    }
+}
+
 impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
@@ -140,7 +147,7 @@ impl Worker {
         tokio::spawn(keep_leases(
             db,
             owner,
-            settings.lease,
+            settings.clone(),
             wakes.clone(),
             finished.subscribe(),
         ));
@@ -174,36 +181,47 @@ impl Worker {
     }
 }
 
-/// Renews this process's leases three times per `lease`, and puts back in
+/// Renews this process's leases three times per lease, and puts back in
 /// the queue the claims whose lease ran out (a process that died), waking
 /// the lanes to send them.
 async fn keep_leases(
     db: Db,
     owner: Arc<str>,
-    lease: Duration,
+    settings: WorkerSettings,
     lanes: Arc<[Arc<Notify>]>,
     mut finished: watch::Receiver<bool>,
 ) {
-    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(lease / 3) => {}
+            _ = tokio::time::sleep(settings.lease / 3) => {}
             _ = finished.wait_for(|f| *f) => return,
         }
         if db.pool.is_closed() {
             return;
         }
-        let now = now_ms();
-        if let Err(e) = db::outbox::renew_leases(&db, &owner, now + lease_ms).await {
+        let until = now_ms() + settings.lease_ms();
+        if let Err(e) = db::outbox::renew_leases(&db, &owner, until).await {
             tracing::error!(error = %e, "outbox: could not renew the leases of the email being sent");
         }
-        match db::outbox::requeue_interrupted(&db, &owner, now).await {
-            Ok(0) => {}
-            Ok(n) => {
+        if requeue_interrupted(&db, &owner).await > 0 {
+            lanes.iter().for_each(|lane| lane.notify_one());
+        }
+    }
+}
+
+/// Puts back in the queue the email whose lease ran out (the process
+/// sending it stopped), never `owner`'s own; returns how many.
+async fn requeue_interrupted(db: &Db, owner: &str) -> u64 {
+    match db::outbox::requeue_interrupted(db, owner, now_ms()).await {
+        Ok(n) => {
+            if n > 0 {
                 tracing::warn!(count = n, "requeued email whose sender stopped");
-                lanes.iter().for_each(|lane| lane.notify_one());
             }
-            Err(e) => tracing::error!(error = %e, "could not requeue interrupted email"),
+            n
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not requeue interrupted email");
+            0
         }
     }
 }
@@ -265,7 +283,6 @@ struct Runner {
 
 impl Runner {
     async fn run(mut self) {
-        let lease_ms = i64::try_from(self.settings.lease.as_millis()).unwrap_or(i64::MAX / 4);
         loop {
             if *self.stopping.borrow() {
                 return;
@@ -274,10 +291,18 @@ impl Runner {
             // recorded one by one as they finish.
             let batch = (i64::from(self.concurrency) * 4).max(MIN_BATCH);
             let now = now_ms();
-            match db::outbox::claim_batch(&self.db, &self.owner, now, now + lease_ms, batch).await {
+            match db::outbox::claim_batch(
+                &self.db,
+                &self.owner,
+                now,
+                now + self.settings.lease_ms(),
+                batch,
+            )
+            .await
+            {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
-                    if self.requeue_interrupted().await > 0 {
+                    if requeue_interrupted(&self.db, &self.owner).await > 0 {
                         continue;
                     }
                     self.transport.tidy();
@@ -295,23 +320,6 @@ impl Runner {
                     tracing::error!(error = %e, "outbox: could not claim email");
                     tokio::time::sleep(self.settings.poll_interval).await;
                 }
-            }
-        }
-    }
-
-    /// Email whose lease ran out (the process sending it stopped) goes back
-    /// to the queue.
-    async fn requeue_interrupted(&self) -> u64 {
-        match db::outbox::requeue_interrupted(&self.db, &self.owner, now_ms()).await {
-            Ok(n) => {
-                if n > 0 {
-                    tracing::warn!(count = n, "requeued email whose sender stopped");
-                }
-                n
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "could not requeue interrupted email");
-                0
             }
         }
     }
