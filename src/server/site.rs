@@ -5,8 +5,10 @@
 //! a new start. Serving them from memory saves the file system round trips
 //! (open, metadata, read, each on a blocking thread) that a per-request
 //! `ServeDir` pays, which made a static file cost twice a health check.
-//! Text and wasm are also gzipped once, at load, and sent gzipped to browsers
-//! that accept it: the wasm a phone downloads is about a third of its size.
+//! Text and wasm are also gzipped, once, the first time a browser that
+//! accepts gzip asks for them (on a blocking thread; not at start-up, where a
+//! debug build's site would cost seconds), and sent gzipped from then on: the
+//! wasm a phone downloads is about a third of its size.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,9 +30,11 @@ struct SiteFile {
     content_type: HeaderValue,
     /// A strong validator: the first 16 bytes of the content's SHA-256.
     etag: HeaderValue,
-    /// The body gzipped (level 9) and its own validator, for types that
-    /// compress (text, JavaScript, JSON, SVG, wasm) when that is smaller.
-    gzip: Option<(axum::body::Bytes, HeaderValue)>,
+    /// Whether its type compresses (text, JavaScript, JSON, SVG, wasm).
+    compressible: bool,
+    /// The body gzipped (level 9) and its own validator, made on the first
+    /// request that takes gzip; None when that is not smaller.
+    gzip: tokio::sync::OnceCell<Option<(axum::body::Bytes, HeaderValue)>>,
 }
 
 /// Whether a file of this type is worth gzipping.
@@ -94,19 +98,8 @@ impl SiteFiles {
             }
             let body = axum::body::Bytes::from(std::fs::read(entry.path())?);
             let digest = Sha256::digest(&body);
-            let tag = hex(&digest[..16]);
-            let etag = format!("\"{tag}\"");
+            let etag = format!("\"{}\"", hex(&digest[..16]));
             let mime = mime_guess::from_path(&name).first_or_octet_stream();
-            let gzip = if compresses(&mime) {
-                let packed = gzip(&body)?;
-                (packed.len() < body.len()).then(|| {
-                    let etag = HeaderValue::from_str(&format!("\"{tag}-gzip\""))
-                        .expect("hex is a valid header value");
-                    (axum::body::Bytes::from(packed), etag)
-                })
-            } else {
-                None
-            };
             self.files.insert(
                 url,
                 SiteFile {
@@ -114,7 +107,8 @@ impl SiteFiles {
                     content_type: HeaderValue::from_str(mime.as_ref())
                         .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                     etag: HeaderValue::from_str(&etag).expect("hex is a valid header value"),
-                    gzip,
+                    compressible: compresses(&mime),
+                    gzip: tokio::sync::OnceCell::new(),
                 },
             );
         }
@@ -125,11 +119,16 @@ impl SiteFiles {
     /// compresses and the request's `Accept-Encoding` takes gzip), or 304
     /// when the request's `If-None-Match` names the ETag of what would be
     /// sent; None when no such file.
-    pub fn response(&self, path: &str, request: &HeaderMap) -> Option<Response> {
+    pub async fn response(&self, path: &str, request: &HeaderMap) -> Option<Response> {
         let file = self.files.get(path)?;
-        let (body, etag, gzipped) = match &file.gzip {
-            Some((packed, etag)) if accepts_gzip(request) => (packed, etag, true),
-            _ => (&file.body, &file.etag, false),
+        let packed = if file.compressible && accepts_gzip(request) {
+            file.gzipped().await
+        } else {
+            None
+        };
+        let (body, etag, gzipped) = match packed {
+            Some((packed, etag)) => (packed, etag, true),
+            None => (&file.body, &file.etag, false),
         };
         let unchanged = request
             .get(header::IF_NONE_MATCH)
@@ -155,10 +154,41 @@ impl SiteFiles {
         };
         let headers = response.headers_mut();
         headers.insert(header::ETAG, etag.clone());
-        if file.gzip.is_some() {
+        if file.compressible {
             headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
         Some(response)
+    }
+}
+
+impl SiteFile {
+    /// The gzipped body and its validator, made the first time it is asked
+    /// for; None when gzip is not smaller (or failed, which is logged).
+    async fn gzipped(&self) -> Option<&(axum::body::Bytes, HeaderValue)> {
+        self.gzip
+            .get_or_init(|| async {
+                let body = self.body.clone();
+                let packed = tokio::task::spawn_blocking(move || gzip(&body)).await;
+                match packed {
+                    Ok(Ok(packed)) if packed.len() < self.body.len() => {
+                        let tag = self.etag.to_str().unwrap_or_default().trim_matches('"');
+                        let etag = HeaderValue::from_str(&format!("\"{tag}-gzip\""))
+                            .expect("an ETag with a suffix is a valid header value");
+                        Some((axum::body::Bytes::from(packed), etag))
+                    }
+                    Ok(Ok(_)) => None,
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "could not gzip a site file");
+                        None
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not gzip a site file");
+                        None
+                    }
+                }
+            })
+            .await
+            .as_ref()
     }
 }
 
@@ -170,20 +200,24 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn files_are_served_by_url_path_with_their_type_and_a_validator() {
+    #[tokio::test]
+    async fn files_are_served_by_url_path_with_their_type_and_a_validator() {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("pkg")).unwrap();
         std::fs::write(root.path().join("pkg/app.css"), "body{}").unwrap();
         std::fs::write(root.path().join("favicon.svg"), "<svg/>").unwrap();
         let site = SiteFiles::load(root.path()).unwrap();
 
-        let css = site.response("/pkg/app.css", &HeaderMap::new()).unwrap();
+        let css = site
+            .response("/pkg/app.css", &HeaderMap::new())
+            .await
+            .unwrap();
         assert_eq!(css.status(), StatusCode::OK);
         assert_eq!(css.headers()[header::CONTENT_TYPE], "text/css");
         let etag = css.headers()[header::ETAG].clone();
         assert_eq!(
             site.response("/favicon.svg", &HeaderMap::new())
+                .await
                 .unwrap()
                 .headers()[header::CONTENT_TYPE],
             "image/svg+xml"
@@ -192,15 +226,22 @@ mod tests {
         let mut again = HeaderMap::new();
         again.insert(header::IF_NONE_MATCH, etag);
         assert_eq!(
-            site.response("/pkg/app.css", &again).unwrap().status(),
+            site.response("/pkg/app.css", &again)
+                .await
+                .unwrap()
+                .status(),
             StatusCode::NOT_MODIFIED
         );
-        assert!(site.response("/pkg/other.css", &HeaderMap::new()).is_none());
-        assert!(site.response("/pkg", &HeaderMap::new()).is_none());
+        assert!(
+            site.response("/pkg/other.css", &HeaderMap::new())
+                .await
+                .is_none()
+        );
+        assert!(site.response("/pkg", &HeaderMap::new()).await.is_none());
     }
 
-    #[test]
-    fn what_compresses_goes_gzipped_to_browsers_that_take_it() {
+    #[tokio::test]
+    async fn what_compresses_goes_gzipped_to_browsers_that_take_it() {
         use std::io::Read;
         let root = tempfile::tempdir().unwrap();
         let script = "function hello() { return 'hello'; }\n".repeat(200);
@@ -212,7 +253,7 @@ mod tests {
             header::ACCEPT_ENCODING,
             HeaderValue::from_static("gzip, br"),
         );
-        let packed = site.response("/app.js", &gzip_ok).unwrap();
+        let packed = site.response("/app.js", &gzip_ok).await.unwrap();
         assert_eq!(packed.headers()[header::CONTENT_ENCODING], "gzip");
         assert_eq!(packed.headers()[header::VARY], "accept-encoding");
         let bytes =
@@ -225,25 +266,29 @@ mod tests {
             .unwrap();
         assert_eq!(unpacked, script);
 
-        let plain = site.response("/app.js", &HeaderMap::new()).unwrap();
+        let plain = site.response("/app.js", &HeaderMap::new()).await.unwrap();
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
         let mut refused = HeaderMap::new();
         refused.insert(
             header::ACCEPT_ENCODING,
             HeaderValue::from_static("gzip;q=0"),
         );
-        let plain_too = site.response("/app.js", &refused).unwrap();
+        let plain_too = site.response("/app.js", &refused).await.unwrap();
         assert!(plain_too.headers().get(header::CONTENT_ENCODING).is_none());
         assert_ne!(
             plain.headers()[header::ETAG],
-            site.response("/app.js", &gzip_ok).unwrap().headers()[header::ETAG],
+            site.response("/app.js", &gzip_ok).await.unwrap().headers()[header::ETAG],
             "each representation has its own validator"
         );
     }
 
-    #[test]
-    fn a_missing_site_root_serves_nothing() {
+    #[tokio::test]
+    async fn a_missing_site_root_serves_nothing() {
         let site = SiteFiles::load(Path::new("/nonexistent/site")).unwrap();
-        assert!(site.response("/favicon.svg", &HeaderMap::new()).is_none());
+        assert!(
+            site.response("/favicon.svg", &HeaderMap::new())
+                .await
+                .is_none()
+        );
     }
 }

@@ -161,7 +161,7 @@ fn router(state: AppState) -> Router {
                 if !matches!(*req.method(), Method::GET | Method::HEAD) {
                     return StatusCode::METHOD_NOT_ALLOWED.into_response();
                 }
-                match state.site.response(req.uri().path(), req.headers()) {
+                match state.site.response(req.uri().path(), req.headers()).await {
                     Some(file) => file,
                     None => not_found(req).await,
                 }
