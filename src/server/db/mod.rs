@@ -126,6 +126,10 @@ impl Db {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(15))
+            // An embedded database's connection cannot be lost: checking it
+            // before each use only cost a round trip to its thread. A server's
+            // can (a restart, an idle timeout), so PostgreSQL's are checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
