@@ -57,55 +57,41 @@ pub struct Db {
     write_turn: Option<Arc<Mutex<()>>>,
 }
 
-/// A transaction. On SQLite it holds the write lock and this process's write
-/// turn until it commits, rolls back or is dropped. Use it as a connection:
-/// `&mut *tx` (or `&mut **tx` through a `&mut Tx`).
-pub struct Tx {
-    inner: Transaction<'static, Any>,
+/// A connection that holds, on SQLite, this process's write turn (see
+/// [`Db`]) until it is dropped, committed or rolled back. Use it as a
+/// connection: `&mut *tx` (or `&mut **tx` through a `&mut Tx`).
+pub struct WithTurn<C> {
+    conn: C,
     _turn: Option<OwnedMutexGuard<()>>,
 }
+
+/// A transaction; on SQLite it also holds the write lock.
+pub type Tx = WithTurn<Transaction<'static, Any>>;
+
+/// A connection for one write outside a transaction (a single statement is
+/// atomic by itself).
+pub type Writer = WithTurn<PoolConnection<Any>>;
 
 impl Tx {
     /// Commits; the write turn is given up with it.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.inner.commit().await
+        self.conn.commit().await
     }
 
     /// Rolls back; the write turn is given up with it.
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.inner.rollback().await
+        self.conn.rollback().await
     }
 }
 
-impl std::ops::Deref for Tx {
-    type Target = AnyConnection;
-    fn deref(&self) -> &AnyConnection {
-        &self.inner
-    }
-}
-
-impl std::ops::DerefMut for Tx {
-    fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.inner
-    }
-}
-
-/// A connection for one write outside a transaction (a single statement is
-/// atomic by itself), holding this process's write turn on SQLite until
-/// dropped. Use it as a connection: `&mut *writer`.
-pub struct Writer {
-    conn: PoolConnection<Any>,
-    _turn: Option<OwnedMutexGuard<()>>,
-}
-
-impl std::ops::Deref for Writer {
+impl<C: std::ops::Deref<Target = AnyConnection>> std::ops::Deref for WithTurn<C> {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
         &self.conn
     }
 }
 
-impl std::ops::DerefMut for Writer {
+impl<C: std::ops::DerefMut<Target = AnyConnection>> std::ops::DerefMut for WithTurn<C> {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.conn
     }
@@ -167,11 +153,11 @@ impl Db {
     /// On SQLite it waits for this process's write turn first (see [`Db`]).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         let turn = self.turn().await;
-        let inner = match self.backend {
+        let conn = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(Tx { inner, _turn: turn })
+        Ok(WithTurn { conn, _turn: turn })
     }
 
     /// A connection for a single write statement, after this process's
@@ -179,7 +165,7 @@ impl Db {
     pub async fn writer(&self) -> Result<Writer, sqlx::Error> {
         let turn = self.turn().await;
         let conn = self.pool.acquire().await?;
-        Ok(Writer { conn, _turn: turn })
+        Ok(WithTurn { conn, _turn: turn })
     }
 
     /// Waits for this process's write turn (SQLite), first come first served.
