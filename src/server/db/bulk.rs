@@ -5,7 +5,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::clients::{StatusFilter, id_list, like_pattern};
-use super::{Backend, Db, Tx};
+use super::{Db, Tx};
 use crate::model::Role;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -361,10 +361,7 @@ pub async fn run_batch(
     now: i64,
 ) -> Result<Option<BatchDone>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let lock = match db.backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = db.backend.skip_locked();
     let job: Option<(i64, Option<i64>, String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT j.organization_id, j.created_by, j.selection, j.position, o.invitation_lifetime_days
          FROM bulk_jobs j JOIN organizations o ON o.id = j.organization_id

@@ -39,6 +39,17 @@ impl Backend {
             Backend::Postgres
         }
     }
+
+    /// The clause that ends a `SELECT` choosing rows to claim: on PostgreSQL
+    /// `FOR UPDATE SKIP LOCKED`, so that servers sharing the database each
+    /// take rows the others are not holding; nothing on SQLite, where writes
+    /// take turns (see [`Db`]).
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
 }
 
 /// The connection pool and the backend it talks to.

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use super::{Backend, Db, Tx};
+use super::{Db, Tx};
 
 /// A queued email, as the worker claims it.
 #[derive(Debug, Clone, FromRow)]
@@ -69,10 +69,7 @@ pub async fn claim_batch(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<OutboxEmail>, sqlx::Error> {
-    let lock = match db.backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = db.backend.skip_locked();
     // The choice is made once (MATERIALIZED): as a plain `IN (SELECT … LIMIT)`
     // PostgreSQL may run the subquery again while updating and claim far more
     // than `limit` rows (a lane once took 236 of a 64-row batch).
@@ -101,10 +98,7 @@ pub async fn claim_batch(
 /// the recorder's transaction) are skipped rather than waited for: they are
 /// about to leave 'sending', and waiting could deadlock with it.
 pub async fn renew_leases(db: &Db, owner: &str, until: i64) -> Result<u64, sqlx::Error> {
-    let lock = match db.backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = db.backend.skip_locked();
     sqlx::query(&format!(
         "UPDATE email_outbox SET lease_until = $2
          WHERE id IN (SELECT id FROM email_outbox
