@@ -168,19 +168,17 @@ impl SiteFile {
         self.gzip
             .get_or_init(|| async {
                 let body = self.body.clone();
-                let packed = tokio::task::spawn_blocking(move || gzip(&body)).await;
+                let packed = tokio::task::spawn_blocking(move || gzip(&body))
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)));
                 match packed {
-                    Ok(Ok(packed)) if packed.len() < self.body.len() => {
+                    Ok(packed) if packed.len() < self.body.len() => {
                         let tag = self.etag.to_str().unwrap_or_default().trim_matches('"');
                         let etag = HeaderValue::from_str(&format!("\"{tag}-gzip\""))
                             .expect("an ETag with a suffix is a valid header value");
                         Some((axum::body::Bytes::from(packed), etag))
                     }
-                    Ok(Ok(_)) => None,
-                    Ok(Err(e)) => {
-                        tracing::warn!(error = %e, "could not gzip a site file");
-                        None
-                    }
+                    Ok(_) => None,
                     Err(e) => {
                         tracing::warn!(error = %e, "could not gzip a site file");
                         None
