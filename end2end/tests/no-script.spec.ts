@@ -1,6 +1,6 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 
-import { hydrated, mailTo, setSignup, signInAsOwner, signupPath } from './support';
+import { addClient, hydrated, mailTo, setSignup, signInAsOwner, signupPath } from './support';
 
 // The public pages work before the wasm arrives (a slow phone, a script
 // blocker): with JavaScript off, every form is a plain HTML form post, and
@@ -30,10 +30,7 @@ test.describe.serial('without JavaScript', () => {
 
   test('a client activates, signs out, signs in, and resets a forgotten password', async ({ page, browser }) => {
     await signInAsOwner(page);
-    await page.getByLabel('First name').fill('Nora');
-    await page.getByLabel('Last name').fill('Noscript');
-    await page.getByLabel('Email (optional)').fill('nora@example.test');
-    await page.getByRole('button', { name: 'Add client' }).click();
+    await addClient(page, 'Nora', 'Noscript', 'nora@example.test');
     await expect(page.getByRole('row', { name: /Nora Noscript/ })).toContainText('Invitation sent');
     const invitation = await mailTo(page, 'nora@example.test', 'Activate your Maple Tutoring portal account');
 

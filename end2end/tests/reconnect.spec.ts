@@ -34,7 +34,9 @@ async function stop(server: ChildProcess): Promise<number> {
   return Date.now() - started;
 }
 
-async function addClient(page: Page, first: string, last: string) {
+/** Adds a client through the API, not through the open page, which must
+ * learn of it live. */
+async function addClientOverApi(page: Page, first: string, last: string) {
   const created = await page.request.post('/api/create_client', {
     headers: { accept: 'application/json' },
     form: { first_name: first, last_name: last, email: `${first.toLowerCase()}@harbour.test`, role: 'client' },
@@ -57,7 +59,7 @@ test('an open client list comes back by itself after the server restarts', async
     await expect(page).toHaveURL(/\/clients$/);
     await hydrated(page);
 
-    await addClient(page, 'Nora', 'North');
+    await addClientOverApi(page, 'Nora', 'North');
     await expect(page.getByRole('row', { name: /Nora North/ })).toContainText('Invitation sent just now');
     // Gone if the page were reloaded.
     await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
@@ -68,7 +70,7 @@ test('an open client list comes back by itself after the server restarts', async
     await expect.poll(isUp, { timeout: 30_000 }).toBe(true);
 
     // A change after the restart reaches the page that stayed open.
-    await addClient(page, 'Omar', 'Ocean');
+    await addClientOverApi(page, 'Omar', 'Ocean');
     await expect(page.getByRole('row', { name: /Omar Ocean/ })).toContainText('Invitation sent just now', {
       timeout: 20_000,
     });
@@ -83,7 +85,7 @@ test('an open client list comes back by itself after the server restarts', async
     server = serve(true);
     await expect.poll(isUp, { timeout: 30_000 }).toBe(true);
     await page.unroute('**/events');
-    await addClient(page, 'Pia', 'Pier');
+    await addClientOverApi(page, 'Pia', 'Pier');
     await expect(page.getByRole('row', { name: /Pia Pier/ })).toContainText('Invitation sent just now', {
       timeout: 20_000,
     });

@@ -28,15 +28,9 @@ async fn setup_works_once_and_only_once() {
     );
     assert!(again.session_cookie().is_none());
 
-    let (orgs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let orgs = app.count("SELECT COUNT(*) FROM organizations").await;
     assert_eq!(orgs, 1);
-    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let users = app.count("SELECT COUNT(*) FROM users").await;
     assert_eq!(users, 1);
 }
 
@@ -72,10 +66,7 @@ async fn setup_reports_every_bad_field_and_writes_nothing() {
             "owner_password"
         ]
     );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let n = app.count("SELECT COUNT(*) FROM organizations").await;
     assert_eq!(n, 0);
     // Setup is still open.
     assert_eq!(app.get("/setup", None).await.status(), 200);

@@ -257,6 +257,16 @@ async fn fresh_postgres_database(admin_url: &str) -> (String, String) {
 }
 
 impl TestApp {
+    /// The single number a `SELECT COUNT(*) …` (or any one-integer query
+    /// without parameters) returns, read straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        n
+    }
+
     /// Calls a server function the way the hydrated page does.
     pub async fn call(
         &self,
@@ -401,13 +411,12 @@ impl TestApp {
             .unwrap();
             // Delivered and recorded: no message is in the mailbox while
             // the claim that delivered it is still unrecorded.
-            let (sending,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM email_outbox e JOIN dev_mailbox m ON m.outbox_id = e.id
+            let sending = self
+                .count(
+                    "SELECT COUNT(*) FROM email_outbox e JOIN dev_mailbox m ON m.outbox_id = e.id
                  WHERE e.status = 'sending' AND m.created_at >= e.claimed_at",
-            )
-            .fetch_one(&self.db.pool)
-            .await
-            .unwrap();
+                )
+                .await;
             if rows.len() >= count && sending == 0 {
                 return rows
                     .into_iter()

@@ -62,15 +62,6 @@ async fn signed_in_owner_sees_the_shell_and_an_empty_client_list() {
 }
 
 #[tokio::test]
-async fn unknown_pages_answer_404() {
-    let app = spawn_app().await;
-    app.setup_owner().await;
-    let resp = app.get("/no-such-page", None).await;
-    assert_eq!(resp.status(), 404);
-    assert!(resp.text().await.unwrap().contains("Page not found"));
-}
-
-#[tokio::test]
 async fn healthz_checks_the_database() {
     let app = spawn_app().await;
     let ok = app.get("/healthz", None).await;
@@ -148,9 +139,14 @@ async fn a_form_posted_without_javascript_is_answered_with_the_next_page() {
 async fn unknown_addresses_get_the_not_found_page_and_other_methods_are_refused() {
     let app = spawn_app().await;
     app.setup_owner().await;
-    let missing = app.get("/no/such/page", None).await;
-    assert_eq!(missing.status(), 404);
-    assert!(missing.text().await.unwrap().contains("Page not found"));
+    for address in ["/no-such-page", "/no/such/page"] {
+        let missing = app.get(address, None).await;
+        assert_eq!(missing.status(), 404, "{address}");
+        assert!(
+            missing.text().await.unwrap().contains("Page not found"),
+            "{address}"
+        );
+    }
     let post = app
         .client
         .post(format!("{}/no/such/page", app.address))

@@ -46,11 +46,9 @@ async fn owners_add_staff_and_admins_and_each_gets_their_rights() {
         .await;
     assert_eq!(escalate.status, 422);
     assert_eq!(escalate.json()["Invalid"][0]["field"], "role");
-    let (eves,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM clients WHERE email = 'eve@example.com'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let eves = app
+        .count("SELECT COUNT(*) FROM clients WHERE email = 'eve@example.com'")
+        .await;
     assert_eq!(eves, 0, "a refused form writes nothing");
     app.create_client_id(&staff, "Cleo", "Client", "cleo@example.com")
         .await;

@@ -9,10 +9,7 @@ const PASSWORD: &str = "a brand new password";
 
 /// Saves sign-up settings (and the standard invitation settings).
 async fn open_signup(app: &TestApp, owner: &str, mode: &str, approval: &str, seats: &str) {
-    let (owner_id,): (i64,) = sqlx::query_as("SELECT id FROM users ORDER BY id LIMIT 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let owner_id = app.count("SELECT id FROM users ORDER BY id LIMIT 1").await;
     let owner_id = owner_id.to_string();
     let resp = app
         .call(
@@ -72,11 +69,7 @@ fn fields(resp: &FnResponse) -> Vec<String> {
 }
 
 async fn signups(app: &TestApp) -> i64 {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM signups")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    n
+    app.count("SELECT COUNT(*) FROM signups").await
 }
 
 #[tokio::test]
@@ -511,11 +504,9 @@ async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
     let token = confirm_token(&app.wait_for_mail(1).await[0].text);
     let confirmed = app.call("confirm_signup", &[("token", &token)], None).await;
     assert!(confirmed.status.is_success() || confirmed.status.is_redirection());
-    let (collaborators,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE role = 'collaborator'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let collaborators = app
+        .count("SELECT COUNT(*) FROM memberships WHERE role = 'collaborator'")
+        .await;
     assert_eq!(collaborators, 1);
 
     // No seat left: staff cannot invite one more collaborator either.
@@ -533,17 +524,13 @@ async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
         .await;
     assert_eq!(added.status, 422, "{}", added.body);
     assert_eq!(added.json()["Invalid"][0]["field"], "role");
-    let (queued,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'cole@example.com'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let queued = app
+        .count("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'cole@example.com'")
+        .await;
     assert_eq!(queued, 0, "no invitation went out");
-    let (rows,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM clients WHERE email = 'cole@example.com'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let rows = app
+        .count("SELECT COUNT(*) FROM clients WHERE email = 'cole@example.com'")
+        .await;
     assert_eq!(rows, 0, "a refusal writes nothing");
 }
 
