@@ -49,7 +49,6 @@ export async function mailTo(page: Page, to: string, subject: string | RegExp): 
   return (await email.locator('pre').textContent()) ?? '';
 }
 
-
 /** Adds a client from the client list's form (signed in as staff), with an email or without. */
 export async function addClient(page: Page, first: string, last: string, email?: string) {
   await page.getByLabel('First name').fill(first);

@@ -28,9 +28,9 @@ async fn setup_works_once_and_only_once() {
     );
     assert!(again.session_cookie().is_none());
 
-    let orgs = app.count("SELECT COUNT(*) FROM organizations").await;
+    let orgs = app.scalar("SELECT COUNT(*) FROM organizations").await;
     assert_eq!(orgs, 1);
-    let users = app.count("SELECT COUNT(*) FROM users").await;
+    let users = app.scalar("SELECT COUNT(*) FROM users").await;
     assert_eq!(users, 1);
 }
 
@@ -66,7 +66,7 @@ async fn setup_reports_every_bad_field_and_writes_nothing() {
             "owner_password"
         ]
     );
-    let n = app.count("SELECT COUNT(*) FROM organizations").await;
+    let n = app.scalar("SELECT COUNT(*) FROM organizations").await;
     assert_eq!(n, 0);
     // Setup is still open.
     assert_eq!(app.get("/setup", None).await.status(), 200);

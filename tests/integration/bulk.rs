@@ -302,7 +302,7 @@ async fn a_job_stopped_half_way_finishes_after_a_restart_inviting_everyone_once(
     let emails = emails_of_job(&app, id).await;
     assert_eq!(emails.len(), 400, "everyone invited");
     assert!(emails.values().all(|n| *n == 1), "nobody twice");
-    let invitations = app.count("SELECT COUNT(*) FROM invitations").await;
+    let invitations = app.scalar("SELECT COUNT(*) FROM invitations").await;
     assert_eq!(invitations, 400);
 }
 
@@ -365,7 +365,7 @@ async fn confirming_twice_starts_one_job_and_invites_once() {
     );
     assert_eq!(a, b, "one job for one confirmation");
     finished(&app, &owner, a).await;
-    let jobs = app.count("SELECT COUNT(*) FROM bulk_jobs").await;
+    let jobs = app.scalar("SELECT COUNT(*) FROM bulk_jobs").await;
     assert_eq!(jobs, 1);
     assert_eq!(emails_of_job(&app, a).await.len(), 30);
     app.wait_for_mail(30).await;
@@ -426,7 +426,7 @@ async fn two_servers_deliver_a_thousand_email_job_exactly_once() {
     to.sort();
     to.dedup();
     assert_eq!(to.len(), 1000, "each client once");
-    let attempts = first.count("SELECT COUNT(*) FROM email_attempts").await;
+    let attempts = first.scalar("SELECT COUNT(*) FROM email_attempts").await;
     assert_eq!(attempts, 1000, "one attempt per email, across both servers");
     let j = finished(&second, &owner, id).await;
     assert_eq!(j["queued"], 1000);
@@ -557,7 +557,7 @@ async fn a_bulk_invitation_skips_people_above_the_starters_rank_and_collaborator
     let done = finished(&app, &staff, id).await;
     assert_eq!(done["queued"], 1, "{done}");
     let to_ada = app
-        .count("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'ada@example.com'")
+        .scalar("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'ada@example.com'")
         .await;
     assert_eq!(to_ada, 0, "staff never invite an admin");
     // The owner reaches the admin.
@@ -571,7 +571,7 @@ async fn wait_until_recorded(app: &TestApp, patience: Duration) {
     let started = std::time::Instant::now();
     loop {
         let open = app
-            .count("SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'sending')")
+            .scalar("SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'sending')")
             .await;
         if open == 0 {
             return;
@@ -648,7 +648,7 @@ async fn a_server_killed_mid_job_resumes_within_seconds_and_few_people_get_the_e
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.accepted(), to.len(), "nothing more goes out");
     let sending = app
-        .count("SELECT COUNT(*) FROM email_outbox WHERE status <> 'sent'")
+        .scalar("SELECT COUNT(*) FROM email_outbox WHERE status <> 'sent'")
         .await;
     assert_eq!(sending, 0, "every email is recorded as sent");
 }
@@ -689,11 +689,11 @@ async fn an_smtp_outage_mid_job_delays_the_email_and_sends_none_twice() {
     wait_until_recorded(&app, Duration::from_secs(30)).await;
     assert_eq!(smtp.recipients().len(), 1000, "nobody got the email twice");
     let failed = app
-        .count("SELECT COUNT(*) FROM email_outbox WHERE status <> 'sent'")
+        .scalar("SELECT COUNT(*) FROM email_outbox WHERE status <> 'sent'")
         .await;
     assert_eq!(failed, 0, "every email is recorded as sent");
     let refused = app
-        .count(
+        .scalar(
             "SELECT COUNT(*) FROM email_attempts
          WHERE outcome = 'temporary' AND detail LIKE '%service not available%'",
         )

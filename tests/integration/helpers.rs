@@ -257,9 +257,9 @@ async fn fresh_postgres_database(admin_url: &str) -> (String, String) {
 }
 
 impl TestApp {
-    /// The single number a `SELECT COUNT(*) …` (or any one-integer query
-    /// without parameters) returns, read straight from the database.
-    pub async fn count(&self, sql: &str) -> i64 {
+    /// The one integer a query without parameters returns (a `COUNT(*)`, an
+    /// id), read straight from the database.
+    pub async fn scalar(&self, sql: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(sql)
             .fetch_one(&self.db.pool)
             .await
@@ -412,7 +412,7 @@ impl TestApp {
             // Delivered and recorded: no message is in the mailbox while
             // the claim that delivered it is still unrecorded.
             let sending = self
-                .count(
+                .scalar(
                     "SELECT COUNT(*) FROM email_outbox e JOIN dev_mailbox m ON m.outbox_id = e.id
                  WHERE e.status = 'sending' AND m.created_at >= e.claimed_at",
                 )

@@ -111,7 +111,7 @@ async fn a_client_without_email_cannot_be_invited_until_it_has_one() {
     assert_eq!(rows[0]["status_text"], "No email");
     let send = app.send_invitation(&owner, id).await;
     assert_eq!(send.status, 409);
-    let n = app.count("SELECT COUNT(*) FROM email_outbox").await;
+    let n = app.scalar("SELECT COUNT(*) FROM email_outbox").await;
     assert_eq!(n, 0);
 }
 
@@ -199,7 +199,7 @@ async fn an_existing_account_is_asked_to_join_not_to_sign_up() {
         .unwrap();
     let joined = app.call("join", &[("token", &token)], Some(&me)).await;
     assert_eq!(joined.status, 200, "{}", joined.body);
-    let n = app.count("SELECT COUNT(*) FROM users").await;
+    let n = app.scalar("SELECT COUNT(*) FROM users").await;
     assert_eq!(n, 2, "no second identity for Ann");
 }
 
@@ -272,7 +272,7 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
         .await;
     app.wait_for_mail(4).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let n = app.count("SELECT COUNT(*) FROM dev_mailbox").await;
+    let n = app.scalar("SELECT COUNT(*) FROM dev_mailbox").await;
     assert_eq!(n, 4, "emails claimed moments ago are not taken over");
 }
 
@@ -313,7 +313,7 @@ async fn a_change_that_fails_leaves_no_email_behind() {
         "the cause stays on the server"
     );
     for table in ["clients", "invitations", "email_outbox"] {
-        let n = app.count(&format!("SELECT COUNT(*) FROM {table}")).await;
+        let n = app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await;
         assert_eq!(n, 0, "{table} has a row from the failed change");
     }
 }
@@ -357,7 +357,7 @@ async fn an_expired_link_can_ask_for_a_new_one_sent_to_the_invited_address_at_mo
     // Asking again at once sends nothing more.
     app.call("request_new_link", &[("token", &old)], None).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let n = app.count("SELECT COUNT(*) FROM email_outbox").await;
+    let n = app.scalar("SELECT COUNT(*) FROM email_outbox").await;
     assert_eq!(n, 2);
 
     assert!(

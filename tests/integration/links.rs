@@ -111,7 +111,7 @@ async fn forgot_password_never_revives_an_expired_invitation_behind_the_organiza
         .await;
     assert_eq!(asked.status, 200);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let queued = app.count("SELECT COUNT(*) FROM email_outbox").await;
+    let queued = app.scalar("SELECT COUNT(*) FROM email_outbox").await;
     assert_eq!(queued, 1, "nothing sent for an on-demand organization");
 
     // Inviting by itself: a new link, shown in the timeline; the old one stays dead.
@@ -253,7 +253,7 @@ async fn enabling_someone_already_enabled_changes_nothing() {
         let again = app.set_access(&owner, id, true).await;
         assert_eq!(again.status, 200, "{}", again.body);
     }
-    let queued = app.count("SELECT COUNT(*) FROM email_outbox").await;
+    let queued = app.scalar("SELECT COUNT(*) FROM email_outbox").await;
     assert_eq!(queued, 1, "no invitation went out again");
     assert_eq!(
         page_kind(&app, &link).await,

@@ -23,7 +23,7 @@ fn names(page: &Value) -> Vec<String> {
 async fn search_filters_order_and_pages_work_together() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let org = app.count("SELECT id FROM organizations").await;
+    let org = app.scalar("SELECT id FROM organizations").await;
     for i in 0..60_i64 {
         sqlx::query(
             "INSERT INTO clients (organization_id, first_name, last_name, role, created_at, search_text, list_state)
@@ -112,7 +112,7 @@ async fn search_filters_order_and_pages_work_together() {
     .await;
     for _ in 0..100 {
         let sent = app
-            .count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
+            .scalar("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
             .await;
         if sent == 2 {
             break;

@@ -28,7 +28,7 @@ async fn client_names_refuse_control_characters_at_the_field() {
             assert_eq!(resp.json()["Invalid"][0]["field"], field, "{name:?}");
         }
     }
-    let n = app.count("SELECT COUNT(*) FROM clients").await;
+    let n = app.scalar("SELECT COUNT(*) FROM clients").await;
     assert_eq!(n, 0, "nothing written");
 }
 
@@ -81,7 +81,7 @@ async fn organization_and_applicant_names_follow_the_same_rule() {
         assert_eq!(resp.status, 422, "{name:?}: {}", resp.body);
         assert_eq!(resp.json()["Invalid"][0]["field"], "first_name");
     }
-    let n = app.count("SELECT COUNT(*) FROM signups").await;
+    let n = app.scalar("SELECT COUNT(*) FROM signups").await;
     assert_eq!(n, 0, "nothing written");
 }
 

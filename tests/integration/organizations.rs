@@ -86,7 +86,7 @@ async fn a_taken_portal_address_is_refused_at_its_field() {
         resp.json(),
         json!({"Invalid": [{"field": "organization_slug", "message": "That address is taken. Choose another."}]})
     );
-    let n = app.count("SELECT COUNT(*) FROM organizations").await;
+    let n = app.scalar("SELECT COUNT(*) FROM organizations").await;
     assert_eq!(n, 1);
 }
 

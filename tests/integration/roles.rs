@@ -47,7 +47,7 @@ async fn owners_add_staff_and_admins_and_each_gets_their_rights() {
     assert_eq!(escalate.status, 422);
     assert_eq!(escalate.json()["Invalid"][0]["field"], "role");
     let eves = app
-        .count("SELECT COUNT(*) FROM clients WHERE email = 'eve@example.com'")
+        .scalar("SELECT COUNT(*) FROM clients WHERE email = 'eve@example.com'")
         .await;
     assert_eq!(eves, 0, "a refused form writes nothing");
     app.create_client_id(&staff, "Cleo", "Client", "cleo@example.com")

@@ -9,7 +9,7 @@ const PASSWORD: &str = "a brand new password";
 
 /// Saves sign-up settings (and the standard invitation settings).
 async fn open_signup(app: &TestApp, owner: &str, mode: &str, approval: &str, seats: &str) {
-    let owner_id = app.count("SELECT id FROM users ORDER BY id LIMIT 1").await;
+    let owner_id = app.scalar("SELECT id FROM users ORDER BY id LIMIT 1").await;
     let owner_id = owner_id.to_string();
     let resp = app
         .call(
@@ -69,7 +69,7 @@ fn fields(resp: &FnResponse) -> Vec<String> {
 }
 
 async fn signups(app: &TestApp) -> i64 {
-    app.count("SELECT COUNT(*) FROM signups").await
+    app.scalar("SELECT COUNT(*) FROM signups").await
 }
 
 #[tokio::test]
@@ -505,7 +505,7 @@ async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
     let confirmed = app.call("confirm_signup", &[("token", &token)], None).await;
     assert!(confirmed.status.is_success() || confirmed.status.is_redirection());
     let collaborators = app
-        .count("SELECT COUNT(*) FROM memberships WHERE role = 'collaborator'")
+        .scalar("SELECT COUNT(*) FROM memberships WHERE role = 'collaborator'")
         .await;
     assert_eq!(collaborators, 1);
 
@@ -525,11 +525,11 @@ async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
     assert_eq!(added.status, 422, "{}", added.body);
     assert_eq!(added.json()["Invalid"][0]["field"], "role");
     let queued = app
-        .count("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'cole@example.com'")
+        .scalar("SELECT COUNT(*) FROM email_outbox WHERE recipient = 'cole@example.com'")
         .await;
     assert_eq!(queued, 0, "no invitation went out");
     let rows = app
-        .count("SELECT COUNT(*) FROM clients WHERE email = 'cole@example.com'")
+        .scalar("SELECT COUNT(*) FROM clients WHERE email = 'cole@example.com'")
         .await;
     assert_eq!(rows, 0, "a refusal writes nothing");
 }

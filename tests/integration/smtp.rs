@@ -53,7 +53,7 @@ async fn an_invitation_arrives_over_smtp_with_both_parts_and_a_working_link() {
     let done = app.activate(&token, "a brand new password").await;
     assert_eq!(done.status, 200, "{}", done.body);
     // Nothing went to the development mailbox.
-    let n = app.count("SELECT COUNT(*) FROM dev_mailbox").await;
+    let n = app.scalar("SELECT COUNT(*) FROM dev_mailbox").await;
     assert_eq!(n, 0);
 }
 
@@ -89,7 +89,7 @@ async fn a_temporary_refusal_is_retried_later() {
     app.create_client(&owner, "Bea", "Zee", "busy@example.com")
         .await;
     for _ in 0..100 {
-        let n = app.count("SELECT COUNT(*) FROM email_attempts").await;
+        let n = app.scalar("SELECT COUNT(*) FROM email_attempts").await;
         if n > 0 {
             break;
         }

@@ -146,7 +146,7 @@ async fn parallel_reset_requests_get_at_most_the_limit_through() {
         assert!(more <= 5, "the limit is not enforced");
     }
     assert_eq!(through + more, 5, "{through} in the burst, {more} after");
-    let resets = app.count("SELECT COUNT(*) FROM password_resets").await;
+    let resets = app.scalar("SELECT COUNT(*) FROM password_resets").await;
     assert_eq!(resets, 5);
 }
 
