@@ -24,6 +24,7 @@ test: tools
 	@$(TIMED) "wasm build has no server crates" $(MAKE) -s wasm-deps
 	@$(TIMED) "no pool use inside an open transaction" scripts/check-no-pool-in-transaction.sh
 	@$(TIMED) "every write waits its turn" scripts/check-writes-take-turns.sh
+	@$(TIMED) "all SQL is in src/server/db" scripts/check-sql-in-db.sh
 	@$(TIMED) "rust tests on SQLite" $(MAKE) -s test-sqlite
 	@$(TIMED) "rust tests on PostgreSQL" $(MAKE) -s test-postgres
 	@$(TIMED) "build the site" $(MAKE) -s build

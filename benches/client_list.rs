@@ -9,9 +9,9 @@
 
 use std::time::{Duration, Instant};
 
+use porchlight::server::Clock;
 use porchlight::server::db::Db;
 use porchlight::server::db::clients::{ListQuery, StatusFilter, page};
-use porchlight::server::now_ms;
 
 const RUNS: usize = 100;
 
@@ -87,7 +87,7 @@ async fn run(backend: &str, url: &str, n: i64) {
                 oldest_first: false,
                 limit: 50,
                 offset: 0,
-                now: now_ms(),
+                now: Clock::system().now_ms(),
             };
             let t = Instant::now();
             let page = page(&db, &q).await.unwrap();

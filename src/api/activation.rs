@@ -14,7 +14,7 @@ pub async fn view_invitation(token: String) -> Result<InvitationPage, AppError> 
 
         let state = AppState::from_context()?;
         let headers = super::ssr::request_headers().await?;
-        let viewer = session::current(&state, &headers)
+        let viewer = session::current(&state.sessions, &headers)
             .await?
             .map(|s| s.user_email);
         crate::server::domain::activation::preview(
@@ -22,6 +22,7 @@ pub async fn view_invitation(token: String) -> Result<InvitationPage, AppError> 
             state.config.secret.expose(),
             &token,
             viewer,
+            state.now(),
         )
         .await
     })
@@ -40,6 +41,7 @@ pub async fn activate(token: String, password: String) -> Result<(), AppError> {
             state.config.secret.expose(),
             &token,
             password,
+            state.now(),
         )
         .await?;
         super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
@@ -60,7 +62,7 @@ pub async fn join(token: String) -> Result<(), AppError> {
 
         let state = AppState::from_context()?;
         let headers = request_headers().await?;
-        let current = session::current(&state, &headers)
+        let current = session::current(&state.sessions, &headers)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let accepted = crate::server::domain::activation::join(
@@ -69,6 +71,7 @@ pub async fn join(token: String) -> Result<(), AppError> {
             &token,
             current.user_id,
             &current.user_email,
+            state.now(),
         )
         .await?;
         super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
@@ -88,7 +91,10 @@ pub async fn request_new_link(token: String) -> Result<String, AppError> {
 
         let state = AppState::from_context()?;
         super::ssr::rate_limit(&state, "new-link", &token).await?;
-        if crate::server::domain::activation::renew_expired(&state.db, state.config.secret.expose(), &token).await? {
+        let secret = state.config.secret.expose();
+        if crate::server::domain::activation::renew_expired(&state.db, secret, &token, state.now())
+            .await?
+        {
             state.mail.wake();
         }
         Ok("If this invitation can be renewed, a new link is on its way to the address it was sent to.".to_owned())

@@ -28,6 +28,7 @@ pub async fn setup(
                 owner_email,
                 owner_password,
             },
+            state.now(),
         )
         .await?;
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
@@ -52,7 +53,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         let ip = super::ssr::client_ip().await;
         let secret = state.config.secret.expose();
         let limits = &state.config.limits;
-        let now = crate::server::now_ms();
+        let now = state.now();
         // The same refusal whether the account exists or not. The attempt
         // is counted before the password is checked, so parallel guesses
         // cannot slip past the limit; only a wrong password keeps counting.
@@ -70,7 +71,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         // a success, a refusal that needed the right password (access
         // disabled, application pending), or a full hashing queue. Anything
         // else, errors included, keeps counting.
-        let signed_in = match accounts::sign_in(&state.db, &email, password).await {
+        let signed_in = match accounts::sign_in(&state.db, &email, password, now).await {
             Ok(s) => {
                 attempt.forget(&state.db).await?;
                 s
@@ -83,15 +84,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         };
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         super::ssr::announce_person(&state, signed_in.user_id).await;
-        let home = if signed_in.role.is_staff() {
-            "/clients"
-        } else {
-            "/dashboard"
-        };
         let target = crate::server::domain::redirect::after_sign_in(
             &state.config.public_url,
             next.as_deref(),
-            home,
+            signed_in.home(),
         );
         leptos_axum::redirect(&target);
         Ok(())
@@ -109,7 +105,7 @@ pub async fn logout() -> Result<(), AppError> {
 
         let state = AppState::from_context()?;
         let headers = request_headers().await?;
-        set_cookie(session::end(&state, &headers).await?);
+        set_cookie(session::end(&state.sessions, &headers).await?);
         leptos_axum::redirect("/login");
         Ok(())
     })
@@ -120,34 +116,8 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "current_shell")]
 pub async fn current_shell() -> Result<ShellInfo, AppError> {
     super::ssr::answer(async move {
-        use crate::model::OrganizationChoice;
-        use crate::server::db;
-
         let (state, current) = super::ssr::require_staff().await?;
-        let orgs = db::orgs::organizations_of(&state.db.pool, current.user_id, true).await?;
-        let org = orgs
-            .iter()
-            .find(|o| o.id == current.organization_id)
-            .cloned()
-            .ok_or_else(|| {
-                AppError::internal("session points at an organization outside the list")
-            })?;
-        Ok(ShellInfo {
-            user_name: current.user_name,
-            user_email: current.user_email,
-            organization_id: org.id,
-            organization_name: org.name,
-            organization_slug: org.slug,
-            role: current.role,
-            sees_mailbox: state.config.dev_mailbox && current.role == crate::model::Role::Owner,
-            organizations: orgs
-                .into_iter()
-                .map(|o| OrganizationChoice {
-                    id: o.id,
-                    name: o.name,
-                })
-                .collect(),
-        })
+        crate::server::domain::me::shell(&state.db, current, state.config.dev_mailbox).await
     })
     .await
 }

@@ -51,7 +51,7 @@ pub async fn preview_bulk_invite(
             waiting_days,
             resend_pending,
         );
-        crate::server::domain::bulk::preview(&state.db, &current, &form).await
+        crate::server::domain::bulk::preview(&state.db, &current, &form, state.now()).await
     })
     .await
 }
@@ -82,8 +82,10 @@ pub async fn start_bulk_invite(
             waiting_days,
             resend_pending,
         );
+        let now = state.now();
         let (id, created) =
-            crate::server::domain::bulk::start(&state.db, &current, &form, &request_key).await?;
+            crate::server::domain::bulk::start(&state.db, &current, &form, &request_key, now)
+                .await?;
         if created {
             state.jobs.wake();
             state
@@ -103,7 +105,7 @@ pub async fn cancel_bulk_invite(job_id: i64) -> Result<(), AppError> {
         use crate::server::events::Event;
 
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::bulk::cancel(&state.db, &current, job_id).await?;
+        crate::server::domain::bulk::cancel(&state.db, &current, job_id, state.now()).await?;
         state
             .events
             .publish(Event::job(current.organization_id, job_id))

@@ -4,8 +4,6 @@ use leptos::prelude::*;
 
 use crate::model::{AppError, ClientDetail, ClientPage};
 
-pub const PAGE_SIZE: i64 = 50;
-
 /// One page (1-based) of the caller's organization's clients: `search` finds
 /// words in names and emails, `status` is a filter name (`pending`, `failed`,
 /// … or empty for all), `sort` is `oldest` or newest first.
@@ -17,31 +15,16 @@ pub async fn list_clients(
     #[server(default)] sort: String,
 ) -> Result<ClientPage, AppError> {
     super::ssr::answer(async move {
-        use crate::server::db::clients::{ListQuery, StatusFilter};
-        use crate::server::{db, domain, now_ms};
+        use crate::server::domain::clients::{ListRequest, list};
 
         let (state, current) = super::ssr::require_staff().await?;
-        let now = now_ms();
-        let search = domain::rules::search(&search);
-        let query = ListQuery {
-            organization_id: current.organization_id,
-            search: &search,
-            status: StatusFilter::parse(&status),
-            oldest_first: sort == "oldest",
-            limit: PAGE_SIZE,
-            offset: (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE,
-            now,
+        let request = ListRequest {
+            page,
+            search,
+            status,
+            sort,
         };
-        let page = db::clients::page(&state.db, &query).await?;
-        Ok(ClientPage {
-            rows: page
-                .rows
-                .into_iter()
-                .map(|r| domain::clients::row(r, now))
-                .collect(),
-            total: page.total.min(db::clients::COUNT_CAP),
-            more: page.total > db::clients::COUNT_CAP,
-        })
+        list(&state.db, &current, &request, state.now()).await
     })
     .await
 }
@@ -68,6 +51,7 @@ pub async fn create_client(
                 email,
                 role,
             },
+            state.now(),
         )
         .await?;
         if created.invited {
@@ -93,7 +77,7 @@ pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
             clients::target(&state.db, &current, client_id, Action::SendInvitation).await?;
         let key = format!("{}:{client_id}", current.organization_id);
         super::ssr::rate_limit(&state, "resend", &key).await?;
-        clients::send_invitation(&state.db, &current, client).await?;
+        clients::send_invitation(&state.db, &current, client, state.now()).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())
@@ -106,7 +90,8 @@ pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
 pub async fn set_client_access(client_id: i64, enabled: bool) -> Result<(), AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
-        if crate::server::domain::clients::set_access(&state.db, &current, client_id, enabled)
+        let now = state.now();
+        if crate::server::domain::clients::set_access(&state.db, &current, client_id, enabled, now)
             .await?
         {
             state.mail.wake();
@@ -122,7 +107,8 @@ pub async fn set_client_access(client_id: i64, enabled: bool) -> Result<(), AppE
 pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::timeline::client_detail(&state.db, &current, client_id).await
+        crate::server::domain::timeline::client_detail(&state.db, &current, client_id, state.now())
+            .await
     })
     .await
 }
@@ -132,7 +118,8 @@ pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
 pub async fn change_client_email(client_id: i64, email: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::clients::change_email(&state.db, &current, client_id, &email)
+        let now = state.now();
+        crate::server::domain::clients::change_email(&state.db, &current, client_id, &email, now)
             .await?;
         super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())

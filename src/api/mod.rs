@@ -82,7 +82,7 @@ mod ssr {
         organization_id: i64,
     ) -> Result<(), AppError> {
         let headers = request_headers().await?;
-        set_cookie(session::start(state, &headers, user_id, organization_id).await?);
+        set_cookie(session::start(&state.sessions, &headers, user_id, organization_id).await?);
         Ok(())
     }
 
@@ -134,7 +134,7 @@ mod ssr {
                 (what, key, limits.requests_per_key),
                 (&per_ip, &ip, limits.requests_per_ip),
             ],
-            crate::server::now_ms(),
+            state.now(),
         )
         .await?;
         Ok(())
@@ -144,7 +144,7 @@ mod ssr {
     pub async fn require_staff() -> Result<(AppState, CurrentSession), AppError> {
         let state = AppState::from_context()?;
         let headers = request_headers().await?;
-        let current = session::current(&state, &headers)
+        let current = session::current(&state.sessions, &headers)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         if !current.role.is_staff() {

@@ -22,6 +22,7 @@ pub async fn create_organization(
             state.config.dev_mailbox,
             &organization_name,
             &organization_slug,
+            state.now(),
         )
         .await?;
         super::ssr::start_session(&state, current.user_id, organization_id).await?;

@@ -13,7 +13,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 
         let state = crate::server::AppState::from_context()?;
         super::ssr::rate_limit(&state, "reset", &email).await?;
-        if reset::request(&state.db, &email).await? {
+        if reset::request(&state.db, &email, state.now()).await? {
             state.mail.wake();
         }
         super::ssr::after_plain_post("/forgot?sent");
@@ -27,8 +27,8 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 pub async fn reset_link(token: String) -> Result<bool, AppError> {
     super::ssr::answer(async move {
         let state = crate::server::AppState::from_context()?;
-        crate::server::domain::reset::link_usable(&state.db, state.config.secret.expose(), &token)
-            .await
+        let secret = state.config.secret.expose();
+        crate::server::domain::reset::link_usable(&state.db, secret, &token, state.now()).await
     })
     .await
 }
@@ -38,22 +38,18 @@ pub async fn reset_link(token: String) -> Result<bool, AppError> {
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use crate::server::db;
-
         let state = crate::server::AppState::from_context()?;
-        let (user_id, organization_id) = crate::server::domain::reset::complete(
+        let signed_in = crate::server::domain::reset::complete(
             &state.db,
             state.config.secret.expose(),
             &token,
             password,
+            state.now(),
         )
         .await?;
         state.mail.wake();
-        super::ssr::start_session(&state, user_id, organization_id).await?;
-        let staff = db::users::first_active_membership(&state.db.pool, user_id)
-            .await?
-            .is_some_and(|(_, role)| role.is_staff());
-        leptos_axum::redirect(if staff { "/clients" } else { "/dashboard" });
+        super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
+        leptos_axum::redirect(signed_in.home());
         Ok(())
     })
     .await
@@ -73,7 +69,7 @@ pub async fn send_password_reset(client_id: i64) -> Result<(), AppError> {
         // cannot flood someone's inbox, and nobody outside can stop them.
         let key = format!("{}:{client_id}", current.organization_id);
         super::ssr::rate_limit(&state, "admin-reset", &key).await?;
-        reset::request_for_client(&state.db, &current, client).await?;
+        reset::request_for_client(&state.db, &current, client, state.now()).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())

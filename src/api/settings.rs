@@ -44,7 +44,7 @@ pub async fn save_settings(
             collaborator_seats,
             reset_lifetime_hours,
         };
-        save(&state.db, &current, form).await
+        save(&state.db, &current, form, state.now()).await
     })
     .await
 }

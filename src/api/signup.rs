@@ -40,7 +40,7 @@ pub async fn sign_up(
             password,
             role,
         };
-        apply(&state.db, &slug, form).await?;
+        apply(&state.db, &slug, form, state.now()).await?;
         state.mail.wake();
         super::ssr::after_plain_post(&format!("/o/{slug}/signup?sent"));
         Ok(())
@@ -53,8 +53,8 @@ pub async fn sign_up(
 pub async fn signup_link(token: String) -> Result<SignupLinkPage, AppError> {
     super::ssr::answer(async move {
         let state = crate::server::AppState::from_context()?;
-        crate::server::domain::signup::link_page(&state.db, state.config.secret.expose(), &token)
-            .await
+        let secret = state.config.secret.expose();
+        crate::server::domain::signup::link_page(&state.db, secret, &token, state.now()).await
     })
     .await
 }
@@ -69,7 +69,8 @@ pub async fn confirm_signup(token: String) -> Result<SignupConfirmed, AppError> 
         use crate::server::events::Event;
 
         let state = crate::server::AppState::from_context()?;
-        match confirm(&state.db, state.config.secret.expose(), &token).await? {
+        let secret = state.config.secret.expose();
+        match confirm(&state.db, secret, &token, state.now()).await? {
             Confirmed::Admitted {
                 user_id,
                 organization_id,
@@ -95,7 +96,7 @@ pub async fn confirm_signup(token: String) -> Result<SignupConfirmed, AppError> 
 pub async fn approval_queue() -> Result<Vec<Applicant>, AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
-        crate::server::domain::signup::queue(&state.db, &current).await
+        crate::server::domain::signup::queue(&state.db, &current, state.now()).await
     })
     .await
 }
@@ -112,8 +113,9 @@ pub async fn decide_signups(
         use crate::server::events::Event;
 
         let (state, current) = super::ssr::require_staff().await?;
+        let now = state.now();
         let decided =
-            crate::server::domain::signup::decide(&state.db, &current, &ids, approve, &reason)
+            crate::server::domain::signup::decide(&state.db, &current, &ids, approve, &reason, now)
                 .await;
         // Even a refusal part-way may have decided some: tell the pages.
         state.mail.wake();

@@ -8,8 +8,8 @@ use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
 use super::form::{Field, FormMessage, Select, action_error, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
-use crate::api::clients::{CreateClient, PAGE_SIZE, SendInvitation, SetClientAccess, list_clients};
-use crate::model::{ClientPage, ClientRow, ClientStatus, format_count};
+use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
+use crate::model::{CLIENT_PAGE_SIZE, ClientPage, ClientRow, ClientStatus, format_count};
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -291,7 +291,7 @@ fn ClientTable(
 #[component]
 fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
     // Past the counting cap the last page is unknown: "Next" stays offered.
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = ((total + CLIENT_PAGE_SIZE - 1) / CLIENT_PAGE_SIZE).max(1);
     let current = if more {
         filters.page
     } else {

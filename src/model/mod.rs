@@ -116,6 +116,9 @@ impl ClientStatus {
     }
 }
 
+/// Clients on one page of the client list.
+pub const CLIENT_PAGE_SIZE: i64 = 50;
+
 /// One page of the client list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientPage {

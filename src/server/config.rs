@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use url::Url;
 
+use crate::server::Clock;
+
 /// Porchlight: a client onboarding portal.
 #[derive(Debug, Clone, Parser)]
 #[command(version, about)]
@@ -105,6 +107,9 @@ pub struct Config {
     pub limits: crate::server::throttle::Limits,
     pub secret: Secret,
     pub data_dir: PathBuf,
+    /// Where the server reads the time: the system's, unless a test sets a
+    /// clock it can move ([`Clock::advance`]).
+    pub clock: Clock,
 }
 
 impl Config {
@@ -320,6 +325,7 @@ impl Cli {
             },
             secret,
             data_dir: self.data_dir,
+            clock: Clock::system(),
         })
     }
 }

@@ -172,12 +172,7 @@ impl Hub {
                         return;
                     }
                 };
-                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(CHANNEL)
-                    .bind(payload)
-                    .execute(&db.pool)
-                    .await
-                {
+                if let Err(e) = crate::server::db::notify(&db.pool, CHANNEL, &payload).await {
                     tracing::warn!(error = %e, "could not publish an event");
                 }
             }

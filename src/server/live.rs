@@ -23,7 +23,7 @@ use crate::server::events::{Change, Event, StreamSlot};
 const RECHECK: Duration = Duration::from_secs(15);
 
 pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let current = match session::current(&state, &headers).await {
+    let current = match session::current(&state.sessions, &headers).await {
         Ok(Some(s)) if s.role.is_staff() => s,
         Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
@@ -103,7 +103,7 @@ fn organization_stream(
                     Err(RecvError::Closed) => return None,
                 },
                 _ = l.recheck.tick() => {
-                    let still = session::current(&l.state, &l.headers).await;
+                    let still = session::current(&l.state.sessions, &l.headers).await;
                     if !matches!(still, Ok(Some(s)) if s.role.is_staff() && s.organization_id == l.organization_id) {
                         return None;
                     }

@@ -3,7 +3,9 @@
 //! functions in [`crate::api`].
 
 pub mod auth;
+pub mod clock;
 pub mod config;
+pub mod dates;
 pub mod db;
 pub mod domain;
 pub mod events;
@@ -14,16 +16,8 @@ pub mod site;
 pub mod startup;
 pub mod throttle;
 
+pub use clock::Clock;
 pub use startup::AppState;
-
-/// Milliseconds since the Unix epoch: the one time representation stored in
-/// both databases.
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
 
 /// Tunes the process's allocator for the server; call it first in `main`,
 /// before any other thread starts (glibc's `mallopt` is not safe to call

@@ -15,12 +15,13 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::{App, shell};
-use crate::server::auth::session;
+use crate::server::Clock;
+use crate::server::auth::{Sessions, session};
 use crate::server::config::Config;
 use crate::server::db::{self, Db};
 use crate::server::domain::bulk::JobRunner;
 use crate::server::events::Hub;
-use crate::server::mail::{Transport, Worker};
+use crate::server::mail::{Composer, Transport, Worker};
 use crate::server::site::SiteFiles;
 
 /// Everything a request handler or server function needs. Cloned per request
@@ -29,6 +30,10 @@ use crate::server::site::SiteFiles;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Where every "now" comes from ([`Config::clock`]).
+    pub clock: Clock,
+    /// Signs people in and finds who is signed in.
+    pub sessions: Sessions,
     pub config: Arc<Config>,
     /// Wakes the outbox worker after email is queued.
     pub mail: Worker,
@@ -53,6 +58,11 @@ impl AppState {
         let done = !db::orgs::needs_setup(&self.db.pool).await?;
         self.set_up.store(done, Ordering::Relaxed);
         Ok(done)
+    }
+
+    /// Now, in milliseconds since the epoch, by the server's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// The state inside a server function or a component rendered on the server.
@@ -97,23 +107,32 @@ pub async fn build(
         }
     };
     let events = Hub::start(&db, &config.database_url);
-    let mail = Worker::start(
-        db.clone(),
-        transport,
-        config.public_url.clone(),
-        config.secret.shared(),
-        config.worker.clone(),
-        events.clone(),
-    );
+    let composer = Composer {
+        db: db.clone(),
+        public_url: config.public_url.clone(),
+        secret: config.secret.shared(),
+        clock: config.clock.clone(),
+        signup_link_lifetime: crate::server::domain::signup::LINK_LIFETIME,
+    };
+    let mail = Worker::start(transport, composer, config.worker.clone(), events.clone());
     let jobs = JobRunner::start(
         db.clone(),
         mail.clone(),
         events.clone(),
         config.jobs.clone(),
+        config.clock.clone(),
     );
+    let sessions = Sessions {
+        db: db.clone(),
+        secret: config.secret.clone(),
+        clock: config.clock.clone(),
+        secure_cookies: config.cookie_secure(),
+    };
     let state = AppState {
         leptos_options,
         db,
+        clock: config.clock.clone(),
+        sessions,
         config: Arc::new(config),
         mail,
         events,
@@ -199,7 +218,7 @@ fn router(state: AppState) -> Router {
 pub async fn serve(router: Router, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    tokio::spawn(expire_sessions(state.db.clone()));
+    tokio::spawn(expire_sessions(state.db.clone(), state.clock.clone()));
     serve_until(listener, router, state, shutdown_signal()).await
 }
 
@@ -264,15 +283,15 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// Deletes expired sessions once an hour.
-async fn expire_sessions(db: Db) {
+/// Deletes expired sessions (and forgets old rate events) once an hour.
+async fn expire_sessions(db: Db, clock: Clock) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        if let Err(e) = crate::server::throttle::forget_old(&db, crate::server::now_ms()).await {
+        if let Err(e) = crate::server::throttle::forget_old(&db, clock.now_ms()).await {
             tracing::warn!(error = %e, "could not forget old rate events");
         }
-        match db::sessions::delete_expired(&db, crate::server::now_ms()).await {
+        match db::sessions::delete_expired(&db, clock.now_ms()).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
@@ -357,7 +376,7 @@ async fn guard_target(
     if path == "/setup" {
         return Ok(Some("/login".to_owned()));
     }
-    let signed_in = session::current(state, headers).await?;
+    let signed_in = session::current(&state.sessions, headers).await?;
     Ok(match (signed_in, path) {
         (Some(s), "/" | "/login") if s.role.is_staff() => Some("/clients".to_owned()),
         (Some(_), "/" | "/login") => Some("/dashboard".to_owned()),

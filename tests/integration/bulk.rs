@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::helpers::*;
 
 const PASSWORD: &str = "a brand new password";
+const DAY_SECS: u64 = 24 * 3600;
 
 async fn preview(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
     let resp = app.call("preview_bulk_invite", form, Some(cookie)).await;
@@ -84,20 +85,24 @@ async fn every_kind_of_client(app: &TestApp) -> String {
         .session_cookie()
         .unwrap();
 
-    // Invited now, while North still invites automatically.
+    // Invited while North still invites automatically. Eli's invitation,
+    // sent 31 days ago, has expired; Wes's was emailed 10 days ago.
+    let expired = app
+        .create_client_id(&owner, "Eli", "Expired", "eli@example.com")
+        .await;
+    app.advance(Duration::from_secs(21 * DAY_SECS));
+    let owner = app.owner_session().await;
+    let waiting = app
+        .create_client_id(&owner, "Wes", "Waiting", "wes@example.com")
+        .await;
+    app.advance(Duration::from_secs(10 * DAY_SECS));
     let active = app
         .create_client_id(&owner, "Ada", "Active", "ada@example.com")
         .await;
     app.create_client(&owner, "Rita", "Recent", "rita@example.com")
         .await;
-    let expired = app
-        .create_client_id(&owner, "Eli", "Expired", "eli@example.com")
-        .await;
     let failed = app
         .create_client_id(&owner, "Fay", "Failed", "fay@example.com")
-        .await;
-    let waiting = app
-        .create_client_id(&owner, "Wes", "Waiting", "wes@example.com")
         .await;
     let mails = app.wait_for_mail(6).await;
     let ada = mails
@@ -106,7 +111,7 @@ async fn every_kind_of_client(app: &TestApp) -> String {
         .unwrap()
         .token();
     assert_eq!(app.activate(&ada, PASSWORD).await.status, 200);
-    let _ = active;
+    let _ = (active, expired, waiting);
 
     turn_off_auto_invite(app, &owner).await;
     app.create_client(&owner, "Nia", "Noemail", "").await;
@@ -119,15 +124,7 @@ async fn every_kind_of_client(app: &TestApp) -> String {
         .await;
     app.set_access(&owner, disabled, false).await;
 
-    // Facts only time makes, set directly.
-    let day = 24 * 3_600_000_i64;
-    let now = porchlight::server::now_ms();
-    sqlx::query("UPDATE invitations SET expires_at = $1 WHERE client_id = $2")
-        .bind(now - day)
-        .bind(expired)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    // A fact only a mail server makes, set directly.
     sqlx::query(
         "UPDATE email_outbox SET status = 'failed', last_error = '550 no' WHERE client_id = $1",
     )
@@ -135,25 +132,12 @@ async fn every_kind_of_client(app: &TestApp) -> String {
     .execute(&app.db.pool)
     .await
     .unwrap();
-    sqlx::query("UPDATE email_outbox SET created_at = $1 WHERE client_id = $2")
-        .bind(now - 10 * day)
-        .bind(waiting)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
     app.refresh_list_states().await;
     owner
 }
 
 #[tokio::test]
 async fn preview_counts_are_what_the_job_then_does_for_every_rule() {
-    let today = {
-        let now = porchlight::server::now_ms();
-        let days = now / 86_400_000;
-        // YYYY-MM-DD of today, via the server's own formatting round trip.
-        let (y, m, d) = civil(days);
-        format!("{y:04}-{m:02}-{d:02}")
-    };
     let rules: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("matching", vec![("rule", "matching")]),
         (
@@ -166,7 +150,7 @@ async fn preview_counts_are_what_the_job_then_does_for_every_rule() {
         ),
         (
             "created after",
-            vec![("rule", "created_after"), ("created_after", &today)],
+            vec![("rule", "created_after"), ("created_after", "today")],
         ),
         ("never invited", vec![("rule", "never_invited")]),
         ("expired", vec![("rule", "expired")]),
@@ -183,6 +167,13 @@ async fn preview_counts_are_what_the_job_then_does_for_every_rule() {
     for (name, form) in rules {
         let app = spawn_app().await;
         let owner = every_kind_of_client(&app).await;
+        // YYYY-MM-DD of the server's today.
+        let (y, m, d) = civil(app.now() / 86_400_000);
+        let today = format!("{y:04}-{m:02}-{d:02}");
+        let form: Vec<(&str, &str)> = form
+            .iter()
+            .map(|&(k, v)| (k, if v == "today" { today.as_str() } else { v }))
+            .collect();
         let promised = preview(&app, &owner, &form).await;
         let id = start(&app, &owner, "key-1", &form).await;
         let done = finished(&app, &owner, id).await;
@@ -213,7 +204,8 @@ async fn preview_counts_are_what_the_job_then_does_for_every_rule() {
             ("matching", (4, 1, 1)),
             ("matching + search", (0, 1, 0)),
             ("matching + status", (1, 1, 0)),
-            ("created after", (4, 1, 1)),
+            // Eli and Wes were created 31 and 10 days ago.
+            ("created after", (2, 1, 1)),
             ("never invited", (1, 1, 0)),
             ("expired", (1, 0, 0)),
             ("failed", (1, 0, 0)),

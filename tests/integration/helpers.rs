@@ -1,4 +1,5 @@
 use leptos::config::get_configuration;
+pub use porchlight::server::Clock;
 use porchlight::server::config::{Cli, Config};
 use porchlight::server::db::Db;
 use porchlight::server::startup;
@@ -322,6 +323,14 @@ impl TestApp {
         resp.session_cookie().expect("setup signs the owner in")
     }
 
+    /// Signs the standard owner in again; returns the session cookie.
+    pub async fn owner_session(&self) -> String {
+        self.login(OWNER_EMAIL, OWNER_PASSWORD)
+            .await
+            .session_cookie()
+            .expect("the owner signs in")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> FnResponse {
         self.call("login", &[("email", email), ("password", password)], None)
             .await
@@ -370,17 +379,22 @@ impl TestApp {
             .collect()
     }
 
-    /// Sets every invitation's expiry, and its links', to `at` (Unix ms), as
-    /// the passing of time would.
-    pub async fn expire_invitations(&self, at: i64) {
-        for table in ["invitations", "invitation_links"] {
-            sqlx::query(&format!("UPDATE {table} SET expires_at = $1"))
-                .bind(at)
-                .execute(&self.db.pool)
-                .await
-                .unwrap();
-        }
-        self.refresh_list_states().await;
+    /// Now, by the clock the server reads (ms since the epoch).
+    pub fn now(&self) -> i64 {
+        self.config.clock.now_ms()
+    }
+
+    /// Moves the server's clock forward by `by`, as the passing of time
+    /// would (replicas and restarts of this app share the clock).
+    pub fn advance(&self, by: std::time::Duration) {
+        self.config.clock.advance(by);
+    }
+
+    /// Moves the clock past an invitation's default lifetime (30 days):
+    /// every invitation sent so far has expired, and so has every session
+    /// (14 days): sign in again with [`TestApp::owner_session`].
+    pub fn pass_invitation_lifetime(&self) {
+        self.advance(std::time::Duration::from_secs(31 * 24 * 3600));
     }
 
     /// Recomputes every client's stored list state, as the application does in

@@ -152,12 +152,17 @@ async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
 
 #[tokio::test]
 async fn an_expired_link_says_when_it_expired() {
-    let app = spawn_app().await;
+    // 4 Oct 2026, 12:00 UTC: the invitation's 30 days end on 3 Nov.
+    let app = spawn_app_with(|c| c.clock = Clock::fixed(1_791_115_200_000)).await;
     let owner = app.setup_owner().await;
     app.create_client(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let token = app.wait_for_mail(1).await.remove(0).token();
-    app.expire_invitations(1_793_707_200_000_i64).await;
+    assert!(
+        app.activation_page(&token).await.contains("Activate"),
+        "the link works before it expires"
+    );
+    app.pass_invitation_lifetime();
     let html = app.activation_page(&token).await;
     assert!(
         html.contains("This invitation expired on 3 Nov 2026"),
@@ -165,6 +170,7 @@ async fn an_expired_link_says_when_it_expired() {
     );
     let late = app.activate(&token, PASSWORD).await;
     assert_eq!(late.status, 409);
+    let owner = app.owner_session().await;
     assert_eq!(app.client_rows(&owner).await[0]["status"], "Expired");
 }
 
@@ -244,7 +250,7 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
     app.wait_for_mail(1).await;
     // Pretend one process died while sending (its lease ran out), and
     // another is sending now (its lease runs for a while yet).
-    let now = porchlight::server::now_ms();
+    let now = app.now();
     sqlx::query(
         "UPDATE email_outbox SET status = 'sending', claimed_by = 'gone', claimed_at = $1, lease_until = $1",
     )
@@ -264,7 +270,7 @@ async fn an_email_interrupted_mid_send_is_sent_again_and_a_fresh_claim_is_left_a
     sqlx::query(
         "UPDATE email_outbox SET status = 'sending', claimed_by = 'alive', claimed_at = $1, lease_until = $1 + 60000",
     )
-        .bind(porchlight::server::now_ms())
+        .bind(app.now())
         .execute(&app.db.pool)
         .await
         .unwrap();
@@ -327,13 +333,7 @@ async fn an_expired_link_can_ask_for_a_new_one_sent_to_the_invited_address_at_mo
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
-    let long_ago = porchlight::server::now_ms() - 40 * 24 * 3_600_000;
-    app.expire_invitations(long_ago).await;
-    sqlx::query("UPDATE email_outbox SET created_at = $1")
-        .bind(long_ago)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    app.pass_invitation_lifetime();
 
     let unknown = app
         .call("request_new_link", &[("token", "nope")], None)
@@ -360,6 +360,7 @@ async fn an_expired_link_can_ask_for_a_new_one_sent_to_the_invited_address_at_mo
     let n = app.scalar("SELECT COUNT(*) FROM email_outbox").await;
     assert_eq!(n, 2);
 
+    let owner = app.owner_session().await;
     assert!(
         app.timeline(&owner, id)
             .await

@@ -27,22 +27,6 @@ fn reset_token(text: &str) -> String {
         .collect()
 }
 
-const LONG_AGO_DAYS: i64 = 40;
-
-fn long_ago() -> i64 {
-    porchlight::server::now_ms() - LONG_AGO_DAYS * 24 * 3_600_000
-}
-
-/// Makes the outbox look as if every email was queued long ago (so renewals
-/// are not refused as too frequent).
-async fn age_outbox(app: &TestApp) {
-    sqlx::query("UPDATE email_outbox SET created_at = $1")
-        .bind(long_ago())
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_resend_issues_a_new_link_and_never_revives_an_expired_one() {
     let app = spawn_app().await;
@@ -51,7 +35,8 @@ async fn a_resend_issues_a_new_link_and_never_revives_an_expired_one() {
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
-    app.expire_invitations(long_ago()).await;
+    app.pass_invitation_lifetime();
+    let owner = app.owner_session().await;
     assert_eq!(page_kind(&app, &old).await, "Expired");
 
     let resend = app.send_invitation(&owner, id).await;
@@ -74,8 +59,7 @@ async fn email_me_a_new_link_never_revives_the_old_one() {
     app.create_client(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
-    app.expire_invitations(long_ago()).await;
-    age_outbox(&app).await;
+    app.pass_invitation_lifetime();
     app.call("request_new_link", &[("token", &old)], None).await;
     let fresh = app.wait_for_mail(2).await.remove(1).token();
     assert_eq!(page_kind(&app, &fresh).await, "Activate");
@@ -91,8 +75,8 @@ async fn forgot_password_never_revives_an_expired_invitation_behind_the_organiza
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
     let old = app.wait_for_mail(1).await.remove(0).token();
-    app.expire_invitations(long_ago()).await;
-    age_outbox(&app).await;
+    app.pass_invitation_lifetime();
+    let owner = app.owner_session().await;
 
     // Invitations on demand only: nothing is sent.
     let settings = app

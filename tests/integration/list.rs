@@ -39,7 +39,8 @@ async fn search_filters_order_and_pages_work_together() {
     }
     app.create_client(&owner, "Zoë", "Percent_Sign", "zoe@example.com")
         .await;
-    app.create_client(&owner, "Reject", "Me", "reject@example.com")
+    let reject = app
+        .create_client_id(&owner, "Reject", "Me", "reject@example.com")
         .await;
     let disabled = app.create_client_id(&owner, "Dee", "Sabled", "").await;
     app.set_access(&owner, disabled, false).await;
@@ -99,7 +100,7 @@ async fn search_filters_order_and_pages_work_together() {
         "filters combine with the search"
     );
 
-    // Every other filter, from facts set up directly.
+    // Every other filter: a month passes, and a delivery failure is set directly.
     let nia = app.create_client_id(&owner, "Nia", "Later", "").await;
     app.call(
         "change_client_email",
@@ -119,10 +120,13 @@ async fn search_filters_order_and_pages_work_together() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    sqlx::query("UPDATE invitations SET expires_at = 1 WHERE email = 'zoe@example.com'")
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    // A month later Zoë's invitation has expired; Reject's, sent again, is
+    // refused by the mail server.
+    app.pass_invitation_lifetime();
+    let owner = app.owner_session().await;
+    let resent = app.send_invitation(&owner, reject).await;
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    app.wait_for_mail(3).await;
     sqlx::query("UPDATE email_outbox SET status = 'failed', last_error = '550 no' WHERE recipient = 'reject@example.com'")
         .execute(&app.db.pool)
         .await

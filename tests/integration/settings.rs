@@ -55,12 +55,22 @@ async fn settings_change_invitations_and_are_audited() {
         mail.html.contains("#123abc"),
         "the accent colour brands the email"
     );
-    let (created, expires): (i64, i64) =
-        sqlx::query_as("SELECT created_at, expires_at FROM invitations")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(expires - created, 7 * 24 * 3_600_000);
+    let token = mail.token();
+    let link = [("token", token.as_str())];
+    app.advance(std::time::Duration::from_secs(7 * 24 * 3600 - 60));
+    let page = app.call("invitation_page", &link, None).await;
+    assert!(
+        page.body.contains("Activate"),
+        "open for 7 days: {}",
+        page.body
+    );
+    app.advance(std::time::Duration::from_secs(120));
+    let page = app.call("invitation_page", &link, None).await;
+    assert!(
+        page.body.contains("Expired"),
+        "and no longer: {}",
+        page.body
+    );
 
     let (kind, detail): (String, String) =
         sqlx::query_as("SELECT kind, detail FROM audit_events WHERE kind = 'settings_changed'")

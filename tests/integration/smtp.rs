@@ -110,7 +110,7 @@ async fn a_temporary_refusal_is_retried_later() {
     assert_eq!(status, "queued");
     assert_eq!(next, retry_at);
     assert!(
-        retry_at - porchlight::server::now_ms() > 20_000,
+        retry_at - app.now() > 20_000,
         "the first retry waits about 30 s"
     );
     assert_eq!(

@@ -4,4 +4,4 @@ pub mod password;
 pub mod session;
 pub mod token;
 
-pub use session::{CurrentSession, SESSION_COOKIE};
+pub use session::{CurrentSession, SESSION_COOKIE, Sessions};

@@ -5,10 +5,23 @@ use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::token::{keyed_hash, random_token};
 use crate::model::{AppError, Role};
-use crate::server::{AppState, db, now_ms};
+use crate::server::Clock;
+use crate::server::config::Secret;
+use crate::server::db::{self, Db};
 
 pub const SESSION_COOKIE: &str = "porchlight_session";
 const SESSION_LIFETIME_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+
+/// What sessions are kept with: the database, the server's key (sessions
+/// are stored as keyed hashes), its clock, and whether cookies are `Secure`
+/// (the portal is served over https).
+#[derive(Clone)]
+pub struct Sessions {
+    pub db: Db,
+    pub secret: Secret,
+    pub clock: Clock,
+    pub secure_cookies: bool,
+}
 
 /// The signed-in person behind a request.
 #[derive(Debug, Clone)]
@@ -35,14 +48,16 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<&str> {
 
 /// Resolves the request's session, if it is live.
 pub async fn current(
-    state: &AppState,
+    sessions: &Sessions,
     headers: &HeaderMap,
 ) -> Result<Option<CurrentSession>, AppError> {
     let Some(token) = token_from_headers(headers) else {
         return Ok(None);
     };
-    let hash = keyed_hash(state.config.secret.expose(), token);
-    let Some(row) = db::sessions::find_live(&state.db.pool, &hash, now_ms()).await? else {
+    let hash = keyed_hash(sessions.secret.expose(), token);
+    let Some(row) =
+        db::sessions::find_live(&sessions.db.pool, &hash, sessions.clock.now_ms()).await?
+    else {
         return Ok(None);
     };
     let Some(role) = Role::parse(&row.role) else {
@@ -64,38 +79,41 @@ pub async fn current(
 /// the request already carried is ended first, so the id always changes at
 /// sign-in (no session fixation).
 pub async fn start(
-    state: &AppState,
+    sessions: &Sessions,
     request_headers: &HeaderMap,
     user_id: i64,
     organization_id: i64,
 ) -> Result<HeaderValue, AppError> {
-    end(state, request_headers).await?;
+    end(sessions, request_headers).await?;
     let token = random_token();
-    let now = now_ms();
+    let now = sessions.clock.now_ms();
     db::sessions::insert(
-        &state.db,
-        &keyed_hash(state.config.secret.expose(), &token),
+        &sessions.db,
+        &keyed_hash(sessions.secret.expose(), &token),
         user_id,
         organization_id,
         now,
         now + SESSION_LIFETIME_MS,
     )
     .await?;
-    cookie(state, &token, SESSION_LIFETIME_MS / 1000)
+    cookie(sessions, &token, SESSION_LIFETIME_MS / 1000)
 }
 
 /// Ends the request's session, if any, and returns a `Set-Cookie` value that
 /// clears the cookie.
-pub async fn end(state: &AppState, request_headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+pub async fn end(
+    sessions: &Sessions,
+    request_headers: &HeaderMap,
+) -> Result<HeaderValue, AppError> {
     if let Some(token) = token_from_headers(request_headers) {
-        let hash = keyed_hash(state.config.secret.expose(), token);
-        db::sessions::delete(&state.db, &hash).await?;
+        let hash = keyed_hash(sessions.secret.expose(), token);
+        db::sessions::delete(&sessions.db, &hash).await?;
     }
-    cookie(state, "", 0)
+    cookie(sessions, "", 0)
 }
 
-fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Result<HeaderValue, AppError> {
-    let secure = if state.config.cookie_secure() {
+fn cookie(sessions: &Sessions, value: &str, max_age_secs: i64) -> Result<HeaderValue, AppError> {
+    let secure = if sessions.secure_cookies {
         "; Secure"
     } else {
         ""

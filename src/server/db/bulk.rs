@@ -4,7 +4,8 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use super::clients::{StatusFilter, id_list, like_pattern};
+use super::clients::{StatusFilter, like_pattern};
+use super::id_list;
 use super::{Db, Tx};
 use crate::model::Role;
 

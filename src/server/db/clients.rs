@@ -286,19 +286,11 @@ pub async fn refresh_states(tx: &mut Tx, client_ids: &[i64]) -> Result<(), sqlx:
                 ELSE 'invited'
             END
          WHERE id IN ({})",
-        id_list(client_ids)
+        super::id_list(client_ids)
     ))
     .execute(&mut **tx)
     .await
     .map(|_| ())
-}
-
-/// Ids written into SQL as a list: integers only, so nothing to escape.
-pub fn id_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Every client row of a person, as (organization, client) pairs.

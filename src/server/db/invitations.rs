@@ -102,7 +102,7 @@ pub async fn by_ids(
     sqlx::query_as(&format!(
         "{} WHERE i.id IN ({})",
         view("i.expires_at"),
-        super::clients::id_list(ids)
+        super::id_list(ids)
     ))
     .fetch_all(db)
     .await

@@ -24,6 +24,28 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+/// Ids as a SQL list (`1, 2, 3`) to put inside `IN (…)`. Only integers go
+/// into the text, so it cannot carry SQL.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Sends `payload` to the PostgreSQL `LISTEN`ers of `channel` (`pg_notify`):
+/// how servers sharing one database tell each other's open pages what
+/// changed. PostgreSQL only; a payload is at most 8,000 bytes.
+pub async fn notify(pool: &AnyPool, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+    // writes no table: NOTIFY needs no write turn.
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
 /// Which database the server talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -192,7 +192,7 @@ pub async fn record_attempts(
     if !sent.is_empty() {
         sqlx::query(&format!(
             "UPDATE email_outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id IN ({})",
-            super::clients::id_list(&sent)
+            super::id_list(&sent)
         ))
         .bind(now)
         .execute(&mut *tx)

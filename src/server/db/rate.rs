@@ -34,7 +34,7 @@ pub async fn forget(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
     }
     sqlx::query(&format!(
         "DELETE FROM rate_events WHERE id IN ({})",
-        super::clients::id_list(ids)
+        super::id_list(ids)
     ))
     .execute(&mut *db.writer().await?)
     .await

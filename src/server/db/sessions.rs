@@ -86,3 +86,12 @@ pub async fn end_in_organization(
         .await
         .map(|_| ())
 }
+
+/// Ends every session of the person, in every organization.
+pub async fn end_all(tx: &mut super::Tx, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}

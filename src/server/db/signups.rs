@@ -308,3 +308,21 @@ pub async fn end_links(
     .await
     .map(|_| ())
 }
+
+/// An earlier, unconfirmed application of the same address to the
+/// organization gives way to a new one (status `superseded`).
+pub async fn supersede_unconfirmed(
+    tx: &mut Tx,
+    organization_id: i64,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE signups SET status = 'superseded'
+         WHERE organization_id = $1 AND email_lower = $2 AND status = 'unconfirmed'",
+    )
+    .bind(organization_id)
+    .bind(email.to_lowercase())
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

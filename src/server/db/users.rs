@@ -115,6 +115,62 @@ pub async fn first_active_membership(
     Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
 }
 
+/// Where a person's reset email is branded and logged: their first active
+/// organization (oldest membership not disabled) and their client row there,
+/// if they have one. None when every membership is disabled.
+pub async fn home(tx: &mut Tx, user_id: i64) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.organization_id,
+                (SELECT c.id FROM clients c
+                 WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
+         FROM memberships m WHERE m.user_id = $1 AND m.disabled_at IS NULL
+         ORDER BY m.id LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Every organization of the person, as (organization, their client row
+/// there if any), disabled memberships included.
+pub async fn organizations_with_client(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    user_id: i64,
+) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.organization_id,
+                (SELECT c.id FROM clients c
+                 WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
+         FROM memberships m WHERE m.user_id = $1 ORDER BY m.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The sign-in email address of a person.
+pub async fn email_of(tx: &mut Tx, user_id: i64) -> Result<String, sqlx::Error> {
+    let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(email)
+}
+
+/// Replaces a person's password hash (a PHC string).
+pub async fn set_password(
+    tx: &mut Tx,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
 /// True when `email` belongs to an identity that has a password.
 pub async fn has_account(tx: &mut Tx, email: &str) -> Result<bool, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as(

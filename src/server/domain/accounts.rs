@@ -4,7 +4,6 @@ use crate::model::{AppError, Role, Validator};
 use crate::server::auth::password;
 use crate::server::db::{self, Db, is_unique_violation};
 use crate::server::domain::rules;
-use crate::server::now_ms;
 
 /// What the first-run form submits.
 pub struct SetupInput {
@@ -23,9 +22,21 @@ pub struct SignedIn {
     pub role: Role,
 }
 
+impl SignedIn {
+    /// Where the person lands: the client list for staff, their own
+    /// dashboard for clients.
+    pub fn home(&self) -> &'static str {
+        if self.role.is_staff() {
+            "/clients"
+        } else {
+            "/dashboard"
+        }
+    }
+}
+
 /// Creates the first organization and its owner. Works exactly once per
 /// installation; every later call is refused and writes nothing.
-pub async fn setup(db: &Db, input: SetupInput) -> Result<SignedIn, AppError> {
+pub async fn setup(db: &Db, input: SetupInput, now: i64) -> Result<SignedIn, AppError> {
     let mut v = Validator::default();
     let (org_name, slug) =
         organization_fields(&mut v, &input.organization_name, &input.organization_slug);
@@ -46,7 +57,6 @@ pub async fn setup(db: &Db, input: SetupInput) -> Result<SignedIn, AppError> {
     }
     let hash = password::hash(input.owner_password).await?;
 
-    let now = now_ms();
     let mut tx = db.begin().await?;
     if let Err(e) = db::orgs::claim_installation(&mut tx, now).await {
         return Err(if is_unique_violation(&e) {
@@ -101,6 +111,7 @@ pub async fn create_organization(
     dev_mailbox: bool,
     name: &str,
     slug: &str,
+    now: i64,
 ) -> Result<i64, AppError> {
     if dev_mailbox && actor.role != Role::Owner {
         return Err(AppError::Forbidden);
@@ -113,7 +124,6 @@ pub async fn create_organization(
     if db::orgs::slug_taken(&db.pool, &slug).await? {
         return Err(slug_taken());
     }
-    let now = now_ms();
     let mut tx = db.begin().await?;
     let organization_id = match db::orgs::insert(&mut tx, &slug, &name, now).await {
         Ok(id) => id,
@@ -143,7 +153,12 @@ fn already_set_up() -> AppError {
 /// Checks an email and password. Every failure (unknown email, wrong password,
 /// no password yet, no active membership) gives the same
 /// [`AppError::InvalidCredentials`], after the same amount of hashing work.
-pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<SignedIn, AppError> {
+pub async fn sign_in(
+    db: &Db,
+    email: &str,
+    password_input: String,
+    now: i64,
+) -> Result<SignedIn, AppError> {
     let user = db::users::by_email(&db.pool, email).await?;
     // No account yet: perhaps an application waiting for a decision.
     let application = match &user {
@@ -169,7 +184,7 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
     let user = match user {
         Some(u) if ok => u,
         Some(u) => {
-            record_failure(db, u.id).await?;
+            record_failure(db, u.id, now).await?;
             tracing::info!("sign-in failed");
             return Err(AppError::InvalidCredentials);
         }
@@ -195,7 +210,7 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
         });
     };
     let mut tx = db.begin().await?;
-    db::users::record_login(&mut tx, user.id, organization_id, now_ms()).await?;
+    db::users::record_login(&mut tx, user.id, organization_id, now).await?;
     tx.commit().await?;
     tracing::info!(user_id = user.id, organization_id, "signed in");
     Ok(SignedIn {
@@ -207,14 +222,9 @@ pub async fn sign_in(db: &Db, email: &str, password_input: String) -> Result<Sig
 
 /// A wrong password for an existing account, in the audit trail of each of
 /// its organizations.
-async fn record_failure(db: &Db, user_id: i64) -> Result<(), AppError> {
-    let now = now_ms();
-    let orgs: Vec<(i64,)> =
-        sqlx::query_as("SELECT organization_id FROM memberships WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await?;
-    for (organization_id,) in orgs {
+async fn record_failure(db: &Db, user_id: i64, now: i64) -> Result<(), AppError> {
+    let orgs = db::users::organizations_with_client(&db.pool, user_id).await?;
+    for (organization_id, _) in orgs {
         let event = db::audit::Event {
             organization_id: Some(organization_id),
             user_id: Some(user_id),

@@ -4,12 +4,11 @@
 use crate::model::{AppError, InvitationPage, Role};
 use crate::server::auth::password;
 use crate::server::auth::token::keyed_hash;
+use crate::server::dates::format_date;
 use crate::server::db::invitations::InvitationView;
 use crate::server::db::{self, Db, Tx};
 use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
-use crate::server::domain::time::format_date;
-use crate::server::now_ms;
 
 /// The invitation a link points at, as it stands at `now`. The view's
 /// `expires_at` is the link's own expiry, and its `kind` the invitation's
@@ -40,27 +39,26 @@ pub async fn preview(
     secret: &[u8],
     token: &str,
     signed_in_email: Option<String>,
+    now: i64,
 ) -> Result<InvitationPage, AppError> {
-    Ok(
-        match resolve(db, &keyed_hash(secret, token), now_ms()).await? {
-            Link::Closed => InvitationPage::Closed,
-            Link::Expired(inv) => InvitationPage::Expired {
-                organization: inv.organization_name,
-                expired_on: format_date(inv.expires_at),
-            },
-            Link::Open(inv) if inv.kind == "join" => InvitationPage::Join {
-                organization: inv.organization_name,
-                name: format!("{} {}", inv.first_name, inv.last_name),
-                email: inv.email,
-                signed_in_as: signed_in_email,
-            },
-            Link::Open(inv) => InvitationPage::Activate {
-                organization: inv.organization_name,
-                name: format!("{} {}", inv.first_name, inv.last_name),
-                email: inv.email,
-            },
+    Ok(match resolve(db, &keyed_hash(secret, token), now).await? {
+        Link::Closed => InvitationPage::Closed,
+        Link::Expired(inv) => InvitationPage::Expired {
+            organization: inv.organization_name,
+            expired_on: format_date(inv.expires_at),
         },
-    )
+        Link::Open(inv) if inv.kind == "join" => InvitationPage::Join {
+            organization: inv.organization_name,
+            name: format!("{} {}", inv.first_name, inv.last_name),
+            email: inv.email,
+            signed_in_as: signed_in_email,
+        },
+        Link::Open(inv) => InvitationPage::Activate {
+            organization: inv.organization_name,
+            name: format!("{} {}", inv.first_name, inv.last_name),
+            email: inv.email,
+        },
+    })
 }
 
 fn closed() -> AppError {
@@ -95,8 +93,8 @@ pub async fn activate(
     secret: &[u8],
     token: &str,
     new_password: String,
+    now: i64,
 ) -> Result<Accepted, AppError> {
-    let now = now_ms();
     let token_hash = keyed_hash(secret, token);
     let inv = match resolve(db, &token_hash, now).await? {
         Link::Open(inv) if inv.kind == "activate" => inv,
@@ -152,8 +150,8 @@ pub async fn join(
     token: &str,
     user_id: i64,
     user_email: &str,
+    now: i64,
 ) -> Result<Accepted, AppError> {
-    let now = now_ms();
     let token_hash = keyed_hash(secret, token);
     let inv = match resolve(db, &token_hash, now).await? {
         Link::Open(inv) => inv,
@@ -210,8 +208,12 @@ pub const RENEW_INTERVAL_MS: i64 = 15 * 60 * 1000;
 /// (never to an address the visitor chooses). At most one email per
 /// invitation every 15 minutes; for any other link it does nothing. The
 /// caller answers the same words in every case.
-pub async fn renew_expired(db: &Db, secret: &[u8], token: &str) -> Result<bool, AppError> {
-    let now = now_ms();
+pub async fn renew_expired(
+    db: &Db,
+    secret: &[u8],
+    token: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let Link::Expired(inv) = resolve(db, &keyed_hash(secret, token), now).await? else {
         return Ok(false);
     };

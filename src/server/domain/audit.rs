@@ -2,8 +2,8 @@
 
 use crate::model::{AppError, AuditLine, Role};
 use crate::server::auth::CurrentSession;
+use crate::server::dates::format_datetime;
 use crate::server::db::{self, Db};
-use crate::server::domain::time::format_datetime;
 
 /// The trail's filters: a name, its label, and the event kinds it shows.
 pub const FILTERS: &[(&str, &[&str])] = &[

@@ -7,14 +7,14 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use crate::model::{AppError, BulkJob, BulkPreview};
+use crate::server::Clock;
 use crate::server::auth::CurrentSession;
+use crate::server::dates::{format_date, format_datetime, parse_date};
 use crate::server::db::Db;
 use crate::server::db::bulk::{self, Rule, Selection};
 use crate::server::domain::authority;
-use crate::server::domain::time::{format_date, format_datetime, parse_date};
 use crate::server::events::{Event, Hub};
 use crate::server::mail::Worker;
-use crate::server::now_ms;
 
 /// Explicitly ticked rows, at most.
 const MAX_SELECTED: usize = 5_000;
@@ -128,9 +128,10 @@ pub async fn preview(
     db: &Db,
     actor: &CurrentSession,
     form: &BulkForm,
+    now: i64,
 ) -> Result<BulkPreview, AppError> {
     let selection = selection_for(actor, form)?;
-    let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now_ms()).await?;
+    let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     Ok(BulkPreview {
         description: describe(&selection),
         activate: counts.activate,
@@ -153,13 +154,13 @@ pub async fn start(
     actor: &CurrentSession,
     form: &BulkForm,
     request_key: &str,
+    now: i64,
 ) -> Result<(i64, bool), AppError> {
     let key = request_key.trim();
     if key.is_empty() || key.len() > 100 {
         return Err(AppError::field("request_key", "Missing request key."));
     }
     let selection = selection_for(actor, form)?;
-    let now = now_ms();
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(
         db,
@@ -183,11 +184,16 @@ pub async fn start(
     Ok((id, created))
 }
 
-pub async fn cancel(db: &Db, actor: &CurrentSession, job_id: i64) -> Result<(), AppError> {
+pub async fn cancel(
+    db: &Db,
+    actor: &CurrentSession,
+    job_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
     let job = bulk::get(&db.pool, actor.organization_id, job_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !bulk::cancel(db, actor.organization_id, job.id, now_ms()).await? {
+    if !bulk::cancel(db, actor.organization_id, job.id, now).await? {
         return Err(AppError::Conflict("This job has already finished.".into()));
     }
     tracing::info!(job_id, "bulk invitation cancelled");
@@ -253,9 +259,23 @@ pub struct JobRunner {
 }
 
 impl JobRunner {
-    pub fn start(db: Db, mail: Worker, events: Hub, settings: JobSettings) -> JobRunner {
+    /// Starts the runner; it reads the time from `clock`.
+    pub fn start(
+        db: Db,
+        mail: Worker,
+        events: Hub,
+        settings: JobSettings,
+        clock: Clock,
+    ) -> JobRunner {
         let wake = Arc::new(Notify::new());
-        tokio::spawn(run(db, mail, events, wake.clone(), settings));
+        let runner = Runner {
+            db,
+            mail,
+            events,
+            clock,
+            batch_size: settings.batch_size,
+        };
+        tokio::spawn(runner.run(wake.clone()));
         JobRunner { wake }
     }
 
@@ -265,51 +285,64 @@ impl JobRunner {
     }
 }
 
-async fn run(db: Db, mail: Worker, events: Hub, wake: Arc<Notify>, settings: JobSettings) {
-    while !db.pool.is_closed() {
-        let jobs = match bulk::running(&db.pool).await {
-            Ok(jobs) => jobs,
-            Err(e) => {
-                if !db.pool.is_closed() {
-                    tracing::error!(error = %e, "bulk jobs: could not list running jobs");
-                }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        for job_id in jobs {
-            run_job(&db, &mail, &events, job_id, settings.batch_size).await;
-        }
-        let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
-    }
+/// What the background runner works with.
+struct Runner {
+    db: Db,
+    mail: Worker,
+    events: Hub,
+    clock: Clock,
+    batch_size: i64,
 }
 
-/// Runs a job's batches until it is done, cancelled, or another server holds it.
-async fn run_job(db: &Db, mail: &Worker, events: &Hub, job_id: i64, batch_size: i64) {
-    loop {
-        match bulk::run_batch(db, job_id, batch_size, now_ms()).await {
-            Ok(Some(done)) => {
-                if !done.client_ids.is_empty() {
-                    mail.wake();
-                    events
-                        .publish(Event::clients(done.organization_id, done.client_ids))
-                        .await;
+impl Runner {
+    async fn run(self, wake: Arc<Notify>) {
+        while !self.db.pool.is_closed() {
+            let jobs = match bulk::running(&self.db.pool).await {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    if !self.db.pool.is_closed() {
+                        tracing::error!(error = %e, "bulk jobs: could not list running jobs");
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
                 }
-                events
-                    .publish(Event::job(done.organization_id, job_id))
-                    .await;
-                if done.finished {
-                    tracing::info!(job_id, "bulk invitation expanded");
+            };
+            for job_id in jobs {
+                self.run_job(job_id).await;
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
+        }
+    }
+
+    /// Runs a job's batches until it is done, cancelled, or another server
+    /// holds it.
+    async fn run_job(&self, job_id: i64) {
+        let (db, events) = (&self.db, &self.events);
+        loop {
+            match bulk::run_batch(db, job_id, self.batch_size, self.clock.now_ms()).await {
+                Ok(Some(done)) => {
+                    if !done.client_ids.is_empty() {
+                        self.mail.wake();
+                        events
+                            .publish(Event::clients(done.organization_id, done.client_ids))
+                            .await;
+                    }
+                    events
+                        .publish(Event::job(done.organization_id, job_id))
+                        .await;
+                    if done.finished {
+                        tracing::info!(job_id, "bulk invitation expanded");
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    if !db.pool.is_closed() {
+                        tracing::error!(job_id, error = %e, "bulk job batch failed; retrying");
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                     return;
                 }
-            }
-            Ok(None) => return,
-            Err(e) => {
-                if !db.pool.is_closed() {
-                    tracing::error!(job_id, error = %e, "bulk job batch failed; retrying");
-                }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                return;
             }
         }
     }

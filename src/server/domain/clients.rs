@@ -1,13 +1,13 @@
 //! Client accounts and their invitations.
 
-use crate::model::{AppError, ClientRow, Role, Validator};
+use crate::model::{AppError, CLIENT_PAGE_SIZE, ClientPage, ClientRow, Role, Validator};
 use crate::server::auth::CurrentSession;
+use crate::server::dates;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
 use crate::server::domain::authority::{self, Action, Person};
+use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::status::{self, Facts};
-use crate::server::domain::{rules, time};
-use crate::server::now_ms;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -106,6 +106,7 @@ pub async fn create(
     db: &Db,
     actor: &CurrentSession,
     input: NewClient,
+    now: i64,
 ) -> Result<Created, AppError> {
     let mut v = Validator::default();
     let first = v.take("first_name", rules::name(&input.first_name));
@@ -124,7 +125,6 @@ pub async fn create(
         check_email_free(db, org, e).await?;
     }
 
-    let now = now_ms();
     let mut tx = db.begin().await?;
     let client_id = match db::clients::insert(
         &mut tx,
@@ -179,6 +179,7 @@ pub async fn send_invitation(
     db: &Db,
     actor: &CurrentSession,
     client: db::clients::ClientListRow,
+    now: i64,
 ) -> Result<(), AppError> {
     let org = actor.organization_id;
     let client_id = client.id;
@@ -197,7 +198,6 @@ pub async fn send_invitation(
             "Add an email address before sending an invitation.".into(),
         ));
     };
-    let now = now_ms();
     let mut tx = db.begin().await?;
     invite_in(
         &mut tx,
@@ -223,6 +223,7 @@ pub async fn set_access(
     actor: &CurrentSession,
     client_id: i64,
     enabled: bool,
+    now: i64,
 ) -> Result<bool, AppError> {
     let org = actor.organization_id;
     let action = if enabled {
@@ -236,7 +237,6 @@ pub async fn set_access(
         // "enable" must not become a way round the resend limit).
         return Ok(false);
     }
-    let now = now_ms();
     let mut tx = db.begin().await?;
     // An active collaborator enabled again takes a seat back.
     if enabled
@@ -304,6 +304,7 @@ pub async fn change_email(
     actor: &CurrentSession,
     client_id: i64,
     email: &str,
+    now: i64,
 ) -> Result<(), AppError> {
     let org = actor.organization_id;
     let client = target(db, actor, client_id, Action::ChangeEmail).await?;
@@ -326,7 +327,6 @@ pub async fn change_email(
     if let Some(e) = &email {
         check_email_free(db, org, e).await?;
     }
-    let now = now_ms();
     let mut tx = db.begin().await?;
     match db::clients::set_email(
         &mut tx,
@@ -451,6 +451,46 @@ pub(super) async fn invite_in(
     Ok(())
 }
 
+/// What the client list asks for: a 1-based `page`; `search`, words found
+/// in names and emails; `status`, a filter name (`pending`, `failed`, … or
+/// empty for all); `sort`, `oldest` or newest first.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    pub page: i64,
+    pub search: String,
+    pub status: String,
+    pub sort: String,
+}
+
+/// One page of `actor`'s organization's clients, their statuses described
+/// at `now` (ms); [`crate::model::CLIENT_PAGE_SIZE`] rows at most. Counting
+/// stops at [`db::clients::COUNT_CAP`] (`more` is then set).
+pub async fn list(
+    db: &Db,
+    actor: &CurrentSession,
+    request: &ListRequest,
+    now: i64,
+) -> Result<ClientPage, AppError> {
+    use db::clients::{ListQuery, StatusFilter};
+
+    let search = rules::search(&request.search);
+    let query = ListQuery {
+        organization_id: actor.organization_id,
+        search: &search,
+        status: StatusFilter::parse(&request.status),
+        oldest_first: request.sort == "oldest",
+        limit: CLIENT_PAGE_SIZE,
+        offset: (request.page.clamp(1, 1_000_000) - 1) * CLIENT_PAGE_SIZE,
+        now,
+    };
+    let page = db::clients::page(db, &query).await?;
+    Ok(ClientPage {
+        rows: page.rows.into_iter().map(|r| row(r, now)).collect(),
+        total: page.total.min(db::clients::COUNT_CAP),
+        more: page.total > db::clients::COUNT_CAP,
+    })
+}
+
 /// A list row for the browser, its status described at `now`.
 pub fn row(r: db::clients::ClientListRow, now: i64) -> ClientRow {
     let facts = Facts {
@@ -473,7 +513,7 @@ pub fn row(r: db::clients::ClientListRow, now: i64) -> ClientRow {
         last_name: r.last_name,
         email: r.email,
         role: r.role,
-        created: time::format_date(r.created_at),
+        created: dates::format_date(r.created_at),
         status,
         status_text,
     }

@@ -2,31 +2,30 @@
 //! the person's organizations, once, only the newest), or a fresh invitation
 //! for someone invited who never activated.
 
-use crate::model::AppError;
+use crate::model::{AppError, Role};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::{self, Db, Tx};
+use crate::server::domain::accounts::SignedIn;
 use crate::server::domain::clients::Expiry;
 use crate::server::domain::rules;
-use crate::server::now_ms;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
 /// Handles "Forgot your password?". Returns whether an email was queued
 /// (the caller answers the same either way:
 /// [`crate::model::RESET_REQUESTED`]).
-pub async fn request(db: &Db, email: &str) -> Result<bool, AppError> {
+pub async fn request(db: &Db, email: &str, now: i64) -> Result<bool, AppError> {
     let email = rules::email(email).map_err(|m| AppError::field("email", m))?;
     if let Some(user) = db::users::by_email(&db.pool, &email).await?
         && user.password_hash.is_some()
     {
-        return reset_for(db, user.id, None).await;
+        return reset_for(db, user.id, None, now).await;
     }
     // Invited but never activated: a new link to their invitation is what
     // they need. A link never revives an expired invitation behind the
     // organization's back: only an organization that invites by itself
     // renews one, and the renewal shows in the client's timeline.
-    let now = now_ms();
     let invited: Vec<_> = db::clients::invited_with_email(&db.pool, &email)
         .await?
         .into_iter()
@@ -74,6 +73,7 @@ pub async fn request_for_client(
     db: &Db,
     actor: &CurrentSession,
     client: db::clients::ClientListRow,
+    now: i64,
 ) -> Result<(), AppError> {
     let Some(user_id) = client.user_id else {
         return Err(AppError::Conflict(
@@ -85,23 +85,8 @@ pub async fn request_for_client(
             "Portal access is disabled for this client. Enable it first.".into(),
         ));
     }
-    reset_for(db, user_id, Some(actor.user_id)).await?;
+    reset_for(db, user_id, Some(actor.user_id), now).await?;
     Ok(())
-}
-
-/// Where a person's reset email is branded and logged: their first active
-/// organization, and their client row there.
-async fn home(tx: &mut Tx, user_id: i64) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.organization_id,
-                (SELECT c.id FROM clients c
-                 WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
-         FROM memberships m WHERE m.user_id = $1 AND m.disabled_at IS NULL
-         ORDER BY m.id LIMIT 1",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut **tx)
-    .await
 }
 
 /// Records a password event in every organization of the person (on their
@@ -113,16 +98,7 @@ async fn record(
     kind: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // Every organization of the person, with their client row where they have one.
-    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
-        "SELECT m.organization_id,
-                (SELECT c.id FROM clients c
-                 WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
-         FROM memberships m WHERE m.user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows = db::users::organizations_with_client(&mut **tx, user_id).await?;
     for (organization_id, client_id) in rows {
         let event = db::audit::Event {
             organization_id: Some(organization_id),
@@ -137,19 +113,15 @@ async fn record(
     Ok(())
 }
 
-async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>) -> Result<bool, AppError> {
-    let now = now_ms();
+async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>, now: i64) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
-    let Some((organization_id, client_id)) = home(&mut tx, user_id).await? else {
+    let Some((organization_id, client_id)) = db::users::home(&mut tx, user_id).await? else {
         tracing::info!(user_id, "password reset not sent: no active membership");
         return Ok(false);
     };
     let hours = db::resets::lifetime_hours(&mut *tx, user_id).await?;
     let reset_id = db::resets::create(&mut tx, user_id, actor, now, now + hours * HOUR_MS).await?;
-    let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let email = db::users::email_of(&mut tx, user_id).await?;
     let key = format!("password_reset:{reset_id}");
     let mail = db::outbox::NewEmail {
         organization_id,
@@ -174,9 +146,9 @@ fn link_closed() -> AppError {
 }
 
 /// Whether a reset link can still be used; looking never uses it.
-pub async fn link_usable(db: &Db, secret: &[u8], token: &str) -> Result<bool, AppError> {
+pub async fn link_usable(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<bool, AppError> {
     Ok(
-        db::resets::usable(&db.pool, &keyed_hash(secret, token), now_ms())
+        db::resets::usable(&db.pool, &keyed_hash(secret, token), now)
             .await?
             .is_some(),
     )
@@ -184,39 +156,35 @@ pub async fn link_usable(db: &Db, secret: &[u8], token: &str) -> Result<bool, Ap
 
 /// Sets the new password from a reset link: the link is used up, every
 /// session of the person ends, and a "your password was changed" email goes
-/// out. Returns the person and the organization to sign them in to.
+/// out. Returns who to sign in, and where (their first active organization).
 pub async fn complete(
     db: &Db,
     secret: &[u8],
     token: &str,
     new_password: String,
-) -> Result<(i64, i64), AppError> {
+    now: i64,
+) -> Result<SignedIn, AppError> {
     let hash_of_token = keyed_hash(secret, token);
-    let Some((user_id, email)) = db::resets::usable(&db.pool, &hash_of_token, now_ms()).await?
-    else {
+    let Some((user_id, email)) = db::resets::usable(&db.pool, &hash_of_token, now).await? else {
         return Err(link_closed());
     };
     rules::password(&new_password, &email).map_err(|m| AppError::field("password", m))?;
     let hash = password::hash(new_password).await?;
-    let now = now_ms();
     let mut tx = db.begin().await?;
     if db::resets::consume(&mut tx, &hash_of_token, now).await? != Some(user_id) {
         return Err(link_closed());
     }
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(&hash)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    let Some((organization_id, client_id)) = home(&mut tx, user_id).await? else {
+    db::users::set_password(&mut tx, user_id, &hash).await?;
+    db::sessions::end_all(&mut tx, user_id).await?;
+    let Some((organization_id, client_id)) = db::users::home(&mut tx, user_id).await? else {
         return Err(AppError::Conflict(
             "Your portal access is disabled in every organization you belong to.".into(),
         ));
     };
+    let role = db::users::membership_role(&mut *tx, organization_id, user_id)
+        .await?
+        .and_then(|r| Role::parse(&r))
+        .ok_or_else(|| AppError::internal("a membership without a known role"))?;
     let key = format!("password_changed:{user_id}:{now}");
     let mail = db::outbox::NewEmail {
         organization_id,
@@ -230,5 +198,9 @@ pub async fn complete(
     record(&mut tx, user_id, None, "password_changed", now).await?;
     tx.commit().await?;
     tracing::info!(user_id, "password reset completed");
-    Ok((user_id, organization_id))
+    Ok(SignedIn {
+        user_id,
+        organization_id,
+        role,
+    })
 }

@@ -4,7 +4,6 @@ use crate::model::{AppError, ApproverChoice, OrganizationSettings, Role, Validat
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
 use crate::server::domain::rules;
-use crate::server::now_ms;
 
 pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings, AppError> {
     let s = db::orgs::settings(&db.pool, actor.organization_id).await?;
@@ -117,7 +116,12 @@ fn seats(value: &str) -> Result<Option<i64>, &'static str> {
 }
 
 /// Saves the settings; owners and admins only. Recorded in the audit trail.
-pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result<(), AppError> {
+pub async fn save(
+    db: &Db,
+    actor: &CurrentSession,
+    form: SettingsForm,
+    now: i64,
+) -> Result<(), AppError> {
     if !matches!(actor.role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden);
     }
@@ -182,7 +186,6 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
         collaborator_seats: seats,
         reset_lifetime_hours: reset,
     };
-    let now = now_ms();
     let mut tx = db.begin().await?;
     db::orgs::save_settings(&mut tx, actor.organization_id, &settings).await?;
     db::signups::set_approvers(&mut tx, actor.organization_id, &approvers).await?;
@@ -195,7 +198,11 @@ pub async fn save(db: &Db, actor: &CurrentSession, form: SettingsForm) -> Result
         settings.logo_url,
         settings.signup_mode,
         settings.signup_approval,
-        db::clients::id_list(&approvers),
+        approvers
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
         settings
             .collaborator_seats
             .map_or_else(|| "none".to_owned(), |n| n.to_string()),

@@ -4,11 +4,14 @@
 use crate::model::{AppError, Applicant, Role, SignupLinkPage, SignupPage, Validator};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
+use crate::server::dates;
 use crate::server::db::signups::{NewSignup, Signup};
 use crate::server::db::{self, Db, Tx, is_unique_violation};
+use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
-use crate::server::domain::{rules, time};
-use crate::server::now_ms;
+
+/// How long an emailed confirmation link works, from when it is sent.
+pub const LINK_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// The sign-up form as submitted.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +78,7 @@ async fn seat_free(
 /// already has an account (which gets an email saying so instead): the page
 /// never tells who has an account. Returns the organization's id when an
 /// email was queued.
-pub async fn apply(db: &Db, slug: &str, form: SignupForm) -> Result<i64, AppError> {
+pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i64, AppError> {
     let org = organization(db, slug).await?;
     let roles = open_roles(&org.signup_mode);
     if roles.is_empty() {
@@ -115,7 +118,6 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm) -> Result<i64, AppErro
     }
     // Hashing happens whatever the email, so both answers take as long.
     let hash = password::hash(pw).await?;
-    let now = now_ms();
     let mut tx = db.begin().await?;
     if db::users::has_account(&mut tx, &email).await? {
         // One such email an hour at most, whatever is submitted.
@@ -145,14 +147,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm) -> Result<i64, AppErro
         return Ok(org.id);
     }
     // An earlier, unconfirmed application of this email gives way.
-    sqlx::query(
-        "UPDATE signups SET status = 'superseded'
-         WHERE organization_id = $1 AND email_lower = $2 AND status = 'unconfirmed'",
-    )
-    .bind(org.id)
-    .bind(email.to_lowercase())
-    .execute(&mut *tx)
-    .await?;
+    db::signups::supersede_unconfirmed(&mut tx, org.id, &email).await?;
     let new = NewSignup {
         organization_id: org.id,
         first_name: &first,
@@ -202,8 +197,13 @@ async fn resolve(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Link, 
 }
 
 /// What a confirmation link's page shows. Looking never confirms.
-pub async fn link_page(db: &Db, secret: &[u8], token: &str) -> Result<SignupLinkPage, AppError> {
-    Ok(match resolve(db, secret, token, now_ms()).await? {
+pub async fn link_page(
+    db: &Db,
+    secret: &[u8],
+    token: &str,
+    now: i64,
+) -> Result<SignupLinkPage, AppError> {
+    Ok(match resolve(db, secret, token, now).await? {
         Link::Open(s) => SignupLinkPage::Confirm {
             organization: s.organization_name,
             name: format!("{} {}", s.first_name, s.last_name),
@@ -227,8 +227,7 @@ fn link_closed() -> AppError {
 }
 
 /// Consumes a confirmation link (once: of two submissions, one wins).
-pub async fn confirm(db: &Db, secret: &[u8], token: &str) -> Result<Confirmed, AppError> {
-    let now = now_ms();
+pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Confirmed, AppError> {
     let Link::Open(s) = resolve(db, secret, token, now).await? else {
         return Err(link_closed());
     };
@@ -354,11 +353,10 @@ async fn may_decide(db: &Db, actor: &CurrentSession) -> Result<bool, AppError> {
 }
 
 /// The approval queue: applications waiting for a decision, oldest first.
-pub async fn queue(db: &Db, actor: &CurrentSession) -> Result<Vec<Applicant>, AppError> {
+pub async fn queue(db: &Db, actor: &CurrentSession, now: i64) -> Result<Vec<Applicant>, AppError> {
     if !may_decide(db, actor).await? {
         return Err(AppError::Forbidden);
     }
-    let now = now_ms();
     Ok(db::signups::pending(&db.pool, actor.organization_id)
         .await?
         .into_iter()
@@ -368,7 +366,7 @@ pub async fn queue(db: &Db, actor: &CurrentSession) -> Result<Vec<Applicant>, Ap
             username: s.username,
             email: s.email,
             role: s.role,
-            applied: time::format_ago(s.created_at, now),
+            applied: dates::format_ago(s.created_at, now),
         })
         .collect())
 }
@@ -386,6 +384,7 @@ pub async fn decide(
     ids: &str,
     approve: bool,
     reason: &str,
+    now: i64,
 ) -> Result<usize, AppError> {
     if !may_decide(db, actor).await? {
         return Err(AppError::Forbidden);
@@ -423,7 +422,6 @@ pub async fn decide(
         if s.organization_id != org {
             return Err(AppError::NotFound);
         }
-        let now = now_ms();
         let mut tx = db.begin().await?;
         // The application holds a seat already; approving keeps it, so
         // only a limit lowered since refuses.

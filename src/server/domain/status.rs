@@ -2,7 +2,7 @@
 //! clock is passed in.
 
 use crate::model::ClientStatus;
-use crate::server::domain::time::{format_ago, format_date};
+use crate::server::dates::{format_ago, format_date};
 
 /// What the client list query returns about one client.
 #[derive(Debug, Clone, Default)]

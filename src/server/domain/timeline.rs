@@ -2,15 +2,15 @@
 
 use crate::model::{AppError, ClientDetail, TimelineEntry};
 use crate::server::auth::CurrentSession;
+use crate::server::dates::{format_date, format_datetime};
 use crate::server::db::{self, Db};
 use crate::server::domain::clients::row;
-use crate::server::domain::time::{format_date, format_datetime};
-use crate::server::now_ms;
 
 pub async fn client_detail(
     db: &Db,
     actor: &CurrentSession,
     client_id: i64,
+    now: i64,
 ) -> Result<ClientDetail, AppError> {
     let org = actor.organization_id;
     let client = db::clients::get(&db.pool, org, client_id)
@@ -115,7 +115,7 @@ pub async fn client_detail(
     let mut entries: Vec<_> = entries.into_iter().enumerate().collect();
     entries.sort_by(|(i, a), (j, b)| b.0.cmp(&a.0).then(j.cmp(i)));
     Ok(ClientDetail {
-        client: row(client, now_ms()),
+        client: row(client, now),
         timeline: entries
             .into_iter()
             .map(|(_, (at, text, problem))| TimelineEntry {

@@ -1,9 +1,20 @@
-//! Email templates: files under `templates/email/`, one `.txt` and one `.html`
-//! per kind, with `{{name}}` placeholders. Every HTML part is the kind's file
-//! inside `layout.html` (the organization's header, in its colour and logo). Values are HTML-escaped in the HTML
-//! part. `{{#name}}…{{/name}}` keeps its content only when `name` is not empty.
+//! Email templates, rendered with minijinja.
+//!
+//! Each kind of email is a folder under `templates/email/` holding, per
+//! language, `subject.txt`, `text.txt` (the plain-text part) and `html.html`
+//! (the HTML part, which extends the shared `layout.html`: the organization's
+//! header in its colour, with its logo). Values are HTML-escaped in `.html`
+//! files only. Undefined values are errors, never empty strings: a missing or
+//! misspelled placeholder fails the render (and the tests that render every
+//! kind).
+//!
+//! Adding a kind: a folder `templates/email/<name>/en/` with the three files,
+//! and a line in the `templates!` list below.
 
-use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use minijinja::{Environment, UndefinedBehavior, Value};
 
 /// A rendered message, ready for a transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,253 +24,225 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// Kinds of email and their templates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Template {
-    InvitationActivate,
-    InvitationJoin,
-    SignupConfirm,
-    SignupExists,
-    ApprovalRequest,
-    SignupApproved,
-    SignupRejected,
-    PasswordReset,
-    PasswordChanged,
+/// Declares the [`Template`] enum and embeds every file of every kind.
+macro_rules! templates {
+    ($($variant:ident => $folder:literal,)*) => {
+        /// The kinds of email, one folder of templates each.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Template {
+            $($variant,)*
+        }
+
+        impl Template {
+            /// Every kind, for tests that render them all.
+            pub const ALL: &[Template] = &[$(Template::$variant,)*];
+
+            /// Its folder under `templates/email/`.
+            pub fn folder(self) -> &'static str {
+                match self {
+                    $(Template::$variant => $folder,)*
+                }
+            }
+        }
+
+        /// (name in the environment, source) of every template file.
+        const SOURCES: &[(&str, &str)] = &[
+            ("layout.html", include_str!("../../../templates/email/layout.html")),
+            $(
+                (concat!($folder, "/en/subject.txt"),
+                 include_str!(concat!("../../../templates/email/", $folder, "/en/subject.txt"))),
+                (concat!($folder, "/en/text.txt"),
+                 include_str!(concat!("../../../templates/email/", $folder, "/en/text.txt"))),
+                (concat!($folder, "/en/html.html"),
+                 include_str!(concat!("../../../templates/email/", $folder, "/en/html.html"))),
+            )*
+        ];
+    };
 }
 
-const LAYOUT: &str = include_str!("../../../templates/email/layout.html");
+templates! {
+    InvitationActivate => "invitation_activate",
+    InvitationJoin => "invitation_join",
+    SignupConfirm => "signup_confirm",
+    SignupExists => "signup_exists",
+    ApprovalRequest => "approval_request",
+    SignupApproved => "signup_approved",
+    SignupRejected => "signup_rejected",
+    PasswordReset => "password_reset",
+    PasswordChanged => "password_changed",
+}
+
+/// The language every email is written in for now.
+const LANGUAGE: &str = "en";
+
+/// The environment holding every template, built on first use. A template
+/// that does not parse is a programming error caught by the tests.
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A block tag's own line break is not output: `{% if %}` sections
+        // on lines of their own leave no blank lines behind.
+        env.set_trim_blocks(true);
+        env.set_formatter(format_value);
+        for (name, source) in SOURCES {
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %e, "email template does not parse");
+            }
+        }
+        env
+    })
+}
+
+/// Prints a value as minijinja does, except that HTML escaping leaves `/`
+/// alone (minijinja writes `&#x2f;`): links in the HTML part stay as people
+/// read them, and `/` needs no escaping in text or quoted attributes.
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if let (minijinja::AutoEscape::Html, Some(text), false) =
+        (state.auto_escape(), value.as_str(), value.is_safe())
+    {
+        for c in text.chars() {
+            match c {
+                '&' => out.write_str("&amp;"),
+                '<' => out.write_str("&lt;"),
+                '>' => out.write_str("&gt;"),
+                '"' => out.write_str("&quot;"),
+                '\'' => out.write_str("&#39;"),
+                c => out.write_char(c),
+            }?;
+        }
+        return Ok(());
+    }
+    minijinja::escape_formatter(out, state, value)
+}
 
 impl Template {
-    pub const ALL: [Template; 9] = [
-        Template::InvitationActivate,
-        Template::InvitationJoin,
-        Template::SignupConfirm,
-        Template::SignupExists,
-        Template::ApprovalRequest,
-        Template::SignupApproved,
-        Template::SignupRejected,
-        Template::PasswordReset,
-        Template::PasswordChanged,
-    ];
-
-    fn sources(self) -> (&'static str, &'static str) {
-        match self {
-            Template::InvitationActivate => (
-                include_str!("../../../templates/email/invitation_activate.txt"),
-                include_str!("../../../templates/email/invitation_activate.html"),
-            ),
-            Template::InvitationJoin => (
-                include_str!("../../../templates/email/invitation_join.txt"),
-                include_str!("../../../templates/email/invitation_join.html"),
-            ),
-            Template::SignupConfirm => (
-                include_str!("../../../templates/email/signup_confirm.txt"),
-                include_str!("../../../templates/email/signup_confirm.html"),
-            ),
-            Template::SignupExists => (
-                include_str!("../../../templates/email/signup_exists.txt"),
-                include_str!("../../../templates/email/signup_exists.html"),
-            ),
-            Template::ApprovalRequest => (
-                include_str!("../../../templates/email/approval_request.txt"),
-                include_str!("../../../templates/email/approval_request.html"),
-            ),
-            Template::SignupApproved => (
-                include_str!("../../../templates/email/signup_approved.txt"),
-                include_str!("../../../templates/email/signup_approved.html"),
-            ),
-            Template::SignupRejected => (
-                include_str!("../../../templates/email/signup_rejected.txt"),
-                include_str!("../../../templates/email/signup_rejected.html"),
-            ),
-            Template::PasswordReset => (
-                include_str!("../../../templates/email/password_reset.txt"),
-                include_str!("../../../templates/email/password_reset.html"),
-            ),
-            Template::PasswordChanged => (
-                include_str!("../../../templates/email/password_changed.txt"),
-                include_str!("../../../templates/email/password_changed.html"),
-            ),
-        }
-    }
-
-    /// Renders both parts. A placeholder without a value is a programming
-    /// error: it is logged and left out (the tests render every template and
-    /// fail on it, see [`Template::render_checked`]).
-    pub fn render(self, subject: String, values: &HashMap<&str, String>) -> Rendered {
-        let (rendered, missing) = self.render_checked(subject, values);
-        for key in missing {
-            tracing::error!(key, template = ?self, "email template placeholder without a value");
-        }
-        rendered
-    }
-
-    /// Renders both parts, and names every placeholder that had no value.
-    pub fn render_checked(
-        self,
-        subject: String,
-        values: &HashMap<&str, String>,
-    ) -> (Rendered, Vec<String>) {
-        let (text, html) = self.sources();
-        let html = LAYOUT.replace("{{content}}", html);
-        let mut missing = Vec::new();
-        let rendered = Rendered {
-            subject,
-            text: fill(
-                &sections(text, values),
-                values,
-                |v| v.to_owned(),
-                &mut missing,
-            ),
-            html: fill(&sections(&html, values), values, escape_html, &mut missing),
+    /// Renders the subject and both parts with `values` (a map: build it
+    /// with [`minijinja::context!`]). The layout needs `organization`,
+    /// `accent` and `logo_url` (empty for none).
+    ///
+    /// Errors: a value the template uses is missing, or a template is
+    /// broken; the error names the template and the line.
+    pub fn render(self, values: &Value) -> Result<Rendered, minijinja::Error> {
+        let env = environment();
+        let values = minijinja::context! { lang => LANGUAGE, ..values.clone() };
+        let part = |file: &str| {
+            env.get_template(&format!("{}/{LANGUAGE}/{file}", self.folder()))
+                .and_then(|t| t.render(&values))
         };
-        (rendered, missing)
+        Ok(Rendered {
+            subject: part("subject.txt")?.trim().to_owned(),
+            text: part("text.txt")?,
+            html: part("html.html")?,
+        })
     }
-}
-
-/// Keeps or drops each `{{#name}}…{{/name}}` section (sections do not nest).
-fn sections(template: &str, values: &HashMap<&str, String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{#") {
-        let after = &rest[start + 3..];
-        let Some(name_end) = after.find("}}") else {
-            break;
-        };
-        let name = &after[..name_end];
-        let body = &after[name_end + 2..];
-        let close = format!("{{{{/{name}}}}}");
-        let Some(body_end) = body.find(&close) else {
-            tracing::error!(name, "email template section without its end");
-            break;
-        };
-        out.push_str(&rest[..start]);
-        if values.get(name).is_some_and(|v| !v.is_empty()) {
-            out.push_str(&body[..body_end]);
-        }
-        rest = &body[body_end + close.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Replaces each `{{name}}` with its encoded value; a name without a value is
-/// pushed onto `missing` and left out.
-fn fill(
-    template: &str,
-    values: &HashMap<&str, String>,
-    encode: impl Fn(&str) -> String,
-    missing: &mut Vec<String>,
-) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let key = after[..end].trim();
-        match values.get(key) {
-            Some(v) => out.push_str(&encode(v)),
-            None => missing.push(key.to_owned()),
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use minijinja::context;
+
     use super::*;
 
-    fn values() -> HashMap<&'static str, String> {
-        HashMap::from([
-            ("first_name", "Ann <b>".to_owned()),
-            ("organization", "North & Co".to_owned()),
-            ("inviter", "Olive".to_owned()),
-            ("link", "https://portal.example/activate/abc".to_owned()),
-            ("expires", "3 Dec 2026".to_owned()),
-            ("accent", "#b44d12".to_owned()),
-            (
-                "logo_url",
-                "https://north.example/logo.png?a=1&b=2".to_owned(),
-            ),
-            ("applicant", "Pat Applicant".to_owned()),
-            ("applicant_email", "pat@example.com".to_owned()),
-            ("role", "client".to_owned()),
-            ("reason", "Seats are full".to_owned()),
+    /// A value for every placeholder of every kind.
+    fn complete() -> BTreeMap<&'static str, &'static str> {
+        BTreeMap::from([
+            ("first_name", "Ann <b>"),
+            ("organization", "North & Co"),
+            ("inviter", "Olive"),
+            ("link", "https://portal.example/activate/abc"),
+            ("expires", "3 Dec 2026"),
+            ("accent", "#b44d12"),
+            ("logo_url", "https://north.example/logo.png?a=1&b=2"),
+            ("applicant", "Pat Applicant"),
+            ("applicant_email", "pat@example.com"),
+            ("role", "client"),
+            ("reason", "Seats are full"),
         ])
     }
 
+    fn values() -> Value {
+        Value::from(complete())
+    }
+
     #[test]
-    fn every_template_fills_every_placeholder() {
+    fn every_template_renders_in_the_layout_with_html_escaped_only_in_html() {
         for t in Template::ALL {
-            let (r, missing) = t.render_checked("Subject".into(), &values());
-            assert_eq!(missing, Vec::<String>::new(), "{t:?}");
-            for part in [&r.text, &r.html] {
-                assert!(!part.contains("{{"), "{t:?} left a placeholder");
-            }
-            if t != Template::SignupRejected {
+            let r = t
+                .render(&values())
+                .unwrap_or_else(|e| panic!("{t:?}: {e:#}"));
+            assert!(!r.subject.is_empty() && !r.subject.contains('\n'), "{t:?}");
+            if *t != Template::SignupRejected {
                 assert!(
                     r.text.contains("https://portal.example/activate/abc"),
-                    "{t:?} links"
+                    "{t:?}"
                 );
                 assert!(
                     r.html.contains("https://portal.example/activate/abc"),
-                    "{t:?} links"
+                    "{t:?}"
                 );
             }
             assert!(
                 r.html.starts_with("<!DOCTYPE html>"),
                 "{t:?} is in the layout"
             );
-            assert!(r.html.contains("North &amp; Co"));
-            assert!(r.text.contains("North & Co"));
+            assert!(r.html.contains(r#"<html lang="en">"#), "{t:?}");
+            assert!(r.html.contains("North &amp; Co"), "{t:?}");
+            assert!(r.text.contains("North & Co"), "{t:?}");
+            assert!(!r.html.contains("Ann <b>"), "{t:?} escapes values");
             assert!(
                 r.html
                     .contains(r#"<img src="https://north.example/logo.png?a=1&amp;b=2""#),
-                "the logo heads the HTML part"
+                "{t:?}: the logo heads the HTML part"
+            );
+        }
+    }
+
+    /// Every kind as it reads, checked against `snapshots/` (review a change
+    /// with `cargo insta review`, or rerun with `INSTA_UPDATE=always`).
+    #[test]
+    fn every_kind_reads_as_its_snapshot() {
+        for t in Template::ALL {
+            let r = t.render(&values()).unwrap();
+            let whole = format!(
+                "Subject: {}\n\n{}\n\n----- HTML -----\n{}",
+                r.subject, r.text, r.html
+            );
+            insta::assert_snapshot!(format!("{}.{LANGUAGE}", t.folder()), whole);
+        }
+    }
+
+    #[test]
+    fn a_value_left_out_fails_the_render() {
+        for t in Template::ALL {
+            let mut values = complete();
+            values.remove("organization");
+            let error = t
+                .render(&Value::from(values))
+                .expect_err("rendered without an organization");
+            assert!(
+                format!("{error:#}").contains("undefined"),
+                "{t:?}: {error:#}"
             );
         }
     }
 
     #[test]
-    fn a_value_left_out_is_named() {
-        for t in Template::ALL {
-            let mut v = values();
-            v.remove("organization");
-            let (_, missing) = t.render_checked("Subject".into(), &v);
-            assert!(missing.contains(&"organization".to_owned()), "{t:?}");
-        }
-    }
-
-    #[test]
     fn an_empty_value_drops_its_section() {
-        let mut v = values();
-        v.insert("logo_url", String::new());
+        let values = context! { logo_url => "", reason => "", ..values() };
         for t in Template::ALL {
-            let r = t.render("Subject".into(), &v);
-            assert!(!r.html.contains("<img"), "no logo, no image");
-            assert!(!r.html.contains("{{"), "no section markers left");
-            assert!(r.html.contains("North &amp; Co"));
+            let r = t.render(&values).unwrap();
+            assert!(!r.html.contains("<img"), "{t:?}: no logo, no image");
+            assert!(r.html.contains("North &amp; Co"), "{t:?}");
         }
+        let rejected = Template::SignupRejected.render(&values).unwrap();
+        assert!(!rejected.text.contains("The reason given"));
     }
 }

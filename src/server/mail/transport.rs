@@ -10,7 +10,6 @@ use url::Url;
 use super::smtp::{Relay, RelayError, SendError, SmtpPool};
 use super::templates::Rendered;
 use crate::server::db::{self, Db};
-use crate::server::now_ms;
 
 /// What one attempt to hand a message over ended with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +55,9 @@ impl Transport {
         }
     }
 
-    pub async fn send(&self, outbox_id: i64, to: &str, message: &Rendered) -> Delivery {
+    /// Hands `message` to the relay (or the development mailbox, which keeps
+    /// it with `now`, ms since the epoch, as its time).
+    pub async fn send(&self, outbox_id: i64, to: &str, message: &Rendered, now: i64) -> Delivery {
         match self {
             Transport::Smtp { pool, from } => {
                 let to: Mailbox = match ascii_address(to).map(|a| a.parse()) {
@@ -92,7 +93,7 @@ impl Transport {
                     &message.subject,
                     &message.text,
                     &message.html,
-                    now_ms(),
+                    now,
                 )
                 .await
                 {

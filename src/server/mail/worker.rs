@@ -12,21 +12,22 @@
 //! one accepted message per connection is unrecorded, so at most that many
 //! people get an email twice.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::templates::{Rendered, Template};
+use super::compose::{ComposeError, Composer};
+use super::leases::{keep_leases, requeue_interrupted};
+use super::recorder::{Record, record};
+use super::templates::Rendered;
 use super::transport::{Delivery, Transport};
-use crate::server::auth::token::{keyed_hash, random_token};
+use crate::server::Clock;
+use crate::server::auth::token::random_token;
 use crate::server::db::outbox::{OutboxEmail, Outcome};
-use crate::server::db::{self, Db, Tx};
-use crate::server::domain::time::format_date;
-use crate::server::events::{Event, Hub};
-use crate::server::now_ms;
+use crate::server::db::{self, Db};
+use crate::server::events::Hub;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -51,7 +52,7 @@ pub struct WorkerSettings {
 
 impl WorkerSettings {
     /// [`WorkerSettings::lease`] in milliseconds, as claims store it.
-    fn lease_ms(&self) -> i64 {
+    pub(super) fn lease_ms(&self) -> i64 {
         i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX / 4)
     }
 }
@@ -78,9 +79,6 @@ const LANES: u32 = 4;
 /// transactions rather than many small ones.
 const MIN_BATCH: i64 = 64;
 
-/// Attempts recorded in one transaction at most.
-const MAX_RECORD_GROUP: usize = 1024;
-
 /// A handle to wake the worker after queueing email, and to stop it.
 #[derive(Clone)]
 pub struct Worker {
@@ -95,24 +93,17 @@ pub struct Worker {
     tasks: Arc<std::sync::Mutex<Vec<JoinHandle<()>>>>,
 }
 
-/// One attempt waiting to be recorded, and who waits for it.
-struct Record {
-    email: OutboxEmail,
-    outcome: Outcome,
-    recorded: oneshot::Sender<()>,
-}
-
 impl Worker {
     /// Starts the worker's lanes, its recorder and its lease keeper, sharing
-    /// the transport's connections.
+    /// the transport's connections; `composer` says what each email says
+    /// (its database and clock are the worker's).
     pub fn start(
-        db: Db,
         transport: Transport,
-        public_url: url::Url,
-        secret: Arc<[u8]>,
+        composer: Composer,
         settings: WorkerSettings,
         events: Hub,
     ) -> Worker {
+        let (db, clock) = (composer.db.clone(), composer.clock.clone());
         // This process's name on its claims.
         let owner: Arc<str> = random_token().into();
         let lanes = LANES.min(settings.connections);
@@ -131,9 +122,9 @@ impl Worker {
                 db: db.clone(),
                 owner: owner.clone(),
                 transport: transport.clone(),
-                public_url: public_url.clone(),
-                secret: secret.clone(),
+                composer: composer.clone(),
                 settings: settings.clone(),
+                clock: clock.clone(),
                 concurrency,
                 wake: wake.clone(),
                 recorder: recorder.clone(),
@@ -143,11 +134,17 @@ impl Worker {
         }
         // The recorder ends once every lane (holding its senders) has.
         drop(recorder);
-        tasks.push(tokio::spawn(record(db.clone(), events, records)));
+        tasks.push(tokio::spawn(record(
+            db.clone(),
+            events,
+            clock.clone(),
+            records,
+        )));
         tokio::spawn(keep_leases(
             db,
             owner,
             settings.clone(),
+            clock,
             wakes.clone(),
             finished.subscribe(),
         ));
@@ -181,99 +178,14 @@ impl Worker {
     }
 }
 
-/// Renews this process's leases three times per lease, and puts back in
-/// the queue the claims whose lease ran out (a process that died), waking
-/// the lanes to send them.
-async fn keep_leases(
-    db: Db,
-    owner: Arc<str>,
-    settings: WorkerSettings,
-    lanes: Arc<[Arc<Notify>]>,
-    mut finished: watch::Receiver<bool>,
-) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(settings.lease / 3) => {}
-            _ = finished.wait_for(|f| *f) => return,
-        }
-        if db.pool.is_closed() {
-            return;
-        }
-        let until = now_ms() + settings.lease_ms();
-        if let Err(e) = db::outbox::renew_leases(&db, &owner, until).await {
-            tracing::error!(error = %e, "outbox: could not renew the leases of the email being sent");
-        }
-        if requeue_interrupted(&db, &owner).await > 0 {
-            lanes.iter().for_each(|lane| lane.notify_one());
-        }
-    }
-}
-
-/// Puts back in the queue the email whose lease ran out (the process
-/// sending it stopped), never `owner`'s own; returns how many.
-async fn requeue_interrupted(db: &Db, owner: &str) -> u64 {
-    match db::outbox::requeue_interrupted(db, owner, now_ms()).await {
-        Ok(n) => {
-            if n > 0 {
-                tracing::warn!(count = n, "requeued email whose sender stopped");
-            }
-            n
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "could not requeue interrupted email");
-            0
-        }
-    }
-}
-
-/// Records attempts as they finish: whatever arrived while the previous
-/// transaction committed goes into the next one. A failed transaction is
-/// retried (pauses doubling up to 15 s) until it succeeds or the pool is
-/// closed; meanwhile the lanes wait, sending nothing unrecorded.
-async fn record(db: Db, events: Hub, mut records: mpsc::UnboundedReceiver<Record>) {
-    let mut group = Vec::new();
-    while records.recv_many(&mut group, MAX_RECORD_GROUP).await > 0 {
-        let now = now_ms();
-        let attempts: Vec<(&OutboxEmail, Outcome)> = group
-            .iter()
-            .map(|r: &Record| (&r.email, r.outcome.clone()))
-            .collect();
-        let mut pause = Duration::from_millis(100);
-        loop {
-            match db::outbox::record_attempts(&db, &attempts, now).await {
-                Ok(()) => break,
-                Err(_) if db.pool.is_closed() => return,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not record delivery attempts; retrying");
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(15));
-                }
-            }
-        }
-        drop(attempts);
-        let mut changed: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
-        for r in &group {
-            if let (Some(org), Some(client)) = (r.email.organization_id, r.email.client_id) {
-                changed.entry(org).or_default().push(client);
-            }
-        }
-        for (org, clients) in changed {
-            events.publish(Event::clients(org, clients)).await;
-        }
-        for r in group.drain(..) {
-            let _ = r.recorded.send(());
-        }
-    }
-}
-
 struct Runner {
     db: Db,
     /// This process's name on its claims.
     owner: Arc<str>,
     transport: Transport,
-    public_url: url::Url,
-    secret: Arc<[u8]>,
+    composer: Composer,
     settings: WorkerSettings,
+    clock: Clock,
     /// Messages this lane sends at the same time.
     concurrency: u32,
     wake: Arc<Notify>,
@@ -290,7 +202,7 @@ impl Runner {
             // A batch's links are made in one transaction; its attempts are
             // recorded one by one as they finish.
             let batch = (i64::from(self.concurrency) * 4).max(MIN_BATCH);
-            let now = now_ms();
+            let now = self.clock.now_ms();
             match db::outbox::claim_batch(
                 &self.db,
                 &self.owner,
@@ -302,7 +214,7 @@ impl Runner {
             {
                 Ok(batch) if !batch.is_empty() => self.deliver(batch).await,
                 Ok(_) => {
-                    if requeue_interrupted(&self.db, &self.owner).await > 0 {
+                    if requeue_interrupted(&self.db, &self.owner, self.clock.now_ms()).await > 0 {
                         continue;
                     }
                     self.transport.tidy();
@@ -330,7 +242,7 @@ impl Runner {
         use futures::StreamExt;
 
         let deadline = tokio::time::Instant::now() + self.settings.send_deadline;
-        let messages = self.render_all(&batch).await;
+        let messages = self.composer.batch(&batch).await;
         let unrecorded = &std::sync::atomic::AtomicBool::new(false);
         futures::stream::iter(batch.into_iter().zip(messages))
             .for_each_concurrent(self.concurrency as usize, |(email, message)| async move {
@@ -342,7 +254,7 @@ impl Runner {
                     .unwrap_or_else(|_| {
                         Delivery::Temporary("the mail server did not answer in time".into())
                     });
-                let outcome = self.outcome(&email, delivery, now_ms());
+                let outcome = self.outcome(&email, delivery, self.clock.now_ms());
                 let (recorded, wait) = oneshot::channel();
                 let record = Record {
                     email,
@@ -359,13 +271,19 @@ impl Runner {
             .await;
     }
 
-    async fn send(&self, email: &OutboxEmail, message: Result<Rendered, RenderError>) -> Delivery {
+    async fn send(&self, email: &OutboxEmail, message: Result<Rendered, ComposeError>) -> Delivery {
         match message {
-            Ok(m) => self.transport.send(email.id, &email.recipient, &m).await,
-            Err(RenderError::Gone) => {
+            Ok(m) => {
+                let now = self.clock.now_ms();
+                self.transport
+                    .send(email.id, &email.recipient, &m, now)
+                    .await
+            }
+            Err(ComposeError::Gone) => {
                 Delivery::Permanent("not sent: what it was about is gone or was superseded".into())
             }
-            Err(RenderError::Db(e)) => Delivery::Temporary(format!("database: {e}")),
+            Err(ComposeError::Db(e)) => Delivery::Temporary(format!("database: {e}")),
+            Err(ComposeError::Template(e)) => Delivery::Temporary(format!("template: {e}")),
         }
     }
 
@@ -405,261 +323,5 @@ impl Runner {
             }
         }
         outcome
-    }
-
-    /// Renders every email of a batch; their links are stored in one
-    /// transaction. If that transaction fails, every email is retried later.
-    async fn render_all(&self, batch: &[OutboxEmail]) -> Vec<Result<Rendered, RenderError>> {
-        let rendered = async {
-            let mut tx = self.db.begin().await?;
-            // Invitations, the bulk of the mail: one query for what they
-            // show and one insert for their fresh links.
-            let ids: Vec<i64> = batch
-                .iter()
-                .filter(|e| e.kind == "invitation")
-                .filter_map(|e| e.invitation_id)
-                .collect();
-            let views: HashMap<i64, db::invitations::InvitationView> =
-                db::invitations::by_ids(&mut *tx, &ids)
-                    .await?
-                    .into_iter()
-                    .map(|v| (v.id, v))
-                    .collect();
-            let mut links = Vec::new();
-            let mut out = Vec::with_capacity(batch.len());
-            for email in batch {
-                if email.kind != "invitation" {
-                    out.push(self.render(&mut tx, email).await);
-                    continue;
-                }
-                // An invitation accepted or revoked (access disabled, email
-                // changed) since the email was queued gets no link.
-                let pending = email
-                    .invitation_id
-                    .and_then(|id| views.get(&id))
-                    .filter(|inv| inv.accepted_at.is_none() && inv.revoked_at.is_none());
-                out.push(match pending {
-                    Some(inv) => {
-                        let token = random_token();
-                        links.push(db::invitations::NewLink {
-                            invitation_id: inv.id,
-                            token_hash: keyed_hash(&self.secret, &token),
-                            expires_at: inv.expires_at,
-                        });
-                        Ok(self.invitation_message(inv, &token))
-                    }
-                    None => Err(RenderError::Gone),
-                });
-            }
-            db::invitations::add_links(&mut tx, &links, now_ms()).await?;
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(out)
-        };
-        match rendered.await {
-            Ok(out) => out,
-            Err(e) => {
-                tracing::error!(error = %e, "could not prepare a batch of email");
-                let reason = e.to_string();
-                batch
-                    .iter()
-                    .map(|_| Err(RenderError::Db(reason.clone())))
-                    .collect()
-            }
-        }
-    }
-
-    /// Renders one email inside the batch's transaction. Every read goes
-    /// through `tx`: on SQLite the transaction holds the write lock, and
-    /// waiting for a second pool connection while holding it can starve the
-    /// pool (every other connection waiting for the lock) until SQLite gives
-    /// up with "database is locked".
-    async fn render(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, RenderError> {
-        match email.kind.as_str() {
-            "signup_exists" => self.render_signup_exists(tx, email).await,
-            "password_reset" | "password_changed" => self.render_password(tx, email).await,
-            _ => self.render_signup(tx, email).await,
-        }
-    }
-
-    /// An absolute link to `path` on the portal.
-    fn link(&self, path: &str) -> String {
-        self.public_url
-            .join(path)
-            .map_or_else(|_| format!("{}{path}", self.public_url), |u| u.to_string())
-    }
-
-    /// An invitation email with the link of `token`.
-    fn invitation_message(&self, inv: &db::invitations::InvitationView, token: &str) -> Rendered {
-        let values = HashMap::from([
-            ("first_name", inv.first_name.clone()),
-            ("organization", inv.organization_name.clone()),
-            (
-                "inviter",
-                inv.inviter_name
-                    .clone()
-                    .unwrap_or_else(|| inv.organization_name.clone()),
-            ),
-            ("link", self.link(&format!("activate/{token}"))),
-            ("expires", format_date(inv.expires_at)),
-            ("accent", inv.accent_color.clone()),
-            ("logo_url", inv.logo_url.clone()),
-        ]);
-        if inv.kind == "join" {
-            Template::InvitationJoin.render(
-                format!("{} invites you to its portal", inv.organization_name),
-                &values,
-            )
-        } else {
-            Template::InvitationActivate.render(
-                format!("Activate your {} portal account", inv.organization_name),
-                &values,
-            )
-        }
-    }
-
-    /// "You already have an account": sent instead of a confirmation when
-    /// someone signs up with an address that has one.
-    async fn render_signup_exists(
-        &self,
-        tx: &mut Tx,
-        email: &OutboxEmail,
-    ) -> Result<Rendered, RenderError> {
-        let org_id = email.organization_id.ok_or(RenderError::Gone)?;
-        let org = db::orgs::settings(&mut **tx, org_id).await?;
-        let values = HashMap::from([
-            ("organization", org.name.clone()),
-            ("accent", org.accent_color),
-            ("logo_url", org.logo_url),
-            ("link", self.link("login")),
-        ]);
-        Ok(Template::SignupExists.render(
-            format!("You already have an account for {}", org.name),
-            &values,
-        ))
-    }
-
-    /// A reset link (made here, at send time) or the notice that the
-    /// password changed; branded with the organization the email belongs to.
-    async fn render_password(
-        &self,
-        tx: &mut Tx,
-        email: &OutboxEmail,
-    ) -> Result<Rendered, RenderError> {
-        let org_id = email.organization_id.ok_or(RenderError::Gone)?;
-        let org = db::orgs::settings(&mut **tx, org_id).await?;
-        let person = db::users::by_email(&mut **tx, &email.recipient)
-            .await?
-            .ok_or(RenderError::Gone)?;
-        let mut values = HashMap::from([
-            ("first_name", person.name),
-            ("organization", org.name.clone()),
-            ("accent", org.accent_color),
-            ("logo_url", org.logo_url),
-            ("link", self.link("forgot")),
-        ]);
-        if email.kind == "password_changed" {
-            return Ok(
-                Template::PasswordChanged.render("Your password was changed".into(), &values)
-            );
-        }
-        let reset_id = email.reset_id.ok_or(RenderError::Gone)?;
-        let token = random_token();
-        // A link made obsolete meanwhile (a newer request, a use) is not sent.
-        let expires = db::resets::set_link(tx, reset_id, &keyed_hash(&self.secret, &token))
-            .await?
-            .ok_or(RenderError::Gone)?;
-        values.insert("link", self.link(&format!("reset/{token}")));
-        values.insert(
-            "expires",
-            crate::server::domain::time::format_datetime(expires),
-        );
-        Ok(
-            Template::PasswordReset
-                .render(format!("Reset your password for {}", org.name), &values),
-        )
-    }
-
-    async fn render_signup(
-        &self,
-        tx: &mut Tx,
-        email: &OutboxEmail,
-    ) -> Result<Rendered, RenderError> {
-        let signup_id = email.signup_id.ok_or(RenderError::Gone)?;
-        let s = db::signups::by_id(&mut **tx, signup_id)
-            .await?
-            .ok_or(RenderError::Gone)?;
-        let org = s.organization_name.clone();
-        let mut values = HashMap::from([
-            ("first_name", s.first_name.clone()),
-            ("organization", org.clone()),
-            ("accent", s.accent_color.clone()),
-            ("logo_url", s.logo_url.clone()),
-            ("link", self.link("login")),
-        ]);
-        let (template, subject) = match email.kind.as_str() {
-            "signup_confirm" => {
-                let token = random_token();
-                let now = now_ms();
-                let expires = now + SIGNUP_LINK_LIFETIME_MS;
-                db::signups::add_link(tx, s.id, &keyed_hash(&self.secret, &token), now, expires)
-                    .await?;
-                values.insert("link", self.link(&format!("signup/confirm/{token}")));
-                values.insert(
-                    "expires",
-                    crate::server::domain::time::format_datetime(expires),
-                );
-                (
-                    Template::SignupConfirm,
-                    format!("Confirm your email for {org}"),
-                )
-            }
-            "approval_request" => {
-                let approver = db::users::by_email(&mut **tx, &email.recipient).await?;
-                values.insert(
-                    "first_name",
-                    approver.map_or_else(|| "there".to_owned(), |u| u.name),
-                );
-                values.insert("applicant", format!("{} {}", s.first_name, s.last_name));
-                values.insert("applicant_email", s.email.clone());
-                values.insert("role", s.role.clone());
-                values.insert("link", self.link("approvals"));
-                (
-                    Template::ApprovalRequest,
-                    format!("{} {} asks to join {org}", s.first_name, s.last_name),
-                )
-            }
-            "signup_approved" => (
-                Template::SignupApproved,
-                format!("Welcome to {org}: your application was approved"),
-            ),
-            "signup_rejected" => {
-                values.insert("reason", s.reason.clone().unwrap_or_default());
-                (
-                    Template::SignupRejected,
-                    format!("Your application to {org}"),
-                )
-            }
-            other => {
-                tracing::error!(kind = other, "an email of unknown kind");
-                return Err(RenderError::Gone);
-            }
-        };
-        Ok(template.render(subject, &values))
-    }
-}
-
-/// How long an emailed sign-up confirmation link works.
-pub const SIGNUP_LINK_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
-
-enum RenderError {
-    Gone,
-    /// The database failed while preparing the message: the reason, as
-    /// recorded in the delivery log.
-    Db(String),
-}
-
-impl From<sqlx::Error> for RenderError {
-    fn from(e: sqlx::Error) -> Self {
-        RenderError::Db(e.to_string())
     }
 }

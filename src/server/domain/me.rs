@@ -1,0 +1,95 @@
+//! What signed-in people see of themselves: the staff shell, a client's
+//! dashboard, and (owners on a server without SMTP) the development mailbox.
+
+use crate::model::{AppError, Dashboard, MailboxMessage, OrganizationChoice, Role, ShellInfo};
+use crate::server::auth::CurrentSession;
+use crate::server::dates::format_ago;
+use crate::server::db::{self, Db};
+
+/// Messages the development mailbox shows, newest first.
+const MAILBOX_SIZE: i64 = 100;
+
+/// The staff shell's view of `me`: who they are, the organization they work
+/// in, the ones they can switch to (staff memberships only). `dev_mailbox`:
+/// the server keeps email in the development mailbox.
+///
+/// Errors: internal when the session's organization is not among them.
+pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<ShellInfo, AppError> {
+    let orgs = db::orgs::organizations_of(&db.pool, me.user_id, true).await?;
+    let org = orgs
+        .iter()
+        .find(|o| o.id == me.organization_id)
+        .cloned()
+        .ok_or_else(|| AppError::internal("session points at an organization outside the list"))?;
+    Ok(ShellInfo {
+        user_name: me.user_name,
+        user_email: me.user_email,
+        organization_id: org.id,
+        organization_name: org.name,
+        organization_slug: org.slug,
+        role: me.role,
+        sees_mailbox: sees_mailbox(dev_mailbox, me.role),
+        organizations: orgs.into_iter().map(choice).collect(),
+    })
+}
+
+/// A client's own page: their profile and every organization they belong to.
+pub async fn dashboard(db: &Db, me: CurrentSession) -> Result<Dashboard, AppError> {
+    let orgs = db::orgs::organizations_of(&db.pool, me.user_id, false).await?;
+    let current = orgs
+        .iter()
+        .find(|o| o.id == me.organization_id)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    Ok(Dashboard {
+        name: me.user_name,
+        email: me.user_email,
+        organizations: orgs.into_iter().map(choice).collect(),
+        current_organization: current,
+    })
+}
+
+/// The development mailbox of `me`'s organization at `now` (ms): every
+/// email the server "sent" while no SMTP_URL was set.
+///
+/// Errors: not found when the server sends real email (`dev_mailbox`
+/// false); forbidden to anyone but an owner, since the messages hold working
+/// links (a password reset for anyone) that staff and admins could use to
+/// take over another account.
+pub async fn mailbox(
+    db: &Db,
+    me: &CurrentSession,
+    dev_mailbox: bool,
+    now: i64,
+) -> Result<Vec<MailboxMessage>, AppError> {
+    if !dev_mailbox {
+        return Err(AppError::NotFound);
+    }
+    if !sees_mailbox(dev_mailbox, me.role) {
+        return Err(AppError::Forbidden);
+    }
+    let messages = db::outbox::mailbox(&db.pool, me.organization_id, MAILBOX_SIZE).await?;
+    Ok(messages
+        .into_iter()
+        .map(|m| MailboxMessage {
+            id: m.id,
+            to: m.recipient,
+            subject: m.subject,
+            text: m.text_body,
+            html: m.html_body,
+            received: format_ago(m.created_at, now),
+        })
+        .collect())
+}
+
+/// Only an owner opens the development mailbox, and only where there is one.
+fn sees_mailbox(dev_mailbox: bool, role: Role) -> bool {
+    dev_mailbox && role == Role::Owner
+}
+
+fn choice(o: db::orgs::Organization) -> OrganizationChoice {
+    OrganizationChoice {
+        id: o.id,
+        name: o.name,
+    }
+}
