@@ -6,16 +6,20 @@ use leptos_router::hooks::use_query_map;
 
 use super::portal::Portal;
 use crate::api::audit::audit_trail;
+use crate::model::AuditFilter;
 
-const FILTERS: &[(&str, &str)] = &[
-    ("", "All events"),
-    ("sign-ins", "Sign-ins"),
-    ("failed-sign-ins", "Failed sign-ins"),
-    ("passwords", "Password resets"),
-    ("invitations", "Invitations and sign-ups accepted"),
-    ("access", "Access disabled or enabled"),
-    ("settings", "Settings changes"),
-];
+/// What the filter menu calls each choice (None: no filter).
+fn label(filter: Option<AuditFilter>) -> &'static str {
+    match filter {
+        None => "All events",
+        Some(AuditFilter::SignIns) => "Sign-ins",
+        Some(AuditFilter::FailedSignIns) => "Failed sign-ins",
+        Some(AuditFilter::Passwords) => "Password resets",
+        Some(AuditFilter::Invitations) => "Invitations and sign-ups accepted",
+        Some(AuditFilter::Access) => "Access disabled or enabled",
+        Some(AuditFilter::Settings) => "Settings changes",
+    }
+}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -31,10 +35,11 @@ pub fn AuditPage() -> impl IntoView {
                     <select id="audit-filter" name="filter">
                         {move || {
                             let current = filter();
-                            FILTERS
-                                .iter()
-                                .map(|(value, label)| {
-                                    view! { <option value=*value selected=*value == current>{*label}</option> }
+                            std::iter::once(None)
+                                .chain(AuditFilter::ALL.iter().copied().map(Some))
+                                .map(|f| {
+                                    let value = f.map_or("", AuditFilter::as_str);
+                                    view! { <option value=value selected=value == current>{label(f)}</option> }
                                 })
                                 .collect_view()
                         }}

@@ -292,7 +292,7 @@ pub fn BulkJobs(
 ) -> impl IntoView {
     let cancel = ServerAction::<CancelBulkInvite>::new();
     // A job's own events, and its emails' deliveries (client events).
-    let live = use_live(|c| matches!(c, Change::Job(_) | Change::Clients(_)));
+    let live = use_live(|c| matches!(c, Change::Job { .. } | Change::Clients { .. }));
     let jobs = Resource::new(
         move || (live.get(), cancel.version().get()),
         |_| list_bulk_jobs(),

@@ -32,7 +32,7 @@ pub fn ClientsPage() -> impl IntoView {
         }
     };
     // Statuses follow the worker, the clients and the other admins live.
-    let live = use_live(|c| matches!(c, Change::Clients(_)));
+    let live = use_live(|c| matches!(c, Change::Clients { .. }));
     let clients = Resource::new(
         move || {
             (

@@ -7,27 +7,7 @@
 
 use leptos::prelude::*;
 
-/// What the server said changed. Only the browser builds these.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub enum Change {
-    /// These clients changed; empty means "many, reload everything".
-    Clients(Vec<i64>),
-    /// A bulk invitation job moved on.
-    Job(i64),
-    /// An application arrived or was decided.
-    Signups,
-}
-
-impl Change {
-    /// True when the change concerns client `id`.
-    pub fn touches_client(&self, id: i64) -> bool {
-        match self {
-            Change::Clients(ids) => ids.is_empty() || ids.contains(&id),
-            Change::Job(_) | Change::Signups => false,
-        }
-    }
-}
+pub use crate::model::live::Change;
 
 /// How long changes are gathered before the page reloads once for all.
 #[cfg(feature = "hydrate")]
@@ -148,13 +128,7 @@ mod feed {
         let source = EventSource::new("/events").ok()?;
         let on_change = Closure::<dyn Fn(MessageEvent)>::new(|e: MessageEvent| {
             let data = e.data().as_string().unwrap_or_default();
-            let change = match e.type_().as_str() {
-                "job" => data
-                    .parse()
-                    .map_or(Change::Clients(Vec::new()), Change::Job),
-                "signups" => Change::Signups,
-                _ => Change::Clients(data.split(',').filter_map(|s| s.parse().ok()).collect()),
-            };
+            let change = Change::from_sse(&e.type_(), &data);
             tell(Some(&change));
         });
         let on_open = Closure::<dyn Fn()>::new(|| {
@@ -181,7 +155,7 @@ mod feed {
                 leptos::prelude::set_timeout(reopen, pause);
             }
         });
-        for kind in ["clients", "job", "signups"] {
+        for kind in Change::NAMES {
             let _ =
                 source.add_event_listener_with_callback(kind, on_change.as_ref().unchecked_ref());
         }

@@ -52,7 +52,7 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
                         name="password"
                         kind="password"
                         autocomplete="new-password"
-                        hint="At least 10 characters; not a common password or your email address."
+                        hint=crate::model::password_hint()
                         error
                     />
                     <FormMessage error />

@@ -44,7 +44,7 @@ pub fn SetupPage() -> impl IntoView {
                         name="owner_password"
                         kind="password"
                         autocomplete="new-password"
-                        hint="At least 10 characters."
+                        hint=crate::model::password_hint()
                         error
                     />
                 </fieldset>
@@ -138,7 +138,7 @@ pub fn ResetPage() -> impl IntoView {
                                     name="password"
                                     kind="password"
                                     autocomplete="new-password"
-                                    hint="At least 10 characters; not a common password or your email address."
+                                    hint=crate::model::password_hint()
                                     error
                                 />
                                 <FormMessage error />

@@ -93,7 +93,7 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
                     name="password"
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 10 characters; not a common password or your email address."
+                    hint=crate::model::password_hint()
                     error
                 />
                 {both

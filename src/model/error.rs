@@ -145,13 +145,13 @@ pub struct Validator {
 
 impl Validator {
     /// Keeps the value of a passed check; records the message of a failed one.
-    pub fn take<T>(&mut self, field: &str, result: Result<T, &str>) -> Option<T> {
+    pub fn take<T, E: Into<String>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(message) => {
                 self.errors.push(FieldError {
                     field: field.to_owned(),
-                    message: message.to_owned(),
+                    message: message.into(),
                 });
                 None
             }

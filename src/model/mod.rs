@@ -2,8 +2,11 @@
 //! that server functions return.
 
 mod error;
+pub mod kinds;
+pub mod live;
 
 pub use error::{AppError, FieldError, Validator};
+pub use kinds::{AuditFilter, AuditKind, EmailKind, InvitationKind};
 
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +117,20 @@ impl ClientStatus {
             ClientStatus::Active => "status good",
         }
     }
+}
+
+/// The password policy: at least this many characters (Unicode scalar
+/// values)…
+pub const PASSWORD_MIN: usize = 10;
+/// …and at most this many.
+pub const PASSWORD_MAX: usize = 128;
+
+/// The password policy in one sentence, for the hint under password fields.
+pub fn password_hint() -> &'static str {
+    static HINT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("At least {PASSWORD_MIN} characters; not a common password or your email address.")
+    });
+    &HINT
 }
 
 /// Clients on one page of the client list.

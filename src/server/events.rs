@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 
+pub use crate::model::live::Change;
 use crate::server::db::{Backend, Db};
 
 const CHANNEL: &str = "porchlight_events";
@@ -26,17 +27,6 @@ pub struct Event {
     pub organization_id: i64,
     #[serde(flatten)]
     pub change: Change,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Change {
-    /// These clients' statuses or timelines changed; empty means "many".
-    Clients { ids: Vec<i64> },
-    /// A bulk invitation job moved on.
-    Job { id: i64 },
-    /// An application arrived or was decided.
-    Signups,
 }
 
 impl Event {

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::server::AppState;
 use crate::server::auth::session;
-use crate::server::events::{Change, Event, StreamSlot};
+use crate::server::events::{Event, StreamSlot};
 
 /// How often an open stream checks that its session is still valid.
 const RECHECK: Duration = Duration::from_secs(15);
@@ -118,13 +118,10 @@ async fn stopping(closing: &mut watch::Receiver<bool>) {
     let _ = closing.wait_for(|closing| *closing).await;
 }
 
-/// `event: clients` / `event: job`, with the ids as data.
+/// The change as a server-sent event, in the wire format of
+/// [`crate::model::live::Change`].
 fn to_sse(event: &Event) -> SseEvent {
-    match &event.change {
-        Change::Clients { ids } => SseEvent::default()
-            .event("clients")
-            .data(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
-        Change::Job { id } => SseEvent::default().event("job").data(id.to_string()),
-        Change::Signups => SseEvent::default().event("signups").data(""),
-    }
+    SseEvent::default()
+        .event(event.change.name())
+        .data(event.change.data())
 }

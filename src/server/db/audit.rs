@@ -3,16 +3,32 @@
 use sqlx::AnyPool;
 
 use super::{Db, Tx};
+use crate::model::AuditKind;
 
 /// One event. Unused references are None.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Event<'a> {
     pub organization_id: Option<i64>,
     pub actor_id: Option<i64>,
     pub user_id: Option<i64>,
     pub client_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: AuditKind,
     pub detail: Option<&'a str>,
+}
+
+impl Event<'_> {
+    /// An event of `kind` about nobody yet: set the references it has with
+    /// struct update syntax (`Event { client_id: …, ..Event::new(kind) }`).
+    pub fn new(kind: AuditKind) -> Event<'static> {
+        Event {
+            organization_id: None,
+            actor_id: None,
+            user_id: None,
+            client_id: None,
+            kind,
+            detail: None,
+        }
+    }
 }
 
 const INSERT: &str = "INSERT INTO audit_events (organization_id, actor_id, user_id, client_id, kind, detail, created_at)
@@ -41,7 +57,7 @@ fn bind<'q>(
         .bind(e.actor_id)
         .bind(e.user_id)
         .bind(e.client_id)
-        .bind(e.kind)
+        .bind(e.kind.as_str())
         .bind(e.detail)
         .bind(now)
 }
@@ -61,14 +77,14 @@ pub struct Line {
 pub async fn trail(
     pool: &AnyPool,
     organization_id: i64,
-    kinds: &[&str],
+    kinds: &[AuditKind],
     limit: i64,
 ) -> Result<Vec<Line>, sqlx::Error> {
-    // Kinds are fixed words from the code, never user input.
+    // Kinds are the enum's fixed names, never user input.
     let filter = if kinds.is_empty() {
         String::new()
     } else {
-        let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
+        let list: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
         format!("AND a.kind IN ({})", list.join(", "))
     };
     sqlx::query_as(&format!(

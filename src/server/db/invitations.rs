@@ -1,6 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
+use crate::model::InvitationKind;
 
 /// An invitation with what an activation page or an email needs to show.
 #[derive(Debug, Clone, FromRow)]
@@ -20,6 +21,13 @@ pub struct InvitationView {
     pub expires_at: i64,
     pub accepted_at: Option<i64>,
     pub revoked_at: Option<i64>,
+}
+
+impl InvitationView {
+    /// Activate or join; None for a kind this server does not know.
+    pub fn kind(&self) -> Option<InvitationKind> {
+        InvitationKind::parse(&self.kind)
+    }
 }
 
 /// An invitation's kind as it stands now, for `invitations i` of `clients c`:
@@ -55,7 +63,7 @@ pub async fn insert(
     tx: &mut Tx,
     organization_id: i64,
     client_id: i64,
-    kind: &str,
+    kind: InvitationKind,
     email: &str,
     invited_by: Option<i64>,
     now: i64,
@@ -67,7 +75,7 @@ pub async fn insert(
     )
     .bind(organization_id)
     .bind(client_id)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(email)
     .bind(invited_by)
     .bind(now)

@@ -3,6 +3,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::{Db, Tx};
+use crate::model::EmailKind;
 
 /// A queued email, as the worker claims it.
 #[derive(Debug, Clone, FromRow)]
@@ -18,20 +19,32 @@ pub struct OutboxEmail {
     pub attempts: i64,
 }
 
-/// An email to queue, with what it is about.
-#[derive(Debug, Clone, Default)]
+impl OutboxEmail {
+    /// What the email is about; None for a kind this server does not know
+    /// (written by a newer version).
+    pub fn kind(&self) -> Option<EmailKind> {
+        EmailKind::parse(&self.kind)
+    }
+}
+
+/// An email to queue.
+#[derive(Debug, Clone)]
 pub struct NewEmail<'a> {
     pub organization_id: i64,
+    pub kind: EmailKind,
+    pub recipient: &'a str,
+    /// One email per cause: queueing the same key again does nothing.
+    pub idempotency_key: &'a str,
+    pub about: About,
+}
+
+/// What an email is about: the rows it refers to (None where it does not).
+#[derive(Debug, Clone, Default)]
+pub struct About {
     pub client_id: Option<i64>,
     pub invitation_id: Option<i64>,
     pub signup_id: Option<i64>,
     pub reset_id: Option<i64>,
-    /// invitation | signup_confirm | signup_exists | approval_request |
-    /// signup_approved | signup_rejected | password_reset | password_changed
-    pub kind: &'a str,
-    pub recipient: &'a str,
-    /// One email per cause: queueing the same key again does nothing.
-    pub idempotency_key: &'a str,
 }
 
 /// Queues an email inside the caller's transaction.
@@ -43,11 +56,11 @@ pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), 
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(email.organization_id)
-    .bind(email.client_id)
-    .bind(email.invitation_id)
-    .bind(email.signup_id)
-    .bind(email.reset_id)
-    .bind(email.kind)
+    .bind(email.about.client_id)
+    .bind(email.about.invitation_id)
+    .bind(email.about.signup_id)
+    .bind(email.about.reset_id)
+    .bind(email.kind.as_str())
     .bind(email.recipient)
     .bind(email.idempotency_key)
     .bind(now)

@@ -1,7 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
-use crate::model::Role;
+use crate::model::{AuditKind, Role};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct User {
@@ -69,8 +69,7 @@ pub async fn record_login(
     let event = super::audit::Event {
         organization_id: Some(organization_id),
         user_id: Some(user_id),
-        kind: "login",
-        ..Default::default()
+        ..super::audit::Event::new(AuditKind::Login)
     };
     super::audit::record_in(tx, &event, now).await
 }

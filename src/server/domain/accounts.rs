@@ -1,6 +1,6 @@
 //! First-run setup and sign-in.
 
-use crate::model::{AppError, Role, Validator};
+use crate::model::{AppError, AuditKind, Role, Validator};
 use crate::server::auth::password;
 use crate::server::db::{self, Db, is_unique_violation};
 use crate::server::domain::rules;
@@ -42,12 +42,12 @@ pub async fn setup(db: &Db, input: SetupInput, now: i64) -> Result<SignedIn, App
         organization_fields(&mut v, &input.organization_name, &input.organization_slug);
     let owner_name = v.take("owner_name", rules::name(&input.owner_name));
     let email = v.take("owner_email", rules::email(&input.owner_email));
-    let pw_ok = v.take(
+    let password = v.take(
         "owner_password",
         rules::password(&input.owner_password, &input.owner_email),
     );
-    let (Some(org_name), Some(slug), Some(owner_name), Some(email), Some(())) =
-        (org_name, slug, owner_name, email, pw_ok)
+    let (Some(org_name), Some(slug), Some(owner_name), Some(email), Some(password)) =
+        (org_name, slug, owner_name, email, password)
     else {
         return Err(v.into_error());
     };
@@ -55,7 +55,7 @@ pub async fn setup(db: &Db, input: SetupInput, now: i64) -> Result<SignedIn, App
     if !db::orgs::needs_setup(&db.pool).await? {
         return Err(already_set_up());
     }
-    let hash = password::hash(input.owner_password).await?;
+    let hash = password::hash(password.into_string()).await?;
 
     let mut tx = db.begin().await?;
     if let Err(e) = db::orgs::claim_installation(&mut tx, now).await {
@@ -84,7 +84,10 @@ fn organization_fields(
     slug: &str,
 ) -> (Option<String>, Option<String>) {
     (
-        v.take("organization_name", rules::name(name)),
+        v.take(
+            "organization_name",
+            rules::name(name).map(rules::Name::into_string),
+        ),
         v.take("organization_slug", rules::slug(slug)),
     )
 }
@@ -228,8 +231,7 @@ async fn record_failure(db: &Db, user_id: i64, now: i64) -> Result<(), AppError>
         let event = db::audit::Event {
             organization_id: Some(organization_id),
             user_id: Some(user_id),
-            kind: "login_failed",
-            ..Default::default()
+            ..db::audit::Event::new(AuditKind::LoginFailed)
         };
         db::audit::record(db, &event, now).await?;
     }

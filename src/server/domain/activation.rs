@@ -1,7 +1,7 @@
 //! Following an invitation link: looking at it (never consumes it) and
 //! accepting it (consumes it, once).
 
-use crate::model::{AppError, InvitationPage, Role};
+use crate::model::{AppError, AuditKind, InvitationKind, InvitationPage, Role};
 use crate::server::auth::password;
 use crate::server::auth::token::keyed_hash;
 use crate::server::dates::format_date;
@@ -47,7 +47,7 @@ pub async fn preview(
             organization: inv.organization_name,
             expired_on: format_date(inv.expires_at),
         },
-        Link::Open(inv) if inv.kind == "join" => InvitationPage::Join {
+        Link::Open(inv) if inv.kind() == Some(InvitationKind::Join) => InvitationPage::Join {
             organization: inv.organization_name,
             name: format!("{} {}", inv.first_name, inv.last_name),
             email: inv.email,
@@ -97,11 +97,12 @@ pub async fn activate(
 ) -> Result<Accepted, AppError> {
     let token_hash = keyed_hash(secret, token);
     let inv = match resolve(db, &token_hash, now).await? {
-        Link::Open(inv) if inv.kind == "activate" => inv,
+        Link::Open(inv) if inv.kind() == Some(InvitationKind::Activate) => inv,
         _ => return Err(closed()),
     };
-    rules::password(&new_password, &inv.email).map_err(|m| AppError::field("password", m))?;
-    let hash = password::hash(new_password).await?;
+    let new_password =
+        rules::password(&new_password, &inv.email).map_err(|m| AppError::field("password", m))?;
+    let hash = password::hash(new_password.into_string()).await?;
     let role = Role::parse(&inv.role).unwrap_or(Role::Client);
 
     let mut tx = db.begin().await?;
@@ -124,8 +125,7 @@ pub async fn activate(
         organization_id: Some(inv.organization_id),
         user_id: Some(user_id),
         client_id: Some(inv.client_id),
-        kind: "invitation_accepted",
-        ..Default::default()
+        ..db::audit::Event::new(AuditKind::InvitationAccepted)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
     // Activating signs the person in: it counts as their first login, in the
@@ -184,8 +184,7 @@ pub async fn join(
         organization_id: Some(inv.organization_id),
         user_id: Some(user_id),
         client_id: Some(inv.client_id),
-        kind: "invitation_accepted",
-        ..Default::default()
+        ..db::audit::Event::new(AuditKind::InvitationAccepted)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
@@ -241,8 +240,7 @@ pub async fn renew_expired(
     let event = db::audit::Event {
         organization_id: Some(inv.organization_id),
         client_id: Some(inv.client_id),
-        kind: "new_link_requested",
-        ..Default::default()
+        ..db::audit::Event::new(AuditKind::NewLinkRequested)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;

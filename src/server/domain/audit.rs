@@ -1,41 +1,26 @@
 //! The audit trail of security events that organization admins read.
 
-use crate::model::{AppError, AuditLine, Role};
+use crate::model::{AppError, AuditFilter, AuditKind, AuditLine, Role};
 use crate::server::auth::CurrentSession;
 use crate::server::dates::format_datetime;
 use crate::server::db::{self, Db};
 
-/// The trail's filters: a name, its label, and the event kinds it shows.
-pub const FILTERS: &[(&str, &[&str])] = &[
-    ("sign-ins", &["login"]),
-    ("failed-sign-ins", &["login_failed"]),
-    (
-        "passwords",
-        &["password_reset_requested", "password_changed"],
-    ),
-    (
-        "invitations",
-        &["invitation_accepted", "signup_approved", "signup_rejected"],
-    ),
-    ("access", &["access_disabled", "access_enabled"]),
-    ("settings", &["settings_changed"]),
-];
-
-fn describe(kind: &str) -> &'static str {
+/// What the trail says of an event.
+fn describe(kind: Option<AuditKind>) -> &'static str {
     match kind {
-        "login" => "Signed in",
-        "login_failed" => "Sign-in failed",
-        "password_reset_requested" => "Password reset requested",
-        "password_changed" => "Password changed with a reset link",
-        "invitation_accepted" => "Invitation accepted",
-        "signup_approved" => "Sign-up approved",
-        "signup_rejected" => "Sign-up rejected",
-        "access_disabled" => "Access disabled",
-        "access_enabled" => "Access enabled",
-        "settings_changed" => "Settings changed",
-        "email_changed" => "Email changed",
-        "new_link_requested" => "New invitation link asked for",
-        _ => "Other",
+        Some(AuditKind::Login) => "Signed in",
+        Some(AuditKind::LoginFailed) => "Sign-in failed",
+        Some(AuditKind::PasswordResetRequested) => "Password reset requested",
+        Some(AuditKind::PasswordChanged) => "Password changed with a reset link",
+        Some(AuditKind::InvitationAccepted) => "Invitation accepted",
+        Some(AuditKind::SignupApproved) => "Sign-up approved",
+        Some(AuditKind::SignupRejected) => "Sign-up rejected",
+        Some(AuditKind::AccessDisabled) => "Access disabled",
+        Some(AuditKind::AccessEnabled) => "Access enabled",
+        Some(AuditKind::SettingsChanged) => "Settings changed",
+        Some(AuditKind::EmailChanged) => "Email changed",
+        Some(AuditKind::NewLinkRequested) => "New invitation link asked for",
+        None => "Other",
     }
 }
 
@@ -48,8 +33,8 @@ pub async fn trail(
     if !matches!(actor.role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden);
     }
-    let kinds: &[&str] = match FILTERS.iter().find(|(name, _)| *name == filter) {
-        Some((_, kinds)) => kinds,
+    let kinds = match AuditFilter::parse(filter) {
+        Some(f) => f.kinds(),
         None if filter.is_empty() => &[],
         None => return Err(AppError::field("filter", "Choose a kind of event.")),
     };
@@ -59,7 +44,7 @@ pub async fn trail(
             .into_iter()
             .map(|l| AuditLine {
                 when: format_datetime(l.created_at),
-                event: describe(&l.kind).to_owned(),
+                event: describe(AuditKind::parse(&l.kind)).to_owned(),
                 by: l.actor.unwrap_or_default(),
                 about: l.subject.unwrap_or_default(),
                 detail: l.detail.unwrap_or_default(),

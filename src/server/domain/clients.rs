@@ -1,6 +1,9 @@
 //! Client accounts and their invitations.
 
-use crate::model::{AppError, CLIENT_PAGE_SIZE, ClientPage, ClientRow, Role, Validator};
+use crate::model::{
+    AppError, AuditKind, CLIENT_PAGE_SIZE, ClientPage, ClientRow, EmailKind, InvitationKind, Role,
+    Validator,
+};
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
@@ -278,12 +281,11 @@ pub async fn set_access(
         actor_id: Some(actor.user_id),
         user_id: client.user_id,
         client_id: Some(client_id),
-        kind: if enabled {
-            "access_enabled"
+        ..db::audit::Event::new(if enabled {
+            AuditKind::AccessEnabled
         } else {
-            "access_disabled"
-        },
-        ..Default::default()
+            AuditKind::AccessDisabled
+        })
     };
     db::audit::record_in(&mut tx, &event, now).await?;
     db::clients::refresh_state(&mut tx, client_id).await?;
@@ -346,9 +348,8 @@ pub async fn change_email(
         organization_id: Some(org),
         actor_id: Some(actor.user_id),
         client_id: Some(client_id),
-        kind: "email_changed",
         detail: Some(email.as_deref().unwrap_or("none")),
-        ..Default::default()
+        ..db::audit::Event::new(AuditKind::EmailChanged)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
     db::clients::refresh_state(&mut tx, client_id).await?;
@@ -403,9 +404,9 @@ pub(super) async fn invite_in(
     let (_, lifetime_days) = db::orgs::invitation_settings(tx, org).await?;
     let expires_at = now + lifetime_days * DAY_MS;
     let kind = if db::users::has_account(tx, email).await? {
-        "join"
+        InvitationKind::Join
     } else {
-        "activate"
+        InvitationKind::Activate
     };
     let pending = db::invitations::pending_for_client(tx, client_id).await?;
     // A collaborator invited takes a seat (one already invited keeps theirs),
@@ -421,7 +422,7 @@ pub(super) async fn invite_in(
         }
     }
     let invitation_id = match pending {
-        Some((id, pending_kind)) if pending_kind == kind => {
+        Some((id, pending_kind)) if pending_kind == kind.as_str() => {
             if expiry == Expiry::Renew {
                 db::invitations::extend(tx, id, expires_at).await?;
             }
@@ -439,12 +440,14 @@ pub(super) async fn invite_in(
     let n = db::invitations::sends(tx, invitation_id).await? + 1;
     let email = db::outbox::NewEmail {
         organization_id: org,
-        client_id: Some(client_id),
-        invitation_id: Some(invitation_id),
-        kind: "invitation",
+        kind: EmailKind::Invitation,
         recipient: email,
         idempotency_key: &format!("invitation:{invitation_id}:{n}"),
-        ..Default::default()
+        about: db::outbox::About {
+            client_id: Some(client_id),
+            invitation_id: Some(invitation_id),
+            ..Default::default()
+        },
     };
     db::outbox::enqueue(tx, &email, now).await?;
     db::clients::refresh_state(tx, client_id).await?;
@@ -498,7 +501,7 @@ pub fn row(r: db::clients::ClientListRow, now: i64) -> ClientRow {
         disabled: r.disabled_at.is_some(),
         member: r.user_id.is_some(),
         last_login_at: r.last_login_at,
-        invitation_kind: r.invitation_kind,
+        invitation_kind: r.invitation_kind.as_deref().and_then(InvitationKind::parse),
         invitation_created_at: r.invitation_created_at,
         invitation_expires_at: r.invitation_expires_at,
         invitation_revoked: r.invitation_revoked_at.is_some(),

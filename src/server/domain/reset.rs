@@ -2,7 +2,7 @@
 //! the person's organizations, once, only the newest), or a fresh invitation
 //! for someone invited who never activated.
 
-use crate::model::{AppError, Role};
+use crate::model::{AppError, AuditKind, EmailKind, Role};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::{self, Db, Tx};
@@ -53,8 +53,7 @@ pub async fn request(db: &Db, email: &str, now: i64) -> Result<bool, AppError> {
             let event = db::audit::Event {
                 organization_id: Some(c.organization_id),
                 client_id: Some(c.id),
-                kind: "new_link_requested",
-                ..Default::default()
+                ..db::audit::Event::new(AuditKind::NewLinkRequested)
             };
             db::audit::record_in(&mut tx, &event, now).await?;
         }
@@ -95,7 +94,7 @@ async fn record(
     tx: &mut Tx,
     user_id: i64,
     actor: Option<i64>,
-    kind: &str,
+    kind: AuditKind,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let rows = db::users::organizations_with_client(&mut **tx, user_id).await?;
@@ -105,8 +104,7 @@ async fn record(
             actor_id: actor,
             user_id: Some(user_id),
             client_id,
-            kind,
-            ..Default::default()
+            ..db::audit::Event::new(kind)
         };
         db::audit::record_in(tx, &event, now).await?;
     }
@@ -125,15 +123,24 @@ async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>, now: i64) -> Resul
     let key = format!("password_reset:{reset_id}");
     let mail = db::outbox::NewEmail {
         organization_id,
-        client_id,
-        reset_id: Some(reset_id),
-        kind: "password_reset",
+        kind: EmailKind::PasswordReset,
         recipient: &email,
         idempotency_key: &key,
-        ..Default::default()
+        about: db::outbox::About {
+            client_id,
+            reset_id: Some(reset_id),
+            ..Default::default()
+        },
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
-    record(&mut tx, user_id, actor, "password_reset_requested", now).await?;
+    record(
+        &mut tx,
+        user_id,
+        actor,
+        AuditKind::PasswordResetRequested,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id, reset_id, "password reset sent");
     Ok(true)
@@ -168,8 +175,9 @@ pub async fn complete(
     let Some((user_id, email)) = db::resets::usable(&db.pool, &hash_of_token, now).await? else {
         return Err(link_closed());
     };
-    rules::password(&new_password, &email).map_err(|m| AppError::field("password", m))?;
-    let hash = password::hash(new_password).await?;
+    let new_password =
+        rules::password(&new_password, &email).map_err(|m| AppError::field("password", m))?;
+    let hash = password::hash(new_password.into_string()).await?;
     let mut tx = db.begin().await?;
     if db::resets::consume(&mut tx, &hash_of_token, now).await? != Some(user_id) {
         return Err(link_closed());
@@ -188,14 +196,16 @@ pub async fn complete(
     let key = format!("password_changed:{user_id}:{now}");
     let mail = db::outbox::NewEmail {
         organization_id,
-        client_id,
-        kind: "password_changed",
+        kind: EmailKind::PasswordChanged,
         recipient: &email,
         idempotency_key: &key,
-        ..Default::default()
+        about: db::outbox::About {
+            client_id,
+            ..Default::default()
+        },
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
-    record(&mut tx, user_id, None, "password_changed", now).await?;
+    record(&mut tx, user_id, None, AuditKind::PasswordChanged, now).await?;
     tx.commit().await?;
     tracing::info!(user_id, "password reset completed");
     Ok(SignedIn {

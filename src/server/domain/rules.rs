@@ -2,8 +2,7 @@
 
 use email_address::EmailAddress;
 
-pub const PASSWORD_MIN: usize = 10;
-pub const PASSWORD_MAX: usize = 128;
+use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
 
 /// Characters no text a person types may hold: control characters (line
 /// breaks, tabs, NUL, escapes), bidirectional formatting (which makes text
@@ -27,11 +26,70 @@ pub fn is_forbidden_char(c: char) -> bool {
         )
 }
 
+/// Declares a checked text: a newtype made only by its rule (a parse
+/// function in this module), read as `&str`.
+macro_rules! checked_text {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+checked_text! {
+    /// A name that passed [`name`].
+    Name
+}
+
+checked_text! {
+    /// An email address that passed [`email`], as typed (trimmed).
+    Email
+}
+
+/// A new password that passed the policy ([`password`]). Its `Debug` never
+/// shows it.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(…)")
+    }
+}
+
 /// A name: a person's first or last name, an organization's name, and every
 /// name field to come. Printable text only (see [`is_forbidden_char`]),
 /// trimmed, 1–100 characters. Names reach email subjects and bodies, so a
 /// line break here could forge a header or a paragraph.
-pub fn name(value: &str) -> Result<String, &'static str> {
+pub fn name(value: &str) -> Result<Name, &'static str> {
     let v = value.trim();
     if v.chars().any(is_forbidden_char) {
         return Err(
@@ -41,7 +99,7 @@ pub fn name(value: &str) -> Result<String, &'static str> {
     match v.chars().count() {
         0 => Err("Enter a name."),
         101.. => Err("Use at most 100 characters."),
-        _ => Ok(v.to_owned()),
+        _ => Ok(Name(v.to_owned())),
     }
 }
 
@@ -107,7 +165,7 @@ pub const SEARCH_MAX: usize = 100;
 /// comparisons use the lower-cased form. The domain may be international
 /// (`bücher.example`: it is sent in its ASCII form); the part before the @
 /// must be ASCII, as every mail server accepts that.
-pub fn email(value: &str) -> Result<String, &'static str> {
+pub fn email(value: &str) -> Result<Email, &'static str> {
     let v = value.trim();
     if v.is_empty() {
         return Err("Enter an email address.");
@@ -124,7 +182,7 @@ pub fn email(value: &str) -> Result<String, &'static str> {
     }
     match EmailAddress::parse_with_options(v, email_address::Options::default().with_required_tld())
     {
-        Ok(addr) if addr.display_part().is_empty() && v.len() <= 254 => Ok(v.to_owned()),
+        Ok(addr) if addr.display_part().is_empty() && v.len() <= 254 => Ok(Email(v.to_owned())),
         _ => Err("Enter an email address like name@example.com."),
     }
 }
@@ -174,23 +232,23 @@ pub fn username(value: &str) -> Result<String, &'static str> {
     }
 }
 
-/// The password policy: 10–128 characters, not a commonly used password and
-/// not the account's own email.
-pub fn password(value: &str, email: &str) -> Result<(), &'static str> {
+/// The password policy: [`PASSWORD_MIN`]–[`PASSWORD_MAX`] characters, not a
+/// commonly used password and not the account's own email.
+pub fn password(value: &str, email: &str) -> Result<NewPassword, String> {
     let len = value.chars().count();
     if len < PASSWORD_MIN {
-        return Err("Use at least 10 characters.");
+        return Err(format!("Use at least {PASSWORD_MIN} characters."));
     }
     if len > PASSWORD_MAX {
-        return Err("Use at most 128 characters.");
+        return Err(format!("Use at most {PASSWORD_MAX} characters."));
     }
     if !email.is_empty() && value.trim().eq_ignore_ascii_case(email.trim()) {
-        return Err("Your password cannot be your email address.");
+        return Err("Your password cannot be your email address.".into());
     }
     if is_common_password(value) {
-        return Err("This password is too common. Choose one that is harder to guess.");
+        return Err("This password is too common. Choose one that is harder to guess.".into());
     }
-    Ok(())
+    Ok(NewPassword(value.to_owned()))
 }
 
 #[cfg(test)]
@@ -259,7 +317,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email(" Ann@Example.com ").unwrap(), "Ann@Example.com");
+        assert_eq!(
+            email(" Ann@Example.com ").unwrap().as_str(),
+            "Ann@Example.com"
+        );
         for bad in [
             "",
             "ann",
@@ -296,8 +357,12 @@ mod tests {
         assert!(password(&"x".repeat(129), "a@b.co").is_err());
         assert!(password("Ann@Example.com", "ann@example.com").is_err());
         assert_eq!(
-            password("Password123", "a@b.co"),
-            Err("This password is too common. Choose one that is harder to guess.")
+            password("Password123", "a@b.co").unwrap_err(),
+            "This password is too common. Choose one that is harder to guess."
+        );
+        assert_eq!(
+            password("short", "a@b.co").unwrap_err(),
+            format!("Use at least {PASSWORD_MIN} characters.")
         );
         assert!(password("QWERTYUIOP", "a@b.co").is_err());
     }

@@ -1,6 +1,6 @@
 //! Organization settings.
 
-use crate::model::{AppError, ApproverChoice, OrganizationSettings, Role, Validator};
+use crate::model::{AppError, ApproverChoice, AuditKind, OrganizationSettings, Role, Validator};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
 use crate::server::domain::rules;
@@ -211,9 +211,8 @@ pub async fn save(
     let event = db::audit::Event {
         organization_id: Some(actor.organization_id),
         actor_id: Some(actor.user_id),
-        kind: "settings_changed",
         detail: Some(&detail),
-        ..Default::default()
+        ..db::audit::Event::new(AuditKind::SettingsChanged)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;

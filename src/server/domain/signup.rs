@@ -1,7 +1,9 @@
 //! Self sign-up at `/o/<slug>/signup`: applications, email confirmation,
 //! automatic or approver approval, collaborator seats.
 
-use crate::model::{AppError, Applicant, Role, SignupLinkPage, SignupPage, Validator};
+use crate::model::{
+    AppError, Applicant, AuditKind, EmailKind, Role, SignupLinkPage, SignupPage, Validator,
+};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::dates;
@@ -100,7 +102,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
     );
     let pw = v.take(
         "password",
-        rules::password(&form.password, form.email.trim()).map(|()| form.password.clone()),
+        rules::password(&form.password, form.email.trim()),
     );
     let (Some(first), Some(last), Some(username), Some(email), Some(role), Some(pw)) =
         (first, last, username, email, role, pw)
@@ -117,7 +119,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
         return Err(seats_full(&org.name));
     }
     // Hashing happens whatever the email, so both answers take as long.
-    let hash = password::hash(pw).await?;
+    let hash = password::hash(pw.into_string()).await?;
     let mut tx = db.begin().await?;
     if db::users::has_account(&mut tx, &email).await? {
         // One such email an hour at most, whatever is submitted.
@@ -129,10 +131,10 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
         );
         let mail = db::outbox::NewEmail {
             organization_id: org.id,
-            kind: "signup_exists",
+            kind: EmailKind::SignupExists,
             recipient: &email,
             idempotency_key: &key,
-            ..Default::default()
+            about: db::outbox::About::default(),
         };
         db::outbox::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
@@ -166,11 +168,13 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
     let key = format!("signup_confirm:{id}");
     let mail = db::outbox::NewEmail {
         organization_id: org.id,
-        signup_id: Some(id),
-        kind: "signup_confirm",
+        kind: EmailKind::SignupConfirm,
         recipient: &email,
         idempotency_key: &key,
-        ..Default::default()
+        about: db::outbox::About {
+            signup_id: Some(id),
+            ..Default::default()
+        },
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
@@ -259,11 +263,13 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
         let key = format!("approval_request:{}:{approver}", s.id);
         let mail = db::outbox::NewEmail {
             organization_id: s.organization_id,
-            signup_id: Some(s.id),
-            kind: "approval_request",
+            kind: EmailKind::ApprovalRequest,
             recipient: &email,
             idempotency_key: &key,
-            ..Default::default()
+            about: db::outbox::About {
+                signup_id: Some(s.id),
+                ..Default::default()
+            },
         };
         db::outbox::enqueue(&mut tx, &mail, now).await?;
     }
@@ -334,8 +340,7 @@ async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64
         actor_id: by,
         user_id: Some(user_id),
         client_id: Some(client_id),
-        kind: "signup_approved",
-        ..Default::default()
+        ..db::audit::Event::new(AuditKind::SignupApproved)
     };
     db::audit::record_in(tx, &event, now).await?;
     Ok(user_id)
@@ -442,24 +447,25 @@ pub async fn decide(
             let event = db::audit::Event {
                 organization_id: Some(org),
                 actor_id: Some(actor.user_id),
-                kind: "signup_rejected",
                 detail: Some(&detail),
-                ..Default::default()
+                ..db::audit::Event::new(AuditKind::SignupRejected)
             };
             db::audit::record_in(&mut tx, &event, now).await?;
         }
         let key = format!("signup_decided:{id}");
         let mail = db::outbox::NewEmail {
             organization_id: org,
-            signup_id: Some(id),
             kind: if approve {
-                "signup_approved"
+                EmailKind::SignupApproved
             } else {
-                "signup_rejected"
+                EmailKind::SignupRejected
             },
             recipient: &s.email,
             idempotency_key: &key,
-            ..Default::default()
+            about: db::outbox::About {
+                signup_id: Some(id),
+                ..Default::default()
+            },
         };
         db::outbox::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;

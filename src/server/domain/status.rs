@@ -1,7 +1,7 @@
 //! A client's status in words, from the facts stored about them. Pure: the
 //! clock is passed in.
 
-use crate::model::ClientStatus;
+use crate::model::{ClientStatus, InvitationKind};
 use crate::server::dates::{format_ago, format_date};
 
 /// What the client list query returns about one client.
@@ -11,7 +11,7 @@ pub struct Facts {
     pub disabled: bool,
     pub member: bool,
     pub last_login_at: Option<i64>,
-    pub invitation_kind: Option<String>,
+    pub invitation_kind: Option<InvitationKind>,
     pub invitation_created_at: Option<i64>,
     pub invitation_expires_at: Option<i64>,
     pub invitation_revoked: bool,
@@ -58,7 +58,7 @@ pub fn describe(f: &Facts, now: i64) -> (ClientStatus, String) {
         }
         Some("sent") => {
             let sent = f.mail_sent_at.unwrap_or(created);
-            if f.invitation_kind.as_deref() == Some("join") {
+            if f.invitation_kind == Some(InvitationKind::Join) {
                 (
                     ClientStatus::WaitingToJoin,
                     format!("Waiting to join since {}", format_date(sent)),
@@ -93,7 +93,7 @@ mod tests {
     fn invited(mail_status: &str) -> Facts {
         Facts {
             has_email: true,
-            invitation_kind: Some("activate".into()),
+            invitation_kind: Some(InvitationKind::Activate),
             invitation_created_at: Some(NOW - 2 * HOUR),
             invitation_expires_at: Some(NOW + 30 * DAY_MS),
             mail_status: Some(mail_status.into()),
@@ -132,7 +132,7 @@ mod tests {
         };
         assert_eq!(text(&failed, NOW), "Email failed: 550 mailbox unknown");
         let join = Facts {
-            invitation_kind: Some("join".into()),
+            invitation_kind: Some(InvitationKind::Join),
             ..invited("sent")
         };
         assert_eq!(text(&join, NOW), "Waiting to join since 3 Nov 2026");

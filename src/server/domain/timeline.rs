@@ -1,6 +1,6 @@
 //! A client's timeline: the delivery log an admin reads instead of asking support.
 
-use crate::model::{AppError, ClientDetail, TimelineEntry};
+use crate::model::{AppError, AuditKind, ClientDetail, InvitationKind, TimelineEntry};
 use crate::server::auth::CurrentSession;
 use crate::server::dates::{format_date, format_datetime};
 use crate::server::db::{self, Db};
@@ -34,7 +34,7 @@ pub async fn client_detail(
     let mut invitations = db::timeline::invitations(pool, client_id).await?;
     invitations.sort_by_key(|i| i.id);
     for (n, inv) in invitations.into_iter().enumerate().map(|(n, i)| (n + 1, i)) {
-        let kind = if inv.kind == "join" {
+        let kind = if InvitationKind::parse(&inv.kind) == Some(InvitationKind::Join) {
             "Join invitation"
         } else {
             "Invitation"
@@ -88,25 +88,28 @@ pub async fn client_detail(
         entries.push((a.attempted_at, text, problem));
     }
     for e in db::timeline::events(pool, org, client_id, user_id).await? {
-        if e.kind == "invitation_accepted" {
+        let kind = AuditKind::parse(&e.kind);
+        if kind == Some(AuditKind::InvitationAccepted) {
             // Already told with its invitation ("Confirmed: …").
             continue;
         }
         let by = e.actor.map(|n| format!(" by {n}")).unwrap_or_default();
-        let text = match e.kind.as_str() {
-            "login" => "Signed in".to_owned(),
-            "access_disabled" => format!("Portal access disabled{by}"),
-            "access_enabled" => format!("Portal access enabled{by}"),
-            "new_link_requested" => {
+        let text = match kind {
+            Some(AuditKind::Login) => "Signed in".to_owned(),
+            Some(AuditKind::AccessDisabled) => format!("Portal access disabled{by}"),
+            Some(AuditKind::AccessEnabled) => format!("Portal access enabled{by}"),
+            Some(AuditKind::NewLinkRequested) => {
                 "The client asked for a new link (the old one had expired)".to_owned()
             }
-            "email_changed" => format!("Email changed to {}{by}", e.detail.unwrap_or_default()),
-            "password_reset_requested" if by.is_empty() => {
+            Some(AuditKind::EmailChanged) => {
+                format!("Email changed to {}{by}", e.detail.unwrap_or_default())
+            }
+            Some(AuditKind::PasswordResetRequested) if by.is_empty() => {
                 "The client asked for a password reset".to_owned()
             }
-            "password_reset_requested" => format!("Password reset sent{by}"),
-            "password_changed" => "Password changed with a reset link".to_owned(),
-            other => other.replace('_', " "),
+            Some(AuditKind::PasswordResetRequested) => format!("Password reset sent{by}"),
+            Some(AuditKind::PasswordChanged) => "Password changed with a reset link".to_owned(),
+            _ => e.kind.replace('_', " "),
         };
         entries.push((e.created_at, text, false));
     }

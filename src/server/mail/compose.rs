@@ -12,6 +12,7 @@ use std::time::Duration;
 use minijinja::{Value, context};
 
 use super::templates::{Rendered, Template};
+use crate::model::{EmailKind, InvitationKind};
 use crate::server::Clock;
 use crate::server::auth::token::{keyed_hash, random_token};
 use crate::server::dates::{format_date, format_datetime};
@@ -86,7 +87,7 @@ impl Composer {
         // and one insert for their fresh links.
         let ids: Vec<i64> = batch
             .iter()
-            .filter(|e| e.kind == "invitation")
+            .filter(|e| e.kind() == Some(EmailKind::Invitation))
             .filter_map(|e| e.invitation_id)
             .collect();
         let views: HashMap<i64, db::invitations::InvitationView> =
@@ -98,7 +99,7 @@ impl Composer {
         let mut links = Vec::new();
         let mut out = Vec::with_capacity(batch.len());
         for email in batch {
-            if email.kind != "invitation" {
+            if email.kind() != Some(EmailKind::Invitation) {
                 out.push(self.one(&mut tx, email).await);
                 continue;
             }
@@ -132,10 +133,16 @@ impl Composer {
     /// pool (every other connection waiting for the lock) until SQLite gives
     /// up with "database is locked".
     async fn one(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, ComposeError> {
-        match email.kind.as_str() {
-            "signup_exists" => self.signup_exists(tx, email).await,
-            "password_reset" | "password_changed" => self.password(tx, email).await,
-            _ => self.signup(tx, email).await,
+        match email.kind() {
+            Some(EmailKind::SignupExists) => self.signup_exists(tx, email).await,
+            Some(EmailKind::PasswordReset | EmailKind::PasswordChanged) => {
+                self.password(tx, email).await
+            }
+            Some(kind) => self.signup(tx, email, kind).await,
+            None => {
+                tracing::error!(kind = email.kind, "an email of unknown kind");
+                Err(ComposeError::Gone)
+            }
         }
     }
 
@@ -152,7 +159,7 @@ impl Composer {
         inv: &db::invitations::InvitationView,
         token: &str,
     ) -> Result<Rendered, ComposeError> {
-        let template = if inv.kind == "join" {
+        let template = if inv.kind() == Some(InvitationKind::Join) {
             Template::InvitationJoin
         } else {
             Template::InvitationActivate
@@ -191,7 +198,7 @@ impl Composer {
             .await?
             .ok_or(ComposeError::Gone)?;
         let brand = brand(&org.name, &org.accent_color, &org.logo_url);
-        if email.kind == "password_changed" {
+        if email.kind() == Some(EmailKind::PasswordChanged) {
             return Ok(Template::PasswordChanged.render(&context! {
                 first_name => person.name,
                 link => self.link("forgot"),
@@ -214,14 +221,19 @@ impl Composer {
 
     /// The emails about an application: its confirmation link, the request
     /// to an approver, and the decision.
-    async fn signup(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, ComposeError> {
+    async fn signup(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+        kind: EmailKind,
+    ) -> Result<Rendered, ComposeError> {
         let signup_id = email.signup_id.ok_or(ComposeError::Gone)?;
         let s = db::signups::by_id(&mut **tx, signup_id)
             .await?
             .ok_or(ComposeError::Gone)?;
         let brand = brand(&s.organization_name, &s.accent_color, &s.logo_url);
-        let rendered = match email.kind.as_str() {
-            "signup_confirm" => {
+        let rendered = match kind {
+            EmailKind::SignupConfirm => {
                 let token = random_token();
                 let now = self.clock.now_ms();
                 let lifetime =
@@ -236,7 +248,7 @@ impl Composer {
                     ..brand
                 })
             }
-            "approval_request" => {
+            EmailKind::ApprovalRequest => {
                 let approver = db::users::by_email(&mut **tx, &email.recipient).await?;
                 Template::ApprovalRequest.render(&context! {
                     first_name => approver.map_or_else(|| "there".to_owned(), |u| u.name),
@@ -247,18 +259,18 @@ impl Composer {
                     ..brand
                 })
             }
-            "signup_approved" => Template::SignupApproved.render(&context! {
+            EmailKind::SignupApproved => Template::SignupApproved.render(&context! {
                 first_name => s.first_name,
                 link => self.link("login"),
                 ..brand
             }),
-            "signup_rejected" => Template::SignupRejected.render(&context! {
+            EmailKind::SignupRejected => Template::SignupRejected.render(&context! {
                 first_name => s.first_name,
                 reason => s.reason.unwrap_or_default(),
                 ..brand
             }),
             other => {
-                tracing::error!(kind = other, "an email of unknown kind");
+                tracing::error!(kind = %other, "not an email about an application");
                 return Err(ComposeError::Gone);
             }
         };

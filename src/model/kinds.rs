@@ -1,0 +1,162 @@
+//! Kinds and states that are stored, sent in forms and matched on: enums with
+//! a stable name each ([`as_str`](EmailKind::as_str) to store it,
+//! `parse` to read it back; serde uses the same names), shared by the server
+//! and the browser.
+
+/// Declares an enum whose variants each have a stable name.
+macro_rules! named {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $text:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &[$name] = &[$($name::$variant,)*];
+
+            /// The stable name (as stored and sent).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// The variant named `name`; None for any other text.
+            pub fn parse(name: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named! {
+    /// What a queued email is about (`email_outbox.kind`).
+    pub enum EmailKind {
+        /// An invitation to activate an account, or to join with one.
+        Invitation = "invitation",
+        /// A sign-up's link to confirm the address.
+        SignupConfirm = "signup_confirm",
+        /// Sent instead of a confirmation to an address that has an account.
+        SignupExists = "signup_exists",
+        /// Tells an approver that an application waits.
+        ApprovalRequest = "approval_request",
+        SignupApproved = "signup_approved",
+        SignupRejected = "signup_rejected",
+        PasswordReset = "password_reset",
+        /// The notice after a password was changed with a reset link.
+        PasswordChanged = "password_changed",
+    }
+}
+
+named! {
+    /// What an audit event records (`audit_events.kind`).
+    pub enum AuditKind {
+        Login = "login",
+        LoginFailed = "login_failed",
+        PasswordResetRequested = "password_reset_requested",
+        PasswordChanged = "password_changed",
+        InvitationAccepted = "invitation_accepted",
+        SignupApproved = "signup_approved",
+        SignupRejected = "signup_rejected",
+        AccessDisabled = "access_disabled",
+        AccessEnabled = "access_enabled",
+        SettingsChanged = "settings_changed",
+        EmailChanged = "email_changed",
+        /// Someone asked an expired invitation for a new link.
+        NewLinkRequested = "new_link_requested",
+    }
+}
+
+named! {
+    /// The audit trail's filters (the `filter` a page sends).
+    pub enum AuditFilter {
+        SignIns = "sign-ins",
+        FailedSignIns = "failed-sign-ins",
+        Passwords = "passwords",
+        Invitations = "invitations",
+        Access = "access",
+        Settings = "settings",
+    }
+}
+
+impl AuditFilter {
+    /// The kinds of event the filter shows.
+    pub const fn kinds(self) -> &'static [AuditKind] {
+        match self {
+            AuditFilter::SignIns => &[AuditKind::Login],
+            AuditFilter::FailedSignIns => &[AuditKind::LoginFailed],
+            AuditFilter::Passwords => &[
+                AuditKind::PasswordResetRequested,
+                AuditKind::PasswordChanged,
+            ],
+            AuditFilter::Invitations => &[
+                AuditKind::InvitationAccepted,
+                AuditKind::SignupApproved,
+                AuditKind::SignupRejected,
+            ],
+            AuditFilter::Access => &[AuditKind::AccessDisabled, AuditKind::AccessEnabled],
+            AuditFilter::Settings => &[AuditKind::SettingsChanged],
+        }
+    }
+}
+
+named! {
+    /// What accepting an invitation does (`invitations.kind`).
+    pub enum InvitationKind {
+        /// The address has no account: set a password to make one.
+        Activate = "activate",
+        /// The address has an account: sign in and join the organization.
+        Join = "join",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back_and_match_serde() {
+        for kind in EmailKind::ALL {
+            assert_eq!(EmailKind::parse(kind.as_str()), Some(*kind));
+        }
+        for kind in AuditKind::ALL {
+            assert_eq!(AuditKind::parse(kind.as_str()), Some(*kind));
+        }
+        assert_eq!(EmailKind::parse("Invitation"), None);
+        assert_eq!(
+            serde_json::to_string(&AuditFilter::FailedSignIns).unwrap(),
+            r#""failed-sign-ins""#
+        );
+    }
+
+    #[test]
+    fn every_audit_kind_but_two_is_under_a_filter() {
+        let filtered: Vec<AuditKind> = AuditFilter::ALL
+            .iter()
+            .flat_map(|f| f.kinds())
+            .copied()
+            .collect();
+        let unfiltered: Vec<AuditKind> = AuditKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| !filtered.contains(k))
+            .collect();
+        assert_eq!(
+            unfiltered,
+            [AuditKind::EmailChanged, AuditKind::NewLinkRequested]
+        );
+    }
+}
