@@ -37,6 +37,7 @@ pub async fn create_client(
     last_name: String,
     email: String,
     role: String,
+    #[server(default)] language: String,
 ) -> Result<i64, AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::clients::{self, NewClient};
@@ -50,6 +51,7 @@ pub async fn create_client(
                 last_name,
                 email,
                 role,
+                language,
             },
             state.now(),
         )

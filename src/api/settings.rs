@@ -28,6 +28,8 @@ pub async fn save_settings(
     #[server(default)] approvers: String,
     #[server(default)] collaborator_seats: String,
     #[server(default)] reset_lifetime_hours: String,
+    #[server(default)] default_language: String,
+    #[server(default)] time_zone: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::settings::{SettingsForm, save};
@@ -43,6 +45,8 @@ pub async fn save_settings(
             approvers,
             collaborator_seats,
             reset_lifetime_hours,
+            default_language,
+            time_zone,
         };
         save(&state.db, &current, form, state.now()).await
     })

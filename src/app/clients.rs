@@ -9,7 +9,7 @@ use super::form::{Field, FormMessage, Select, action_error, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
-use crate::model::{CLIENT_PAGE_SIZE, ClientPage, ClientRow, ClientStatus, format_count};
+use crate::model::{CLIENT_PAGE_SIZE, ClientPage, ClientRow, ClientStatus, Language, format_count};
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -97,6 +97,13 @@ pub fn ClientsPage() -> impl IntoView {
 
 /// The roles a new person can get. Only owners and admins may choose the
 /// last two; the server says so at the field otherwise.
+/// A client's language: the organization's unless chosen here.
+const CLIENT_LANGUAGES: &[(&str, &str)] = &[
+    ("", "The organization's language"),
+    (Language::English.as_str(), Language::English.own_name()),
+    (Language::French.as_str(), Language::French.own_name()),
+];
+
 const ROLES: &[(&str, &str)] = &[
     ("client", "Client"),
     (
@@ -127,6 +134,13 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
                     error
                 />
                 <Select label="Role" name="role" options=ROLES selected="client" error />
+                <Select
+                    label="Language of their emails"
+                    name="language"
+                    options=CLIENT_LANGUAGES
+                    selected=""
+                    error
+                />
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>"Add client"</button>
             </ActionForm>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::form::{Field, FormMessage, Select, action_error, tick};
 use super::portal::Portal;
 use crate::api::settings::{SaveSettings, get_settings};
-use crate::model::{AppError, OrganizationSettings};
+use crate::model::{AppError, Language, OrganizationSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -76,6 +76,23 @@ fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>
                     error
                 />
             </fieldset>
+            <fieldset disabled=!settings.can_edit>
+                <legend>"Language and time"</legend>
+                <Select
+                    label="Language of emails and public pages"
+                    name="default_language"
+                    options=LANGUAGES
+                    selected=settings.default_language.as_str()
+                    error
+                />
+                <Field
+                    label="Time zone"
+                    name="time_zone"
+                    hint="Dates in emails are shown in this zone: a name such as America/Toronto or Europe/Paris."
+                    value=settings.time_zone.clone()
+                    error
+                />
+            </fieldset>
             <SignupSettings settings=signup error />
             <FormMessage error />
             <p aria-live="polite" class="saved">{move || saved().then_some("Settings saved.")}</p>
@@ -84,6 +101,12 @@ fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>
         </ActionForm>
     }
 }
+
+/// The languages an organization can write in, by their own names.
+const LANGUAGES: &[(&str, &str)] = &[
+    (Language::English.as_str(), Language::English.own_name()),
+    (Language::French.as_str(), Language::French.own_name()),
+];
 
 const SIGNUP_MODES: &[(&str, &str)] = &[
     ("off", "Off: only invited people get in"),

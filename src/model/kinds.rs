@@ -123,6 +123,24 @@ named! {
     }
 }
 
+named! {
+    /// A language Porchlight writes in (its BCP 47 tag).
+    pub enum Language {
+        English = "en",
+        French = "fr",
+    }
+}
+
+impl Language {
+    /// The language's name in itself, for menus.
+    pub const fn own_name(self) -> &'static str {
+        match self {
+            Language::English => "English",
+            Language::French => "Français",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ pub mod kinds;
 pub mod live;
 
 pub use error::{AppError, FieldError, Validator};
-pub use kinds::{AuditFilter, AuditKind, EmailKind, InvitationKind};
+pub use kinds::{AuditFilter, AuditKind, EmailKind, InvitationKind, Language};
 
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +229,11 @@ pub struct OrganizationSettings {
     pub collaborator_seats: Option<i64>,
     /// How long a password reset link works, 1–24 hours.
     pub reset_lifetime_hours: i64,
+    /// The language the organization writes to people in, unless they or
+    /// their client record say otherwise.
+    pub default_language: Language,
+    /// Where its times are shown: an IANA name such as America/Toronto.
+    pub time_zone: String,
     /// Owners and admins may change settings; staff may only read them.
     pub can_edit: bool,
 }

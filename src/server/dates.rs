@@ -1,65 +1,107 @@
-//! Formatting stored times (Unix milliseconds, UTC) for people.
+//! Formatting stored times (Unix milliseconds) for people: in a language and
+//! a time zone (an organization's, an IANA name such as `America/Toronto`),
+//! with jiff's bundled time zone database. The functions without a
+//! [`Local`] write English in UTC (pages until they are translated).
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 
-/// (year, month 1–12, day 1–31) of a day count since 1970-01-01, by Howard
-/// Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+use crate::model::Language;
+
+/// Where and how a time is shown: a language and a time zone.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub language: Language,
+    pub time_zone: TimeZone,
 }
 
-/// Days since 1970-01-01 of a civil date, by Howard Hinnant's `days_from_civil`.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+impl Local {
+    /// English, in UTC.
+    pub fn utc_english() -> Local {
+        Local {
+            language: Language::English,
+            time_zone: TimeZone::UTC,
+        }
+    }
+
+    /// `language` in the zone named `time_zone` (IANA); UTC when the name is
+    /// unknown (a stored name is checked by [`time_zone`] first).
+    pub fn new(language: Language, time_zone: &str) -> Local {
+        Local {
+            language,
+            time_zone: TimeZone::get(time_zone).unwrap_or(TimeZone::UTC),
+        }
+    }
+
+    /// "3 Nov 2026" / "3 nov. 2026": the day `ms` falls on in this zone.
+    pub fn date(&self, ms: i64) -> String {
+        let zoned = self.zoned(ms);
+        let month = months(self.language)[usize::from(zoned.month().unsigned_abs()) - 1];
+        format!("{} {month} {}", zoned.day(), zoned.year())
+    }
+
+    /// "3 Nov 2026, 13:05 EST" / "3 nov. 2026, 13 h 05 EST".
+    pub fn date_time(&self, ms: i64) -> String {
+        let zoned = self.zoned(ms);
+        let zone = zoned
+            .time_zone()
+            .to_offset_info(zoned.timestamp())
+            .abbreviation()
+            .to_owned();
+        let (h, m) = (zoned.hour(), zoned.minute());
+        match self.language {
+            Language::English => format!("{}, {h:02}:{m:02} {zone}", self.date(ms)),
+            Language::French => format!("{}, {h} h {m:02} {zone}", self.date(ms)),
+        }
+    }
+
+    fn zoned(&self, ms: i64) -> jiff::ZonedDateTime {
+        Timestamp::from_millisecond(ms)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(self.time_zone.clone())
+    }
+}
+
+/// Short month names.
+fn months(language: Language) -> [&'static str; 12] {
+    match language {
+        Language::English => [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ],
+        Language::French => [
+            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+            "nov.", "déc.",
+        ],
+    }
+}
+
+/// The zone an IANA name such as `America/Toronto` names, trimmed; None for
+/// a name the time zone database does not know.
+pub fn time_zone(name: &str) -> Option<String> {
+    let name = name.trim();
+    (!name.is_empty() && TimeZone::get(name).is_ok()).then(|| name.to_owned())
 }
 
 /// The start (00:00 UTC, in ms) of a "YYYY-MM-DD" date, as a date input sends
 /// it; None for anything else, impossible dates included.
 pub fn parse_date(s: &str) -> Option<i64> {
-    let mut parts = s.trim().splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u32 = parts.next()?.parse().ok()?;
-    let day: u32 = parts.next()?.parse().ok()?;
-    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+    let date: Date = s.trim().parse().ok()?;
+    if date.year() < 1970 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    // 31 Feb comes back as 3 Mar: refuse it.
-    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
+    let start = date.to_zoned_datetime(TimeZone::UTC).ok()?;
+    Some(start.timestamp().as_millisecond())
 }
 
-/// "3 Nov 2026".
+/// "3 Nov 2026", in UTC.
 pub fn format_date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
-    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+    Local::utc_english().date(ms)
 }
 
 /// "3 Nov 2026, 14:05 UTC".
 pub fn format_datetime(ms: i64) -> String {
-    let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
-    format!(
-        "{}, {:02}:{:02} UTC",
-        format_date(ms),
-        minutes / 60,
-        minutes % 60
-    )
+    Local::utc_english().date_time(ms)
 }
 
 /// "just now", "5 min ago", "2 h ago", or the date for anything older than a day.
@@ -88,6 +130,34 @@ mod tests {
             format_datetime(1_793_707_200_000 + 65 * 60_000),
             "3 Nov 2026, 13:05 UTC"
         );
+    }
+
+    #[test]
+    fn dates_are_in_the_zone_and_language_asked_for() {
+        // 2026-11-04T02:30:00Z: still 3 Nov in Toronto, already 4 Nov in Paris.
+        let ms = 1_793_759_400_000;
+        let toronto = Local::new(Language::English, "America/Toronto");
+        assert_eq!(toronto.date(ms), "3 Nov 2026");
+        assert_eq!(toronto.date_time(ms), "3 Nov 2026, 21:30 EST");
+        let paris = Local::new(Language::French, "Europe/Paris");
+        assert_eq!(paris.date(ms), "4 nov. 2026");
+        assert_eq!(paris.date_time(ms), "4 nov. 2026, 3 h 30 CET");
+        assert_eq!(
+            Local::new(Language::French, "Nowhere/Else").date(ms),
+            "4 nov. 2026"
+        );
+    }
+
+    #[test]
+    fn time_zones_are_checked_against_the_database() {
+        assert_eq!(
+            time_zone(" America/Toronto ").as_deref(),
+            Some("America/Toronto")
+        );
+        assert_eq!(time_zone("UTC").as_deref(), Some("UTC"));
+        for bad in ["", "Mars/Olympus", "America/Toronto; DROP"] {
+            assert_eq!(time_zone(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod bulk;
 mod detail;
 mod helpers;
 mod invitations;
+mod languages;
 mod links;
 mod list;
 mod live;

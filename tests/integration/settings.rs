@@ -80,7 +80,7 @@ async fn settings_change_invitations_and_are_audited() {
     assert_eq!(kind, "settings_changed");
     assert_eq!(
         detail,
-        "auto_invite=false, invitation_lifetime_days=7, accent_color=#123abc, logo_url=, signup=off, approval=automatic, approvers=, collaborator_seats=none, reset_lifetime_hours=6"
+        "auto_invite=false, invitation_lifetime_days=7, accent_color=#123abc, logo_url=, signup=off, approval=automatic, approvers=, collaborator_seats=none, reset_lifetime_hours=6, language=en, time_zone=UTC"
     );
     assert_eq!(
         app.call("organization_settings", &[], Some(&owner))

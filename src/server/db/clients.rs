@@ -1,6 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::{Backend, Db, Tx};
+use crate::model::Language;
 
 /// A client with the facts its status is made of.
 #[derive(Debug, Clone, FromRow)]
@@ -233,12 +234,13 @@ pub async fn insert(
     last_name: &str,
     email: Option<&str>,
     role: &str,
+    language: Option<Language>,
     created_by: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text, list_state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text, list_state, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(organization_id)
     .bind(first_name)
@@ -250,6 +252,7 @@ pub async fn insert(
     .bind(now)
     .bind(search_text(first_name, last_name, email))
     .bind(if email.is_some() { "not_invited" } else { "no_email" })
+    .bind(language.map(Language::as_str))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)

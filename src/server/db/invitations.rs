@@ -21,6 +21,11 @@ pub struct InvitationView {
     pub expires_at: i64,
     pub accepted_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The language to write to the invited person in: their account's
+    /// choice, else the one chosen on the client, else the organization's.
+    pub language: String,
+    /// The organization's time zone (IANA name).
+    pub time_zone: String,
 }
 
 impl InvitationView {
@@ -50,7 +55,10 @@ fn view(link_expiry: &str) -> String {
     format!(
         "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, o.logo_url, i.client_id,
         c.first_name, c.last_name, c.role, {KIND_NOW} AS kind, i.email, u.name AS inviter_name,
-        {link_expiry} AS expires_at, i.accepted_at, i.revoked_at
+        {link_expiry} AS expires_at, i.accepted_at, i.revoked_at,
+        COALESCE((SELECT a.language FROM users a WHERE a.email_lower = c.email_lower),
+                 c.language, o.default_language) AS language,
+        o.time_zone
      FROM invitations i
      JOIN organizations o ON o.id = i.organization_id
      JOIN clients c ON c.id = i.client_id

@@ -1,6 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
+use crate::model::Language;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Organization {
@@ -98,6 +99,10 @@ pub struct SettingsRow {
     pub signup_approval: String,
     pub collaborator_seats: Option<i64>,
     pub reset_lifetime_hours: i64,
+    /// The language the organization writes in by default ("en", "fr").
+    pub default_language: String,
+    /// Where its times are shown: an IANA name such as America/Toronto.
+    pub time_zone: String,
 }
 
 pub async fn settings(
@@ -106,7 +111,8 @@ pub async fn settings(
 ) -> Result<SettingsRow, sqlx::Error> {
     sqlx::query_as(
         "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
-                signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours
+                signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
+                default_language, time_zone
          FROM organizations WHERE id = $1",
     )
     .bind(id)
@@ -117,6 +123,9 @@ pub async fn settings(
 /// Settings as validated for saving.
 #[derive(Debug, Clone)]
 pub struct NewSettings {
+    pub default_language: Language,
+    /// A checked IANA name.
+    pub time_zone: String,
     pub auto_invite: bool,
     pub invitation_lifetime_days: i64,
     pub accent_color: String,
@@ -136,8 +145,8 @@ pub async fn save_settings(
         "UPDATE organizations
          SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4,
              signup_mode = $5, signup_approval = $6, collaborator_seats = $7,
-             reset_lifetime_hours = $8
-         WHERE id = $9",
+             reset_lifetime_hours = $8, default_language = $9, time_zone = $10
+         WHERE id = $11",
     )
     .bind(i64::from(s.auto_invite))
     .bind(s.invitation_lifetime_days)
@@ -147,6 +156,8 @@ pub async fn save_settings(
     .bind(&s.signup_approval)
     .bind(s.collaborator_seats)
     .bind(s.reset_lifetime_hours)
+    .bind(s.default_language.as_str())
+    .bind(&s.time_zone)
     .bind(id)
     .execute(&mut **tx)
     .await

@@ -9,6 +9,8 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub password_hash: Option<String>,
+    /// The person's own language choice, if they made one.
+    pub language: Option<String>,
 }
 
 pub async fn insert(
@@ -47,10 +49,12 @@ pub async fn by_email(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     email: &str,
 ) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email_lower = $1")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, email, name, password_hash, language FROM users WHERE email_lower = $1",
+    )
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(db)
+    .await
 }
 
 /// Records a sign-in inside `tx`: the user's last login and a `login`

@@ -1,8 +1,8 @@
 //! Client accounts and their invitations.
 
 use crate::model::{
-    AppError, AuditKind, CLIENT_PAGE_SIZE, ClientPage, ClientRow, EmailKind, InvitationKind, Role,
-    Validator,
+    AppError, AuditKind, CLIENT_PAGE_SIZE, ClientPage, ClientRow, EmailKind, InvitationKind,
+    Language, Role, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -24,6 +24,9 @@ pub struct NewClient {
     pub last_name: String,
     pub email: String,
     pub role: String,
+    /// "en" or "fr" for the client's emails; empty for the organization's
+    /// language.
+    pub language: String,
 }
 
 /// What creating a client did.
@@ -120,7 +123,18 @@ pub async fn create(
         v.take("email", rules::email(&input.email)).map(Some)
     };
     let role = v.take("role", role_to_grant(actor.role, &input.role));
-    let (Some(first), Some(last), Some(email), Some(role)) = (first, last, email, role) else {
+    let language = v.take(
+        "language",
+        match input.language.trim() {
+            "" => Ok(None),
+            l => Language::parse(l)
+                .map(Some)
+                .ok_or("Choose a language from the list."),
+        },
+    );
+    let (Some(first), Some(last), Some(email), Some(role), Some(language)) =
+        (first, last, email, role, language)
+    else {
         return Err(v.into_error());
     };
     let org = actor.organization_id;
@@ -136,6 +150,7 @@ pub async fn create(
         &last,
         email.as_deref(),
         &role,
+        language,
         Some(actor.user_id),
         now,
     )

@@ -1,7 +1,10 @@
 //! Organization settings.
 
-use crate::model::{AppError, ApproverChoice, AuditKind, OrganizationSettings, Role, Validator};
+use crate::model::{
+    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Role, Validator,
+};
 use crate::server::auth::CurrentSession;
+use crate::server::dates;
 use crate::server::db::{self, Db};
 use crate::server::domain::rules;
 
@@ -26,6 +29,8 @@ pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings
         signup_approval: s.signup_approval,
         collaborator_seats: s.collaborator_seats,
         reset_lifetime_hours: s.reset_lifetime_hours,
+        default_language: Language::parse(&s.default_language).unwrap_or(Language::English),
+        time_zone: s.time_zone,
         approvers,
         name: s.name,
         slug: s.slug,
@@ -84,6 +89,10 @@ pub struct SettingsForm {
     pub collaborator_seats: String,
     /// 1–24; empty for the default, 6.
     pub reset_lifetime_hours: String,
+    /// "en" or "fr"; empty for English.
+    pub default_language: String,
+    /// An IANA name such as America/Toronto; empty for UTC.
+    pub time_zone: String,
 }
 
 fn reset_hours(value: &str) -> Result<i64, &'static str> {
@@ -94,6 +103,20 @@ fn reset_hours(value: &str) -> Result<i64, &'static str> {
             _ => Err("Enter a number of hours from 1 to 24."),
         },
     }
+}
+
+fn default_language(value: &str) -> Result<Language, &'static str> {
+    match value.trim() {
+        "" => Ok(Language::English),
+        v => Language::parse(v).ok_or("Choose English or French."),
+    }
+}
+
+fn time_zone(value: &str) -> Result<String, &'static str> {
+    if value.trim().is_empty() {
+        return Ok("UTC".into());
+    }
+    dates::time_zone(value).ok_or("Enter a time zone name such as America/Toronto or Europe/Paris.")
 }
 
 fn signup_mode(value: &str) -> Result<String, &'static str> {
@@ -138,6 +161,8 @@ pub async fn save(
         "reset_lifetime_hours",
         reset_hours(&form.reset_lifetime_hours),
     );
+    let language = v.take("default_language", default_language(&form.default_language));
+    let zone = v.take("time_zone", time_zone(&form.time_zone));
     let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, actor.organization_id)
         .await?
         .into_iter()
@@ -172,7 +197,11 @@ pub async fn save(
         Some(seats),
         Some(approval),
         Some(reset),
-    ) = (days, accent, logo, mode, seats, approval, reset)
+        Some(language),
+        Some(zone),
+    ) = (
+        days, accent, logo, mode, seats, approval, reset, language, zone,
+    )
     else {
         return Err(v.into_error());
     };
@@ -185,13 +214,16 @@ pub async fn save(
         signup_approval: approval,
         collaborator_seats: seats,
         reset_lifetime_hours: reset,
+        default_language: language,
+        time_zone: zone,
     };
     let mut tx = db.begin().await?;
     db::orgs::save_settings(&mut tx, actor.organization_id, &settings).await?;
     db::signups::set_approvers(&mut tx, actor.organization_id, &approvers).await?;
     let detail = format!(
         "auto_invite={}, invitation_lifetime_days={}, accent_color={}, logo_url={}, \
-         signup={}, approval={}, approvers={}, collaborator_seats={}, reset_lifetime_hours={}",
+         signup={}, approval={}, approvers={}, collaborator_seats={}, reset_lifetime_hours={}, \
+         language={}, time_zone={}",
         settings.auto_invite,
         settings.invitation_lifetime_days,
         settings.accent_color,
@@ -207,6 +239,8 @@ pub async fn save(
             .collaborator_seats
             .map_or_else(|| "none".to_owned(), |n| n.to_string()),
         settings.reset_lifetime_hours,
+        settings.default_language,
+        settings.time_zone,
     );
     let event = db::audit::Event {
         organization_id: Some(actor.organization_id),

@@ -326,6 +326,7 @@ async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64
                 &s.last_name,
                 Some(&s.email),
                 &s.role,
+                None,
                 by,
                 now,
             )

@@ -12,10 +12,10 @@ use std::time::Duration;
 use minijinja::{Value, context};
 
 use super::templates::{Rendered, Template};
-use crate::model::{EmailKind, InvitationKind};
+use crate::model::{EmailKind, InvitationKind, Language};
 use crate::server::Clock;
 use crate::server::auth::token::{keyed_hash, random_token};
-use crate::server::dates::{format_date, format_datetime};
+use crate::server::dates::Local;
 use crate::server::db::outbox::OutboxEmail;
 use crate::server::db::{self, Db, Tx};
 
@@ -165,13 +165,17 @@ impl Composer {
             Template::InvitationActivate
         };
         let inviter = inv.inviter_name.as_ref().unwrap_or(&inv.organization_name);
-        Ok(template.render(&context! {
-            first_name => inv.first_name,
-            inviter,
-            link => self.link(&format!("activate/{token}")),
-            expires => format_date(inv.expires_at),
-            ..brand(&inv.organization_name, &inv.accent_color, &inv.logo_url)
-        })?)
+        let local = Local::new(language(Some(&inv.language), ""), &inv.time_zone);
+        Ok(template.render(
+            local.language,
+            &context! {
+                first_name => inv.first_name,
+                inviter,
+                link => self.link(&format!("activate/{token}")),
+                expires => local.date(inv.expires_at),
+                ..brand(&inv.organization_name, &inv.accent_color, &inv.logo_url)
+            },
+        )?)
     }
 
     /// "You already have an account": sent instead of a confirmation when
@@ -183,10 +187,18 @@ impl Composer {
     ) -> Result<Rendered, ComposeError> {
         let org_id = email.organization_id.ok_or(ComposeError::Gone)?;
         let org = db::orgs::settings(&mut **tx, org_id).await?;
-        Ok(Template::SignupExists.render(&context! {
-            link => self.link("login"),
-            ..brand(&org.name, &org.accent_color, &org.logo_url)
-        })?)
+        let person = db::users::by_email(&mut **tx, &email.recipient).await?;
+        let lang = language(
+            person.and_then(|p| p.language).as_deref(),
+            &org.default_language,
+        );
+        Ok(Template::SignupExists.render(
+            lang,
+            &context! {
+                link => self.link("login"),
+                ..brand(&org.name, &org.accent_color, &org.logo_url)
+            },
+        )?)
     }
 
     /// A reset link (made here, at send time) or the notice that the
@@ -198,12 +210,19 @@ impl Composer {
             .await?
             .ok_or(ComposeError::Gone)?;
         let brand = brand(&org.name, &org.accent_color, &org.logo_url);
+        let local = Local::new(
+            language(person.language.as_deref(), &org.default_language),
+            &org.time_zone,
+        );
         if email.kind() == Some(EmailKind::PasswordChanged) {
-            return Ok(Template::PasswordChanged.render(&context! {
-                first_name => person.name,
-                link => self.link("forgot"),
-                ..brand
-            })?);
+            return Ok(Template::PasswordChanged.render(
+                local.language,
+                &context! {
+                    first_name => person.name,
+                    link => self.link("forgot"),
+                    ..brand
+                },
+            )?);
         }
         let reset_id = email.reset_id.ok_or(ComposeError::Gone)?;
         let token = random_token();
@@ -211,12 +230,15 @@ impl Composer {
         let expires = db::resets::set_link(tx, reset_id, &keyed_hash(&self.secret, &token))
             .await?
             .ok_or(ComposeError::Gone)?;
-        Ok(Template::PasswordReset.render(&context! {
-            first_name => person.name,
-            link => self.link(&format!("reset/{token}")),
-            expires => format_datetime(expires),
-            ..brand
-        })?)
+        Ok(Template::PasswordReset.render(
+            local.language,
+            &context! {
+                first_name => person.name,
+                link => self.link(&format!("reset/{token}")),
+                expires => local.date_time(expires),
+                ..brand
+            },
+        )?)
     }
 
     /// The emails about an application: its confirmation link, the request
@@ -232,6 +254,8 @@ impl Composer {
             .await?
             .ok_or(ComposeError::Gone)?;
         let brand = brand(&s.organization_name, &s.accent_color, &s.logo_url);
+        let local = Local::new(language(None, &s.default_language), &s.time_zone);
+        let lang = local.language;
         let rendered = match kind {
             EmailKind::SignupConfirm => {
                 let token = random_token();
@@ -241,40 +265,73 @@ impl Composer {
                 let expires = now + lifetime;
                 let hash = keyed_hash(&self.secret, &token);
                 db::signups::add_link(tx, s.id, &hash, now, expires).await?;
-                Template::SignupConfirm.render(&context! {
-                    first_name => s.first_name,
-                    link => self.link(&format!("signup/confirm/{token}")),
-                    expires => format_datetime(expires),
-                    ..brand
-                })
+                Template::SignupConfirm.render(
+                    lang,
+                    &context! {
+                        first_name => s.first_name,
+                        link => self.link(&format!("signup/confirm/{token}")),
+                        expires => local.date_time(expires),
+                        ..brand
+                    },
+                )
             }
             EmailKind::ApprovalRequest => {
                 let approver = db::users::by_email(&mut **tx, &email.recipient).await?;
-                Template::ApprovalRequest.render(&context! {
-                    first_name => approver.map_or_else(|| "there".to_owned(), |u| u.name),
-                    applicant => format!("{} {}", s.first_name, s.last_name),
-                    applicant_email => s.email,
-                    role => s.role,
-                    link => self.link("approvals"),
-                    ..brand
-                })
+                let lang = language(
+                    approver.as_ref().and_then(|u| u.language.as_deref()),
+                    &s.default_language,
+                );
+                Template::ApprovalRequest.render(
+                    lang,
+                    &context! {
+                        first_name => approver.map(|u| u.name).unwrap_or_default(),
+                        applicant => format!("{} {}", s.first_name, s.last_name),
+                        applicant_email => s.email,
+                        role => role_name(&s.role, lang),
+                        link => self.link("approvals"),
+                        ..brand
+                    },
+                )
             }
-            EmailKind::SignupApproved => Template::SignupApproved.render(&context! {
-                first_name => s.first_name,
-                link => self.link("login"),
-                ..brand
-            }),
-            EmailKind::SignupRejected => Template::SignupRejected.render(&context! {
-                first_name => s.first_name,
-                reason => s.reason.unwrap_or_default(),
-                ..brand
-            }),
+            EmailKind::SignupApproved => Template::SignupApproved.render(
+                lang,
+                &context! {
+                    first_name => s.first_name,
+                    link => self.link("login"),
+                    ..brand
+                },
+            ),
+            EmailKind::SignupRejected => Template::SignupRejected.render(
+                lang,
+                &context! {
+                    first_name => s.first_name,
+                    reason => s.reason.unwrap_or_default(),
+                    ..brand
+                },
+            ),
             other => {
                 tracing::error!(kind = %other, "not an email about an application");
                 return Err(ComposeError::Gone);
             }
         };
         Ok(rendered?)
+    }
+}
+
+/// The language to write in: `chosen` (a person's or a client's), else the
+/// organization's `default`, else English.
+fn language(chosen: Option<&str>, default: &str) -> Language {
+    chosen
+        .and_then(Language::parse)
+        .or_else(|| Language::parse(default))
+        .unwrap_or(Language::English)
+}
+
+/// A role as an approval request names it.
+fn role_name(role: &str, language: Language) -> &str {
+    match (role, language) {
+        ("collaborator", Language::French) => "collaborateur",
+        (role, _) => role,
     }
 }
 

@@ -8,13 +8,16 @@
 //! misspelled placeholder fails the render (and the tests that render every
 //! kind).
 //!
-//! Adding a kind: a folder `templates/email/<name>/en/` with the three files,
-//! and a line in the `templates!` list below.
+//! Adding a kind: a folder `templates/email/<name>/` with the three files in
+//! `en/` and in `fr/`, and a line in the `templates!` list below (a language
+//! missing a file does not compile).
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
+
+use crate::model::Language;
 
 /// A rendered message, ready for a transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,18 +48,52 @@ macro_rules! templates {
             }
         }
 
-        /// (name in the environment, source) of every template file.
-        const SOURCES: &[(&str, &str)] = &[
-            ("layout.html", include_str!("../../../templates/email/layout.html")),
+        /// (name in the environment, source) of every kind's files, a
+        /// language at a time.
+        const SOURCES: &[[(&str, &str); 3]] = &[
             $(
-                (concat!($folder, "/en/subject.txt"),
-                 include_str!(concat!("../../../templates/email/", $folder, "/en/subject.txt"))),
-                (concat!($folder, "/en/text.txt"),
-                 include_str!(concat!("../../../templates/email/", $folder, "/en/text.txt"))),
-                (concat!($folder, "/en/html.html"),
-                 include_str!(concat!("../../../templates/email/", $folder, "/en/html.html"))),
+                language_files!($folder, "en"),
+                language_files!($folder, "fr"),
             )*
         ];
+    };
+}
+
+/// Hands the language folder's three files of a kind to `SOURCES`.
+macro_rules! language_files {
+    ($folder:literal, $lang:literal) => {
+        [
+            (
+                concat!($folder, "/", $lang, "/subject.txt"),
+                include_str!(concat!(
+                    "../../../templates/email/",
+                    $folder,
+                    "/",
+                    $lang,
+                    "/subject.txt"
+                )),
+            ),
+            (
+                concat!($folder, "/", $lang, "/text.txt"),
+                include_str!(concat!(
+                    "../../../templates/email/",
+                    $folder,
+                    "/",
+                    $lang,
+                    "/text.txt"
+                )),
+            ),
+            (
+                concat!($folder, "/", $lang, "/html.html"),
+                include_str!(concat!(
+                    "../../../templates/email/",
+                    $folder,
+                    "/",
+                    $lang,
+                    "/html.html"
+                )),
+            ),
+        ]
     };
 }
 
@@ -72,8 +109,8 @@ templates! {
     PasswordChanged => "password_changed",
 }
 
-/// The language every email is written in for now.
-const LANGUAGE: &str = "en";
+/// The layout every HTML part extends.
+const LAYOUT: &str = include_str!("../../../templates/email/layout.html");
 
 /// The environment holding every template, built on first use. A template
 /// that does not parse is a programming error caught by the tests.
@@ -86,7 +123,8 @@ fn environment() -> &'static Environment<'static> {
         // on lines of their own leave no blank lines behind.
         env.set_trim_blocks(true);
         env.set_formatter(format_value);
-        for (name, source) in SOURCES {
+        let layout = ("layout.html", LAYOUT);
+        for (name, source) in SOURCES.iter().flatten().chain([&layout]) {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(template = name, error = %e, "email template does not parse");
             }
@@ -128,11 +166,12 @@ impl Template {
     ///
     /// Errors: a value the template uses is missing, or a template is
     /// broken; the error names the template and the line.
-    pub fn render(self, values: &Value) -> Result<Rendered, minijinja::Error> {
+    pub fn render(self, language: Language, values: &Value) -> Result<Rendered, minijinja::Error> {
         let env = environment();
-        let values = minijinja::context! { lang => LANGUAGE, ..values.clone() };
+        let lang = language.as_str();
+        let values = minijinja::context! { lang, ..values.clone() };
         let part = |file: &str| {
-            env.get_template(&format!("{}/{LANGUAGE}/{file}", self.folder()))
+            env.get_template(&format!("{}/{lang}/{file}", self.folder()))
                 .and_then(|t| t.render(&values))
         };
         Ok(Rendered {
@@ -172,77 +211,106 @@ mod tests {
         Value::from(complete())
     }
 
+    /// Every kind in every language.
+    fn every_kind_and_language() -> impl Iterator<Item = (Template, Language)> {
+        Template::ALL
+            .iter()
+            .flat_map(|t| Language::ALL.iter().map(move |l| (*t, *l)))
+    }
+
     #[test]
     fn every_template_renders_in_the_layout_with_html_escaped_only_in_html() {
-        for t in Template::ALL {
+        for (t, lang) in every_kind_and_language() {
             let r = t
-                .render(&values())
-                .unwrap_or_else(|e| panic!("{t:?}: {e:#}"));
-            assert!(!r.subject.is_empty() && !r.subject.contains('\n'), "{t:?}");
-            if *t != Template::SignupRejected {
+                .render(lang, &values())
+                .unwrap_or_else(|e| panic!("{t:?} {lang}: {e:#}"));
+            assert!(
+                !r.subject.is_empty() && !r.subject.contains('\n'),
+                "{t:?} {lang}"
+            );
+            if t != Template::SignupRejected {
                 assert!(
                     r.text.contains("https://portal.example/activate/abc"),
-                    "{t:?}"
+                    "{t:?} {lang}"
                 );
                 assert!(
                     r.html.contains("https://portal.example/activate/abc"),
-                    "{t:?}"
+                    "{t:?} {lang}"
                 );
             }
             assert!(
                 r.html.starts_with("<!DOCTYPE html>"),
-                "{t:?} is in the layout"
+                "{t:?} {lang}: in the layout"
             );
-            assert!(r.html.contains(r#"<html lang="en">"#), "{t:?}");
-            assert!(r.html.contains("North &amp; Co"), "{t:?}");
-            assert!(r.text.contains("North & Co"), "{t:?}");
-            assert!(!r.html.contains("Ann <b>"), "{t:?} escapes values");
+            assert!(
+                r.html.contains(&format!(r#"<html lang="{lang}">"#)),
+                "{t:?} {lang}"
+            );
+            assert!(r.html.contains("North &amp; Co"), "{t:?} {lang}");
+            assert!(r.text.contains("North & Co"), "{t:?} {lang}");
+            assert!(!r.html.contains("Ann <b>"), "{t:?} {lang}: escapes values");
             assert!(
                 r.html
                     .contains(r#"<img src="https://north.example/logo.png?a=1&amp;b=2""#),
-                "{t:?}: the logo heads the HTML part"
+                "{t:?} {lang}: the logo heads the HTML part"
             );
         }
     }
 
-    /// Every kind as it reads, checked against `snapshots/` (review a change
-    /// with `cargo insta review`, or rerun with `INSTA_UPDATE=always`).
+    #[test]
+    fn french_is_french() {
+        let r = Template::InvitationActivate
+            .render(Language::French, &values())
+            .unwrap();
+        assert_eq!(r.subject, "Activez votre compte du portail North & Co");
+        assert!(r.text.starts_with("Bonjour Ann <b>,"));
+    }
+
+    /// Every kind in every language as it reads, checked against
+    /// `snapshots/` (review a change with `cargo insta review`, or rerun
+    /// with `INSTA_UPDATE=always`).
     #[test]
     fn every_kind_reads_as_its_snapshot() {
-        for t in Template::ALL {
-            let r = t.render(&values()).unwrap();
+        for (t, lang) in every_kind_and_language() {
+            let r = t.render(lang, &values()).unwrap();
             let whole = format!(
                 "Subject: {}\n\n{}\n\n----- HTML -----\n{}",
                 r.subject, r.text, r.html
             );
-            insta::assert_snapshot!(format!("{}.{LANGUAGE}", t.folder()), whole);
+            insta::assert_snapshot!(format!("{}.{lang}", t.folder()), whole);
         }
     }
 
     #[test]
     fn a_value_left_out_fails_the_render() {
-        for t in Template::ALL {
+        for (t, lang) in every_kind_and_language() {
             let mut values = complete();
             values.remove("organization");
             let error = t
-                .render(&Value::from(values))
+                .render(lang, &Value::from(values))
                 .expect_err("rendered without an organization");
             assert!(
                 format!("{error:#}").contains("undefined"),
-                "{t:?}: {error:#}"
+                "{t:?} {lang}: {error:#}"
             );
         }
     }
 
     #[test]
     fn an_empty_value_drops_its_section() {
-        let values = context! { logo_url => "", reason => "", ..values() };
-        for t in Template::ALL {
-            let r = t.render(&values).unwrap();
-            assert!(!r.html.contains("<img"), "{t:?}: no logo, no image");
-            assert!(r.html.contains("North &amp; Co"), "{t:?}");
+        let values = context! { logo_url => "", reason => "", first_name => "", ..values() };
+        for (t, lang) in every_kind_and_language() {
+            let r = t.render(lang, &values).unwrap();
+            assert!(!r.html.contains("<img"), "{t:?} {lang}: no logo, no image");
+            assert!(r.html.contains("North &amp; Co"), "{t:?} {lang}");
         }
-        let rejected = Template::SignupRejected.render(&values).unwrap();
+        let rejected = Template::SignupRejected
+            .render(Language::English, &values)
+            .unwrap();
         assert!(!rejected.text.contains("The reason given"));
+        let request = Template::ApprovalRequest
+            .render(Language::French, &values)
+            .unwrap();
+        assert!(request.text.starts_with("Bonjour,"), "{}", request.text);
     }
 }

@@ -1,0 +1,109 @@
+//! Languages and time zones: emails are written in the recipient's language
+//! (the one chosen on their client record, else the organization's) and show
+//! dates in the organization's time zone.
+
+use crate::helpers::*;
+
+/// French by default, times in Toronto (or whatever `time_zone` says).
+async fn set_language_and_zone(
+    app: &TestApp,
+    owner: &str,
+    language: &str,
+    zone: &str,
+) -> FnResponse {
+    app.call(
+        "save_organization_settings",
+        &[
+            ("auto_invite", "on"),
+            ("invitation_lifetime_days", "30"),
+            ("accent_color", "#b44d12"),
+            ("default_language", language),
+            ("time_zone", zone),
+        ],
+        Some(owner),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn emails_follow_the_organizations_language_and_zone_unless_the_client_has_a_language() {
+    // 4 Oct 2026, 02:30 UTC: a 30-day invitation ends on 3 Nov at 02:30 UTC,
+    // which is still 2 Nov in Toronto.
+    let app = spawn_app_with(|c| c.clock = Clock::fixed(1_791_081_000_000)).await;
+    let owner = app.setup_owner().await;
+    let saved = set_language_and_zone(&app, &owner, "fr", "America/Toronto").await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let french = app.wait_for_mail(1).await.remove(0);
+    assert_eq!(
+        french.subject,
+        "Activez votre compte du portail North Tutors"
+    );
+    assert!(
+        french.text.contains("jusqu'au 2 nov. 2026"),
+        "{}",
+        french.text
+    );
+    assert!(french.html.contains(r#"<html lang="fr">"#));
+
+    let english = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Bo"),
+                ("last_name", "Park"),
+                ("email", "bo@example.com"),
+                ("role", "client"),
+                ("language", "en"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(english.status, 200, "{}", english.body);
+    let english = app.wait_for_mail(2).await.remove(1);
+    assert_eq!(english.subject, "Activate your North Tutors portal account");
+    assert!(
+        english.text.contains("until 2 Nov 2026"),
+        "{}",
+        english.text
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_time_zone_or_language_is_refused_at_its_field_and_nothing_changes() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    for (language, zone, field) in [
+        ("fr", "Mars/Olympus", "time_zone"),
+        ("de", "Europe/Paris", "default_language"),
+    ] {
+        let refused = set_language_and_zone(&app, &owner, language, zone).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(refused.body.contains(field), "{}", refused.body);
+    }
+    let settings = app
+        .call("organization_settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(settings["default_language"], "en");
+    assert_eq!(settings["time_zone"], "UTC");
+
+    let refused = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", "Bo"),
+                ("last_name", "Park"),
+                ("email", "bo@example.com"),
+                ("role", "client"),
+                ("language", "xx"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("language"), "{}", refused.body);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 0);
+}
