@@ -9,7 +9,9 @@ use super::form::{Field, FormMessage, Select, action_error, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
-use crate::model::{CLIENT_PAGE_SIZE, ClientPage, ClientRow, ClientStatus, Language, format_count};
+use crate::model::{
+    CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, ClientStatus, Language, format_count,
+};
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -178,16 +180,19 @@ impl ListFilters {
     }
 }
 
-const STATUS_CHOICES: [(&str, &str); 8] = [
-    ("", "All"),
-    ("pending", "Invitation pending"),
-    ("not-invited", "Not invited"),
-    ("no-email", "No email"),
-    ("expired", "Expired"),
-    ("failed", "Email failed"),
-    ("active", "Active"),
-    ("disabled", "Disabled"),
-];
+/// What the status menu calls each filter (None: no filter).
+fn filter_label(filter: Option<ClientFilter>) -> &'static str {
+    match filter {
+        None => "All",
+        Some(ClientFilter::Pending) => "Invitation pending",
+        Some(ClientFilter::NotInvited) => "Not invited",
+        Some(ClientFilter::NoEmail) => "No email",
+        Some(ClientFilter::Expired) => "Expired",
+        Some(ClientFilter::Failed) => "Email failed",
+        Some(ClientFilter::Active) => "Active",
+        Some(ClientFilter::Disabled) => "Disabled",
+    }
+}
 
 #[component]
 fn FilterForm(filters: ListFilters) -> impl IntoView {
@@ -200,10 +205,11 @@ fn FilterForm(filters: ListFilters) -> impl IntoView {
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
-                    {STATUS_CHOICES
-                        .into_iter()
-                        .map(|(value, label)| {
-                            view! { <option value=value selected=filters.status == value>{label}</option> }
+                    {std::iter::once(None)
+                        .chain(ClientFilter::ALL.iter().copied().map(Some))
+                        .map(|f| {
+                            let value = f.map_or("", ClientFilter::as_str);
+                            view! { <option value=value selected=filters.status == value>{filter_label(f)}</option> }
                         })
                         .collect_view()}
                 </select>

@@ -124,6 +124,20 @@ named! {
 }
 
 named! {
+    /// The client list's status filters (the `status` a page sends; none
+    /// shows every client).
+    pub enum ClientFilter {
+        Pending = "pending",
+        NotInvited = "not-invited",
+        NoEmail = "no-email",
+        Expired = "expired",
+        Failed = "failed",
+        Active = "active",
+        Disabled = "disabled",
+    }
+}
+
+named! {
     /// A language Porchlight writes in (its BCP 47 tag).
     pub enum Language {
         English = "en",

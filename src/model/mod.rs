@@ -6,7 +6,7 @@ pub mod kinds;
 pub mod live;
 
 pub use error::{AppError, FieldError, Validator};
-pub use kinds::{AuditFilter, AuditKind, EmailKind, InvitationKind, Language};
+pub use kinds::{AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, Language};
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +104,24 @@ pub enum ClientStatus {
 }
 
 impl ClientStatus {
+    /// The list filter that shows a client in this status. The database
+    /// filters on its own stored state; a parity test checks that both agree
+    /// for every kind of client.
+    pub const fn filter(self) -> ClientFilter {
+        match self {
+            ClientStatus::NoEmail => ClientFilter::NoEmail,
+            ClientStatus::NotInvited => ClientFilter::NotInvited,
+            ClientStatus::Queued
+            | ClientStatus::Sent
+            | ClientStatus::Waiting
+            | ClientStatus::WaitingToJoin => ClientFilter::Pending,
+            ClientStatus::Expired => ClientFilter::Expired,
+            ClientStatus::EmailFailed => ClientFilter::Failed,
+            ClientStatus::Active => ClientFilter::Active,
+            ClientStatus::Disabled => ClientFilter::Disabled,
+        }
+    }
+
     pub const fn css_class(self) -> &'static str {
         match self {
             ClientStatus::NoEmail | ClientStatus::NotInvited => "status neutral",

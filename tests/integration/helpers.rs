@@ -870,3 +870,92 @@ pub fn decode_quoted_printable(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// The password the fixtures' clients activate with.
+pub const FIXTURE_PASSWORD: &str = "a brand new password";
+const DAY_SECS: u64 = 24 * 3600;
+
+/// Invitations on demand only: a new client is not invited at once.
+pub async fn turn_off_auto_invite(app: &TestApp, owner: &str) {
+    let resp = app
+        .call(
+            "save_organization_settings",
+            &[
+                ("invitation_lifetime_days", "30"),
+                ("accent_color", "#b44d12"),
+            ],
+            Some(owner),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+}
+
+/// One client in every situation a bulk invitation and the client list meet:
+/// active elsewhere (a join), active, invited today, expired, failed, waiting
+/// for 10 days, without email, not invited, disabled. Returns the owner.
+pub async fn every_kind_of_client(app: &TestApp) -> String {
+    let owner = app.setup_owner().await;
+    // Someone with an account in another organization.
+    let south = app
+        .create_organization(&owner, "South Tutors", "south-tutors")
+        .await;
+    app.create_client(&south, "Sam", "Elsewhere", "sam@example.com")
+        .await;
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    assert_eq!(app.activate(&token, FIXTURE_PASSWORD).await.status, 200);
+    let owner = app
+        .login(OWNER_EMAIL, OWNER_PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+
+    // Invited while North still invites automatically. Eli's invitation,
+    // sent 31 days ago, has expired; Wes's was emailed 10 days ago.
+    let expired = app
+        .create_client_id(&owner, "Eli", "Expired", "eli@example.com")
+        .await;
+    app.advance(std::time::Duration::from_secs(21 * DAY_SECS));
+    let owner = app.owner_session().await;
+    let waiting = app
+        .create_client_id(&owner, "Wes", "Waiting", "wes@example.com")
+        .await;
+    app.advance(std::time::Duration::from_secs(10 * DAY_SECS));
+    let active = app
+        .create_client_id(&owner, "Ada", "Active", "ada@example.com")
+        .await;
+    app.create_client(&owner, "Rita", "Recent", "rita@example.com")
+        .await;
+    let failed = app
+        .create_client_id(&owner, "Fay", "Failed", "fay@example.com")
+        .await;
+    let mails = app.wait_for_mail(6).await;
+    let ada = mails
+        .iter()
+        .find(|m| m.to == "ada@example.com")
+        .unwrap()
+        .token();
+    assert_eq!(app.activate(&ada, FIXTURE_PASSWORD).await.status, 200);
+    let _ = (active, expired, waiting);
+
+    turn_off_auto_invite(app, &owner).await;
+    app.create_client(&owner, "Nia", "Noemail", "").await;
+    app.create_client(&owner, "Ned", "New", "ned@example.com")
+        .await;
+    app.create_client(&owner, "Sam", "Joiner", "sam@example.com")
+        .await;
+    let disabled = app
+        .create_client_id(&owner, "Dee", "Disabled", "dee@example.com")
+        .await;
+    app.set_access(&owner, disabled, false).await;
+
+    // A fact only a mail server makes, set directly.
+    sqlx::query(
+        "UPDATE email_outbox SET status = 'failed', last_error = '550 no' WHERE client_id = $1",
+    )
+    .bind(failed)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    app.refresh_list_states().await;
+    owner
+}

@@ -186,3 +186,27 @@ async fn counting_stops_past_ten_thousand_and_paging_goes_on() {
     assert!(html.contains("More than 10,000 clients"), "{html}");
     assert!(html.contains("rel=\"next\""), "Next is offered");
 }
+
+/// The list filters in SQL (on each client's stored state) and the status
+/// rules in Rust must put every client in the same place.
+#[tokio::test]
+async fn the_databases_filters_agree_with_the_status_rules_for_every_kind_of_client() {
+    use porchlight::model::{ClientFilter, ClientRow};
+
+    let app = spawn_app().await;
+    let owner = every_kind_of_client(&app).await;
+    let all: Vec<ClientRow> =
+        serde_json::from_value(list(&app, &owner, &[]).await["rows"].take()).expect("client rows");
+    for filter in ClientFilter::ALL {
+        let mut by_rust: Vec<String> = all
+            .iter()
+            .filter(|r| r.status.filter() == *filter)
+            .map(|r| r.first_name.clone())
+            .collect();
+        let mut by_sql = names(&list(&app, &owner, &[("status", filter.as_str())]).await);
+        by_rust.sort();
+        by_sql.sort();
+        assert!(!by_sql.is_empty(), "the fixture has no {filter} client");
+        assert_eq!(by_sql, by_rust, "{filter}");
+    }
+}

@@ -4,10 +4,10 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use super::clients::{StatusFilter, like_pattern};
+use super::clients::{filter_condition, like_pattern};
 use super::id_list;
 use super::{Db, Tx};
-use crate::model::Role;
+use crate::model::{ClientFilter, Role};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -74,11 +74,11 @@ impl Selection {
         let rule = match &self.rule {
             Rule::Selected { ids } if ids.is_empty() => "1 = 0".to_owned(),
             Rule::Selected { ids } => format!("c.id IN ({})", id_list(ids)),
-            Rule::Matching { status } => StatusFilter::parse(status).condition().to_owned(),
+            Rule::Matching { status } => filter_condition(ClientFilter::parse(status)).to_owned(),
             Rule::CreatedAfter { .. } => "c.created_at >= $4".to_owned(),
-            Rule::NeverInvited => StatusFilter::NotInvited.condition().to_owned(),
-            Rule::Expired => StatusFilter::Expired.condition().to_owned(),
-            Rule::Failed => StatusFilter::Failed.condition().to_owned(),
+            Rule::NeverInvited => filter_condition(Some(ClientFilter::NotInvited)).to_owned(),
+            Rule::Expired => filter_condition(Some(ClientFilter::Expired)).to_owned(),
+            Rule::Failed => filter_condition(Some(ClientFilter::Failed)).to_owned(),
             Rule::WaitingLongerThan { .. } => "c.list_state = 'invited'
                  AND c.invitation_expires_at > $3 AND c.last_invited_at < $4"
                 .to_owned(),

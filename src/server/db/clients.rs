@@ -1,7 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::{Backend, Db, Tx};
-use crate::model::Language;
+use crate::model::{ClientFilter, Language};
 
 /// A client with the facts its status is made of.
 #[derive(Debug, Clone, FromRow)]
@@ -38,49 +38,22 @@ const JOINS: &str = "LEFT JOIN users u ON u.id = c.user_id
      LEFT JOIN invitations i ON i.id = (SELECT MAX(id) FROM invitations WHERE client_id = c.id)
      LEFT JOIN email_outbox e ON e.id = (SELECT MAX(id) FROM email_outbox WHERE invitation_id = i.id)";
 
-/// Which clients a list shows, by status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusFilter {
-    All,
-    NoEmail,
-    NotInvited,
-    Pending,
-    Expired,
-    Failed,
-    Active,
-    Disabled,
-}
-
-impl StatusFilter {
-    /// The SQL condition on `clients c`, with `$3` the current time. It reads
-    /// the client's stored list state (see [`refresh_state`]), so every filter
-    /// is a range of the `clients_org_state` index.
-    pub(super) fn condition(self) -> &'static str {
-        match self {
-            StatusFilter::All => "TRUE",
-            StatusFilter::Disabled => "c.list_state = 'disabled'",
-            StatusFilter::Active => "c.list_state = 'active'",
-            StatusFilter::NoEmail => "c.list_state = 'no_email'",
-            StatusFilter::NotInvited => "c.list_state = 'not_invited'",
-            StatusFilter::Expired => {
-                "c.list_state IN ('invited', 'failed') AND c.invitation_expires_at <= $3"
-            }
-            StatusFilter::Failed => "c.list_state = 'failed' AND c.invitation_expires_at > $3",
-            StatusFilter::Pending => "c.list_state = 'invited' AND c.invitation_expires_at > $3",
+/// The SQL condition on `clients c` of a status filter (None: every
+/// client), with `$3` the current time. It reads the client's stored list
+/// state (see [`refresh_state`]), so every filter is a range of the
+/// `clients_org_state` index.
+pub(super) fn filter_condition(filter: Option<ClientFilter>) -> &'static str {
+    match filter {
+        None => "TRUE",
+        Some(ClientFilter::Disabled) => "c.list_state = 'disabled'",
+        Some(ClientFilter::Active) => "c.list_state = 'active'",
+        Some(ClientFilter::NoEmail) => "c.list_state = 'no_email'",
+        Some(ClientFilter::NotInvited) => "c.list_state = 'not_invited'",
+        Some(ClientFilter::Expired) => {
+            "c.list_state IN ('invited', 'failed') AND c.invitation_expires_at <= $3"
         }
-    }
-
-    pub fn parse(s: &str) -> StatusFilter {
-        match s {
-            "no-email" => StatusFilter::NoEmail,
-            "not-invited" => StatusFilter::NotInvited,
-            "pending" => StatusFilter::Pending,
-            "expired" => StatusFilter::Expired,
-            "failed" => StatusFilter::Failed,
-            "active" => StatusFilter::Active,
-            "disabled" => StatusFilter::Disabled,
-            _ => StatusFilter::All,
-        }
+        Some(ClientFilter::Failed) => "c.list_state = 'failed' AND c.invitation_expires_at > $3",
+        Some(ClientFilter::Pending) => "c.list_state = 'invited' AND c.invitation_expires_at > $3",
     }
 }
 
@@ -90,7 +63,8 @@ pub struct ListQuery<'a> {
     pub organization_id: i64,
     /// Words to find in the name or email; empty for all.
     pub search: &'a str,
-    pub status: StatusFilter,
+    /// None: every client.
+    pub status: Option<ClientFilter>,
     pub oldest_first: bool,
     pub limit: i64,
     pub offset: i64,
@@ -135,7 +109,7 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
     };
     let filter = format!(
         "WHERE {organization} AND {search} AND $3 >= 0 AND {}",
-        q.status.condition()
+        filter_condition(q.status)
     );
     let order = if q.oldest_first { "ASC" } else { "DESC" };
     let order_by = format!("ORDER BY c.created_at {order}, c.id {order}");

@@ -1,8 +1,8 @@
 //! Client accounts and their invitations.
 
 use crate::model::{
-    AppError, AuditKind, CLIENT_PAGE_SIZE, ClientPage, ClientRow, EmailKind, InvitationKind,
-    Language, Role, Validator,
+    AppError, AuditKind, CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, EmailKind,
+    InvitationKind, Language, Role, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -489,13 +489,13 @@ pub async fn list(
     request: &ListRequest,
     now: i64,
 ) -> Result<ClientPage, AppError> {
-    use db::clients::{ListQuery, StatusFilter};
+    use db::clients::ListQuery;
 
     let search = rules::search(&request.search);
     let query = ListQuery {
         organization_id: actor.organization_id,
         search: &search,
-        status: StatusFilter::parse(&request.status),
+        status: ClientFilter::parse(&request.status),
         oldest_first: request.sort == "oldest",
         limit: CLIENT_PAGE_SIZE,
         offset: (request.page.clamp(1, 1_000_000) - 1) * CLIENT_PAGE_SIZE,
