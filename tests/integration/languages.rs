@@ -25,6 +25,22 @@ async fn set_language_and_zone(
     .await
 }
 
+/// Adds the client Bo Park with `language` chosen for him.
+async fn create_bo(app: &TestApp, owner: &str, language: &str) -> FnResponse {
+    app.call(
+        "create_client",
+        &[
+            ("first_name", "Bo"),
+            ("last_name", "Park"),
+            ("email", "bo@example.com"),
+            ("role", "client"),
+            ("language", language),
+        ],
+        Some(owner),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn emails_follow_the_organizations_language_and_zone_unless_the_client_has_a_language() {
     // 4 Oct 2026, 02:30 UTC: a 30-day invitation ends on 3 Nov at 02:30 UTC,
@@ -48,19 +64,7 @@ async fn emails_follow_the_organizations_language_and_zone_unless_the_client_has
     );
     assert!(french.html.contains(r#"<html lang="fr">"#));
 
-    let english = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Bo"),
-                ("last_name", "Park"),
-                ("email", "bo@example.com"),
-                ("role", "client"),
-                ("language", "en"),
-            ],
-            Some(&owner),
-        )
-        .await;
+    let english = create_bo(&app, &owner, "en").await;
     assert_eq!(english.status, 200, "{}", english.body);
     let english = app.wait_for_mail(2).await.remove(1);
     assert_eq!(english.subject, "Activate your North Tutors portal account");
@@ -90,19 +94,7 @@ async fn an_unknown_time_zone_or_language_is_refused_at_its_field_and_nothing_ch
     assert_eq!(settings["default_language"], "en");
     assert_eq!(settings["time_zone"], "UTC");
 
-    let refused = app
-        .call(
-            "create_client",
-            &[
-                ("first_name", "Bo"),
-                ("last_name", "Park"),
-                ("email", "bo@example.com"),
-                ("role", "client"),
-                ("language", "xx"),
-            ],
-            Some(&owner),
-        )
-        .await;
+    let refused = create_bo(&app, &owner, "xx").await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(refused.body.contains("language"), "{}", refused.body);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 0);
