@@ -97,7 +97,7 @@ mod ssr {
     /// Tells the open pages of every organization where this person is a
     /// client that their row changed (a sign-in, an activation).
     pub async fn announce_person(state: &AppState, user_id: i64) {
-        match crate::server::db::clients::of_user(&state.db.pool, user_id).await {
+        match crate::server::domain::me::client_rows(&state.db, user_id).await {
             Ok(rows) => {
                 for (organization_id, client_id) in rows {
                     announce_client(state, organization_id, client_id).await;

@@ -97,8 +97,6 @@ pub fn ClientsPage() -> impl IntoView {
     }
 }
 
-/// The roles a new person can get. Only owners and admins may choose the
-/// last two; the server says so at the field otherwise.
 /// A client's language: the organization's unless chosen here.
 const CLIENT_LANGUAGES: &[(&str, &str)] = &[
     ("", "The organization's language"),
@@ -106,6 +104,8 @@ const CLIENT_LANGUAGES: &[(&str, &str)] = &[
     (Language::French.as_str(), Language::French.own_name()),
 ];
 
+/// The roles a new person can get. Only owners and admins may choose the
+/// last two; the server says so at the field otherwise.
 const ROLES: &[(&str, &str)] = &[
     ("client", "Client"),
     (

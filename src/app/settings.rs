@@ -79,7 +79,7 @@ fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>
             <fieldset disabled=!settings.can_edit>
                 <legend>"Language and time"</legend>
                 <Select
-                    label="Language of emails and public pages"
+                    label="Language of emails"
                     name="default_language"
                     options=LANGUAGES
                     selected=settings.default_language.as_str()

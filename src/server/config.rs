@@ -103,7 +103,7 @@ pub struct Config {
     pub smtp_ca: Option<Vec<u8>>,
     pub mail_from: lettre::message::Mailbox,
     pub worker: crate::server::mail::WorkerSettings,
-    pub jobs: crate::server::domain::bulk::JobSettings,
+    pub jobs: crate::server::jobs::JobSettings,
     pub limits: crate::server::throttle::Limits,
     pub secret: Secret,
     pub data_dir: PathBuf,

@@ -19,8 +19,8 @@ use crate::server::Clock;
 use crate::server::auth::{Sessions, session};
 use crate::server::config::Config;
 use crate::server::db::{self, Db};
-use crate::server::domain::bulk::JobRunner;
 use crate::server::events::Hub;
+use crate::server::jobs::JobRunner;
 use crate::server::mail::{Composer, Transport, Worker};
 use crate::server::site::SiteFiles;
 

@@ -99,3 +99,51 @@ async fn an_unknown_time_zone_or_language_is_refused_at_its_field_and_nothing_ch
     assert!(refused.body.contains("language"), "{}", refused.body);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 0);
 }
+
+/// A client given French gets every email in French, in an organization
+/// that writes in English: the invitation, the reset link, the notice that
+/// the password changed.
+#[tokio::test]
+async fn a_client_given_a_language_gets_every_email_in_it() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    assert_eq!(create_bo(&app, &owner, "fr").await.status, 200);
+    let invitation = app.wait_for_mail(1).await.remove(0);
+    assert_eq!(
+        invitation.subject,
+        "Activez votre compte du portail North Tutors"
+    );
+    assert_eq!(
+        app.activate(&invitation.token(), FIXTURE_PASSWORD)
+            .await
+            .status,
+        200
+    );
+
+    app.call("forgot_password", &[("email", "bo@example.com")], None)
+        .await;
+    let reset = app.wait_for_mail(2).await.remove(1);
+    assert_eq!(
+        reset.subject,
+        "Réinitialisez votre mot de passe pour North Tutors"
+    );
+    let start = reset.text.find("/reset/").expect("a reset link") + "/reset/".len();
+    let token: String = reset.text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    let changed = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", "another long password")],
+            None,
+        )
+        .await;
+    assert!(
+        changed.status.is_redirection() || changed.status.is_success(),
+        "{}",
+        changed.body
+    );
+    let notice = app.wait_for_mail(3).await.remove(2);
+    assert_eq!(notice.subject, "Votre mot de passe a été changé");
+}

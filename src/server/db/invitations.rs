@@ -52,12 +52,12 @@ const KIND_NOW: &str = kind_now!();
 /// The columns of [`InvitationView`]; `{link_expiry}` is the link's own expiry
 /// where a link is known, else the invitation's.
 fn view(link_expiry: &str) -> String {
+    let language = super::users::recipient_language!("c.email_lower", "i.organization_id");
     format!(
         "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, o.logo_url, i.client_id,
         c.first_name, c.last_name, c.role, {KIND_NOW} AS kind, i.email, u.name AS inviter_name,
         {link_expiry} AS expires_at, i.accepted_at, i.revoked_at,
-        COALESCE((SELECT a.language FROM users a WHERE a.email_lower = c.email_lower),
-                 c.language, o.default_language) AS language,
+        {language} AS language,
         o.time_zone
      FROM invitations i
      JOIN organizations o ON o.id = i.organization_id

@@ -22,15 +22,14 @@ pub struct Signup {
     pub status: String,
     pub created_at: i64,
     pub reason: Option<String>,
-    /// The organization's default language and time zone.
-    pub default_language: String,
+    /// The organization's time zone (IANA name).
     pub time_zone: String,
 }
 
 const VIEW: &str = "SELECT s.id, s.organization_id, o.name AS organization_name,
         o.slug AS organization_slug, o.accent_color, o.logo_url, s.first_name, s.last_name,
         s.username, s.email, s.role, s.password_hash, s.status, s.created_at, s.reason,
-        o.default_language, o.time_zone
+        o.time_zone
      FROM signups s JOIN organizations o ON o.id = s.organization_id";
 
 /// An application that holds its username: not yet decided.

@@ -9,8 +9,6 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub password_hash: Option<String>,
-    /// The person's own language choice, if they made one.
-    pub language: Option<String>,
 }
 
 pub async fn insert(
@@ -49,12 +47,10 @@ pub async fn by_email(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     email: &str,
 ) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, email, name, password_hash, language FROM users WHERE email_lower = $1",
-    )
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(db)
-    .await
+    sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email_lower = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(db)
+        .await
 }
 
 /// Records a sign-in inside `tx`: the user's last login and a `login`
@@ -116,6 +112,47 @@ pub async fn first_active_membership(
     .fetch_optional(pool)
     .await?;
     Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
+}
+
+/// The language to write to the owner of an email address (lower-cased, the
+/// SQL expression `$email_lower`) about organization `$organization_id`:
+/// their account's choice, else the one chosen on their client record there,
+/// else the organization's default. Every email takes its language from this
+/// one expression.
+macro_rules! recipient_language {
+    ($email_lower:literal, $organization_id:literal) => {
+        concat!(
+            "COALESCE((SELECT ru.language FROM users ru WHERE ru.email_lower = ",
+            $email_lower,
+            "),
+                      (SELECT rc.language FROM clients rc
+                       WHERE rc.organization_id = ",
+            $organization_id,
+            " AND rc.email_lower = ",
+            $email_lower,
+            "),
+                      (SELECT ro.default_language FROM organizations ro WHERE ro.id = ",
+            $organization_id,
+            "))"
+        )
+    };
+}
+pub(super) use recipient_language;
+
+/// The language to write to `email` in about `organization_id` (see
+/// [`recipient_language`]): "en", "fr", or a tag this server may not know.
+pub async fn language_for(
+    tx: &mut Tx,
+    organization_id: i64,
+    email: &str,
+) -> Result<String, sqlx::Error> {
+    let (language,): (String,) =
+        sqlx::query_as(concat!("SELECT ", recipient_language!("$1", "$2")))
+            .bind(email.trim().to_lowercase())
+            .bind(organization_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(language)
 }
 
 /// Where a person's reset email is branded and logged: their first active

@@ -82,6 +82,12 @@ pub async fn mailbox(
         .collect())
 }
 
+/// Every client row of a person, as (organization, client) pairs: where
+/// their sign-in or activation shows.
+pub async fn client_rows(db: &Db, user_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(db::clients::of_user(&db.pool, user_id).await?)
+}
+
 /// Only an owner opens the development mailbox, and only where there is one.
 fn sees_mailbox(dev_mailbox: bool, role: Role) -> bool {
     dev_mailbox && role == Role::Owner

@@ -133,14 +133,23 @@ impl Composer {
     /// pool (every other connection waiting for the lock) until SQLite gives
     /// up with "database is locked".
     async fn one(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, ComposeError> {
-        match email.kind() {
-            Some(EmailKind::SignupExists) => self.signup_exists(tx, email).await,
-            Some(EmailKind::PasswordReset | EmailKind::PasswordChanged) => {
-                self.password(tx, email).await
+        let Some(kind) = email.kind() else {
+            tracing::error!(kind = email.kind, "an email of unknown kind");
+            return Err(ComposeError::Gone);
+        };
+        let org_id = email.organization_id.ok_or(ComposeError::Gone)?;
+        let lang = language(&db::users::language_for(tx, org_id, &email.recipient).await?);
+        match kind {
+            EmailKind::SignupExists => self.signup_exists(tx, org_id, lang).await,
+            EmailKind::PasswordReset | EmailKind::PasswordChanged => {
+                self.password(tx, email, org_id, lang).await
             }
-            Some(kind) => self.signup(tx, email, kind).await,
-            None => {
-                tracing::error!(kind = email.kind, "an email of unknown kind");
+            EmailKind::SignupConfirm
+            | EmailKind::ApprovalRequest
+            | EmailKind::SignupApproved
+            | EmailKind::SignupRejected => self.signup(tx, email, kind, lang).await,
+            EmailKind::Invitation => {
+                tracing::error!(outbox_id = email.id, "an invitation outside its batch");
                 Err(ComposeError::Gone)
             }
         }
@@ -165,7 +174,7 @@ impl Composer {
             Template::InvitationActivate
         };
         let inviter = inv.inviter_name.as_ref().unwrap_or(&inv.organization_name);
-        let local = Local::new(language(Some(&inv.language), ""), &inv.time_zone);
+        let local = Local::new(language(&inv.language), &inv.time_zone);
         Ok(template.render(
             local.language,
             &context! {
@@ -183,15 +192,10 @@ impl Composer {
     async fn signup_exists(
         &self,
         tx: &mut Tx,
-        email: &OutboxEmail,
+        org_id: i64,
+        lang: Language,
     ) -> Result<Rendered, ComposeError> {
-        let org_id = email.organization_id.ok_or(ComposeError::Gone)?;
         let org = db::orgs::settings(&mut **tx, org_id).await?;
-        let person = db::users::by_email(&mut **tx, &email.recipient).await?;
-        let lang = language(
-            person.and_then(|p| p.language).as_deref(),
-            &org.default_language,
-        );
         Ok(Template::SignupExists.render(
             lang,
             &context! {
@@ -203,17 +207,19 @@ impl Composer {
 
     /// A reset link (made here, at send time) or the notice that the
     /// password changed; branded with the organization the email belongs to.
-    async fn password(&self, tx: &mut Tx, email: &OutboxEmail) -> Result<Rendered, ComposeError> {
-        let org_id = email.organization_id.ok_or(ComposeError::Gone)?;
+    async fn password(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+        org_id: i64,
+        lang: Language,
+    ) -> Result<Rendered, ComposeError> {
         let org = db::orgs::settings(&mut **tx, org_id).await?;
         let person = db::users::by_email(&mut **tx, &email.recipient)
             .await?
             .ok_or(ComposeError::Gone)?;
         let brand = brand(&org.name, &org.accent_color, &org.logo_url);
-        let local = Local::new(
-            language(person.language.as_deref(), &org.default_language),
-            &org.time_zone,
-        );
+        let local = Local::new(lang, &org.time_zone);
         if email.kind() == Some(EmailKind::PasswordChanged) {
             return Ok(Template::PasswordChanged.render(
                 local.language,
@@ -248,14 +254,14 @@ impl Composer {
         tx: &mut Tx,
         email: &OutboxEmail,
         kind: EmailKind,
+        lang: Language,
     ) -> Result<Rendered, ComposeError> {
         let signup_id = email.signup_id.ok_or(ComposeError::Gone)?;
         let s = db::signups::by_id(&mut **tx, signup_id)
             .await?
             .ok_or(ComposeError::Gone)?;
         let brand = brand(&s.organization_name, &s.accent_color, &s.logo_url);
-        let local = Local::new(language(None, &s.default_language), &s.time_zone);
-        let lang = local.language;
+        let local = Local::new(lang, &s.time_zone);
         let rendered = match kind {
             EmailKind::SignupConfirm => {
                 let token = random_token();
@@ -277,17 +283,13 @@ impl Composer {
             }
             EmailKind::ApprovalRequest => {
                 let approver = db::users::by_email(&mut **tx, &email.recipient).await?;
-                let lang = language(
-                    approver.as_ref().and_then(|u| u.language.as_deref()),
-                    &s.default_language,
-                );
                 Template::ApprovalRequest.render(
                     lang,
                     &context! {
                         first_name => approver.map(|u| u.name).unwrap_or_default(),
                         applicant => format!("{} {}", s.first_name, s.last_name),
                         applicant_email => s.email,
-                        role => role_name(&s.role, lang),
+                        role => s.role,
                         link => self.link("approvals"),
                         ..brand
                     },
@@ -318,21 +320,10 @@ impl Composer {
     }
 }
 
-/// The language to write in: `chosen` (a person's or a client's), else the
-/// organization's `default`, else English.
-fn language(chosen: Option<&str>, default: &str) -> Language {
-    chosen
-        .and_then(Language::parse)
-        .or_else(|| Language::parse(default))
-        .unwrap_or(Language::English)
-}
-
-/// A role as an approval request names it.
-fn role_name(role: &str, language: Language) -> &str {
-    match (role, language) {
-        ("collaborator", Language::French) => "collaborateur",
-        (role, _) => role,
-    }
+/// The language a stored tag names; English for one this server does not
+/// know (written by a newer version).
+fn language(tag: &str) -> Language {
+    Language::parse(tag).unwrap_or(Language::English)
 }
 
 /// What the shared layout shows: the organization's name, colour and logo

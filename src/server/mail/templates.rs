@@ -122,6 +122,8 @@ fn environment() -> &'static Environment<'static> {
         // A block tag's own line break is not output: `{% if %}` sections
         // on lines of their own leave no blank lines behind.
         env.set_trim_blocks(true);
+        // Text parts end with their line break, as the files do.
+        env.set_keep_trailing_newline(true);
         env.set_formatter(format_value);
         let layout = ("layout.html", LAYOUT);
         for (name, source) in SOURCES.iter().flatten().chain([&layout]) {
@@ -281,18 +283,31 @@ mod tests {
         }
     }
 
+    /// Any value a template uses, left out, fails the render: never an
+    /// empty string in its place. (A value a kind does not use changes
+    /// nothing.)
     #[test]
     fn a_value_left_out_fails_the_render() {
         for (t, lang) in every_kind_and_language() {
-            let mut values = complete();
-            values.remove("organization");
-            let error = t
-                .render(lang, &Value::from(values))
-                .expect_err("rendered without an organization");
-            assert!(
-                format!("{error:#}").contains("undefined"),
-                "{t:?} {lang}: {error:#}"
-            );
+            let whole = t.render(lang, &values()).unwrap();
+            let mut failed = 0;
+            for key in complete().keys() {
+                let mut values = complete();
+                values.remove(key);
+                match t.render(lang, &Value::from(values)) {
+                    Err(e) => {
+                        assert!(
+                            format!("{e:#}").contains("undefined"),
+                            "{t:?} {lang}: {e:#}"
+                        );
+                        failed += 1;
+                    }
+                    Ok(r) => assert_eq!(r, whole, "{t:?} {lang} rendered without {key}"),
+                }
+            }
+            // Every kind names the organization, its colour and logo, and
+            // greets someone.
+            assert!(failed >= 4, "{t:?} {lang}: only {failed} values used");
         }
     }
 
@@ -312,5 +327,9 @@ mod tests {
             .render(Language::French, &values)
             .unwrap();
         assert!(request.text.starts_with("Bonjour,"), "{}", request.text);
+        let request = Template::ApprovalRequest
+            .render(Language::English, &values)
+            .unwrap();
+        assert!(request.text.starts_with("Hello there,"), "{}", request.text);
     }
 }
