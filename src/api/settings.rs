@@ -28,8 +28,8 @@ pub async fn save_settings(
     #[server(default)] approvers: String,
     #[server(default)] collaborator_seats: String,
     #[server(default)] reset_lifetime_hours: String,
-    #[server(default)] default_language: String,
-    #[server(default)] time_zone: String,
+    #[server(default)] default_language: Option<String>,
+    #[server(default)] time_zone: Option<String>,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::settings::{SettingsForm, save};

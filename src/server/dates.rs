@@ -34,11 +34,16 @@ impl Local {
         }
     }
 
-    /// "3 Nov 2026" / "3 nov. 2026": the day `ms` falls on in this zone.
+    /// "3 Nov 2026" / "3 nov. 2026" ("1er déc. 2026" on a first): the day
+    /// `ms` falls on in this zone.
     pub fn date(&self, ms: i64) -> String {
         let zoned = self.zoned(ms);
         let month = months(self.language)[usize::from(zoned.month().unsigned_abs()) - 1];
-        format!("{} {month} {}", zoned.day(), zoned.year())
+        let day = match (self.language, zoned.day()) {
+            (Language::French, 1) => "1er".to_owned(),
+            (_, d) => d.to_string(),
+        };
+        format!("{day} {month} {}", zoned.year())
     }
 
     /// "3 Nov 2026, 13:05 EST" / "3 nov. 2026, 13 h 05 EST".
@@ -76,11 +81,16 @@ fn months(language: Language) -> [&'static str; 12] {
     }
 }
 
-/// The zone an IANA name such as `America/Toronto` names, trimmed; None for
-/// a name the time zone database does not know.
+/// The IANA name of the zone `name` names, as the time zone database spells
+/// it (`america/toronto` becomes `America/Toronto`); None for a name the
+/// database does not know.
 pub fn time_zone(name: &str) -> Option<String> {
     let name = name.trim();
-    (!name.is_empty() && TimeZone::get(name).is_ok()).then(|| name.to_owned())
+    if name.is_empty() {
+        return None;
+    }
+    let zone = TimeZone::get(name).ok()?;
+    Some(zone.iana_name().unwrap_or(name).to_owned())
 }
 
 /// The start (00:00 UTC, in ms) of a "YYYY-MM-DD" date, as a date input sends
@@ -146,6 +156,9 @@ mod tests {
             Local::new(Language::French, "Nowhere/Else").date(ms),
             "4 nov. 2026"
         );
+        // 2026-12-01T12:00:00Z
+        assert_eq!(paris.date(1_796_126_400_000), "1er déc. 2026");
+        assert_eq!(toronto.date(1_796_126_400_000), "1 Dec 2026");
     }
 
     #[test]
@@ -155,6 +168,10 @@ mod tests {
             Some("America/Toronto")
         );
         assert_eq!(time_zone("UTC").as_deref(), Some("UTC"));
+        assert_eq!(
+            time_zone("america/toronto").as_deref(),
+            Some("America/Toronto")
+        );
         for bad in ["", "Mars/Olympus", "America/Toronto; DROP"] {
             assert_eq!(time_zone(bad), None, "{bad}");
         }

@@ -55,7 +55,7 @@ async fn emails_follow_the_organizations_language_and_zone_unless_the_client_has
     let french = app.wait_for_mail(1).await.remove(0);
     assert_eq!(
         french.subject,
-        "Activez votre compte du portail North Tutors"
+        "Activez votre compte sur le portail North Tutors"
     );
     assert!(
         french.text.contains("jusqu'au 2 nov. 2026"),
@@ -81,10 +81,15 @@ async fn an_unknown_time_zone_or_language_is_refused_at_its_field_and_nothing_ch
     let owner = app.setup_owner().await;
     for (language, zone, field) in [
         ("fr", "Mars/Olympus", "time_zone"),
+        ("fr", "  ", "time_zone"),
         ("de", "Europe/Paris", "default_language"),
     ] {
         let refused = set_language_and_zone(&app, &owner, language, zone).await;
-        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(
+            refused.status, 422,
+            "{language:?} {zone:?}: {}",
+            refused.body
+        );
         assert!(refused.body.contains(field), "{}", refused.body);
     }
     let settings = app
@@ -93,6 +98,28 @@ async fn an_unknown_time_zone_or_language_is_refused_at_its_field_and_nothing_ch
         .json();
     assert_eq!(settings["default_language"], "en");
     assert_eq!(settings["time_zone"], "UTC");
+
+    // A zone is stored as the database spells it; a form without these
+    // fields (or with them empty) leaves them as they are.
+    let saved = set_language_and_zone(&app, &owner, "fr", "europe/paris").await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let older_form = app
+        .call(
+            "save_organization_settings",
+            &[
+                ("invitation_lifetime_days", "30"),
+                ("accent_color", "#b44d12"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(older_form.status, 200, "{}", older_form.body);
+    let settings = app
+        .call("organization_settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(settings["default_language"], "fr");
+    assert_eq!(settings["time_zone"], "Europe/Paris");
 
     let refused = create_bo(&app, &owner, "xx").await;
     assert_eq!(refused.status, 422, "{}", refused.body);
@@ -111,7 +138,7 @@ async fn a_client_given_a_language_gets_every_email_in_it() {
     let invitation = app.wait_for_mail(1).await.remove(0);
     assert_eq!(
         invitation.subject,
-        "Activez votre compte du portail North Tutors"
+        "Activez votre compte sur le portail North Tutors"
     );
     assert_eq!(
         app.activate(&invitation.token(), FIXTURE_PASSWORD)
@@ -145,5 +172,5 @@ async fn a_client_given_a_language_gets_every_email_in_it() {
         changed.body
     );
     let notice = app.wait_for_mail(3).await.remove(2);
-    assert_eq!(notice.subject, "Votre mot de passe a été changé");
+    assert_eq!(notice.subject, "Votre mot de passe a été modifié");
 }

@@ -89,10 +89,11 @@ pub struct SettingsForm {
     pub collaborator_seats: String,
     /// 1–24; empty for the default, 6.
     pub reset_lifetime_hours: String,
-    /// "en" or "fr"; empty for English.
-    pub default_language: String,
-    /// An IANA name such as America/Toronto; empty for UTC.
-    pub time_zone: String,
+    /// "en" or "fr"; None (a form without the field, or with it empty: the
+    /// page's field is required) keeps the current one.
+    pub default_language: Option<String>,
+    /// An IANA name such as America/Toronto; None keeps the current one.
+    pub time_zone: Option<String>,
 }
 
 fn reset_hours(value: &str) -> Result<i64, &'static str> {
@@ -106,16 +107,10 @@ fn reset_hours(value: &str) -> Result<i64, &'static str> {
 }
 
 fn default_language(value: &str) -> Result<Language, &'static str> {
-    match value.trim() {
-        "" => Ok(Language::English),
-        v => Language::parse(v).ok_or("Choose English or French."),
-    }
+    Language::parse(value.trim()).ok_or("Choose English or French.")
 }
 
 fn time_zone(value: &str) -> Result<String, &'static str> {
-    if value.trim().is_empty() {
-        return Ok("UTC".into());
-    }
     dates::time_zone(value).ok_or("Enter a time zone name such as America/Toronto or Europe/Paris.")
 }
 
@@ -161,8 +156,19 @@ pub async fn save(
         "reset_lifetime_hours",
         reset_hours(&form.reset_lifetime_hours),
     );
-    let language = v.take("default_language", default_language(&form.default_language));
-    let zone = v.take("time_zone", time_zone(&form.time_zone));
+    let current = db::orgs::settings(&db.pool, actor.organization_id).await?;
+    let language = v.take(
+        "default_language",
+        default_language(
+            form.default_language
+                .as_deref()
+                .unwrap_or(&current.default_language),
+        ),
+    );
+    let zone = v.take(
+        "time_zone",
+        time_zone(form.time_zone.as_deref().unwrap_or(&current.time_zone)),
+    );
     let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, actor.organization_id)
         .await?
         .into_iter()

@@ -264,7 +264,7 @@ mod tests {
         let r = Template::InvitationActivate
             .render(Language::French, &values())
             .unwrap();
-        assert_eq!(r.subject, "Activez votre compte du portail North & Co");
+        assert_eq!(r.subject, "Activez votre compte sur le portail North & Co");
         assert!(r.text.starts_with("Bonjour Ann <b>,"));
     }
 
