@@ -12,7 +12,9 @@ use crate::model::Language;
 /// Where and how a time is shown: a language and a time zone.
 #[derive(Debug, Clone)]
 pub struct Local {
+    /// The language of month names and of the time's layout.
     pub language: Language,
+    /// The zone times are shown in.
     pub time_zone: TimeZone,
 }
 

@@ -22,6 +22,9 @@ pub struct Facts {
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// Where a client stands at `now` (ms since the epoch) and the words the
+/// list shows for it ("Invitation sent 2 h ago", "Expired on 3 Dec 2026"),
+/// from the facts stored about them.
 pub fn describe(f: &Facts, now: i64) -> (ClientStatus, String) {
     if f.disabled {
         return (ClientStatus::Disabled, "Disabled".into());

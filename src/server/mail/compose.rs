@@ -49,11 +49,13 @@ impl From<minijinja::Error> for ComposeError {
 /// Composes the outbox's emails for one server.
 #[derive(Clone)]
 pub struct Composer {
+    /// Where the emails' facts are read and their links stored.
     pub db: Db,
     /// The portal's address: links are made absolute against it.
     pub public_url: url::Url,
     /// Keys the stored hashes of the links.
     pub secret: Arc<[u8]>,
+    /// The time links are made at (ms, via [`Clock::now_ms`]).
     pub clock: Clock,
     /// How long a sign-up confirmation link works once sent (a sign-up rule,
     /// given by the domain).
