@@ -44,44 +44,17 @@ pub async fn setup(
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::AppState;
-
-        use crate::server::domain::accounts;
-
-        use crate::server::throttle;
+        use crate::server::domain::accounts::{self, Throttle};
 
         let state = AppState::from_context()?;
-        let ip = super::ssr::client_ip().await;
-        let secret = state.config.secret.expose();
-        let limits = &state.config.limits;
-        let now = state.now();
-        // The same refusal whether the account exists or not. The attempt
-        // is counted before the password is checked, so parallel guesses
-        // cannot slip past the limit; only a wrong password keeps counting.
-        let attempt = throttle::take(
-            &state.db,
-            secret,
-            &[
-                ("login", &email, limits.login_per_account),
-                ("login-ip", &ip, limits.login_per_ip),
-            ],
-            now,
-        )
-        .await?;
-        // Only an attempt that did not check a wrong password is taken back:
-        // a success, a refusal that needed the right password (access
-        // disabled, application pending), or a full hashing queue. Anything
-        // else, errors included, keeps counting.
-        let signed_in = match accounts::sign_in(&state.db, &email, password, now).await {
-            Ok(s) => {
-                attempt.forget(&state.db).await?;
-                s
-            }
-            Err(e @ (AppError::Conflict(_) | AppError::Busy)) => {
-                attempt.forget(&state.db).await?;
-                return Err(e);
-            }
-            Err(e) => return Err(e),
+        let throttle = Throttle {
+            secret: state.config.secret.expose(),
+            limits: &state.config.limits,
+            ip: &super::ssr::client_ip().await,
         };
+        let signed_in =
+            accounts::sign_in_throttled(&state.db, &throttle, &email, password, state.now())
+                .await?;
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         super::ssr::announce_person(&state, signed_in.user_id).await;
         let target = crate::server::domain::redirect::after_sign_in(

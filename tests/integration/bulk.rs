@@ -607,3 +607,58 @@ async fn an_smtp_outage_mid_job_delays_the_email_and_sends_none_twice() {
         .await;
     assert!(refused > 0, "the mid-job outage was noticed and retried");
 }
+
+/// The bulk job decides in SQL what the single-client "Send invitation"
+/// decides in Rust: for every kind of client, a preview of that client alone
+/// (resending to recent invitations, as a single send does) must promise
+/// what sending to them then does.
+#[tokio::test]
+async fn the_bulk_rules_in_sql_agree_with_the_single_invitation_rules_for_every_kind_of_client() {
+    let app = spawn_app().await;
+    let owner = every_kind_of_client(&app).await;
+    let rows = app.client_rows(&owner).await;
+    assert!(rows.len() >= 9, "{rows:?}");
+    for row in rows {
+        let id = row["id"].as_i64().unwrap().to_string();
+        let name = row["first_name"].as_str().unwrap().to_owned();
+        let promised = preview(
+            &app,
+            &owner,
+            &[("rule", "selected"), ("ids", &id), ("resend_pending", "on")],
+        )
+        .await;
+        let outcome = [
+            "activate",
+            "join",
+            "skipped_active",
+            "skipped_no_email",
+            "skipped_disabled",
+            "skipped_recent",
+            "skipped_rank",
+            "skipped_seats",
+        ]
+        .into_iter()
+        .find(|k| promised[*k] == 1)
+        .unwrap_or_else(|| panic!("{name}: no outcome in {promised}"));
+        let before = app.scalar("SELECT COUNT(*) FROM dev_mailbox").await as usize;
+        let sent = app.send_invitation(&owner, id.parse().unwrap()).await;
+        let done = match (sent.status.as_u16(), sent.json()) {
+            (200, _) => {
+                let newest = app.wait_for_mail(before + 1).await.pop().unwrap();
+                if newest.subject.contains("invites you to its portal") {
+                    "join"
+                } else {
+                    "activate"
+                }
+            }
+            (409, body) if body.to_string().contains("Already active") => "skipped_active",
+            (409, body) if body.to_string().contains("Add an email address") => "skipped_no_email",
+            (409, body) if body.to_string().contains("disabled") => "skipped_disabled",
+            (status, body) => panic!("{name}: sending answered {status} {body}"),
+        };
+        assert_eq!(
+            outcome, done,
+            "{name}: the preview promised {outcome}, sending did {done}"
+        );
+    }
+}

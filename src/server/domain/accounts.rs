@@ -223,6 +223,53 @@ pub async fn sign_in(
     })
 }
 
+/// What sign-in throttling needs: the server's key (buckets are keyed
+/// hashes), the limits, and the client's address.
+pub struct Throttle<'a> {
+    pub secret: &'a [u8],
+    pub limits: &'a crate::server::throttle::Limits,
+    pub ip: &'a str,
+}
+
+/// [`sign_in`], counted against the limits per account (the email as typed,
+/// whether or not it exists) and per address: the same refusal
+/// ([`AppError::TooManyAttempts`]) whether the account exists or not. The
+/// attempt is counted before the password is checked, so parallel guesses
+/// cannot slip past the limit. Only an attempt that did not check a wrong
+/// password is taken back: a success, a refusal that needed the right
+/// password (access disabled, application pending), or a full hashing
+/// queue; anything else, errors included, keeps counting.
+pub async fn sign_in_throttled(
+    db: &Db,
+    throttle: &Throttle<'_>,
+    email: &str,
+    password_input: String,
+    now: i64,
+) -> Result<SignedIn, AppError> {
+    let limits = throttle.limits;
+    let attempt = crate::server::throttle::take(
+        db,
+        throttle.secret,
+        &[
+            ("login", email, limits.login_per_account),
+            ("login-ip", throttle.ip, limits.login_per_ip),
+        ],
+        now,
+    )
+    .await?;
+    match sign_in(db, email, password_input, now).await {
+        Ok(s) => {
+            attempt.forget(db).await?;
+            Ok(s)
+        }
+        Err(e @ (AppError::Conflict(_) | AppError::Busy)) => {
+            attempt.forget(db).await?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// A wrong password for an existing account, in the audit trail of each of
 /// its organizations.
 async fn record_failure(db: &Db, user_id: i64, now: i64) -> Result<(), AppError> {
