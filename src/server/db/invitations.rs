@@ -52,7 +52,8 @@ const KIND_NOW: &str = kind_now!();
 /// The columns of [`InvitationView`]; `{link_expiry}` is the link's own expiry
 /// where a link is known, else the invitation's.
 fn view(link_expiry: &str) -> String {
-    let language = super::users::recipient_language!("c.email_lower", "i.organization_id");
+    let language =
+        super::users::recipient_language!("c.email_lower", "c.language", "o.default_language");
     format!(
         "SELECT i.id, i.organization_id, o.name AS organization_name, o.accent_color, o.logo_url, i.client_id,
         c.first_name, c.last_name, c.role, {KIND_NOW} AS kind, i.email, u.name AS inviter_name,

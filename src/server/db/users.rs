@@ -114,26 +114,22 @@ pub async fn first_active_membership(
     Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
 }
 
-/// The language to write to the owner of an email address (lower-cased, the
-/// SQL expression `$email_lower`) about organization `$organization_id`:
-/// their account's choice, else the one chosen on their client record there,
-/// else the organization's default. Every email takes its language from this
-/// one expression.
+/// The language to write to the owner of an email address about one
+/// organization, as a SQL expression over `$email_lower` (the lower-cased
+/// address), `$client_language` (their client record's language there, NULL
+/// for none) and `$organization_language` (the organization's default):
+/// their account's choice, else their client record's, else the
+/// organization's. Every email takes its language from this one expression.
 macro_rules! recipient_language {
-    ($email_lower:literal, $organization_id:literal) => {
+    ($email_lower:literal, $client_language:literal, $organization_language:literal) => {
         concat!(
             "COALESCE((SELECT ru.language FROM users ru WHERE ru.email_lower = ",
             $email_lower,
-            "),
-                      (SELECT rc.language FROM clients rc
-                       WHERE rc.organization_id = ",
-            $organization_id,
-            " AND rc.email_lower = ",
-            $email_lower,
-            "),
-                      (SELECT ro.default_language FROM organizations ro WHERE ro.id = ",
-            $organization_id,
-            "))"
+            "), ",
+            $client_language,
+            ", ",
+            $organization_language,
+            ")"
         )
     };
 }
@@ -146,12 +142,17 @@ pub async fn language_for(
     organization_id: i64,
     email: &str,
 ) -> Result<String, sqlx::Error> {
-    let (language,): (String,) =
-        sqlx::query_as(concat!("SELECT ", recipient_language!("$1", "$2")))
-            .bind(email.trim().to_lowercase())
-            .bind(organization_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (language,): (String,) = sqlx::query_as(concat!(
+        "SELECT ",
+        recipient_language!("$1", "c.language", "o.default_language"),
+        " FROM organizations o
+          LEFT JOIN clients c ON c.organization_id = o.id AND c.email_lower = $1
+          WHERE o.id = $2"
+    ))
+    .bind(email.trim().to_lowercase())
+    .bind(organization_id)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(language)
 }
 
