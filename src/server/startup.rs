@@ -30,8 +30,6 @@ use crate::server::site::SiteFiles;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
-    /// Where every "now" comes from ([`Config::clock`]).
-    pub clock: Clock,
     /// Signs people in and finds who is signed in.
     pub sessions: Sessions,
     pub config: Arc<Config>,
@@ -60,9 +58,10 @@ impl AppState {
         Ok(done)
     }
 
-    /// Now, in milliseconds since the epoch, by the server's clock.
+    /// Now, in milliseconds since the epoch, by the server's clock
+    /// ([`Config::clock`]).
     pub fn now(&self) -> i64 {
-        self.clock.now_ms()
+        self.config.clock.now_ms()
     }
 
     /// The state inside a server function or a component rendered on the server.
@@ -131,7 +130,6 @@ pub async fn build(
     let state = AppState {
         leptos_options,
         db,
-        clock: config.clock.clone(),
         sessions,
         config: Arc::new(config),
         mail,
@@ -218,7 +216,10 @@ fn router(state: AppState) -> Router {
 pub async fn serve(router: Router, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.site_addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    tokio::spawn(expire_sessions(state.db.clone(), state.clock.clone()));
+    tokio::spawn(expire_sessions(
+        state.db.clone(),
+        state.config.clock.clone(),
+    ));
     serve_until(listener, router, state, shutdown_signal()).await
 }
 
