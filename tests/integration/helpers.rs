@@ -352,7 +352,17 @@ pub struct Mail {
 impl Mail {
     /// The activation token in the message's link.
     pub fn token(&self) -> String {
-        let start = self.text.find("/activate/").expect("a link in the email") + "/activate/".len();
+        self.link_token("/activate/")
+    }
+
+    /// The password reset token in the message's link.
+    pub fn reset_token(&self) -> String {
+        self.link_token("/reset/")
+    }
+
+    /// The token after `path` in the message's text part.
+    fn link_token(&self, path: &str) -> String {
+        let start = self.text.find(path).expect("a link in the email") + path.len();
         self.text[start..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')

@@ -19,14 +19,6 @@ async fn page_kind(app: &TestApp, token: &str) -> String {
     }
 }
 
-fn reset_token(text: &str) -> String {
-    let start = text.find("/reset/").expect("a reset link") + "/reset/".len();
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 #[tokio::test]
 async fn a_resend_issues_a_new_link_and_never_revives_an_expired_one() {
     let app = spawn_app().await;
@@ -79,17 +71,7 @@ async fn forgot_password_never_revives_an_expired_invitation_behind_the_organiza
     let owner = app.owner_session().await;
 
     // Invitations on demand only: nothing is sent.
-    let settings = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("invitation_lifetime_days", "30"),
-                ("accent_color", "#b44d12"),
-            ],
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(settings.status, 200, "{}", settings.body);
+    turn_off_auto_invite(&app, &owner).await;
     let asked = app
         .call("forgot_password", &[("email", "ann@example.com")], None)
         .await;
@@ -136,7 +118,7 @@ async fn disabling_ends_a_reset_link_for_good() {
     assert_eq!(app.activate(&token, PASSWORD).await.status, 200);
     app.call("forgot_password", &[("email", "ann@example.com")], None)
         .await;
-    let reset = reset_token(&app.wait_for_mail(2).await.remove(1).text);
+    let reset = app.wait_for_mail(2).await.remove(1).reset_token();
     assert_eq!(
         app.call("reset_link", &[("token", &reset)], None)
             .await

@@ -6,14 +6,6 @@ use crate::helpers::*;
 const PASSWORD: &str = "a brand new password";
 const NEW_PASSWORD: &str = "another long password";
 
-fn reset_token(text: &str) -> String {
-    let start = text.find("/reset/").expect("a reset link") + "/reset/".len();
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 async fn forgot(app: &TestApp, email: &str) -> FnResponse {
     app.call("forgot_password", &[("email", email)], None).await
 }
@@ -23,7 +15,7 @@ async fn owner_reset_link(app: &TestApp, nth: usize) -> String {
     assert_eq!(forgot(app, OWNER_EMAIL).await.status, 200);
     let mail = app.wait_for_mail(nth).await.remove(nth - 1);
     assert_eq!(mail.subject, "Reset your password for North Tutors");
-    reset_token(&mail.text)
+    mail.reset_token()
 }
 
 #[tokio::test]
