@@ -14,14 +14,12 @@ pub async fn view_invitation(token: String) -> Result<InvitationPage, AppError> 
 
         let state = AppState::from_context()?;
         let headers = super::ssr::request_headers().await?;
-        let viewer = session::current(&state.sessions, &headers)
-            .await?
-            .map(|s| s.user_email);
+        let viewer = session::current(&state.sessions, &headers).await?;
         crate::server::domain::activation::preview(
             &state.db,
             state.config.secret.expose(),
             &token,
-            viewer,
+            viewer.as_ref(),
             state.now(),
         )
         .await
@@ -83,9 +81,10 @@ pub async fn join(token: String) -> Result<(), AppError> {
 }
 
 /// "Email me a new link" from an expired invitation's page. Answers the same
-/// for every link, so it tells nothing about which links exist.
+/// for every link (the page says a new link is on its way if the invitation
+/// can be renewed), so it tells nothing about which links exist.
 #[server(prefix = "/api", endpoint = "request_new_link")]
-pub async fn request_new_link(token: String) -> Result<String, AppError> {
+pub async fn request_new_link(token: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::AppState;
 
@@ -97,7 +96,7 @@ pub async fn request_new_link(token: String) -> Result<String, AppError> {
         {
             state.mail.wake();
         }
-        Ok("If this invitation can be renewed, a new link is on its way to the address it was sent to.".to_owned())
+        Ok(())
     })
     .await
 }

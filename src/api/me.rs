@@ -34,3 +34,22 @@ pub async fn dev_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
     })
     .await
 }
+
+/// Keeps `language` ("en", "fr") as the signed-in person's own choice. A
+/// plain form post (before the wasm arrives) comes back to the page it was
+/// sent from, now in that language.
+#[server(prefix = "/api", endpoint = "choose_language")]
+pub async fn choose_language(language: String) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        use crate::server::AppState;
+        use crate::server::auth::session;
+
+        let state = AppState::from_context()?;
+        let headers = super::ssr::request_headers().await?;
+        let me = session::current(&state.sessions, &headers)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        crate::server::domain::me::choose_language(&state.db, &me, &language).await
+    })
+    .await
+}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::AppError;
 
 /// "Forgot your password?": the same answer whoever asks (the page says
-/// [`crate::model::RESET_REQUESTED`]).
+/// `forgot.sent` in the catalog).
 #[server(prefix = "/api", endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     super::ssr::answer(async move {

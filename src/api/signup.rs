@@ -16,7 +16,7 @@ pub async fn load_signup_page(slug: String) -> Result<SignupPage, AppError> {
 
 /// Applies to join an organization. Answers the same for a new email and
 /// for one that already has an account (the page says
-/// [`crate::model::SIGNUP_RECEIVED`]).
+/// `signup.received` in the catalog).
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
     slug: String,
@@ -61,7 +61,7 @@ pub async fn signup_link(token: String) -> Result<SignupLinkPage, AppError> {
 
 /// Confirms the email: signs the person in when approval is automatic
 /// (`Admitted`, and on to the dashboard), or their application now waits for
-/// an approver (`Waiting`; the page says [`crate::model::SIGNUP_WAITING`]).
+/// an approver (`Waiting`; the page says `signup.waiting` in the catalog).
 #[server(prefix = "/api", endpoint = "confirm_signup")]
 pub async fn confirm_signup(token: String) -> Result<SignupConfirmed, AppError> {
     super::ssr::answer(async move {

@@ -4,34 +4,38 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use super::form::{page_locale, say};
 use super::portal::Portal;
 use crate::api::audit::audit_trail;
+use crate::i18n::*;
 use crate::model::AuditFilter;
 
-/// What the filter menu calls each choice (None: no filter).
-fn label(filter: Option<AuditFilter>) -> &'static str {
+/// What the filter menu calls each choice (None: no filter), in `locale`.
+fn label(filter: Option<AuditFilter>, locale: Locale) -> &'static str {
     match filter {
-        None => "All events",
-        Some(AuditFilter::SignIns) => "Sign-ins",
-        Some(AuditFilter::FailedSignIns) => "Failed sign-ins",
-        Some(AuditFilter::Passwords) => "Password resets",
-        Some(AuditFilter::Invitations) => "Invitations and sign-ups accepted",
-        Some(AuditFilter::Access) => "Access disabled or enabled",
-        Some(AuditFilter::Settings) => "Settings changes",
+        None => td_string!(locale, audit.all),
+        Some(AuditFilter::SignIns) => td_string!(locale, audit.sign_ins),
+        Some(AuditFilter::FailedSignIns) => td_string!(locale, audit.failed_sign_ins),
+        Some(AuditFilter::Passwords) => td_string!(locale, audit.passwords),
+        Some(AuditFilter::Invitations) => td_string!(locale, audit.invitations),
+        Some(AuditFilter::Access) => td_string!(locale, audit.access),
+        Some(AuditFilter::Settings) => td_string!(locale, audit.settings),
     }
 }
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     let query = use_query_map();
     let filter = move || query.read().get("filter").unwrap_or_default();
     let lines = Resource::new(filter, audit_trail);
     view! {
-        <Portal title="Audit trail">
-            <h1>"Audit trail"</h1>
+        <Portal title=tu_string!(i18n, audit.title)>
+            <h1>{t!(i18n, audit.title)}</h1>
             <Form method="GET" action="/audit" attr:class="filters" attr:role="search">
                 <div class="field">
-                    <label for="audit-filter">"Show"</label>
+                    <label for="audit-filter">{t!(i18n, audit.show)}</label>
                     <select id="audit-filter" name="filter">
                         {move || {
                             let current = filter();
@@ -39,33 +43,33 @@ pub fn AuditPage() -> impl IntoView {
                                 .chain(AuditFilter::ALL.iter().copied().map(Some))
                                 .map(|f| {
                                     let value = f.map_or("", AuditFilter::as_str);
-                                    view! { <option value=value selected=value == current>{label(f)}</option> }
+                                    view! { <option value=value selected=value == current>{label(f, locale)}</option> }
                                 })
                                 .collect_view()
                         }}
                     </select>
                 </div>
-                <button type="submit" class="secondary">"Apply"</button>
+                <button type="submit" class="secondary">{t!(i18n, clients.apply)}</button>
             </Form>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match lines.await {
                         Ok(list) if list.is_empty() => view! {
                             <section class="empty" aria-labelledby="empty-title">
-                                <h2 id="empty-title">"Nothing to show yet"</h2>
-                                <p>"Sign-ins, password resets, accepted invitations, access and settings changes appear here as they happen."</p>
+                                <h2 id="empty-title">{t!(i18n, audit.empty_heading)}</h2>
+                                <p>{t!(i18n, audit.empty_text)}</p>
                             </section>
                         }
                         .into_any(),
                         Ok(list) => view! {
-                            <table class="clients" aria-label="Audit trail, newest first">
+                            <table class="clients" aria-label=tu_string!(i18n, audit.table_label)>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"When"</th>
-                                        <th scope="col">"Event"</th>
-                                        <th scope="col">"About"</th>
-                                        <th scope="col">"By"</th>
-                                        <th scope="col">"Detail"</th>
+                                        <th scope="col">{t!(i18n, audit.when)}</th>
+                                        <th scope="col">{t!(i18n, audit.event)}</th>
+                                        <th scope="col">{t!(i18n, audit.about)}</th>
+                                        <th scope="col">{t!(i18n, audit.by)}</th>
+                                        <th scope="col">{t!(i18n, audit.detail)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -85,7 +89,7 @@ pub fn AuditPage() -> impl IntoView {
                             </table>
                         }
                         .into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -3,11 +3,17 @@
 
 use leptos::prelude::*;
 
-use super::form::action_error;
+use super::form::{action_error, page_locale, say};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::bulk::{CancelBulkInvite, PreviewBulkInvite, StartBulkInvite, list_bulk_jobs};
-use crate::model::{AppError, BulkJob, BulkPreview, format_count};
+use crate::i18n::*;
+use crate::model::{AppError, BulkJob, BulkPreview, Language};
+
+/// A count as the page's language writes it ("1,000", "1 000").
+fn count(n: i64) -> String {
+    crate::model::format_count(n, Language::of_locale(page_locale()))
+}
 
 /// What the list shows now: the bulk panel's "everyone in this list" rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +31,8 @@ pub fn BulkInvitePanel(
     selected: RwSignal<Vec<i64>>,
     scope: Signal<ListScope>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     let open = RwSignal::new(false);
     let rule = RwSignal::new(String::from("matching"));
     let created_after = RwSignal::new(String::new());
@@ -70,8 +78,13 @@ pub fn BulkInvitePanel(
     });
     let preview_error = action_error(preview);
     let start_error = action_error(start);
-    let field_error =
-        move |name: &'static str| move || preview_error.get().and_then(|e| e.for_field(name));
+    let field_error = move |name: &'static str| {
+        move || {
+            preview_error
+                .get()
+                .and_then(|e| e.for_field(name).map(|p| p.text(locale)))
+        }
+    };
     let confirm = move |p: BulkPreview| {
         let f = fields();
         start.dispatch(StartBulkInvite {
@@ -120,45 +133,45 @@ pub fn BulkInvitePanel(
                 aria-controls="bulk-panel"
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                "Invite in bulk…"
+                {t!(i18n, bulk.open)}
             </button>
             <span aria-live="polite">
                 {move || {
                     let n = selected.read().len();
-                    (n > 0).then(|| format!("{n} selected"))
+                    (n > 0).then(|| td_string!(locale, bulk.n_selected, count = count(n as i64)))
                 }}
             </span>
             <span aria-live="polite">
                 {move || {
-                    start_error.get().map(|e| view! { <span class="problem">{e.to_string()}</span> })
+                    start_error.get().map(|e| view! { <span class="problem">{say(&e)}</span> })
                 }}
             </span>
         </div>
         <section id="bulk-panel" class="card bulk-panel" aria-labelledby="bulk-title" hidden=move || !open.get()>
-            <h2 id="bulk-title">"Invite in bulk"</h2>
+            <h2 id="bulk-title">{t!(i18n, bulk.title)}</h2>
             <fieldset>
-                <legend>"Who"</legend>
+                <legend>{t!(i18n, bulk.who)}</legend>
                 {move || {
                     let n = selected.read().len();
-                    (n > 0).then(|| option("selected", format!("The {n} selected clients")))
+                    (n > 0).then(|| option("selected", td_string!(locale, bulk.the_selected, count = count(n as i64))))
                 }}
                 {move || {
                     let s = scope.get();
-                    let count = if s.more {
-                        format!("more than {}", format_count(s.total))
+                    let total = if s.more {
+                        td_string!(locale, bulk.more_than, count = count(s.total))
                     } else {
-                        format_count(s.total)
+                        count(s.total)
                     };
                     let label = if s.search.is_empty() && s.status.is_empty() {
-                        format!("All {count} clients")
+                        td_string!(locale, bulk.all, count = total)
                     } else {
-                        format!("All {count} clients matching this list's search and filter")
+                        td_string!(locale, bulk.all_matching, count = total)
                     };
                     option("matching", label)
                 }}
-                {option("created_after", "Clients created on or after a date".into())}
+                {option("created_after", td_string!(locale, bulk.created_after_option).into())}
                 <div class="field indented" class:invalid=move || field_error("created_after")().is_some()>
-                    <label for="bulk-created-after">"Created on or after"</label>
+                    <label for="bulk-created-after">{t!(i18n, bulk.created_after)}</label>
                     <input
                         id="bulk-created-after"
                         type="date"
@@ -171,12 +184,12 @@ pub fn BulkInvitePanel(
                     />
                     <p class="field-error" id="bulk-created-after-error">{field_error("created_after")}</p>
                 </div>
-                {option("never_invited", "Clients never invited".into())}
-                {option("expired", "Clients whose invitation expired".into())}
-                {option("failed", "Clients whose invitation email failed".into())}
-                {option("waiting", "Clients waiting longer than some days".into())}
+                {option("never_invited", td_string!(locale, bulk.never_invited).into())}
+                {option("expired", td_string!(locale, bulk.expired).into())}
+                {option("failed", td_string!(locale, bulk.failed).into())}
+                {option("waiting", td_string!(locale, bulk.waiting_option).into())}
                 <div class="field indented" class:invalid=move || field_error("waiting_days")().is_some()>
-                    <label for="bulk-waiting-days">"Waiting for more than (days)"</label>
+                    <label for="bulk-waiting-days">{t!(i18n, bulk.waiting_days)}</label>
                     <input
                         id="bulk-waiting-days"
                         type="number"
@@ -199,7 +212,7 @@ pub fn BulkInvitePanel(
                     prop:checked=resend
                     on:change=move |ev| resend.set(event_target_checked(&ev))
                 />
-                <label for="bulk-resend">"Also resend to clients invited in the last 24 hours"</label>
+                <label for="bulk-resend">{t!(i18n, bulk.resend)}</label>
             </div>
             <p class="field-error" role="alert">
                 {move || field_error("ids")().or_else(|| field_error("rule")())}
@@ -212,13 +225,13 @@ pub fn BulkInvitePanel(
                     preview.dispatch(fields());
                 }
             >
-                "Preview"
+                {t!(i18n, bulk.preview)}
             </button>
             <div aria-live="polite">
                 {move || match (preview.value().get(), preview_error.get()) {
                     (Some(Ok(p)), _) => view! { <PreviewSummary preview=p.clone() start confirm=move || confirm(p.clone()) /> }.into_any(),
                     (_, Some(AppError::Invalid(_)) | None) => ().into_any(),
-                    (_, Some(e)) => view! { <p class="problem">{e.to_string()}</p> }.into_any(),
+                    (_, Some(e)) => view! { <p class="problem">{say(&e)}</p> }.into_any(),
                 }}
             </div>
         </section>
@@ -232,27 +245,32 @@ fn PreviewSummary(
     start: ServerAction<StartBulkInvite>,
     confirm: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     let n = preview.invitations();
     let lines = [
-        (preview.activate, "will get an activation invitation"),
+        (preview.activate, td_string!(locale, bulk.activate)),
+        (preview.join, td_string!(locale, bulk.join)),
         (
-            preview.join,
-            "will get a join invitation (their email already has an account)",
+            preview.skipped_active,
+            td_string!(locale, bulk.skipped_active),
         ),
-        (preview.skipped_active, "skipped: already active"),
-        (preview.skipped_no_email, "skipped: no email"),
-        (preview.skipped_disabled, "skipped: access disabled"),
+        (
+            preview.skipped_no_email,
+            td_string!(locale, bulk.skipped_no_email),
+        ),
+        (
+            preview.skipped_disabled,
+            td_string!(locale, bulk.skipped_disabled),
+        ),
         (
             preview.skipped_recent,
-            "skipped: invited in the last 24 hours",
+            td_string!(locale, bulk.skipped_recent),
         ),
-        (
-            preview.skipped_rank,
-            "skipped: staff or admins above your role",
-        ),
+        (preview.skipped_rank, td_string!(locale, bulk.skipped_rank)),
         (
             preview.skipped_seats,
-            "skipped: collaborators, while seats are limited (invite them one by one)",
+            td_string!(locale, bulk.skipped_seats),
         ),
     ];
     view! {
@@ -262,16 +280,16 @@ fn PreviewSummary(
                 {lines
                     .into_iter()
                     .filter(|(count, _)| *count > 0)
-                    .map(|(count, text)| view! { <li><strong>{format_count(count)}</strong>" "{text}</li> })
+                    .map(|(n, text)| view! { <li><strong>{count(n)}</strong>" "{text}</li> })
                     .collect_view()}
             </ul>
             {if n == 0 {
-                view! { <p>"Nobody would get an invitation: choose other clients."</p> }.into_any()
+                view! { <p>{t!(i18n, bulk.nobody)}</p> }.into_any()
             } else {
                 let label = if n == 1 {
-                    "Send 1 invitation".to_owned()
+                    td_string!(locale, bulk.send_one).to_owned()
                 } else {
-                    format!("Send {} invitations", format_count(n))
+                    td_string!(locale, bulk.send, count = count(n))
                 };
                 view! {
                     <button type="button" disabled=move || start.pending().get() on:click=move |_| confirm()>
@@ -290,6 +308,7 @@ pub fn BulkJobs(
     /// Show at most this many.
     limit: usize,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let cancel = ServerAction::<CancelBulkInvite>::new();
     // A job's own events, and its emails' deliveries (client events).
     let live = use_live(|c| matches!(c, Change::Job { .. } | Change::Clients { .. }));
@@ -305,7 +324,7 @@ pub fn BulkJobs(
                     Ok(list) => {
                         view! {
                             <section class="jobs" aria-labelledby="jobs-title">
-                                <h2 id="jobs-title">"Bulk invitations"</h2>
+                                <h2 id="jobs-title">{t!(i18n, bulk.jobs)}</h2>
                                 <ul class="job-list">
                                     {list
                                         .into_iter()
@@ -317,7 +336,7 @@ pub fn BulkJobs(
                         }
                             .into_any()
                     }
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -326,21 +345,33 @@ pub fn BulkJobs(
 
 #[component]
 fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     let goal = job.goal();
-    let label = format!("Progress of “{}”", job.description);
-    let progress = format!("{} of {} sent", format_count(job.sent), format_count(goal));
+    let label = td_string!(
+        locale,
+        bulk.progress_of,
+        description = job.description.clone()
+    );
+    let progress = td_string!(
+        locale,
+        bulk.progress,
+        sent = count(job.sent),
+        goal = count(goal)
+    );
     let state = match job.status.as_str() {
-        "running" => "Running".to_owned(),
-        "cancelled" => "Cancelled".to_owned(),
-        _ if job.settled() => "Done".to_owned(),
-        _ => "Sending".to_owned(),
+        "running" => td_string!(locale, bulk.running),
+        "cancelled" => td_string!(locale, bulk.cancelled),
+        _ if job.settled() => td_string!(locale, bulk.done),
+        _ => td_string!(locale, bulk.sending),
     };
     let summary = job.settled().then(|| {
-        format!(
-            "{} sent, {} failed, {} skipped.",
-            format_count(job.sent),
-            format_count(job.failed),
-            format_count(job.skipped)
+        td_string!(
+            locale,
+            bulk.summary,
+            sent = count(job.sent),
+            failed = count(job.failed),
+            skipped = count(job.skipped)
         )
     });
     let id = job.id;
@@ -348,21 +379,23 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
         <li class="job">
             <p class="job-title">
                 <strong>{job.description.clone()}</strong>
-                " · started by " {job.started_by.clone()} " on " {job.started.clone()}
+                " · " {td_string!(locale, bulk.started, by = job.started_by.clone(), when = job.started.clone())}
                 " · " <span class="job-state">{state}</span>
             </p>
             <progress max=goal.max(1).to_string() value=job.sent.to_string() aria-label=label></progress>
             <p class="job-progress" aria-live="polite">
                 {progress}
-                {format!(
-                    " · queued {} · failed {} · skipped {}",
-                    format_count(job.queued),
-                    format_count(job.failed),
-                    format_count(job.skipped)
+                " · "
+                {td_string!(
+                    locale,
+                    bulk.counts,
+                    queued = count(job.queued),
+                    failed = count(job.failed),
+                    skipped = count(job.skipped)
                 )}
             </p>
             {summary.map(|s| view! { <p class="job-summary">{s}</p> })}
-            {(job.failed > 0).then(|| view! { <a href="/clients?status=failed">"See the failures"</a> })}
+            {(job.failed > 0).then(|| view! { <a href="/clients?status=failed">{t!(i18n, bulk.see_failures)}</a> })}
             {(job.status == "running").then(|| {
                 view! {
                     <button
@@ -372,7 +405,7 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
                             cancel.dispatch(CancelBulkInvite { job_id: id });
                         }
                     >
-                        "Cancel"
+                        {t!(i18n, bulk.cancel)}
                     </button>
                 }
             })}
@@ -383,10 +416,11 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
 /// `/invitations`: every recent bulk job.
 #[component]
 pub fn BulkJobsPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Portal title="Bulk invitations">
-            <h1>"Bulk invitations"</h1>
-            <p class="lead">"Start one from the client list with “Invite in bulk…”."</p>
+        <Portal title=tu_string!(i18n, bulk.jobs)>
+            <h1>{t!(i18n, bulk.jobs)}</h1>
+            <p class="lead">{t!(i18n, bulk.page_lead)}</p>
             <BulkJobs limit=20 />
         </Portal>
     }

@@ -3,15 +3,17 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, action_error, page_locale, say};
 use super::live::use_live;
 use super::portal::Portal;
 use crate::api::clients::{ChangeClientEmail, SendInvitation, SetClientAccess, get_client};
 use crate::api::reset::SendPasswordReset;
-use crate::model::{ClientDetail, ClientStatus};
+use crate::i18n::*;
+use crate::model::{ClientDetail, ClientStatus, Role};
 
 #[component]
 pub fn ClientDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params
@@ -38,13 +40,13 @@ pub fn ClientDetailPage() -> impl IntoView {
         |(id, ..)| get_client(id),
     );
     view! {
-        <Portal title="Client">
-            <p><a href="/clients">"← All clients"</a></p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Portal title=tu_string!(i18n, detail.title)>
+            <p><a href="/clients">{t!(i18n, detail.all_clients)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(d) => view! { <Detail detail=d change send access /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -59,6 +61,7 @@ fn Detail(
     send: ServerAction<SendInvitation>,
     access: ServerAction<SetClientAccess>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let c = detail.client;
     let id = c.id;
     let email_error = action_error(change);
@@ -70,15 +73,17 @@ fn Detail(
     let reset_error = action_error(reset);
     let active = c.status == ClientStatus::Active;
     let invite_label = if c.status == ClientStatus::NotInvited {
-        "Send invitation"
+        tu_string!(i18n, clients.send_invitation)
     } else {
-        "Resend invitation"
+        tu_string!(i18n, clients.resend_invitation)
     };
+    let role = Role::parse(&c.role).unwrap_or(Role::Client);
     view! {
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">
             <span class=c.status.css_class()>{c.status_text}</span>
-            " · " {role_label(&c.role)} " · created " {c.created}
+            " · " {role_label(role, page_locale())} " · "
+            {tu_string!(i18n, detail.created, created = c.created)}
         </p>
         <div class="actions">
             {can_invite.then(|| view! {
@@ -88,7 +93,7 @@ fn Detail(
             })}
             {active.then(|| view! {
                 <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { client_id: id }); }>
-                    "Send a password reset"
+                    {t!(i18n, detail.send_reset)}
                 </button>
             })}
             <button
@@ -96,11 +101,15 @@ fn Detail(
                 class="secondary"
                 on:click=move |_| { access.dispatch(SetClientAccess { client_id: id, enabled: !enabled }); }
             >
-                {if enabled { "Disable access" } else { "Enable access" }}
+                {if enabled {
+                    tu_string!(i18n, clients.disable_access)
+                } else {
+                    tu_string!(i18n, clients.enable_access)
+                }}
             </button>
         </div>
         <p aria-live="polite" class="saved">
-            {move || matches!(reset.value().get(), Some(Ok(()))).then_some("Password reset sent.")}
+            {move || matches!(reset.value().get(), Some(Ok(()))).then(|| tu_string!(i18n, detail.reset_sent))}
         </p>
         <FormMessage error=send_error />
         <FormMessage error=reset_error />
@@ -108,13 +117,13 @@ fn Detail(
         {(c.status != ClientStatus::Active).then(|| view! {
             <ActionForm action=change attr:class="card inline">
                 <input type="hidden" name="client_id" value=id.to_string() />
-                <Field label="Email" name="email" kind="email" optional=true error=email_error />
+                <Field label=tu_string!(i18n, common.email) name="email" kind="email" optional=true error=email_error />
                 <FormMessage error=email_error />
-                <button type="submit">"Save email"</button>
+                <button type="submit">{t!(i18n, detail.save_email)}</button>
             </ActionForm>
         })}
-        <h2>"Timeline"</h2>
-        <ol class="timeline" aria-label="Timeline, newest first">
+        <h2>{t!(i18n, detail.timeline)}</h2>
+        <ol class="timeline" aria-label=tu_string!(i18n, detail.timeline_label)>
             {detail
                 .timeline
                 .into_iter()
@@ -129,11 +138,13 @@ fn Detail(
     }
 }
 
-fn role_label(role: &str) -> &'static str {
+/// A role as a label, capitalized, in `locale`.
+fn role_label(role: Role, locale: Locale) -> &'static str {
     match role {
-        "collaborator" => "Collaborator",
-        "staff" => "Staff",
-        "admin" => "Admin",
-        _ => "Client",
+        Role::Owner => td_string!(locale, role_names.owner),
+        Role::Admin => td_string!(locale, role_names.admin),
+        Role::Staff => td_string!(locale, role_names.staff),
+        Role::Collaborator => td_string!(locale, role_names.collaborator),
+        Role::Client => td_string!(locale, role_names.client),
     }
 }

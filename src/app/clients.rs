@@ -5,16 +5,18 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
-use super::form::{Field, FormMessage, Select, action_error, tick};
+use super::form::{Field, FormMessage, Select, action_error, page_locale, say, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
+use crate::i18n::*;
 use crate::model::{
     CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, ClientStatus, Language, format_count,
 };
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let create = ServerAction::<CreateClient>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
@@ -68,28 +70,28 @@ pub fn ClientsPage() -> impl IntoView {
         }
     });
     view! {
-        <Portal title="Clients">
-            <h1>"Clients"</h1>
+        <Portal title=tu_string!(i18n, clients.title)>
+            <h1>{t!(i18n, clients.title)}</h1>
             <NewClientForm action=create />
             <div aria-live="polite">
                 {move || {
                     match (send.value().get(), send_error.get()) {
-                        (Some(Ok(())), _) => Some(view! { <p class="notice">"Invitation queued."</p> }.into_any()),
-                        (_, error) => error.map(|e| view! { <p class="notice problem">{e.to_string()}</p> }.into_any()),
+                        (Some(Ok(())), _) => Some(view! { <p class="notice">{t!(i18n, clients.invitation_queued)}</p> }.into_any()),
+                        (_, error) => error.map(|e| view! { <p class="notice problem">{say(&e)}</p> }.into_any()),
                     }
                 }}
                 {move || {
-                    access_error.get().map(|e| view! { <p class="notice problem">{e.to_string()}</p> })
+                    access_error.get().map(|e| view! { <p class="notice problem">{say(&e)}</p> })
                 }}
             </div>
             <FilterForm filters=filters() />
             <BulkInvitePanel selected scope />
             <BulkJobs limit=3 />
-            <Transition fallback=|| view! { <p class="loading">"Loading clients…"</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, clients.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
                         Ok(page) => view! { <ClientTable page actions filters=filters() selected /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -98,53 +100,65 @@ pub fn ClientsPage() -> impl IntoView {
 }
 
 /// A client's language: the organization's unless chosen here.
-const CLIENT_LANGUAGES: &[(&str, &str)] = &[
-    ("", "The organization's language"),
-    (Language::English.as_str(), Language::English.own_name()),
-    (Language::French.as_str(), Language::French.own_name()),
-];
+fn client_languages() -> Vec<(&'static str, String)> {
+    let locale = page_locale();
+    std::iter::once((
+        "",
+        td_string!(locale, clients.organization_language).to_owned(),
+    ))
+    .chain(
+        Language::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.own_name().to_owned())),
+    )
+    .collect()
+}
 
 /// The roles a new person can get. Only owners and admins may choose the
 /// last two; the server says so at the field otherwise.
-const ROLES: &[(&str, &str)] = &[
-    ("client", "Client"),
-    (
-        "collaborator",
-        "Collaborator (an employee or teacher who needs portal access)",
-    ),
-    ("staff", "Staff (manages clients and invitations)"),
-    ("admin", "Admin (also changes the organization's settings)"),
-];
+fn roles() -> Vec<(&'static str, String)> {
+    let locale = page_locale();
+    vec![
+        ("client", td_string!(locale, clients.role_client).to_owned()),
+        (
+            "collaborator",
+            td_string!(locale, clients.role_collaborator).to_owned(),
+        ),
+        ("staff", td_string!(locale, clients.role_staff).to_owned()),
+        ("admin", td_string!(locale, clients.role_admin).to_owned()),
+    ]
+}
 
 #[component]
 fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
+    let i18n = use_i18n();
     let error = action_error(action);
     view! {
         <details class="new-client" open>
-            <summary>"Add a client"</summary>
+            <summary>{t!(i18n, clients.add)}</summary>
             <ActionForm action=action attr:class="card">
                 <div class="row">
-                    <Field label="First name" name="first_name" autocomplete="off" error />
-                    <Field label="Last name" name="last_name" autocomplete="off" error />
+                    <Field label=tu_string!(i18n, clients.first_name) name="first_name" autocomplete="off" error />
+                    <Field label=tu_string!(i18n, clients.last_name) name="last_name" autocomplete="off" error />
                 </div>
                 <Field
-                    label="Email (optional)"
+                    label=tu_string!(i18n, clients.email_optional)
                     name="email"
                     kind="email"
-                    hint="With an email, the invitation is sent at once."
+                    hint=tu_string!(i18n, clients.email_hint)
                     optional=true
                     error
                 />
-                <Select label="Role" name="role" options=ROLES selected="client" error />
+                <Select label=tu_string!(i18n, clients.role) name="role" options=roles() selected="client" error />
                 <Select
-                    label="Language of their emails"
+                    label=tu_string!(i18n, clients.email_language)
                     name="language"
-                    options=CLIENT_LANGUAGES
+                    options=client_languages()
                     selected=""
                     error
                 />
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>"Add client"</button>
+                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, clients.add_button)}</button>
             </ActionForm>
         </details>
     }
@@ -181,47 +195,49 @@ impl ListFilters {
 }
 
 /// What the status menu calls each filter (None: no filter).
-fn filter_label(filter: Option<ClientFilter>) -> &'static str {
+fn filter_label(filter: Option<ClientFilter>, locale: Locale) -> &'static str {
     match filter {
-        None => "All",
-        Some(ClientFilter::Pending) => "Invitation pending",
-        Some(ClientFilter::NotInvited) => "Not invited",
-        Some(ClientFilter::NoEmail) => "No email",
-        Some(ClientFilter::Expired) => "Expired",
-        Some(ClientFilter::Failed) => "Email failed",
-        Some(ClientFilter::Active) => "Active",
-        Some(ClientFilter::Disabled) => "Disabled",
+        None => td_string!(locale, clients.filter_all),
+        Some(f) => f.label(locale),
     }
 }
 
 #[component]
 fn FilterForm(filters: ListFilters) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     view! {
         <Form method="GET" action="/clients" attr:class="filters" attr:role="search">
             <div class="field">
-                <label for="filter-q">"Search"</label>
-                <input id="filter-q" type="search" name="q" value=filters.search.clone() placeholder="Name or email" />
+                <label for="filter-q">{t!(i18n, clients.search)}</label>
+                <input
+                    id="filter-q"
+                    type="search"
+                    name="q"
+                    value=filters.search.clone()
+                    placeholder=tu_string!(i18n, clients.search_placeholder)
+                />
             </div>
             <div class="field">
-                <label for="filter-status">"Status"</label>
+                <label for="filter-status">{t!(i18n, clients.status)}</label>
                 <select id="filter-status" name="status">
                     {std::iter::once(None)
                         .chain(ClientFilter::ALL.iter().copied().map(Some))
                         .map(|f| {
                             let value = f.map_or("", ClientFilter::as_str);
-                            view! { <option value=value selected=filters.status == value>{filter_label(f)}</option> }
+                            view! { <option value=value selected=filters.status == value>{filter_label(f, locale)}</option> }
                         })
                         .collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-sort">"Order"</label>
+                <label for="filter-sort">{t!(i18n, clients.order)}</label>
                 <select id="filter-sort" name="sort">
-                    <option value="" selected=filters.sort != "oldest">"Newest first"</option>
-                    <option value="oldest" selected=filters.sort == "oldest">"Oldest first"</option>
+                    <option value="" selected=filters.sort != "oldest">{t!(i18n, clients.newest_first)}</option>
+                    <option value="oldest" selected=filters.sort == "oldest">{t!(i18n, clients.oldest_first)}</option>
                 </select>
             </div>
-            <button type="submit" class="secondary">"Apply"</button>
+            <button type="submit" class="secondary">{t!(i18n, clients.apply)}</button>
         </Form>
     }
 }
@@ -233,6 +249,16 @@ struct Actions {
     access: ServerAction<SetClientAccess>,
 }
 
+/// "25 clients", "1 client", "More than 10,000 clients", in `locale`.
+pub fn client_count(total: i64, more: bool, locale: Locale) -> String {
+    let count = format_count(total, Language::of_locale(locale));
+    match (total, more) {
+        (_, true) => td_string!(locale, clients.count_more, count),
+        (1, false) => td_string!(locale, clients.count_one).to_owned(),
+        (_, false) => td_string!(locale, clients.count, count),
+    }
+}
+
 #[component]
 fn ClientTable(
     page: ClientPage,
@@ -240,11 +266,12 @@ fn ClientTable(
     filters: ListFilters,
     selected: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if page.rows.is_empty() && filters.is_filtered() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
-                <h2 id="empty-title">"No clients match"</h2>
-                <p>"Try other words, or "<a href="/clients">"show all clients"</a>"."</p>
+                <h2 id="empty-title">{t!(i18n, clients.none_match_heading)}</h2>
+                <p>{t!(i18n, clients.none_match_text)}" "<a href="/clients">{t!(i18n, clients.show_all)}</a>"."</p>
             </section>
         }
         .into_any();
@@ -252,8 +279,8 @@ fn ClientTable(
     if page.rows.is_empty() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
-                <h2 id="empty-title">"No clients yet"</h2>
-                <p>"Add your first client above: with an email, they get an invitation right away."</p>
+                <h2 id="empty-title">{t!(i18n, clients.empty_heading)}</h2>
+                <p>{t!(i18n, clients.empty_text)}</p>
             </section>
         }
         .into_any();
@@ -261,20 +288,14 @@ fn ClientTable(
     let page_ids: std::sync::Arc<[i64]> = page.rows.iter().map(|r| r.id).collect();
     let page_ids_for_change = page_ids.clone();
     view! {
-        <p class="count" aria-live="polite">
-            {match (page.total, page.more) {
-                (n, true) => format!("More than {} clients", format_count(n)),
-                (1, false) => "1 client".to_owned(),
-                (n, false) => format!("{} clients", format_count(n)),
-            }}
-        </p>
+        <p class="count" aria-live="polite">{client_count(page.total, page.more, page_locale())}</p>
         <table class="clients">
             <thead>
                 <tr>
                     <th scope="col">
                         <input
                             type="checkbox"
-                            aria-label="Select all on this page"
+                            aria-label=tu_string!(i18n, clients.select_page)
                             prop:checked=move || {
                                 let s = selected.read();
                                 page_ids.iter().all(|id| s.contains(id))
@@ -290,12 +311,12 @@ fn ClientTable(
                             }
                         />
                     </th>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Created"</th>
+                    <th scope="col">{t!(i18n, common.name)}</th>
+                    <th scope="col">{t!(i18n, common.email)}</th>
+                    <th scope="col">{t!(i18n, clients.status)}</th>
+                    <th scope="col">{t!(i18n, clients.created)}</th>
                     <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
+                        <span class="visually-hidden">{t!(i18n, clients.actions)}</span>
                     </th>
                 </tr>
             </thead>
@@ -310,6 +331,7 @@ fn ClientTable(
 
 #[component]
 fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
+    let i18n = use_i18n();
     // Past the counting cap the last page is unknown: "Next" stays offered.
     let pages = ((total + CLIENT_PAGE_SIZE - 1) / CLIENT_PAGE_SIZE).max(1);
     let current = if more {
@@ -318,16 +340,16 @@ fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
         filters.page.min(pages)
     };
     let label = if more {
-        format!("Page {current}")
+        tu_string!(i18n, clients.page, current)
     } else {
-        format!("Page {current} of {pages}")
+        tu_string!(i18n, clients.page_of, current, pages)
     };
     (more || pages > 1).then(|| {
         view! {
-            <nav class="pager" aria-label="Pages">
-                {(current > 1).then(|| view! { <a href=filters.page_href(current - 1) rel="prev">"Previous"</a> })}
+            <nav class="pager" aria-label=tu_string!(i18n, clients.pages)>
+                {(current > 1).then(|| view! { <a href=filters.page_href(current - 1) rel="prev">{t!(i18n, clients.previous)}</a> })}
                 <span>{label}</span>
-                {(more || current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">"Next"</a> })}
+                {(more || current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">{t!(i18n, clients.next)}</a> })}
             </nav>
         }
     })
@@ -335,29 +357,42 @@ fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
 
 #[component]
 fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
     let name = format!("{} {}", client.first_name, client.last_name);
-    let action_label = match client.status {
-        ClientStatus::NotInvited => Some("Send invitation"),
+    let action = match client.status {
+        ClientStatus::NotInvited => Some((
+            tu_string!(i18n, clients.send_invitation),
+            tu_string!(i18n, clients.send_invitation_to, name = name.clone()),
+        )),
         ClientStatus::Sent
         | ClientStatus::Waiting
         | ClientStatus::WaitingToJoin
         | ClientStatus::Expired
-        | ClientStatus::EmailFailed => Some("Resend invitation"),
+        | ClientStatus::EmailFailed => Some((
+            tu_string!(i18n, clients.resend_invitation),
+            tu_string!(i18n, clients.resend_invitation_to, name = name.clone()),
+        )),
         _ => None,
     };
     let id = client.id;
     let enabled = client.status != ClientStatus::Disabled;
-    let access_label = if enabled {
-        "Disable access"
+    let (access_label, access_for) = if enabled {
+        (
+            tu_string!(i18n, clients.disable_access),
+            tu_string!(i18n, clients.disable_access_for, name = name.clone()),
+        )
     } else {
-        "Enable access"
+        (
+            tu_string!(i18n, clients.enable_access),
+            tu_string!(i18n, clients.enable_access_for, name = name.clone()),
+        )
     };
     view! {
         <tr>
             <td>
                 <input
                     type="checkbox"
-                    aria-label=format!("Select {name}")
+                    aria-label=tu_string!(i18n, clients.select_one, name = name.clone())
                     prop:checked=move || selected.read().contains(&id)
                     on:change=move |ev| tick(selected, id, event_target_checked(&ev))
                 />
@@ -371,12 +406,12 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
             </td>
             <td>{client.created}</td>
             <td>
-                {action_label.map(|label| {
+                {action.map(|(label, described)| {
                     view! {
                         <button
                             type="button"
                             class="secondary small"
-                            aria-label=format!("{label} to {name}")
+                            aria-label=described
                             on:click=move |_| {
                                 actions.send.dispatch(SendInvitation { client_id: id });
                             }
@@ -388,7 +423,7 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
                 <button
                     type="button"
                     class="link small"
-                    aria-label=format!("{access_label} for {name}")
+                    aria-label=access_for
                     on:click=move |_| {
                         actions.access.dispatch(SetClientAccess { client_id: id, enabled: !enabled });
                     }

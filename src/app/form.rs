@@ -3,7 +3,24 @@
 
 use leptos::prelude::*;
 
-use crate::model::AppError;
+use crate::i18n::{Locale, td_string, use_i18n};
+use crate::model::{AppError, PASSWORD_MIN};
+
+/// The language the page is in (it does not change while a page is open:
+/// choosing another language reloads it).
+pub fn page_locale() -> Locale {
+    use_i18n().get_locale_untracked()
+}
+
+/// An error in the page's language.
+pub fn say(error: &AppError) -> String {
+    error.text(page_locale())
+}
+
+/// The password rule, for the hint under a new password.
+pub fn password_hint() -> String {
+    td_string!(page_locale(), common.password_hint, min = PASSWORD_MIN)
+}
 
 /// The error a server action ended with, if any. An error the action was
 /// never dispatched for on this page came from the page's address (a form
@@ -28,11 +45,15 @@ where
 /// sits right under it and is tied to it with `aria-describedby`.
 #[component]
 pub fn Field(
-    label: &'static str,
+    /// The label, in the page's language.
+    #[prop(into)]
+    label: String,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
+    /// Words under the label, in the page's language.
+    #[prop(optional, into)]
+    hint: Option<String>,
     /// Fields are required unless marked optional.
     #[prop(optional)]
     optional: bool,
@@ -44,7 +65,7 @@ pub fn Field(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || error.get().and_then(|e| e.for_field(name)));
+    let message = field_message(error, name);
     let described_by = if hint.is_some() {
         format!("{hint_id} {error_id}")
     } else {
@@ -75,9 +96,12 @@ pub fn Field(
 /// like [`Field`].
 #[component]
 pub fn Select(
-    label: &'static str,
+    /// The label, in the page's language.
+    #[prop(into)]
+    label: String,
     name: &'static str,
-    options: &'static [(&'static str, &'static str)],
+    /// (value, words in the page's language).
+    options: Vec<(&'static str, String)>,
     /// The value chosen at first.
     #[prop(into)]
     selected: String,
@@ -85,7 +109,7 @@ pub fn Select(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || error.get().and_then(|e| e.for_field(name)));
+    let message = field_message(error, name);
     view! {
         <div class="field" class:invalid=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -96,9 +120,9 @@ pub fn Select(
                 aria-describedby=error_id.clone()
             >
                 {options
-                    .iter()
+                    .into_iter()
                     .map(|(value, text)| {
-                        view! { <option value=*value selected=*value == selected.as_str()>{*text}</option> }
+                        view! { <option value=value selected=value == selected.as_str()>{text}</option> }
                     })
                     .collect_view()}
             </select>
@@ -114,9 +138,19 @@ pub fn Select(
 pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <div class="form-message" role="alert" aria-live="assertive">
-            {move || error.get().map(|e| view! { <p>{e.to_string()}</p> })}
+            {move || error.get().map(|e| view! { <p>{say(&e)}</p> })}
         </div>
     }
+}
+
+/// The words for `field` in `error`, if it names that field.
+fn field_message(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    let locale = page_locale();
+    Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.for_field(field).map(|p| p.text(locale)))
+    })
 }
 
 /// Adds `id` to a set of ticked ids, or takes it out.

@@ -6,24 +6,26 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, action_error, password_hint, say};
 use crate::api::activation::{Activate, Join, RequestNewLink, view_invitation};
 use crate::api::auth::Logout;
 use crate::api::me::{dev_mailbox, my_dashboard};
+use crate::i18n::*;
 use crate::model::{AppError, InvitationPage};
 
 #[component]
 pub fn ActivatePage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let page = Resource::new(token, view_invitation);
     view! {
         <main class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.checking_link)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <InvitationView page=p token=token() /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -33,6 +35,7 @@ pub fn ActivatePage() -> impl IntoView {
 
 #[component]
 fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
+    let i18n = use_i18n();
     match page {
         InvitationPage::Activate {
             organization,
@@ -42,21 +45,21 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
             let action = ServerAction::<Activate>::new();
             let error = action_error(action);
             view! {
-                <Title text="Activate your account" />
-                <h1>{format!("Welcome to {organization}")}</h1>
-                <p class="lead">{format!("Hello {name}. Choose a password to activate your account ({email}).")}</p>
+                <Title text=tu_string!(i18n, activate.title) />
+                <h1>{tu_string!(i18n, activate.welcome, organization)}</h1>
+                <p class="lead">{tu_string!(i18n, activate.lead, name, email)}</p>
                 <ActionForm action=action>
                     <input type="hidden" name="token" value=token />
                     <Field
-                        label="Choose a password"
+                        label=tu_string!(i18n, activate.choose_password)
                         name="password"
                         kind="password"
                         autocomplete="new-password"
-                        hint=crate::model::password_hint()
+                        hint=password_hint()
                         error
                     />
                     <FormMessage error />
-                    <button type="submit" disabled=move || action.pending().get()>"Activate account"</button>
+                    <button type="submit" disabled=move || action.pending().get()>{t!(i18n, activate.activate)}</button>
                 </ActionForm>
             }
             .into_any()
@@ -77,22 +80,20 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
                 super::encode_query(&format!("/activate/{token}"))
             );
             view! {
-                <Title text="Join" />
-                <h1>{format!("{organization} invites you to its portal")}</h1>
-                <p class="lead">
-                    {format!("Hello {name}. You already have a Porchlight account as {email}: no new password needed.")}
-                </p>
+                <Title text=tu_string!(i18n, activate.join_title) />
+                <h1>{tu_string!(i18n, activate.join_heading, organization)}</h1>
+                <p class="lead">{tu_string!(i18n, activate.join_lead, name, email)}</p>
                 {if signed_in_here {
                     view! {
                         <ActionForm action=action>
                             <input type="hidden" name="token" value=token />
                             <FormMessage error />
-                            <button type="submit">"Accept invitation"</button>
+                            <button type="submit">{t!(i18n, activate.accept)}</button>
                         </ActionForm>
                     }
                         .into_any()
                 } else {
-                    view! { <a class="button" href=next>"Sign in to accept"</a> }.into_any()
+                    view! { <a class="button" href=next>{t!(i18n, activate.sign_in_to_accept)}</a> }.into_any()
                 }}
             }
             .into_any()
@@ -104,28 +105,28 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
             let renew = ServerAction::<RequestNewLink>::new();
             let renew_error = action_error(renew);
             view! {
-                <Title text="Invitation expired" />
-                <h1>{format!("This invitation expired on {expired_on}")}</h1>
-                <p>{format!("{organization} can send you a new one, or you can ask for a new link here.")}</p>
+                <Title text=tu_string!(i18n, activate.expired_title) />
+                <h1>{tu_string!(i18n, activate.expired_heading, date = expired_on)}</h1>
+                <p>{tu_string!(i18n, activate.expired_text, organization)}</p>
                 <ActionForm action=renew>
                     <input type="hidden" name="token" value=token />
-                    <button type="submit" disabled=move || renew.pending().get()>"Email me a new link"</button>
+                    <button type="submit" disabled=move || renew.pending().get()>{t!(i18n, activate.new_link)}</button>
                 </ActionForm>
                 <p aria-live="polite">
                     {move || match (renew.value().get(), renew_error.get()) {
-                        (Some(Ok(message)), _) => Some(message),
-                        (_, error) => error.map(|e| e.to_string()),
+                        (Some(Ok(())), _) => Some(tu_string!(i18n, activate.new_link_sent).to_owned()),
+                        (_, error) => error.map(|e| say(&e)),
                     }}
                 </p>
-                <p><a href="/login">"Sign in"</a></p>
+                <p><a href="/login">{t!(i18n, common.sign_in)}</a></p>
             }
             .into_any()
         }
         InvitationPage::Closed => view! {
-            <Title text="Link not valid" />
-            <h1>"This link can no longer be used"</h1>
-            <p>"It may have been used already, or replaced. If you have an account, sign in."</p>
-            <p><a href="/login">"Sign in"</a></p>
+            <Title text=tu_string!(i18n, activate.closed_title) />
+            <h1>{t!(i18n, common.link_unusable_title)}</h1>
+            <p>{t!(i18n, activate.closed_text)}</p>
+            <p><a href="/login">{t!(i18n, common.sign_in)}</a></p>
         }
         .into_any(),
     }
@@ -133,33 +134,35 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
     let me = Resource::new(|| (), |()| my_dashboard());
     let logout = ServerAction::<Logout>::new();
     view! {
-        <Title text="Your portal" />
+        <Title text=tu_string!(i18n, dashboard.title) />
         <main class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(d) => view! {
-                            <h1>{format!("Hello, {}", d.name)}</h1>
-                            <p class="lead">{format!("You are signed in to {}.", d.current_organization)}</p>
-                            <h2>"Your profile"</h2>
+                            <h1>{tu_string!(i18n, dashboard.hello, name = d.name.clone())}</h1>
+                            <p class="lead">{tu_string!(i18n, dashboard.signed_in_to, organization = d.current_organization.clone())}</p>
+                            <super::language::LanguageMenu current=d.language />
+                            <h2>{t!(i18n, dashboard.profile)}</h2>
                             <dl class="profile">
-                                <dt>"Name"</dt>
+                                <dt>{t!(i18n, common.name)}</dt>
                                 <dd>{d.name.clone()}</dd>
-                                <dt>"Email"</dt>
+                                <dt>{t!(i18n, common.email)}</dt>
                                 <dd>{d.email}</dd>
                             </dl>
-                            <h2>"Your organizations"</h2>
+                            <h2>{t!(i18n, dashboard.organizations)}</h2>
                             <ul>{d.organizations.into_iter().map(|o| view! { <li>{o.name}</li> }).collect_view()}</ul>
                             <ActionForm action=logout>
-                                <button type="submit">"Sign out"</button>
+                                <button type="submit">{t!(i18n, common.sign_out)}</button>
                             </ActionForm>
                         }
                         .into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -169,16 +172,17 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
+    let i18n = use_i18n();
     let messages = Resource::new(|| (), |()| dev_mailbox());
     view! {
-        <super::portal::Portal title="Mailbox">
-            <h1>"Development mailbox"</h1>
-            <p class="lead">"Without SMTP_URL, email is kept here instead of being sent."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <super::portal::Portal title=tu_string!(i18n, mailbox.title)>
+            <h1>{t!(i18n, mailbox.heading)}</h1>
+            <p class="lead">{t!(i18n, mailbox.lead)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
                         Ok(list) if list.is_empty() => view! {
-                            <section class="empty"><h2>"No email yet"</h2><p>"Invite a client and the email appears here."</p></section>
+                            <section class="empty"><h2>{t!(i18n, mailbox.empty_heading)}</h2><p>{t!(i18n, mailbox.empty_text)}</p></section>
                         }
                         .into_any(),
                         Ok(list) => view! {
@@ -187,12 +191,12 @@ pub fn MailboxPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|m| view! {
                                         <li>
-                                            <article aria-label=format!("Email to {}", m.to)>
+                                            <article aria-label=tu_string!(i18n, mailbox.email_to, to = &m.to)>
                                                 <h2>{m.subject}</h2>
-                                                <p class="meta">{format!("To {} · {}", m.to, m.received)}</p>
-                                                <iframe title=format!("HTML part of the email to {}", m.to) sandbox="allow-popups allow-top-navigation-by-user-activation" srcdoc=m.html></iframe>
+                                                <p class="meta">{tu_string!(i18n, mailbox.meta, to = &m.to, received = m.received)}</p>
+                                                <iframe title=tu_string!(i18n, mailbox.html_part, to = &m.to) sandbox="allow-popups allow-top-navigation-by-user-activation" srcdoc=m.html></iframe>
                                                 <details>
-                                                    <summary>"Plain-text part"</summary>
+                                                    <summary>{t!(i18n, mailbox.text_part)}</summary>
                                                     <pre>{m.text}</pre>
                                                 </details>
                                             </article>
@@ -202,7 +206,7 @@ pub fn MailboxPage() -> impl IntoView {
                             </ul>
                         }
                         .into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

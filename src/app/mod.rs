@@ -6,6 +6,7 @@ mod bulk;
 mod client_detail;
 mod clients;
 mod form;
+mod language;
 mod live;
 mod member;
 mod portal;
@@ -28,6 +29,15 @@ use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
 use settings::SettingsPage;
 use signup::{ApprovalsPage, ConfirmSignupView, SignupView, SignupWaitingView};
 
+use crate::i18n::I18nContextProvider;
+use crate::model::Language;
+
+/// The language a page is shown in, decided by the server for each request
+/// (`server::page_language`) and given to the page as context. The browser
+/// reads it back from `<html lang>` when it hydrates.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLanguage(pub Language);
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy allows its own scripts by the nonce
@@ -41,9 +51,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, policy);
     }
+    let language = use_context::<PageLanguage>().map_or(Language::English, |l| l.0);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.as_str()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -100,6 +111,26 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // On the server the catalog's language is the one decided for the
+    // request; in the browser, leptos_i18n reads `<html lang>`. No cookie:
+    // a person's choice is kept on their account.
+    let language = use_context::<PageLanguage>().map_or(Language::English, |l| l.0);
+    let decided = leptos_i18n::context::UseLocalesOptions::default()
+        .ssr_lang_header_getter(move || Some(language.as_str().to_owned()));
+    view! {
+        <I18nContextProvider
+            enable_cookie=false
+            set_lang_attr_on_html=false
+            set_dir_attr_on_html=false
+            ssr_lang_header_getter=decided
+        >
+            <Pages />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Pages() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/porchlight.css" />
         <Title formatter=|page: String| format!("{page} · Porchlight") />

@@ -5,15 +5,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, action_error, say};
+use super::language::LanguageMenu;
 use crate::api::auth::{Logout, current_shell};
 use crate::api::organizations::{CreateOrganization, SwitchOrganization};
+use crate::i18n::*;
 use crate::model::{AppError, ShellInfo};
 
 /// The frame around every portal page. Sends the browser to sign-in when the
 /// session has ended.
 #[component]
-pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
+pub fn Portal(
+    /// The page's title, in the page's language.
+    #[prop(into)]
+    title: String,
+    children: Children,
+) -> impl IntoView {
     let info = Resource::new(|| (), |()| current_shell());
     view! {
         <Title text=title />
@@ -23,7 +30,7 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
                     match info.await {
                         Ok(info) => view! { <TopBar info /> }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -35,6 +42,7 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
 /// Organization (with the switcher when there are several), navigation, account.
 #[component]
 fn TopBar(info: ShellInfo) -> impl IntoView {
+    let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();
     let switch = ServerAction::<SwitchOrganization>::new();
     let current = info.organization_id;
@@ -42,7 +50,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
         view! {
             <ActionForm action=switch attr:class="switcher">
                 <label for="organization-switch" class="visually-hidden">
-                    "Organization"
+                    {t!(i18n, portal.organization)}
                 </label>
                 <select id="organization-switch" name="organization_id">
                     {info
@@ -57,26 +65,27 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <button type="submit" class="secondary">"Switch"</button>
+                <button type="submit" class="secondary">{t!(i18n, portal.switch)}</button>
             </ActionForm>
         }
     });
     view! {
         <span class="org">{info.organization_name}</span>
         {switcher}
-        <nav aria-label="Main">
-            <a href="/clients">"Clients"</a>
-            <a href="/invitations">"Bulk invitations"</a>
-            <a href="/approvals">"Approvals"</a>
-            <a href="/audit">"Audit trail"</a>
-            <a href="/settings">"Settings"</a>
-            {info.sees_mailbox.then(|| view! { <a href="/mailbox">"Mailbox"</a> })}
-            <a href="/organizations/new">"New organization"</a>
+        <nav aria-label=tu_string!(i18n, portal.main_nav)>
+            <a href="/clients">{t!(i18n, portal.clients)}</a>
+            <a href="/invitations">{t!(i18n, portal.bulk)}</a>
+            <a href="/approvals">{t!(i18n, portal.approvals)}</a>
+            <a href="/audit">{t!(i18n, portal.audit)}</a>
+            <a href="/settings">{t!(i18n, portal.settings)}</a>
+            {info.sees_mailbox.then(|| view! { <a href="/mailbox">{t!(i18n, portal.mailbox)}</a> })}
+            <a href="/organizations/new">{t!(i18n, portal.new_organization)}</a>
         </nav>
         <div class="account">
             <span class="who">{info.user_name}</span>
+            <LanguageMenu current=info.language />
             <ActionForm action=logout>
-                <button type="submit" class="link">"Sign out"</button>
+                <button type="submit" class="link">{t!(i18n, common.sign_out)}</button>
             </ActionForm>
         </div>
     }
@@ -84,23 +93,24 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
 
 #[component]
 pub fn NewOrganizationPage() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<CreateOrganization>::new();
     let error = action_error(action);
     view! {
-        <Portal title="New organization">
-            <h1>"New organization"</h1>
-            <p class="lead">"You will be its owner. Switch between your organizations from the top bar."</p>
+        <Portal title=tu_string!(i18n, portal.new_organization)>
+            <h1>{t!(i18n, portal.new_organization)}</h1>
+            <p class="lead">{t!(i18n, portal.new_organization_lead)}</p>
             <ActionForm action=action attr:class="card">
-                <Field label="Organization name" name="organization_name" error />
+                <Field label=tu_string!(i18n, common.organization_name) name="organization_name" error />
                 <Field
-                    label="Portal address"
+                    label=tu_string!(i18n, common.portal_address)
                     name="organization_slug"
-                    hint="Lowercase letters, digits and hyphens, e.g. north-tutors."
+                    hint=tu_string!(i18n, common.portal_address_hint)
                     error
                 />
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>
-                    "Create organization"
+                    {t!(i18n, setup.create)}
                 </button>
             </ActionForm>
         </Portal>

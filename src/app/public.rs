@@ -4,53 +4,58 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{Field, FormMessage, action_error};
+use super::form::{Field, FormMessage, action_error, password_hint};
 use crate::api::auth::{Login, Setup};
 use crate::api::reset::{ForgotPassword, ResetPassword, reset_link};
-use crate::model::RESET_REQUESTED;
+use crate::i18n::*;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<Setup>::new();
     let error = action_error(action);
     view! {
-        <Title text="Set up" />
+        <Title text=tu_string!(i18n, setup.title) />
         <main class="narrow">
-            <h1>"Welcome to Porchlight"</h1>
-            <p class="lead">"Create your organization and your owner account to get started."</p>
+            <h1>{t!(i18n, setup.heading)}</h1>
+            <p class="lead">{t!(i18n, setup.lead)}</p>
             <ActionForm action=action>
                 <fieldset>
-                    <legend>"Your organization"</legend>
-                    <Field label="Organization name" name="organization_name" error />
+                    <legend>{t!(i18n, setup.your_organization)}</legend>
+                    <Field label=tu_string!(i18n, common.organization_name) name="organization_name" error />
                     <Field
-                        label="Portal address"
+                        label=tu_string!(i18n, common.portal_address)
                         name="organization_slug"
-                        hint="Lowercase letters, digits and hyphens, e.g. north-tutors."
+                        hint=tu_string!(i18n, common.portal_address_hint)
                         error
                     />
                 </fieldset>
                 <fieldset>
-                    <legend>"Your account"</legend>
-                    <Field label="Your name" name="owner_name" autocomplete="name" error />
+                    <legend>{t!(i18n, setup.your_account)}</legend>
+                    <Field label=tu_string!(i18n, setup.your_name) name="owner_name" autocomplete="name" error />
                     <Field
-                        label="Email"
+                        label=tu_string!(i18n, common.email)
                         name="owner_email"
                         kind="email"
                         autocomplete="email"
                         error
                     />
                     <Field
-                        label="Password"
+                        label=tu_string!(i18n, common.password)
                         name="owner_password"
                         kind="password"
                         autocomplete="new-password"
-                        hint=crate::model::password_hint()
+                        hint=password_hint()
                         error
                     />
                 </fieldset>
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating…" } else { "Create organization" }}
+                    {move || if action.pending().get() {
+                        tu_string!(i18n, setup.creating)
+                    } else {
+                        tu_string!(i18n, setup.create)
+                    }}
                 </button>
             </ActionForm>
         </main>
@@ -59,19 +64,20 @@ pub fn SetupPage() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<Login>::new();
     let error = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text="Sign in" />
+        <Title text=tu_string!(i18n, login.title) />
         <main class="narrow">
-            <h1>"Sign in"</h1>
+            <h1>{t!(i18n, login.title)}</h1>
             <ActionForm action=action>
                 <input type="hidden" name="next" value=next />
-                <Field label="Email" name="email" kind="email" autocomplete="username" error />
+                <Field label=tu_string!(i18n, common.email) name="email" kind="email" autocomplete="username" error />
                 <Field
-                    label="Password"
+                    label=tu_string!(i18n, common.password)
                     name="password"
                     kind="password"
                     autocomplete="current-password"
@@ -79,10 +85,14 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if action.pending().get() {
+                        tu_string!(i18n, login.signing_in)
+                    } else {
+                        tu_string!(i18n, common.sign_in)
+                    }}
                 </button>
             </ActionForm>
-            <p><a href="/forgot">"Forgot your password?"</a></p>
+            <p><a href="/forgot">{t!(i18n, login.forgot)}</a></p>
         </main>
     }
 }
@@ -90,6 +100,7 @@ pub fn LoginPage() -> impl IntoView {
 /// `/forgot`: asks for an email and always answers the same words.
 #[component]
 pub fn ForgotPage() -> impl IntoView {
+    let i18n = use_i18n();
     let action = ServerAction::<ForgotPassword>::new();
     let error = action_error(action);
     // The hydrated page knows from the action; a plain form post (before the
@@ -97,20 +108,20 @@ pub fn ForgotPage() -> impl IntoView {
     let query = use_query_map();
     let done = move || {
         (matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
-            .then_some(RESET_REQUESTED)
+            .then(|| tu_string!(i18n, forgot.sent))
     };
     view! {
-        <Title text="Forgot your password?" />
+        <Title text=tu_string!(i18n, forgot.title) />
         <main class="narrow">
-            <h1>"Forgot your password?"</h1>
-            <p class="lead">"Enter the email address you sign in with. We will email you a link to choose a new password."</p>
+            <h1>{t!(i18n, forgot.title)}</h1>
+            <p class="lead">{t!(i18n, forgot.lead)}</p>
             <ActionForm action=action>
-                <Field label="Email" name="email" kind="email" autocomplete="username" error />
+                <Field label=tu_string!(i18n, common.email) name="email" kind="email" autocomplete="username" error />
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>"Email me a link"</button>
+                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, forgot.send)}</button>
             </ActionForm>
             <p class="notice" role="status" hidden=move || done().is_none()>{done}</p>
-            <p><a href="/login">"Back to sign in"</a></p>
+            <p><a href="/login">{t!(i18n, common.back_to_sign_in)}</a></p>
         </main>
     }
 }
@@ -118,40 +129,41 @@ pub fn ForgotPage() -> impl IntoView {
 /// `/reset/<token>`: choose a new password. Looking never uses the link.
 #[component]
 pub fn ResetPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = leptos_router::hooks::use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let usable = Resource::new(token, reset_link);
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action);
     view! {
-        <Title text="Choose a new password" />
+        <Title text=tu_string!(i18n, reset.title) />
         <main class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.checking_link)}</p> }>
                 {move || Suspend::new(async move {
                     match usable.await {
                         Ok(true) => view! {
-                            <h1>"Choose a new password"</h1>
+                            <h1>{t!(i18n, reset.title)}</h1>
                             <ActionForm action=action>
                                 <input type="hidden" name="token" value=token() />
                                 <Field
-                                    label="New password"
+                                    label=tu_string!(i18n, reset.new_password)
                                     name="password"
                                     kind="password"
                                     autocomplete="new-password"
-                                    hint=crate::model::password_hint()
+                                    hint=password_hint()
                                     error
                                 />
                                 <FormMessage error />
-                                <button type="submit" disabled=move || action.pending().get()>"Set new password"</button>
+                                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, reset.save)}</button>
                             </ActionForm>
                         }
                         .into_any(),
                         Ok(false) => view! {
-                            <h1>"This link can no longer be used"</h1>
-                            <p>"It was used, replaced by a newer one, or expired. "<a href="/forgot">"Ask for a new link"</a>"."</p>
+                            <h1>{t!(i18n, common.link_unusable_title)}</h1>
+                            <p>{t!(i18n, reset.unusable)}" "<a href="/forgot">{t!(i18n, reset.ask_again)}</a>"."</p>
                         }
                         .into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{super::form::say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -161,15 +173,16 @@ pub fn ResetPage() -> impl IntoView {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Not found" />
+        <Title text=tu_string!(i18n, not_found.title) />
         <main class="narrow">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <a href="/">"Go to the start page"</a></p>
+            <h1>{t!(i18n, not_found.heading)}</h1>
+            <p>{t!(i18n, not_found.text)}" "<a href="/">{t!(i18n, not_found.home)}</a></p>
         </main>
     }
 }

@@ -2,23 +2,25 @@
 
 use leptos::prelude::*;
 
-use super::form::{Field, FormMessage, Select, action_error, tick};
+use super::form::{Field, FormMessage, Select, action_error, page_locale, say, tick};
 use super::portal::Portal;
 use crate::api::settings::{SaveSettings, get_settings};
+use crate::i18n::*;
 use crate::model::{AppError, Language, OrganizationSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let save = ServerAction::<SaveSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| get_settings());
     view! {
-        <Portal title="Settings">
-            <h1>"Settings"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Portal title=tu_string!(i18n, settings.title)>
+            <h1>{t!(i18n, settings.title)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(s) => view! { <SettingsForm settings=s save /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -28,100 +30,118 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>) -> impl IntoView {
+    let i18n = use_i18n();
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let signup = settings.clone();
     view! {
-        <p class="lead">{format!("{} · portal address {}", settings.name, settings.slug)}</p>
+        <p class="lead">{tu_string!(i18n, settings.lead, name = settings.name.clone(), slug = settings.slug.clone())}</p>
         <ActionForm action=save attr:class="card">
             <fieldset disabled=!settings.can_edit>
-                <legend>"Invitations"</legend>
+                <legend>{t!(i18n, settings.invitations)}</legend>
                 <div class="field checkbox">
                     <input id="field-auto_invite" type="checkbox" name="auto_invite" value="on" checked=settings.auto_invite />
-                    <label for="field-auto_invite">"Invite clients as soon as they are added with an email"</label>
+                    <label for="field-auto_invite">{t!(i18n, settings.auto_invite)}</label>
                 </div>
                 <Field
-                    label="Invitation links work for (days)"
+                    label=tu_string!(i18n, settings.invitation_days)
                     name="invitation_lifetime_days"
                     kind="number"
-                    hint="From 1 to 365. A resend starts the period again."
+                    hint=tu_string!(i18n, settings.invitation_days_hint)
                     value=settings.invitation_lifetime_days.to_string()
                     error
                 />
                 <Field
-                    label="Accent colour for emails"
+                    label=tu_string!(i18n, settings.accent)
                     name="accent_color"
-                    hint="A colour like #b44d12."
+                    hint=tu_string!(i18n, settings.accent_hint)
                     value=settings.accent_color
                     error
                 />
                 <Field
-                    label="Logo for emails"
+                    label=tu_string!(i18n, settings.logo)
                     name="logo_url"
                     kind="url"
                     optional=true
-                    hint="The https:// address of your logo image, shown at the top of every email. Leave empty for none."
+                    hint=tu_string!(i18n, settings.logo_hint)
                     value=settings.logo_url
                     error
                 />
             </fieldset>
             <fieldset disabled=!settings.can_edit>
-                <legend>"Passwords"</legend>
+                <legend>{t!(i18n, settings.passwords)}</legend>
                 <Field
-                    label="Password reset links work for (hours)"
+                    label=tu_string!(i18n, settings.reset_hours)
                     name="reset_lifetime_hours"
                     kind="number"
-                    hint="From 1 to 24. For someone in several organizations, the shortest applies."
+                    hint=tu_string!(i18n, settings.reset_hours_hint)
                     value=settings.reset_lifetime_hours.to_string()
                     error
                 />
             </fieldset>
             <fieldset disabled=!settings.can_edit>
-                <legend>"Language and time"</legend>
+                <legend>{t!(i18n, settings.language_and_time)}</legend>
                 <Select
-                    label="Language of emails"
+                    label=tu_string!(i18n, settings.default_language)
                     name="default_language"
-                    options=LANGUAGES
+                    options=languages()
                     selected=settings.default_language.as_str()
                     error
                 />
                 <Field
-                    label="Time zone"
+                    label=tu_string!(i18n, settings.time_zone)
                     name="time_zone"
-                    hint="Dates in emails are shown in this zone: a name such as America/Toronto or Europe/Paris."
+                    hint=tu_string!(i18n, settings.time_zone_hint)
                     value=settings.time_zone.clone()
                     error
                 />
             </fieldset>
             <SignupSettings settings=signup error />
             <FormMessage error />
-            <p aria-live="polite" class="saved">{move || saved().then_some("Settings saved.")}</p>
-            {settings.can_edit.then(|| view! { <button type="submit">"Save settings"</button> })}
-            {(!settings.can_edit).then(|| view! { <p class="hint">"Only owners and admins can change settings."</p> })}
+            <p aria-live="polite" class="saved">{move || saved().then(|| tu_string!(i18n, settings.saved))}</p>
+            {settings.can_edit.then(|| view! { <button type="submit">{t!(i18n, settings.save)}</button> })}
+            {(!settings.can_edit).then(|| view! { <p class="hint">{t!(i18n, settings.owners_only)}</p> })}
         </ActionForm>
     }
 }
 
 /// The languages an organization can write in, by their own names.
-const LANGUAGES: &[(&str, &str)] = &[
-    (Language::English.as_str(), Language::English.own_name()),
-    (Language::French.as_str(), Language::French.own_name()),
-];
+fn languages() -> Vec<(&'static str, String)> {
+    Language::ALL
+        .iter()
+        .map(|l| (l.as_str(), l.own_name().to_owned()))
+        .collect()
+}
 
-const SIGNUP_MODES: &[(&str, &str)] = &[
-    ("off", "Off: only invited people get in"),
-    ("clients", "Open to clients"),
-    ("collaborators", "Open to collaborators"),
-    ("both", "Open to clients and collaborators"),
-];
+fn signup_modes() -> Vec<(&'static str, String)> {
+    let locale = page_locale();
+    vec![
+        ("off", td_string!(locale, settings.mode_off).to_owned()),
+        (
+            "clients",
+            td_string!(locale, settings.mode_clients).to_owned(),
+        ),
+        (
+            "collaborators",
+            td_string!(locale, settings.mode_collaborators).to_owned(),
+        ),
+        ("both", td_string!(locale, settings.mode_both).to_owned()),
+    ]
+}
 
-const APPROVALS: &[(&str, &str)] = &[
-    (
-        "automatic",
-        "Approved by default: confirmed applicants get in at once",
-    ),
-    ("approver", "Approved by a chosen person"),
-];
+fn approvals() -> Vec<(&'static str, String)> {
+    let locale = page_locale();
+    vec![
+        (
+            "automatic",
+            td_string!(locale, settings.approval_automatic).to_owned(),
+        ),
+        (
+            "approver",
+            td_string!(locale, settings.approval_approver).to_owned(),
+        ),
+    ]
+}
 
 /// Who may sign up at the organization's sign-up address, and who approves.
 #[component]
@@ -129,6 +149,8 @@ fn SignupSettings(
     settings: OrganizationSettings,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     let path = format!("/o/{}/signup", settings.slug);
     let chosen = RwSignal::new(
         settings
@@ -138,17 +160,20 @@ fn SignupSettings(
             .map(|a| a.id)
             .collect::<Vec<i64>>(),
     );
-    let approvers_error =
-        Signal::derive(move || error.get().and_then(|e| e.for_field("signup_approval")));
+    let approvers_error = Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.for_field("signup_approval").map(|p| p.text(locale)))
+    });
     let copied = RwSignal::new(false);
     let copy_path = path.clone();
     view! {
         <fieldset disabled=!settings.can_edit>
-            <legend>"Sign-up"</legend>
-            <Select label="Who may sign up" name="signup_mode" options=SIGNUP_MODES selected=settings.signup_mode.clone() error />
-            <Select label="Approval" name="signup_approval" options=APPROVALS selected=settings.signup_approval.clone() error />
+            <legend>{t!(i18n, settings.signup)}</legend>
+            <Select label=tu_string!(i18n, settings.who_may_sign_up) name="signup_mode" options=signup_modes() selected=settings.signup_mode.clone() error />
+            <Select label=tu_string!(i18n, settings.approval) name="signup_approval" options=approvals() selected=settings.signup_approval.clone() error />
             <fieldset class="field" aria-describedby="field-approvers-error">
-                <legend>"Approvers (emailed when an application arrives)"</legend>
+                <legend>{t!(i18n, settings.approvers)}</legend>
                 <input type="hidden" name="approvers" prop:value=move || {
                     chosen.get().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
                 } />
@@ -174,16 +199,16 @@ fn SignupSettings(
                 <p class="field-error" id="field-approvers-error">{move || approvers_error.get()}</p>
             </fieldset>
             <Field
-                label="Collaborator seats"
+                label=tu_string!(i18n, settings.seats)
                 name="collaborator_seats"
                 kind="number"
                 optional=true
-                hint="Active plus pending collaborators may not exceed this. Leave empty for no limit."
+                hint=tu_string!(i18n, settings.seats_hint)
                 value=settings.collaborator_seats.map(|n| n.to_string()).unwrap_or_default()
                 error
             />
             <div class="field">
-                <span class="label">"Sign-up address"</span>
+                <span class="label">{t!(i18n, settings.signup_address)}</span>
                 <p>
                     <a href=path.clone()>{path.clone()}</a>
                     " "
@@ -195,9 +220,10 @@ fn SignupSettings(
                             copied.set(true);
                         }
                     >
-                        "Copy address"
+                        {t!(i18n, settings.copy)}
                     </button>
-                    <span aria-live="polite">{move || copied.get().then_some(" Copied.")}</span>
+                    " "
+                    <span aria-live="polite">{move || copied.get().then(|| tu_string!(i18n, settings.copied))}</span>
                 </p>
             </div>
         </fieldset>

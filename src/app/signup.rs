@@ -5,37 +5,36 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::form::{Field, FormMessage, action_error, tick};
+use super::form::{Field, FormMessage, action_error, page_locale, password_hint, say, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::signup::{
     ConfirmSignup, DecideSignups, SignUp, approval_queue, load_signup_page, signup_link,
 };
-use crate::model::{
-    AppError, Applicant, SIGNUP_RECEIVED, SIGNUP_WAITING, SignupConfirmed, SignupLinkPage,
-    SignupPage,
-};
+use crate::i18n::*;
+use crate::model::{AppError, Applicant, Role, SignupConfirmed, SignupLinkPage, SignupPage};
 
 #[component]
 pub fn SignupView() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let page = Resource::new(slug, load_signup_page);
     view! {
         <main class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <SignupForm page=p slug=slug() /> }.into_any(),
                         Err(AppError::NotFound) => {
                             view! {
-                                <Title text="Not found" />
-                                <h1>"There is no portal at this address"</h1>
-                                <p>"Check the link you were given."</p>
+                                <Title text=tu_string!(i18n, not_found.title) />
+                                <h1>{t!(i18n, signup.no_portal)}</h1>
+                                <p>{t!(i18n, signup.check_link)}</p>
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -45,12 +44,16 @@ pub fn SignupView() -> impl IntoView {
 
 #[component]
 fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
+    let i18n = use_i18n();
     let organization = page.organization.clone();
     if page.roles.is_empty() {
         return view! {
-            <Title text="Sign-up closed" />
-            <h1>{format!("{organization} does not take sign-ups here")}</h1>
-            <p class="lead">"Ask them for an invitation, or "<a href="/login">"sign in"</a>" if you have an account."</p>
+            <Title text=tu_string!(i18n, signup.closed_title) />
+            <h1>{tu_string!(i18n, signup.closed_heading, organization)}</h1>
+            <p class="lead">
+                {t!(i18n, signup.closed_text)}" "<a href="/login">{t!(i18n, signup.closed_sign_in)}</a>" "
+                {t!(i18n, signup.closed_text_end)}
+            </p>
         }
         .into_any();
     }
@@ -61,60 +64,66 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
     let query = use_query_map();
     let done = move || {
         (matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
-            .then_some(SIGNUP_RECEIVED)
+            .then(|| tu_string!(i18n, signup.received))
     };
     let both = page.roles.len() > 1;
     let slug = StoredValue::new(slug);
-    let role_error = Signal::derive(move || error.get().and_then(|e| e.for_field("role")));
+    let locale = page_locale();
+    let role_error = Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.for_field("role").map(|p| p.text(locale)))
+    });
+    let title = tu_string!(i18n, signup.title, organization);
     view! {
-        <Title text=format!("Sign up to {organization}") />
-        <h1>{format!("Sign up to {organization}")}</h1>
+        <Title text=title.clone() />
+        <h1>{title}</h1>
         <Show
             when=move || done().is_none()
             fallback=move || view! { <p class="notice" role="status">{done()}</p> }
         >
-            <p class="lead">"Already have an account? "<a href="/login">"Sign in"</a>"."</p>
+            <p class="lead">{t!(i18n, signup.have_account)}" "<a href="/login">{t!(i18n, common.sign_in)}</a>"."</p>
             <ActionForm action=action>
                 <input type="hidden" name="slug" value=slug.get_value() />
                 <div class="row">
-                    <Field label="First name" name="first_name" autocomplete="given-name" error />
-                    <Field label="Last name" name="last_name" autocomplete="family-name" error />
+                    <Field label=tu_string!(i18n, clients.first_name) name="first_name" autocomplete="given-name" error />
+                    <Field label=tu_string!(i18n, clients.last_name) name="last_name" autocomplete="family-name" error />
                 </div>
                 <Field
-                    label="Username"
+                    label=tu_string!(i18n, signup.username)
                     name="username"
                     autocomplete="username"
-                    hint="3 to 30 letters, digits, dots, hyphens or underscores, starting with a letter or digit."
+                    hint=tu_string!(i18n, signup.username_hint)
                     error
                 />
-                <Field label="Email" name="email" kind="email" autocomplete="email" error />
+                <Field label=tu_string!(i18n, common.email) name="email" kind="email" autocomplete="email" error />
                 <Field
-                    label="Password"
+                    label=tu_string!(i18n, common.password)
                     name="password"
                     kind="password"
                     autocomplete="new-password"
-                    hint=crate::model::password_hint()
+                    hint=password_hint()
                     error
                 />
                 {both
                     .then(|| {
                         view! {
                             <fieldset class="field" aria-describedby="field-role-error">
-                                <legend>"I am signing up as"</legend>
+                                <legend>{t!(i18n, signup.signing_up_as)}</legend>
                                 <div class="choice">
                                     <input type="radio" id="role-client" name="role" value="client" checked=true />
-                                    <label for="role-client">"A client"</label>
+                                    <label for="role-client">{t!(i18n, signup.as_client)}</label>
                                 </div>
                                 <div class="choice">
                                     <input type="radio" id="role-collaborator" name="role" value="collaborator" />
-                                    <label for="role-collaborator">"A collaborator (staff or teacher)"</label>
+                                    <label for="role-collaborator">{t!(i18n, signup.as_collaborator)}</label>
                                 </div>
                                 <p class="field-error" id="field-role-error">{move || role_error.get()}</p>
                             </fieldset>
                         }
                     })}
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>"Sign up"</button>
+                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, signup.sign_up)}</button>
             </ActionForm>
         </Show>
     }
@@ -123,16 +132,17 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
 
 #[component]
 pub fn ConfirmSignupView() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let page = Resource::new(token, signup_link);
     view! {
         <main class="narrow">
-            <Suspense fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.checking_link)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <ConfirmLink page=p token=token() /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -142,42 +152,47 @@ pub fn ConfirmSignupView() -> impl IntoView {
 
 #[component]
 fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
+    let i18n = use_i18n();
     match page {
         SignupLinkPage::Confirm { organization, name } => {
             let action = ServerAction::<ConfirmSignup>::new();
             let error = action_error(action);
             let done = move || {
                 matches!(action.value().get(), Some(Ok(SignupConfirmed::Waiting)))
-                    .then_some(SIGNUP_WAITING)
+                    .then(|| tu_string!(i18n, signup.waiting))
             };
             let token = StoredValue::new(token);
+            let lead = tu_string!(i18n, signup.confirm_lead, name);
             view! {
-                <Title text="Confirm your email" />
-                <h1>{format!("Confirm your email for {organization}")}</h1>
+                <Title text=tu_string!(i18n, signup.confirm_title) />
+                <h1>{tu_string!(i18n, signup.confirm_heading, organization)}</h1>
                 <Show
                     when=move || done().is_none()
                     fallback=move || view! { <p class="notice" role="status">{done()}</p> }
                 >
-                    <p class="lead">{format!("Hello {name}. One click and your sign-up is complete.")}</p>
+                    <p class="lead">{lead.clone()}</p>
                     <ActionForm action=action>
                         <input type="hidden" name="token" value=token.get_value() />
                         <FormMessage error />
-                        <button type="submit" disabled=move || action.pending().get()>"Confirm my email"</button>
+                        <button type="submit" disabled=move || action.pending().get()>{t!(i18n, signup.confirm)}</button>
                     </ActionForm>
                 </Show>
             }
             .into_any()
         }
         SignupLinkPage::Expired => view! {
-            <Title text="Link expired" />
-            <h1>"This link has expired"</h1>
-            <p>"Confirmation links work for 24 hours. Sign up again to get a new one."</p>
+            <Title text=tu_string!(i18n, signup.expired_title) />
+            <h1>{t!(i18n, signup.expired_heading)}</h1>
+            <p>{t!(i18n, signup.expired_text)}</p>
         }
         .into_any(),
         SignupLinkPage::Closed => view! {
-            <Title text="Link not valid" />
-            <h1>"This link can no longer be used"</h1>
-            <p>"It may have been used already. "<a href="/login">"Sign in"</a>" instead."</p>
+            <Title text=tu_string!(i18n, activate.closed_title) />
+            <h1>{t!(i18n, common.link_unusable_title)}</h1>
+            <p>
+                {t!(i18n, signup.used_text)}" "<a href="/login">{t!(i18n, common.sign_in)}</a>" "
+                {t!(i18n, signup.instead)}
+            </p>
         }
         .into_any(),
     }
@@ -187,11 +202,12 @@ fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
 /// the wasm arrived) lands when its application waits for approval.
 #[component]
 pub fn SignupWaitingView() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Title text="Your application waits for approval" />
+        <Title text=tu_string!(i18n, signup.waiting_title) />
         <main class="narrow">
-            <h1>"Your email is confirmed"</h1>
-            <p class="notice" role="status">{SIGNUP_WAITING}</p>
+            <h1>{t!(i18n, signup.confirmed_heading)}</h1>
+            <p class="notice" role="status">{t!(i18n, signup.waiting)}</p>
         </main>
     }
 }
@@ -199,6 +215,7 @@ pub fn SignupWaitingView() -> impl IntoView {
 /// `/approvals`: applications waiting for a decision, updated live.
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let decide = ServerAction::<DecideSignups>::new();
     let live = use_live(|c| matches!(c, Change::Signups));
     let queue = Resource::new(
@@ -217,30 +234,30 @@ pub fn ApprovalsPage() -> impl IntoView {
         selected.set(Vec::new());
     };
     view! {
-        <Portal title="Approvals">
-            <h1>"Applications"</h1>
+        <Portal title=tu_string!(i18n, approvals.title)>
+            <h1>{t!(i18n, approvals.heading)}</h1>
             <div aria-live="polite">
                 {move || match decide.value().get() {
-                    Some(Ok(1)) => Some(view! { <p class="notice">"1 application decided."</p> }.into_any()),
-                    Some(Ok(n)) => Some(view! { <p class="notice">{format!("{n} applications decided.")}</p> }.into_any()),
+                    Some(Ok(1)) => Some(view! { <p class="notice">{t!(i18n, approvals.decided_one)}</p> }.into_any()),
+                    Some(Ok(count)) => Some(view! { <p class="notice">{tu_string!(i18n, approvals.decided, count)}</p> }.into_any()),
                     _ => None,
                 }}
             </div>
             <FormMessage error />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(list) if list.is_empty() => {
                             view! {
                                 <section class="empty" aria-labelledby="empty-title">
-                                    <h2 id="empty-title">"No application is waiting"</h2>
-                                    <p>"New applications appear here as soon as the applicant confirms their email."</p>
+                                    <h2 id="empty-title">{t!(i18n, approvals.empty_heading)}</h2>
+                                    <p>{t!(i18n, approvals.empty_text)}</p>
                                 </section>
                             }
                                 .into_any()
                         }
                         Ok(list) => view! { <Queue list selected reason act /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -255,17 +272,19 @@ fn Queue(
     reason: RwSignal<String>,
     act: impl Fn(Vec<i64>, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = page_locale();
     view! {
         <table class="clients">
             <thead>
                 <tr>
-                    <th scope="col"><span class="visually-hidden">"Select"</span></th>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Username"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Applied"</th>
-                    <th scope="col"><span class="visually-hidden">"Decide"</span></th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, approvals.select)}</span></th>
+                    <th scope="col">{t!(i18n, common.name)}</th>
+                    <th scope="col">{t!(i18n, signup.username)}</th>
+                    <th scope="col">{t!(i18n, common.email)}</th>
+                    <th scope="col">{t!(i18n, clients.role)}</th>
+                    <th scope="col">{t!(i18n, approvals.applied)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, approvals.decide)}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -279,7 +298,7 @@ fn Queue(
                                 <td>
                                     <input
                                         type="checkbox"
-                                        aria-label=format!("Select {name}")
+                                        aria-label=tu_string!(i18n, clients.select_one, name = name.clone())
                                         prop:checked=move || selected.read().contains(&id)
                                         on:change=move |ev| tick(selected, id, event_target_checked(&ev))
                                     />
@@ -287,15 +306,15 @@ fn Queue(
                                 <td>{a.name.clone()}</td>
                                 <td>{a.username}</td>
                                 <td>{a.email}</td>
-                                <td>{a.role}</td>
+                                <td>{Role::parse(&a.role).map_or(a.role.clone(), |r| r.name(locale).to_owned())}</td>
                                 <td>{a.applied}</td>
                                 <td>
-                                    <button type="button" class="small" aria-label=format!("Approve {name}") on:click=move |_| act(vec![id], true)>
-                                        "Approve"
+                                    <button type="button" class="small" aria-label=tu_string!(i18n, approvals.approve_one, name = name.clone()) on:click=move |_| act(vec![id], true)>
+                                        {t!(i18n, approvals.approve)}
                                     </button>
                                     " "
-                                    <button type="button" class="secondary small" aria-label=format!("Reject {name}") on:click=move |_| act(vec![id], false)>
-                                        "Reject"
+                                    <button type="button" class="secondary small" aria-label=tu_string!(i18n, approvals.reject_one, name = name.clone()) on:click=move |_| act(vec![id], false)>
+                                        {t!(i18n, approvals.reject)}
                                     </button>
                                 </td>
                             </tr>
@@ -306,15 +325,15 @@ fn Queue(
         </table>
         <div class="card decide">
             <div class="field">
-                <label for="decide-reason">"Reason for rejecting (optional, sent to the applicant)"</label>
+                <label for="decide-reason">{t!(i18n, approvals.reason)}</label>
                 <textarea id="decide-reason" rows="2" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             </div>
             <button type="button" disabled=move || selected.read().is_empty() on:click=move |_| act(selected.get(), true)>
-                "Approve selected"
+                {t!(i18n, approvals.approve_selected)}
             </button>
             " "
             <button type="button" class="secondary" disabled=move || selected.read().is_empty() on:click=move |_| act(selected.get(), false)>
-                "Reject selected"
+                {t!(i18n, approvals.reject_selected)}
             </button>
         </div>
     }

@@ -2,91 +2,100 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use super::Problem;
+use crate::i18n::{Locale, td_string};
+
 /// A problem with one form field, shown next to that field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub problem: Problem,
 }
 
 /// The error every server function returns. It crosses the wire as JSON, so it
 /// carries only what a person may see: [`AppError::Internal`] has no cause in
-/// it; the cause is logged on the server where the error is made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// it; the cause is logged on the server where the error is made. Its words
+/// come from the catalog in the reader's language ([`AppError::text`]);
+/// `Display` gives the English, for logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
     /// The input was refused; each entry names the field at fault.
-    #[error("Please correct the highlighted fields.")]
     Invalid(Vec<FieldError>),
     /// Sign-in failed. Deliberately does not say whether the email or the password was wrong.
-    #[error("Incorrect email or password.")]
     InvalidCredentials,
-    #[error("Please sign in to continue.")]
     Unauthenticated,
-    #[error("You do not have access to this page.")]
     Forbidden,
-    #[error("Not found.")]
     NotFound,
-    /// The request conflicts with the current state, in words a person understands.
-    #[error("{0}")]
-    Conflict(String),
+    /// The request conflicts with the current state.
+    Conflict(Problem),
     /// Too many attempts in a short time; the same words whoever is asking.
-    #[error("Too many attempts. Wait a few minutes, then try again.")]
     TooManyAttempts,
     /// The server is at capacity for this kind of work (password hashing);
     /// answered at once instead of queueing without bound.
-    #[error("The server is busy. Please try again in a moment.")]
     Busy,
-    #[error("Something went wrong on our side. Please try again.")]
     Internal,
-    /// The request did not reach the server function or its answer could not be read.
-    #[error("Could not reach the server. Check your connection and try again.")]
+    /// The request did not reach the server function or its answer could
+    /// not be read (the cause, for logs; never shown).
     Transport(String),
 }
 
 impl AppError {
     /// One field's error.
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, problem: Problem) -> Self {
         AppError::Invalid(vec![FieldError {
             field: field.to_owned(),
-            message: message.into(),
+            problem,
         }])
     }
 
-    /// The message for `field`, if this error names it.
-    pub fn for_field(&self, field: &str) -> Option<String> {
+    /// The problem with `field`, if this error names it.
+    pub fn for_field(&self, field: &str) -> Option<&Problem> {
         match self {
-            AppError::Invalid(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
+            AppError::Invalid(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| &e.problem)
+            }
             _ => None,
+        }
+    }
+
+    /// The error in words, in `locale` (for a form: the words above the
+    /// button; the fields say what is wrong with each).
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            AppError::Invalid(_) => td_string!(locale, errors.invalid).into(),
+            AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).into(),
+            AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).into(),
+            AppError::Forbidden => td_string!(locale, errors.forbidden).into(),
+            AppError::NotFound => td_string!(locale, errors.not_found).into(),
+            AppError::Conflict(problem) => problem.text(locale),
+            AppError::TooManyAttempts => td_string!(locale, errors.too_many_attempts).into(),
+            AppError::Busy => td_string!(locale, errors.busy).into(),
+            AppError::Internal => td_string!(locale, errors.internal).into(),
+            AppError::Transport(_) => td_string!(locale, errors.transport).into(),
         }
     }
 
     /// This error as read from a page's address rather than from a server
     /// answer. A form posted without JavaScript comes back to its page with
     /// its error in the query (`__err`, Leptos's form redirects), and anyone
-    /// can write such an address and send it around: words an address could
-    /// carry (field messages, conflicts) are replaced by fixed ones, so a
-    /// crafted link cannot make the portal say what its author wants ("call
-    /// this number"). A field error stays at its field. Errors without text
-    /// of their own are kept; one that could not be read at all
-    /// (`Transport`) says something went wrong.
+    /// can write such an address and send it around: what an address could
+    /// carry (field problems, conflicts, with the names in them) is replaced
+    /// by fixed words, so a crafted link cannot make the portal say what its
+    /// author wants ("call this number"). A field error stays at its field.
+    /// Errors without values of their own are kept; one that could not be
+    /// read at all (`Transport`) says something went wrong.
     pub fn from_address(self) -> Self {
-        const CHECK_FIELD: &str = "Check this field and try again.";
         match self {
             AppError::Invalid(errors) => AppError::Invalid(
                 errors
                     .into_iter()
                     .map(|e| FieldError {
                         field: e.field,
-                        message: CHECK_FIELD.to_owned(),
+                        problem: Problem::CheckField,
                     })
                     .collect(),
             ),
-            AppError::Conflict(_) => {
-                AppError::Conflict("That did not work. Please try again.".to_owned())
-            }
+            AppError::Conflict(_) => AppError::Conflict(Problem::DidNotWork),
             AppError::Transport(_) => AppError::Internal,
             fixed => fixed,
         }
@@ -120,6 +129,22 @@ impl AppError {
     }
 }
 
+/// In English, for logs and tests; a field error says what is wrong with
+/// each field.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Locale::en))?;
+        if let AppError::Invalid(errors) = self {
+            for e in errors {
+                write!(f, " {}: {}", e.field, e.problem)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AppError {}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -144,14 +169,14 @@ pub struct Validator {
 }
 
 impl Validator {
-    /// Keeps the value of a passed check; records the message of a failed one.
-    pub fn take<T, E: Into<String>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    /// Keeps the value of a passed check; records the problem of a failed one.
+    pub fn take<T>(&mut self, field: &str, result: Result<T, Problem>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
-            Err(message) => {
+            Err(problem) => {
                 self.errors.push(FieldError {
                     field: field.to_owned(),
-                    message: message.into(),
+                    problem,
                 });
                 None
             }
@@ -170,24 +195,49 @@ mod tests {
 
     #[test]
     fn an_error_read_from_an_address_shows_only_fixed_words() {
-        let crafted = AppError::field("password", "Your account is locked. Call +1 555 0100.");
-        let shown = crafted.from_address();
-        let message = shown.for_field("password").expect("still at its field");
-        assert!(!message.contains("555"), "{message}");
-        assert!(
-            !AppError::Conflict("Call +1 555 0100".into())
-                .from_address()
-                .to_string()
-                .contains("555")
+        let crafted = AppError::field(
+            "password",
+            Problem::AccessDisabledAt {
+                organization: "Call +1 555 0100".into(),
+            },
         );
+        let shown = crafted.from_address();
+        let problem = shown.for_field("password").expect("still at its field");
+        assert_eq!(problem, &Problem::CheckField);
+        let conflict = AppError::Conflict(Problem::SignupsClosed {
+            organization: "Call +1 555 0100".into(),
+        });
+        assert!(!conflict.from_address().to_string().contains("555"));
         assert_eq!(
             AppError::InvalidCredentials.from_address(),
             AppError::InvalidCredentials,
-            "errors without text of their own are kept"
+            "errors without values of their own are kept"
         );
         assert_eq!(
             AppError::Transport("garbled".into()).from_address(),
             AppError::Internal
+        );
+    }
+
+    #[test]
+    fn errors_read_in_the_readers_language() {
+        let e = AppError::field("email", Problem::EmailMalformed);
+        assert_eq!(e.text(Locale::fr), "Veuillez corriger les champs signalés.");
+        assert_eq!(
+            e.for_field("email").unwrap().text(Locale::fr),
+            "Entrez une adresse courriel comme nom@exemple.com."
+        );
+        let named = Problem::AlreadyMemberOf {
+            organization: "Rivière".into(),
+            role: crate::model::Role::Collaborator,
+        };
+        assert_eq!(
+            named.text(Locale::en),
+            "You are already a member of Rivière (collaborator)."
+        );
+        assert_eq!(
+            named.text(Locale::fr),
+            "Vous êtes déjà membre de Rivière (collaborateur)."
         );
     }
 }

@@ -137,6 +137,22 @@ named! {
     }
 }
 
+impl ClientFilter {
+    /// What the status menu calls the filter, in `locale`.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            ClientFilter::Pending => td_string!(locale, clients.filter_pending),
+            ClientFilter::NotInvited => td_string!(locale, clients.filter_not_invited),
+            ClientFilter::NoEmail => td_string!(locale, clients.filter_no_email),
+            ClientFilter::Expired => td_string!(locale, clients.filter_expired),
+            ClientFilter::Failed => td_string!(locale, clients.filter_failed),
+            ClientFilter::Active => td_string!(locale, clients.filter_active),
+            ClientFilter::Disabled => td_string!(locale, clients.filter_disabled),
+        }
+    }
+}
+
 named! {
     /// A language Porchlight writes in (its BCP 47 tag).
     pub enum Language {
@@ -146,6 +162,36 @@ named! {
 }
 
 impl Language {
+    /// The catalog the pages read in this language.
+    pub const fn locale(self) -> crate::i18n::Locale {
+        match self {
+            Language::English => crate::i18n::Locale::en,
+            Language::French => crate::i18n::Locale::fr,
+        }
+    }
+
+    /// The language of a catalog.
+    pub const fn of_locale(locale: crate::i18n::Locale) -> Language {
+        match locale {
+            crate::i18n::Locale::en => Language::English,
+            crate::i18n::Locale::fr => Language::French,
+        }
+    }
+
+    /// The best of ours for an `Accept-Language` header ("fr-CA,fr;q=0.9,
+    /// en;q=0.8"), its tags taken in the order written, as browsers write
+    /// them most wanted first; English when none matches. The matching
+    /// (a region falls back to its language) is leptos_i18n's.
+    pub fn from_accept_language(header: &str) -> Language {
+        use leptos_i18n::Locale as _;
+        let tags: Vec<&str> = header
+            .split(',')
+            .map(|item| item.split(';').next().unwrap_or("").trim())
+            .filter(|tag| !tag.is_empty() && *tag != "*")
+            .collect();
+        Language::of_locale(crate::i18n::Locale::find_locale(&tags))
+    }
+
     /// The language's name in itself, for menus.
     pub const fn own_name(self) -> &'static str {
         match self {
@@ -172,6 +218,24 @@ mod tests {
             serde_json::to_string(&AuditFilter::FailedSignIns).unwrap(),
             r#""failed-sign-ins""#
         );
+    }
+
+    #[test]
+    fn the_browser_language_picks_ours_or_english() {
+        let pick = Language::from_accept_language;
+        assert_eq!(pick("fr-CA,fr;q=0.9,en;q=0.8"), Language::French);
+        assert_eq!(pick("en-GB,fr;q=0.5"), Language::English);
+        assert_eq!(
+            pick("de-DE,fr;q=0.7"),
+            Language::French,
+            "the first we have"
+        );
+        assert_eq!(pick("de, es"), Language::English, "none of ours");
+        assert_eq!(pick(""), Language::English);
+        for language in Language::ALL {
+            assert_eq!(Language::of_locale(language.locale()), *language);
+            assert_eq!(language.locale().to_string(), language.as_str());
+        }
     }
 
     #[test]

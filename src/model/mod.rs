@@ -4,9 +4,11 @@
 mod error;
 pub mod kinds;
 pub mod live;
+mod problem;
 
 pub use error::{AppError, FieldError, Validator};
 pub use kinds::{AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, Language};
+pub use problem::Problem;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,8 @@ pub struct ShellInfo {
     /// Whether this person may open the development mailbox (an owner, on a
     /// server that keeps email there).
     pub sees_mailbox: bool,
+    /// The language the person reads the portal in.
+    pub language: Language,
 }
 
 /// An organization in the switcher.
@@ -64,6 +68,18 @@ impl Role {
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
+    }
+
+    /// The role's name in `locale`, as written inside a sentence.
+    pub fn name(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Role::Owner => td_string!(locale, roles.owner),
+            Role::Admin => td_string!(locale, roles.admin),
+            Role::Staff => td_string!(locale, roles.staff),
+            Role::Collaborator => td_string!(locale, roles.collaborator),
+            Role::Client => td_string!(locale, roles.client),
+        }
     }
 
     /// Owners, admins and staff work in the portal; clients and collaborators
@@ -143,14 +159,6 @@ pub const PASSWORD_MIN: usize = 10;
 /// …and at most this many.
 pub const PASSWORD_MAX: usize = 128;
 
-/// The password policy in one sentence, for the hint under password fields.
-pub fn password_hint() -> &'static str {
-    static HINT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!("At least {PASSWORD_MIN} characters; not a common password or your email address.")
-    });
-    &HINT
-}
-
 /// Clients on one page of the client list.
 pub const CLIENT_PAGE_SIZE: i64 = 50;
 
@@ -195,6 +203,8 @@ pub struct Dashboard {
     pub email: String,
     pub organizations: Vec<OrganizationChoice>,
     pub current_organization: String,
+    /// The language the person reads the portal in.
+    pub language: Language,
 }
 
 /// A message in the development mailbox.
@@ -281,19 +291,6 @@ pub enum SignupConfirmed {
     /// The application waits for an approver.
     Waiting,
 }
-
-/// What "Forgot your password?" answers, whether or not the address has an
-/// account (no account enumeration).
-pub const RESET_REQUESTED: &str =
-    "If an account uses this address, we have sent it an email with what to do next.";
-
-/// What a sign-up answers, for a new address and for one that already has
-/// an account alike.
-pub const SIGNUP_RECEIVED: &str =
-    "Thank you. Check your inbox: we sent you an email to confirm your address.";
-
-/// What a confirmed sign-up that waits for approval is told.
-pub const SIGNUP_WAITING: &str = "Thank you: your email is confirmed. Your application now waits for approval; you will get an email once it is decided.";
 
 /// An application in the approval queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -393,16 +390,21 @@ impl BulkJob {
     }
 }
 
-/// A count with thousands separators: 12345 → "12,345".
-pub fn format_count(n: i64) -> String {
+/// A count with the thousands separator of `language`: 12345 → "12,345"
+/// in English, "12 345" (a narrow no-break space) in French.
+pub fn format_count(n: i64, language: Language) -> String {
+    let separator = match language {
+        Language::English => ',',
+        Language::French => '\u{202F}',
+    };
     let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
     if n < 0 {
         out.push('-');
     }
     for (i, d) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(separator);
         }
         out.push(d);
     }
@@ -411,14 +413,19 @@ pub fn format_count(n: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_count;
+    use super::{Language, format_count};
 
     #[test]
     fn counts_get_thousands_separators() {
-        assert_eq!(format_count(0), "0");
-        assert_eq!(format_count(999), "999");
-        assert_eq!(format_count(1000), "1,000");
-        assert_eq!(format_count(1234567), "1,234,567");
-        assert_eq!(format_count(-10000), "-10,000");
+        let en = |n| format_count(n, Language::English);
+        assert_eq!(en(0), "0");
+        assert_eq!(en(999), "999");
+        assert_eq!(en(1000), "1,000");
+        assert_eq!(en(1234567), "1,234,567");
+        assert_eq!(en(-10000), "-10,000");
+        assert_eq!(
+            format_count(1234567, Language::French),
+            "1\u{202F}234\u{202F}567"
+        );
     }
 }

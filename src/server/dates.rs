@@ -1,12 +1,13 @@
 //! Formatting stored times (Unix milliseconds) for people: in a language and
 //! a time zone (an organization's, an IANA name such as `America/Toronto`),
-//! with jiff's bundled time zone database. The functions without a
-//! [`Local`] write English in UTC (pages until they are translated).
+//! with jiff's bundled time zone database and the words of the catalog
+//! (`dates.*` in `locales/<lang>.json`).
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+use crate::i18n::{Locale, td_string};
 use crate::model::Language;
 
 /// Where and how a time is shown: a language and a time zone.
@@ -37,29 +38,49 @@ impl Local {
     }
 
     /// "3 Nov 2026" / "3 nov. 2026" ("1er déc. 2026" on a first): the day
-    /// `ms` falls on in this zone.
+    /// `ms` falls on in this zone. The words and their order are the
+    /// catalog's (`dates.*`).
     pub fn date(&self, ms: i64) -> String {
+        let locale = self.language.locale();
         let zoned = self.zoned(ms);
-        let month = months(self.language)[usize::from(zoned.month().unsigned_abs()) - 1];
-        let day = match (self.language, zoned.day()) {
-            (Language::French, 1) => "1er".to_owned(),
-            (_, d) => d.to_string(),
+        let month = month_name(locale, zoned.month());
+        let day = match zoned.day() {
+            1 => td_string!(locale, dates.first_day).to_owned(),
+            d => d.to_string(),
         };
-        format!("{day} {month} {}", zoned.year())
+        td_string!(locale, dates.date, day, month, year = zoned.year())
     }
 
-    /// "3 Nov 2026, 13:05 EST" / "3 nov. 2026, 13 h 05 EST".
+    /// "3 Nov 2026, 13:05 EST" / "3 nov. 2026, 13 h 05 EST" (24-hour
+    /// clock, the hour without a leading zero).
     pub fn date_time(&self, ms: i64) -> String {
+        let locale = self.language.locale();
         let zoned = self.zoned(ms);
         let zone = zoned
             .time_zone()
             .to_offset_info(zoned.timestamp())
             .abbreviation()
             .to_owned();
-        let (h, m) = (zoned.hour(), zoned.minute());
-        match self.language {
-            Language::English => format!("{}, {h:02}:{m:02} {zone}", self.date(ms)),
-            Language::French => format!("{}, {h} h {m:02} {zone}", self.date(ms)),
+        td_string!(
+            locale,
+            dates.date_time,
+            date = self.date(ms),
+            hour = zoned.hour(),
+            minute = format!("{:02}", zoned.minute()),
+            zone
+        )
+    }
+
+    /// "just now", "5 min ago", "2 h ago", or "on 3 Nov 2026" for anything
+    /// older than a day (`now` and `ms` in ms since the epoch).
+    pub fn ago(&self, ms: i64, now: i64) -> String {
+        let locale = self.language.locale();
+        let secs = (now - ms).max(0) / 1000;
+        match secs {
+            0..60 => td_string!(locale, dates.just_now).to_owned(),
+            60..3600 => td_string!(locale, dates.minutes_ago, n = secs / 60),
+            3600..86_400 => td_string!(locale, dates.hours_ago, n = secs / 3600),
+            _ => td_string!(locale, dates.on, date = self.date(ms)),
         }
     }
 
@@ -70,16 +91,21 @@ impl Local {
     }
 }
 
-/// Short month names.
-fn months(language: Language) -> [&'static str; 12] {
-    match language {
-        Language::English => [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ],
-        Language::French => [
-            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-            "nov.", "déc.",
-        ],
+/// A month's short name (`month`: 1–12).
+fn month_name(locale: Locale, month: i8) -> &'static str {
+    match month {
+        1 => td_string!(locale, dates.months.jan),
+        2 => td_string!(locale, dates.months.feb),
+        3 => td_string!(locale, dates.months.mar),
+        4 => td_string!(locale, dates.months.apr),
+        5 => td_string!(locale, dates.months.may),
+        6 => td_string!(locale, dates.months.jun),
+        7 => td_string!(locale, dates.months.jul),
+        8 => td_string!(locale, dates.months.aug),
+        9 => td_string!(locale, dates.months.sep),
+        10 => td_string!(locale, dates.months.oct),
+        11 => td_string!(locale, dates.months.nov),
+        _ => td_string!(locale, dates.months.dec),
     }
 }
 
@@ -106,41 +132,26 @@ pub fn parse_date(s: &str) -> Option<i64> {
     Some(start.timestamp().as_millisecond())
 }
 
-/// "3 Nov 2026", in UTC.
-pub fn format_date(ms: i64) -> String {
-    Local::utc_english().date(ms)
-}
-
-/// "3 Nov 2026, 14:05 UTC".
-pub fn format_datetime(ms: i64) -> String {
-    Local::utc_english().date_time(ms)
-}
-
-/// "just now", "5 min ago", "2 h ago", or the date for anything older than a day.
-pub fn format_ago(ms: i64, now: i64) -> String {
-    let secs = (now - ms).max(0) / 1000;
-    match secs {
-        0..60 => "just now".to_owned(),
-        60..3600 => format!("{} min ago", secs / 60),
-        3600..86_400 => format!("{} h ago", secs / 3600),
-        _ => format!("on {}", format_date(ms)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn formats_known_dates() {
-        assert_eq!(format_date(0), "1 Jan 1970");
+        let utc = Local::utc_english();
+        assert_eq!(utc.date(0), "1 Jan 1970");
         // 2026-11-03T12:00:00Z
-        assert_eq!(format_date(1_793_707_200_000), "3 Nov 2026");
+        assert_eq!(utc.date(1_793_707_200_000), "3 Nov 2026");
         // 2024-02-29T00:00:00Z, a leap day
-        assert_eq!(format_date(1_709_164_800_000), "29 Feb 2024");
+        assert_eq!(utc.date(1_709_164_800_000), "29 Feb 2024");
         assert_eq!(
-            format_datetime(1_793_707_200_000 + 65 * 60_000),
+            utc.date_time(1_793_707_200_000 + 65 * 60_000),
             "3 Nov 2026, 13:05 UTC"
+        );
+        let french = Local::new(Language::French, "UTC");
+        assert_eq!(
+            french.date_time(1_793_707_200_000 - 3 * 3_600_000 + 65 * 60_000),
+            "3 nov. 2026, 10 h 05 UTC"
         );
     }
 
@@ -184,7 +195,9 @@ mod tests {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800_000));
         assert_eq!(
-            parse_date("2026-11-03").map(format_date).as_deref(),
+            parse_date("2026-11-03")
+                .map(|ms| Local::utc_english().date(ms))
+                .as_deref(),
             Some("3 Nov 2026")
         );
         for bad in [
@@ -202,9 +215,14 @@ mod tests {
     #[test]
     fn formats_elapsed_time() {
         let now = 1_793_707_200_000;
-        assert_eq!(format_ago(now - 5_000, now), "just now");
-        assert_eq!(format_ago(now - 5 * 60_000, now), "5 min ago");
-        assert_eq!(format_ago(now - 2 * 3_600_000, now), "2 h ago");
-        assert_eq!(format_ago(now - 3 * 86_400_000, now), "on 31 Oct 2026");
+        let en = Local::utc_english();
+        assert_eq!(en.ago(now - 5_000, now), "just now");
+        assert_eq!(en.ago(now - 5 * 60_000, now), "5 min ago");
+        assert_eq!(en.ago(now - 2 * 3_600_000, now), "2 h ago");
+        assert_eq!(en.ago(now - 3 * 86_400_000, now), "on 31 Oct 2026");
+        let fr = Local::new(Language::French, "UTC");
+        assert_eq!(fr.ago(now - 5_000, now), "à l'instant");
+        assert_eq!(fr.ago(now - 2 * 3_600_000, now), "il y a 2 h");
+        assert_eq!(fr.ago(now - 3 * 86_400_000, now), "le 31 oct. 2026");
     }
 }

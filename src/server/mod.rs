@@ -12,6 +12,7 @@ pub mod events;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod page_language;
 pub mod security;
 pub mod site;
 pub mod startup;

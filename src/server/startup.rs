@@ -22,6 +22,7 @@ use crate::server::db::{self, Db};
 use crate::server::events::Hub;
 use crate::server::jobs::JobRunner;
 use crate::server::mail::{Composer, Transport, Worker};
+use crate::server::page_language;
 use crate::server::site::SiteFiles;
 
 /// Everything a request handler or server function needs. Cloned per request
@@ -148,18 +149,29 @@ pub const MAX_REQUEST_BODY: usize = 256 * 1024;
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/events", get(crate::server::live::events))
+    // The pages (and the server functions Leptos routes beside them), each
+    // told its language first.
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                page_language::provide();
+            },
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
             },
         )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_language::choose,
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/events", get(crate::server::live::events))
+        .merge(pages)
         // Site files (the wasm, CSS, public/) from memory; any other
         // address gets the app's "not found" page (its router renders
         // `NotFound`, which sets 404), and other methods 405.
@@ -167,7 +179,10 @@ fn router(state: AppState) -> Router {
             let not_found = leptos_axum::render_app_to_stream_with_context(
                 {
                     let state = state.clone();
-                    move || provide_context(state.clone())
+                    move || {
+                        provide_context(state.clone());
+                        page_language::provide();
+                    }
                 },
                 {
                     let options = state.leptos_options.clone();
@@ -180,7 +195,10 @@ fn router(state: AppState) -> Router {
                 }
                 match state.site.response(req.uri().path(), req.headers()).await {
                     Some(file) => file,
-                    None => not_found(req).await,
+                    None => {
+                        let req = page_language::told(&state, req).await;
+                        not_found(req).await
+                    }
                 }
             }
         })
@@ -328,7 +346,7 @@ const MEMBER_PAGES: &[&str] = &["/dashboard"];
 /// to `/setup` while there is no organization, away from `/setup` after,
 /// to `/login` for protected pages when signed out, and from `/` and `/login`
 /// to the portal when signed in. Server functions, assets and `/healthz` pass.
-async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // HEAD is a GET without the body: it is guarded alike.
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
@@ -353,8 +371,13 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
     )
     .await
     {
-        Ok(Some(to)) => Redirect::to(&to).into_response(),
-        Ok(None) => next.run(req).await,
+        Ok(Guarded::Redirect(to)) => Redirect::to(&to).into_response(),
+        Ok(Guarded::Pass(session)) => {
+            // The page's language is chosen from the same session.
+            req.extensions_mut()
+                .insert(page_language::SessionLookup(session));
+            next.run(req).await
+        }
         Err(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             Body::from("Something went wrong on our side."),
@@ -363,22 +386,35 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
     }
 }
 
+/// Where a guarded page request goes.
+enum Guarded {
+    /// Elsewhere first.
+    Redirect(String),
+    /// On to the page, with the session looked up on the way (None when
+    /// signed out, or before setup, when no session is looked up).
+    Pass(Option<session::CurrentSession>),
+}
+
 async fn guard_target(
     state: &AppState,
     uri: &Uri,
     headers: &axum::http::HeaderMap,
     is_staff_page: bool,
     is_member_page: bool,
-) -> Result<Option<String>, crate::model::AppError> {
+) -> Result<Guarded, crate::model::AppError> {
     let path = uri.path();
     if !state.is_set_up().await? {
-        return Ok((path != "/setup").then(|| "/setup".to_owned()));
+        return Ok(if path == "/setup" {
+            Guarded::Pass(None)
+        } else {
+            Guarded::Redirect("/setup".to_owned())
+        });
     }
     if path == "/setup" {
-        return Ok(Some("/login".to_owned()));
+        return Ok(Guarded::Redirect("/login".to_owned()));
     }
     let signed_in = session::current(&state.sessions, headers).await?;
-    Ok(match (signed_in, path) {
+    let to = match (&signed_in, path) {
         (Some(s), "/" | "/login") if s.role.is_staff() => Some("/clients".to_owned()),
         (Some(_), "/" | "/login") => Some("/dashboard".to_owned()),
         (Some(s), _) if is_staff_page && !s.role.is_staff() => Some("/dashboard".to_owned()),
@@ -388,6 +424,10 @@ async fn guard_target(
             Some(format!("/login?next={}", encode_query_value(next)))
         }
         _ => None,
+    };
+    Ok(match to {
+        Some(to) => Guarded::Redirect(to),
+        None => Guarded::Pass(signed_in),
     })
 }
 

@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use porchlight::model::{AppError, Problem};
+
 use crate::helpers::*;
 
 const PASSWORD: &str = "a brand new password";
@@ -33,8 +35,14 @@ async fn disabling_ends_the_clients_sessions_and_sign_in_says_why() {
     let login = app.login("ann@example.com", PASSWORD).await;
     assert_eq!(login.status, 409);
     assert_eq!(
-        login.json(),
-        json!({"Conflict": "Your access to North Tutors is disabled. Contact them if you think this is a mistake."})
+        login.error(),
+        AppError::Conflict(Problem::AccessDisabledAt {
+            organization: "North Tutors".into()
+        })
+    );
+    assert_eq!(
+        login.says(),
+        "Your access to North Tutors is disabled. Contact them if you think this is a mistake."
     );
     // A wrong password still gets the usual answer: nothing is revealed.
     assert_eq!(

@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use porchlight::model::{AppError, Problem};
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -22,9 +24,10 @@ async fn setup_works_once_and_only_once() {
         )
         .await;
     assert_eq!(again.status, 409);
+    assert_eq!(again.error(), AppError::Conflict(Problem::AlreadySetUp));
     assert_eq!(
-        again.json(),
-        json!({"Conflict": "Porchlight is already set up. Sign in instead."})
+        again.says(),
+        "Porchlight is already set up. Sign in instead."
     );
     assert!(again.session_cookie().is_none());
 

@@ -69,6 +69,18 @@ impl FnResponse {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 
+    /// The error this answer carries (panics if it carries none).
+    pub fn error(&self) -> porchlight::model::AppError {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an error ({e}): {} {}", self.status, self.body))
+    }
+
+    /// What the page shows for this answer's error, in English (with what
+    /// each field is refused for).
+    pub fn says(&self) -> String {
+        self.error().to_string()
+    }
+
     /// The `name=value` part of the session cookie this response sets.
     pub fn session_cookie(&self) -> Option<String> {
         session_set_cookie(&self.headers).map(|c| c.split(';').next().unwrap().to_owned())

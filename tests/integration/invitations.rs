@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use porchlight::model::{AppError, Problem};
+
 use crate::helpers::*;
 
 const PASSWORD: &str = "a brand new password";
@@ -96,8 +98,12 @@ async fn a_duplicate_email_is_refused_at_its_field_in_any_case() {
         .await;
     assert_eq!(dup.status, 422);
     assert_eq!(
-        dup.json(),
-        json!({"Invalid": [{"field": "email", "message": "A client with this email already exists in this organization."}]})
+        dup.error(),
+        AppError::field("email", Problem::ClientEmailExists)
+    );
+    assert_eq!(
+        dup.says(),
+        "Please correct the highlighted fields. email: A client with this email already exists in this organization."
     );
     assert_eq!(app.client_rows(&owner).await.len(), 1);
 }
@@ -145,8 +151,12 @@ async fn a_resend_keeps_earlier_links_working_until_one_is_accepted() {
 
     let to_active = app.send_invitation(&owner, id).await;
     assert_eq!(
-        to_active.json(),
-        json!({"Conflict": "Already active — send a password reset instead."})
+        to_active.error(),
+        AppError::Conflict(Problem::AlreadyActive)
+    );
+    assert_eq!(
+        to_active.says(),
+        "Already active — send a password reset instead."
     );
 }
 

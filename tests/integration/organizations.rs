@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use porchlight::model::{AppError, Problem};
+
 use crate::helpers::*;
 
 async fn shell(app: &TestApp, cookie: &str) -> serde_json::Value {
@@ -83,8 +85,8 @@ async fn a_taken_portal_address_is_refused_at_its_field() {
         .await;
     assert_eq!(resp.status, 422);
     assert_eq!(
-        resp.json(),
-        json!({"Invalid": [{"field": "organization_slug", "message": "That address is taken. Choose another."}]})
+        resp.error(),
+        AppError::field("organization_slug", Problem::SlugTaken)
     );
     let n = app.scalar("SELECT COUNT(*) FROM organizations").await;
     assert_eq!(n, 1);

@@ -85,7 +85,7 @@ async fn with_sign_up_off_the_page_says_so_and_the_server_refuses() {
     let resp = sign_up(&app, "pat", "pat@example.com", "client").await;
     assert_eq!(resp.status, 409);
     assert!(
-        resp.body.contains("does not take sign-ups"),
+        resp.says().contains("does not take sign-ups"),
         "{}",
         resp.body
     );
@@ -306,7 +306,7 @@ async fn approval_by_an_approver_over_a_real_smtp_server() {
     let pending = app.login("pat@example.com", PASSWORD).await;
     assert_eq!(pending.status, 409);
     assert!(
-        pending.body.contains("waiting for approval"),
+        pending.says().contains("waiting for approval"),
         "{}",
         pending.body
     );
@@ -386,7 +386,7 @@ async fn a_rejection_carries_its_reason_and_keeps_the_applicant_out() {
     );
     let refused = app.login("pat@example.com", PASSWORD).await;
     assert_eq!(refused.status, 409);
-    assert!(refused.body.contains("was not approved"));
+    assert!(refused.says().contains("was not approved"));
     assert_eq!(
         app.call("approval_queue", &[], Some(&owner)).await.json(),
         serde_json::json!([])
@@ -412,7 +412,7 @@ async fn collaborator_seats_limit_sign_up_and_approval() {
     let full = sign_up(&app, "max", "max@example.com", "").await;
     assert_eq!(full.status, 409);
     assert!(
-        full.body
+        full.says()
             .contains("All collaborator seats of North Tutors are taken"),
         "{}",
         full.body
@@ -496,7 +496,7 @@ async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
     for refused in answers.iter().filter(|a| a.status != 200) {
         assert_eq!(refused.status, 409, "{}", refused.body);
         assert!(
-            refused.body.contains("All collaborator seats"),
+            refused.says().contains("All collaborator seats"),
             "{}",
             refused.body
         );

@@ -4,7 +4,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::token::{keyed_hash, random_token};
-use crate::model::{AppError, Role};
+use crate::model::{AppError, Language, Role};
 use crate::server::Clock;
 use crate::server::config::Secret;
 use crate::server::db::{self, Db};
@@ -31,6 +31,19 @@ pub struct CurrentSession {
     pub user_email: String,
     pub organization_id: i64,
     pub role: Role,
+    /// The language the person reads (see `db::sessions::SessionRow`); a
+    /// tag this server does not know reads as English.
+    pub language: Language,
+    /// The organization's time zone (IANA name).
+    pub time_zone: String,
+}
+
+impl CurrentSession {
+    /// How dates are written for this person: their language, their
+    /// organization's time zone.
+    pub fn local(&self) -> crate::server::dates::Local {
+        crate::server::dates::Local::new(self.language, &self.time_zone)
+    }
 }
 
 /// The session token from the request's cookies, if any.
@@ -72,6 +85,8 @@ pub async fn current(
         user_email: row.user_email,
         organization_id: row.organization_id,
         role,
+        language: Language::parse(&row.language).unwrap_or(Language::English),
+        time_zone: row.time_zone,
     }))
 }
 

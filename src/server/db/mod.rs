@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod clients;
 pub mod invitations;
+pub mod languages;
 pub mod orgs;
 pub mod outbox;
 pub mod rate;

@@ -11,6 +11,11 @@ pub struct SessionRow {
     pub user_email: String,
     pub organization_id: i64,
     pub role: String,
+    /// The language the person reads: their own choice, else their client
+    /// record's in the session's organization, else the organization's.
+    pub language: String,
+    /// The organization's time zone (IANA name).
+    pub time_zone: String,
 }
 
 pub async fn insert(
@@ -42,14 +47,22 @@ pub async fn find_live(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT s.user_id, u.name AS user_name, u.email AS user_email,
-                s.organization_id, m.role
+                s.organization_id, m.role, ",
+        super::users::recipient_language!(
+            "u.email_lower",
+            "(SELECT c.language FROM clients c
+              WHERE c.organization_id = s.organization_id AND c.email_lower = u.email_lower)",
+            "o.default_language"
+        ),
+        " AS language, o.time_zone
          FROM sessions s
          JOIN users u ON u.id = s.user_id
+         JOIN organizations o ON o.id = s.organization_id
          JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.disabled_at IS NULL",
-    )
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.disabled_at IS NULL"
+    ))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(pool)

@@ -1,7 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
-use crate::model::{AuditKind, Role};
+use crate::model::{AuditKind, Language, Role};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct User {
@@ -156,6 +156,20 @@ pub async fn language_for(
     Ok(language)
 }
 
+/// Keeps `language` as the person's own choice.
+pub async fn set_language(
+    db: &super::Db,
+    user_id: i64,
+    language: Language,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language.as_str())
+        .bind(user_id)
+        .execute(&mut *db.writer().await?)
+        .await
+        .map(|_| ())
+}
+
 /// Where a person's reset email is branded and logged: their first active
 /// organization (oldest membership not disabled) and their client row there,
 /// if they have one. None when every membership is disabled.
@@ -243,14 +257,14 @@ pub async fn membership_role(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     organization_id: i64,
     user_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<Role>, sqlx::Error> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
             .bind(organization_id)
             .bind(user_id)
             .fetch_optional(db)
             .await?;
-    Ok(row.map(|(r,)| r))
+    Ok(row.and_then(|(r,)| Role::parse(&r)))
 }
 
 /// The role in one organization of whoever owns `email`, if they are a
@@ -259,7 +273,7 @@ pub async fn member_role_by_email(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     organization_id: i64,
     email: &str,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<Role>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organization_id = $1 AND u.email_lower = $2",
@@ -268,5 +282,5 @@ pub async fn member_role_by_email(
     .bind(email.to_lowercase())
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(r,)| r))
+    Ok(row.and_then(|(r,)| Role::parse(&r)))
 }

@@ -1,6 +1,6 @@
 //! First-run setup and sign-in.
 
-use crate::model::{AppError, AuditKind, Role, Validator};
+use crate::model::{AppError, AuditKind, Problem, Role, Validator};
 use crate::server::auth::password;
 use crate::server::db::{self, Db, is_unique_violation};
 use crate::server::domain::rules;
@@ -93,10 +93,7 @@ fn organization_fields(
 }
 
 fn slug_taken() -> AppError {
-    AppError::field(
-        "organization_slug",
-        "That address is taken. Choose another.",
-    )
+    AppError::field("organization_slug", Problem::SlugTaken)
 }
 
 /// Creates another organization with the actor as its owner.
@@ -150,7 +147,7 @@ pub async fn staff_role_in(db: &Db, user_id: i64, organization_id: i64) -> Resul
 }
 
 fn already_set_up() -> AppError {
-    AppError::Conflict("Porchlight is already set up. Sign in instead.".into())
+    AppError::Conflict(Problem::AlreadySetUp)
 }
 
 /// Checks an email and password. Every failure (unknown email, wrong password,
@@ -204,12 +201,10 @@ pub async fn sign_in(
         let orgs = db::users::disabled_organizations(&db.pool, user.id).await?;
         return Err(match orgs.as_slice() {
             [] => AppError::InvalidCredentials,
-            [one] => AppError::Conflict(format!(
-                "Your access to {one} is disabled. Contact them if you think this is a mistake."
-            )),
-            _ => AppError::Conflict(
-                "Your portal access is disabled in every organization you belong to.".into(),
-            ),
+            [one] => AppError::Conflict(Problem::AccessDisabledAt {
+                organization: one.clone(),
+            }),
+            _ => AppError::Conflict(Problem::AccessDisabledEverywhere),
         });
     };
     let mut tx = db.begin().await?;

@@ -1,10 +1,10 @@
 //! Following an invitation link: looking at it (never consumes it) and
 //! accepting it (consumes it, once).
 
-use crate::model::{AppError, AuditKind, InvitationKind, InvitationPage, Role};
-use crate::server::auth::password;
+use crate::model::{AppError, AuditKind, InvitationKind, InvitationPage, Language, Problem, Role};
 use crate::server::auth::token::keyed_hash;
-use crate::server::dates::format_date;
+use crate::server::auth::{CurrentSession, password};
+use crate::server::dates::Local;
 use crate::server::db::invitations::InvitationView;
 use crate::server::db::{self, Db, Tx};
 use crate::server::domain::rules;
@@ -38,20 +38,28 @@ pub async fn preview(
     db: &Db,
     secret: &[u8],
     token: &str,
-    signed_in_email: Option<String>,
+    viewer: Option<&CurrentSession>,
     now: i64,
 ) -> Result<InvitationPage, AppError> {
     Ok(match resolve(db, &keyed_hash(secret, token), now).await? {
         Link::Closed => InvitationPage::Closed,
-        Link::Expired(inv) => InvitationPage::Expired {
-            organization: inv.organization_name,
-            expired_on: format_date(inv.expires_at),
-        },
+        Link::Expired(inv) => {
+            // In the page's language: the viewer's if signed in, else the
+            // invited person's (`domain::language`); in the organization's zone.
+            let language = viewer.map_or_else(
+                || Language::parse(&inv.language).unwrap_or(Language::English),
+                |v| v.language,
+            );
+            InvitationPage::Expired {
+                expired_on: Local::new(language, &inv.time_zone).date(inv.expires_at),
+                organization: inv.organization_name,
+            }
+        }
         Link::Open(inv) if inv.kind() == Some(InvitationKind::Join) => InvitationPage::Join {
             organization: inv.organization_name,
             name: format!("{} {}", inv.first_name, inv.last_name),
             email: inv.email,
-            signed_in_as: signed_in_email,
+            signed_in_as: viewer.map(|v| v.user_email.clone()),
         },
         Link::Open(inv) => InvitationPage::Activate {
             organization: inv.organization_name,
@@ -62,18 +70,16 @@ pub async fn preview(
 }
 
 fn closed() -> AppError {
-    AppError::Conflict(
-        "This link can no longer be used. Sign in, or ask for a new invitation.".into(),
-    )
+    AppError::Conflict(Problem::InvitationLinkUnusable)
 }
 
 /// A collaborator accepting keeps the seat their invitation holds, unless
 /// the organization lowered its limit below what is held since.
 async fn check_seat(tx: &mut Tx, inv: &InvitationView, role: Role) -> Result<(), AppError> {
     if role == Role::Collaborator && !seats::claim(tx, inv.organization_id, Claim::Held).await? {
-        return Err(AppError::Conflict(seats::full_message(
-            &inv.organization_name,
-        )));
+        return Err(AppError::Conflict(Problem::SeatsFullAt {
+            organization: inv.organization_name.clone(),
+        }));
     }
     Ok(())
 }
@@ -101,7 +107,7 @@ pub async fn activate(
         _ => return Err(closed()),
     };
     let new_password =
-        rules::password(&new_password, &inv.email).map_err(|m| AppError::field("password", m))?;
+        rules::password(&new_password, &inv.email).map_err(|p| AppError::field("password", p))?;
     let hash = password::hash(new_password.into_string()).await?;
     let role = Role::parse(&inv.role).unwrap_or(Role::Client);
 
@@ -158,9 +164,7 @@ pub async fn join(
         _ => return Err(closed()),
     };
     if !inv.email.eq_ignore_ascii_case(user_email) {
-        return Err(AppError::Conflict(
-            "This invitation was sent to another email address. Sign in with that account to accept it.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::InvitationOtherAddress));
     }
     let role = Role::parse(&inv.role).unwrap_or(Role::Client);
     let mut tx = db.begin().await?;
@@ -168,10 +172,10 @@ pub async fn join(
     // (an owner invited as a client stays the owner, and no client row is
     // linked to them).
     if let Some(held) = db::users::membership_role(&mut *tx, inv.organization_id, user_id).await? {
-        return Err(AppError::Conflict(format!(
-            "You are already a member of {} ({held}).",
-            inv.organization_name
-        )));
+        return Err(AppError::Conflict(Problem::AlreadyMemberOf {
+            organization: inv.organization_name,
+            role: held,
+        }));
     }
     check_seat(&mut tx, &inv, role).await?;
     if !db::invitations::accept(&mut tx, inv.id, &token_hash, now).await? {

@@ -1,26 +1,27 @@
 //! The audit trail of security events that organization admins read.
 
-use crate::model::{AppError, AuditFilter, AuditKind, AuditLine, Role};
+use crate::i18n::{Locale, td_string};
+use crate::model::{AppError, AuditFilter, AuditKind, AuditLine, Problem, Role};
 use crate::server::auth::CurrentSession;
-use crate::server::dates::format_datetime;
 use crate::server::db::{self, Db};
 
-/// What the trail says of an event.
-fn describe(kind: Option<AuditKind>) -> &'static str {
+/// What the trail says of an event, in `locale`.
+pub fn event_name(kind: AuditKind, locale: Locale) -> &'static str {
     match kind {
-        Some(AuditKind::Login) => "Signed in",
-        Some(AuditKind::LoginFailed) => "Sign-in failed",
-        Some(AuditKind::PasswordResetRequested) => "Password reset requested",
-        Some(AuditKind::PasswordChanged) => "Password changed with a reset link",
-        Some(AuditKind::InvitationAccepted) => "Invitation accepted",
-        Some(AuditKind::SignupApproved) => "Sign-up approved",
-        Some(AuditKind::SignupRejected) => "Sign-up rejected",
-        Some(AuditKind::AccessDisabled) => "Access disabled",
-        Some(AuditKind::AccessEnabled) => "Access enabled",
-        Some(AuditKind::SettingsChanged) => "Settings changed",
-        Some(AuditKind::EmailChanged) => "Email changed",
-        Some(AuditKind::NewLinkRequested) => "New invitation link asked for",
-        None => "Other",
+        AuditKind::Login => td_string!(locale, audit_events.login),
+        AuditKind::LoginFailed => td_string!(locale, audit_events.login_failed),
+        AuditKind::PasswordResetRequested => {
+            td_string!(locale, audit_events.password_reset_requested)
+        }
+        AuditKind::PasswordChanged => td_string!(locale, audit_events.password_changed),
+        AuditKind::InvitationAccepted => td_string!(locale, audit_events.invitation_accepted),
+        AuditKind::SignupApproved => td_string!(locale, audit_events.signup_approved),
+        AuditKind::SignupRejected => td_string!(locale, audit_events.signup_rejected),
+        AuditKind::AccessDisabled => td_string!(locale, audit_events.access_disabled),
+        AuditKind::AccessEnabled => td_string!(locale, audit_events.access_enabled),
+        AuditKind::SettingsChanged => td_string!(locale, audit_events.settings_changed),
+        AuditKind::EmailChanged => td_string!(locale, audit_events.email_changed),
+        AuditKind::NewLinkRequested => td_string!(locale, audit_events.new_link_requested),
     }
 }
 
@@ -36,15 +37,21 @@ pub async fn trail(
     let kinds = match AuditFilter::parse(filter) {
         Some(f) => f.kinds(),
         None if filter.is_empty() => &[],
-        None => return Err(AppError::field("filter", "Choose a kind of event.")),
+        None => return Err(AppError::field("filter", Problem::FilterChoose)),
     };
+    let local = actor.local();
+    let locale = local.language.locale();
     Ok(
         db::audit::trail(&db.pool, actor.organization_id, kinds, 200)
             .await?
             .into_iter()
             .map(|l| AuditLine {
-                when: format_datetime(l.created_at),
-                event: describe(AuditKind::parse(&l.kind)).to_owned(),
+                when: local.date_time(l.created_at),
+                event: match AuditKind::parse(&l.kind) {
+                    Some(kind) => event_name(kind, locale),
+                    None => td_string!(locale, audit_events.other),
+                }
+                .to_owned(),
                 by: l.actor.unwrap_or_default(),
                 about: l.subject.unwrap_or_default(),
                 detail: l.detail.unwrap_or_default(),

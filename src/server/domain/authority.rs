@@ -5,7 +5,7 @@
 //! person (owner > admin > staff > collaborator and client), an owner's
 //! access is changed only by another owner, and nobody disables themselves.
 
-use crate::model::{AppError, Role};
+use crate::model::{AppError, Problem, Role};
 
 /// What one person does to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,9 +80,7 @@ pub fn may_act(actor: Person, target: Person, action: Action) -> Result<(), AppE
         return Err(AppError::Forbidden);
     }
     if action == Action::Disable && actor.user_id.is_some() && actor.user_id == target.user_id {
-        return Err(AppError::Conflict(
-            "You cannot disable your own access.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::CannotDisableSelf));
     }
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! Bulk invitations: the form's choice becomes a selection, its preview, and a
 //! job that a background runner expands in batches (resuming after a restart).
 
-use crate::model::{AppError, BulkJob, BulkPreview};
+use crate::i18n::td_string;
+use crate::model::{AppError, BulkJob, BulkPreview, ClientFilter, Problem, format_count};
 use crate::server::auth::CurrentSession;
-use crate::server::dates::{format_date, format_datetime, parse_date};
+use crate::server::dates::{Local, parse_date};
 use crate::server::db::Db;
 use crate::server::db::bulk::{self, Rule, Selection};
 use crate::server::domain::authority;
@@ -36,17 +37,14 @@ impl BulkForm {
                 use super::rules::{IdListError, id_list};
                 match id_list(&self.ids, MAX_SELECTED) {
                     Ok(ids) if ids.is_empty() => {
-                        return Err(AppError::field("ids", "Tick at least one client."));
+                        return Err(AppError::field("ids", Problem::TickOne));
                     }
                     Ok(ids) => Rule::Selected { ids },
                     Err(IdListError::TooMany) => {
-                        return Err(AppError::field(
-                            "ids",
-                            "Tick at most 5,000 clients, or choose a rule instead.",
-                        ));
+                        return Err(AppError::field("ids", Problem::TickAtMost));
                     }
                     Err(IdListError::NotIds) => {
-                        return Err(AppError::field("ids", "Tick clients from the list."));
+                        return Err(AppError::field("ids", Problem::TickFromList));
                     }
                 }
             }
@@ -55,7 +53,7 @@ impl BulkForm {
             },
             "created_after" => match parse_date(&self.created_after) {
                 Some(since) => Rule::CreatedAfter { since },
-                None => return Err(AppError::field("created_after", "Choose a date.")),
+                None => return Err(AppError::field("created_after", Problem::DateChoose)),
             },
             "never_invited" => Rule::NeverInvited,
             "expired" => Rule::Expired,
@@ -63,13 +61,10 @@ impl BulkForm {
             "waiting" => match self.waiting_days.trim().parse::<i64>() {
                 Ok(days @ 1..=365) => Rule::WaitingLongerThan { days },
                 _ => {
-                    return Err(AppError::field(
-                        "waiting_days",
-                        "Enter a number of days from 1 to 365.",
-                    ));
+                    return Err(AppError::field("waiting_days", Problem::DaysRange));
                 }
             },
-            _ => return Err(AppError::field("rule", "Choose who to invite.")),
+            _ => return Err(AppError::field("rule", Problem::RuleChoose)),
         };
         Ok(Selection {
             rule,
@@ -88,32 +83,46 @@ fn selection_for(actor: &CurrentSession, form: &BulkForm) -> Result<Selection, A
     Ok(selection)
 }
 
-/// The selection in words, for the preview and the job list.
-pub fn describe(selection: &Selection) -> String {
+/// The selection in words, for the preview and the job list, in `local`'s
+/// language and time zone.
+pub fn describe(selection: &Selection, local: &Local) -> String {
+    let locale = local.language.locale();
+    let count = |n: usize| format_count(i64::try_from(n).unwrap_or(i64::MAX), local.language);
     let rule = match &selection.rule {
-        Rule::Selected { ids } if ids.len() == 1 => "1 selected client".to_owned(),
-        Rule::Selected { ids } => format!("{} selected clients", ids.len()),
-        Rule::Matching { status } if status.is_empty() => "All clients in the list".to_owned(),
-        Rule::Matching { status } => format!("All clients in the list with status “{status}”"),
-        Rule::CreatedAfter { since } => {
-            format!("Clients created on or after {}", format_date(*since))
+        Rule::Selected { ids } if ids.len() == 1 => {
+            td_string!(locale, selection.one_selected).to_owned()
         }
-        Rule::NeverInvited => "Clients never invited".to_owned(),
-        Rule::Expired => "Clients whose invitation expired".to_owned(),
-        Rule::Failed => "Clients whose invitation email failed".to_owned(),
-        Rule::WaitingLongerThan { days: 1 } => "Clients waiting for more than 1 day".to_owned(),
-        Rule::WaitingLongerThan { days } => format!("Clients waiting for more than {days} days"),
+        Rule::Selected { ids } => td_string!(locale, selection.selected, count = count(ids.len())),
+        Rule::Matching { status } => match ClientFilter::parse(status) {
+            None => td_string!(locale, selection.all_in_list).to_owned(),
+            Some(filter) => {
+                td_string!(
+                    locale,
+                    selection.all_with_status,
+                    status = filter.label(locale)
+                )
+            }
+        },
+        Rule::CreatedAfter { since } => {
+            td_string!(locale, selection.created_after, date = local.date(*since))
+        }
+        Rule::NeverInvited => td_string!(locale, selection.never_invited).to_owned(),
+        Rule::Expired => td_string!(locale, selection.expired).to_owned(),
+        Rule::Failed => td_string!(locale, selection.failed).to_owned(),
+        Rule::WaitingLongerThan { days: 1 } => {
+            td_string!(locale, selection.waiting_one_day).to_owned()
+        }
+        Rule::WaitingLongerThan { days } => td_string!(locale, selection.waiting_days, days),
     };
-    let search = match (&selection.rule, selection.search.is_empty()) {
-        (Rule::Selected { .. }, _) | (_, true) => String::new(),
-        (_, false) => format!(", matching “{}”", selection.search),
+    let rule = match (&selection.rule, selection.search.is_empty()) {
+        (Rule::Selected { .. }, _) | (_, true) => rule,
+        (_, false) => td_string!(locale, selection.matching, rule, search = &selection.search),
     };
-    let resend = if selection.resend_pending {
-        ", resending to recent invitations"
+    if selection.resend_pending {
+        td_string!(locale, selection.resending, rule)
     } else {
-        ""
-    };
-    format!("{rule}{search}{resend}")
+        rule
+    }
 }
 
 pub async fn preview(
@@ -125,7 +134,7 @@ pub async fn preview(
     let selection = selection_for(actor, form)?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     Ok(BulkPreview {
-        description: describe(&selection),
+        description: describe(&selection, &actor.local()),
         activate: counts.activate,
         join: counts.join,
         skipped_active: counts.skipped_active,
@@ -150,7 +159,7 @@ pub async fn start(
 ) -> Result<(i64, bool), AppError> {
     let key = request_key.trim();
     if key.is_empty() || key.len() > 100 {
-        return Err(AppError::field("request_key", "Missing request key."));
+        return Err(AppError::field("request_key", Problem::RequestKeyMissing));
     }
     let selection = selection_for(actor, form)?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
@@ -160,7 +169,7 @@ pub async fn start(
         actor.user_id,
         key,
         &selection,
-        &describe(&selection),
+        &describe(&selection, &actor.local()),
         counts.invitations(),
         now,
     )
@@ -186,19 +195,27 @@ pub async fn cancel(
         .await?
         .ok_or(AppError::NotFound)?;
     if !bulk::cancel(db, actor.organization_id, job.id, now).await? {
-        return Err(AppError::Conflict("This job has already finished.".into()));
+        return Err(AppError::Conflict(Problem::JobFinished));
     }
     tracing::info!(job_id, "bulk invitation cancelled");
     Ok(())
 }
 
-async fn view(db: &Db, job: bulk::Job) -> Result<BulkJob, AppError> {
+/// A job for `local`'s reader: its selection described in their language
+/// (the words stored when it started, if the stored selection cannot be
+/// read back).
+async fn view(db: &Db, job: bulk::Job, local: &Local) -> Result<BulkJob, AppError> {
     let (sent, failed) = bulk::delivery(&db.pool, job.id).await?;
+    let locale = local.language.locale();
     Ok(BulkJob {
         id: job.id,
-        description: job.description,
-        started_by: job.created_by_name.unwrap_or_else(|| "Someone".into()),
-        started: format_datetime(job.created_at),
+        description: serde_json::from_str::<Selection>(&job.selection)
+            .map(|s| describe(&s, local))
+            .unwrap_or(job.description),
+        started_by: job
+            .created_by_name
+            .unwrap_or_else(|| td_string!(locale, selection.someone).to_owned()),
+        started: local.date_time(job.created_at),
         status: job.status,
         expected: job.expected,
         queued: job.invited + job.joined,
@@ -218,13 +235,14 @@ pub async fn get(db: &Db, actor: &CurrentSession, job_id: i64) -> Result<BulkJob
     let job = bulk::get(&db.pool, actor.organization_id, job_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    view(db, job).await
+    view(db, job, &actor.local()).await
 }
 
 pub async fn recent(db: &Db, actor: &CurrentSession) -> Result<Vec<BulkJob>, AppError> {
     let mut out = Vec::new();
+    let local = actor.local();
     for job in bulk::recent(&db.pool, actor.organization_id, 20).await? {
-        out.push(view(db, job).await?);
+        out.push(view(db, job, &local).await?);
     }
     Ok(out)
 }
@@ -265,7 +283,7 @@ mod tests {
         .unwrap();
         assert_eq!(s.rule, Rule::Selected { ids: vec![3, 5, 8] });
         assert_eq!(
-            describe(&s),
+            describe(&s, &Local::utc_english()),
             "3 selected clients",
             "a selection ignores the search"
         );
@@ -282,8 +300,22 @@ mod tests {
         .selection()
         .unwrap();
         assert_eq!(
-            describe(&s),
+            describe(&s, &Local::utc_english()),
             "Clients created on or after 3 Nov 2026, matching “ann”, resending to recent invitations"
+        );
+        assert_eq!(
+            describe(&s, &Local::new(crate::model::Language::French, "UTC")),
+            "Clients créés le 3 nov. 2026 ou après, correspondant à « ann », en renvoyant aux invitations récentes"
+        );
+        let pending = BulkForm {
+            status: "not-invited".into(),
+            ..form("matching")
+        }
+        .selection()
+        .unwrap();
+        assert_eq!(
+            describe(&pending, &Local::utc_english()),
+            "All clients in the list with status “Not invited”"
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::model::{
     AppError, AuditKind, CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, EmailKind,
-    InvitationKind, Language, Role, Validator,
+    InvitationKind, Language, Problem, Role, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -13,10 +13,6 @@ use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::status::{self, Facts};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// Why staff cannot invite one more collaborator.
-const SEATS_FULL: &str =
-    "All collaborator seats are taken: free one, or raise the limit in Settings.";
 
 /// What the "new client" form submits. An empty email means none.
 pub struct NewClient {
@@ -38,22 +34,19 @@ pub struct Created {
 
 /// The role a new person gets in the organization. Staff may add clients and
 /// collaborators; owners and admins may also add staff and admins.
-fn role_to_grant(actor: Role, wanted: &str) -> Result<String, &'static str> {
+fn role_to_grant(actor: Role, wanted: &str) -> Result<String, Problem> {
     match Role::parse(wanted) {
         Some(Role::Client | Role::Collaborator) => Ok(wanted.to_owned()),
         Some(Role::Staff | Role::Admin) if matches!(actor, Role::Owner | Role::Admin) => {
             Ok(wanted.to_owned())
         }
-        Some(Role::Staff | Role::Admin) => Err("Only owners and admins can add staff or admins."),
-        _ => Err("Choose client, collaborator, staff or admin."),
+        Some(Role::Staff | Role::Admin) => Err(Problem::RoleOwnersOnly),
+        _ => Err(Problem::RoleChoose),
     }
 }
 
 fn email_in_use() -> AppError {
-    AppError::field(
-        "email",
-        "A client with this email already exists in this organization.",
-    )
+    AppError::field("email", Problem::ClientEmailExists)
 }
 
 /// Refuses an address that already belongs to a client of the organization or
@@ -64,10 +57,7 @@ async fn check_email_free(db: &Db, org: i64, email: &str) -> Result<(), AppError
         return Err(email_in_use());
     }
     if let Some(role) = db::users::member_role_by_email(&db.pool, org, email).await? {
-        return Err(AppError::field(
-            "email",
-            format!("This person is already a member of this organization ({role})."),
-        ));
+        return Err(AppError::field("email", Problem::AlreadyMember { role }));
     }
     Ok(())
 }
@@ -92,7 +82,7 @@ pub async fn target(
     if let Some(user_id) = client.user_id
         && let Some(member) = db::users::membership_role(&db.pool, org, user_id).await?
     {
-        role = authority::higher(role, Role::parse(&member).unwrap_or(Role::Client));
+        role = authority::higher(role, member);
     }
     let actor = Person {
         user_id: Some(actor.user_id),
@@ -129,7 +119,7 @@ pub async fn create(
             "" => Ok(None),
             l => Language::parse(l)
                 .map(Some)
-                .ok_or("Choose a language from the list."),
+                .ok_or(Problem::LanguageFromList),
         },
     );
     let (Some(first), Some(last), Some(email), Some(role), Some(language)) =
@@ -175,8 +165,8 @@ pub async fn create(
             .await
             {
                 Ok(()) => {}
-                Err(AppError::Conflict(m)) if m == SEATS_FULL => {
-                    return Err(AppError::field("role", m));
+                Err(AppError::Conflict(Problem::SeatsFull)) => {
+                    return Err(AppError::field("role", Problem::SeatsFull));
                 }
                 Err(e) => return Err(e),
             }
@@ -202,19 +192,13 @@ pub async fn send_invitation(
     let org = actor.organization_id;
     let client_id = client.id;
     if client.user_id.is_some() {
-        return Err(AppError::Conflict(
-            "Already active — send a password reset instead.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::AlreadyActive));
     }
     if client.disabled_at.is_some() {
-        return Err(AppError::Conflict(
-            "Portal access is disabled for this client. Enable it first.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::ClientAccessDisabled));
     }
     let Some(email) = client.email else {
-        return Err(AppError::Conflict(
-            "Add an email address before sending an invitation.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::NoEmailToInvite));
     };
     let mut tx = db.begin().await?;
     invite_in(
@@ -262,7 +246,7 @@ pub async fn set_access(
         && client.role == "collaborator"
         && !seats::claim(&mut tx, org, Claim::New).await?
     {
-        return Err(AppError::Conflict(SEATS_FULL.into()));
+        return Err(AppError::Conflict(Problem::SeatsFull));
     }
     db::clients::set_access(
         &mut tx,
@@ -326,15 +310,12 @@ pub async fn change_email(
     let org = actor.organization_id;
     let client = target(db, actor, client_id, Action::ChangeEmail).await?;
     if client.user_id.is_some() {
-        return Err(AppError::field(
-            "email",
-            "This client has activated their account; their email is theirs to change.",
-        ));
+        return Err(AppError::field("email", Problem::EmailIsTheirs));
     }
     let email = if email.trim().is_empty() {
         None
     } else {
-        Some(rules::email(email).map_err(|m| AppError::field("email", m))?)
+        Some(rules::email(email).map_err(|p| AppError::field("email", p))?)
     };
     let unchanged =
         email.as_deref().map(str::to_lowercase) == client.email.as_deref().map(str::to_lowercase);
@@ -433,7 +414,7 @@ pub(super) async fn invite_in(
             Claim::New
         };
         if !seats::claim(tx, org, claim).await? {
-            return Err(AppError::Conflict(SEATS_FULL.into()));
+            return Err(AppError::Conflict(Problem::SeatsFull));
         }
     }
     let invitation_id = match pending {
@@ -503,14 +484,18 @@ pub async fn list(
     };
     let page = db::clients::page(db, &query).await?;
     Ok(ClientPage {
-        rows: page.rows.into_iter().map(|r| row(r, now)).collect(),
+        rows: {
+            let local = actor.local();
+            page.rows.into_iter().map(|r| row(r, now, &local)).collect()
+        },
         total: page.total.min(db::clients::COUNT_CAP),
         more: page.total > db::clients::COUNT_CAP,
     })
 }
 
-/// A list row for the browser, its status described at `now`.
-pub fn row(r: db::clients::ClientListRow, now: i64) -> ClientRow {
+/// A list row for the browser, its status described at `now` in `local`'s
+/// language and time zone.
+pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> ClientRow {
     let facts = Facts {
         has_email: r.email.is_some(),
         disabled: r.disabled_at.is_some(),
@@ -524,14 +509,14 @@ pub fn row(r: db::clients::ClientListRow, now: i64) -> ClientRow {
         mail_sent_at: r.mail_sent_at,
         mail_error: r.mail_error,
     };
-    let (status, status_text) = status::describe(&facts, now);
+    let (status, status_text) = status::describe(&facts, now, local);
     ClientRow {
         id: r.id,
         first_name: r.first_name,
         last_name: r.last_name,
         email: r.email,
         role: r.role,
-        created: dates::format_date(r.created_at),
+        created: local.date(r.created_at),
         status,
         status_text,
     }

@@ -1,9 +1,10 @@
 //! What signed-in people see of themselves: the staff shell, a client's
 //! dashboard, and (owners on a server without SMTP) the development mailbox.
 
-use crate::model::{AppError, Dashboard, MailboxMessage, OrganizationChoice, Role, ShellInfo};
+use crate::model::{
+    AppError, Dashboard, Language, MailboxMessage, OrganizationChoice, Problem, Role, ShellInfo,
+};
 use crate::server::auth::CurrentSession;
-use crate::server::dates::format_ago;
 use crate::server::db::{self, Db};
 
 /// Messages the development mailbox shows, newest first.
@@ -28,6 +29,7 @@ pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<She
         organization_name: org.name,
         organization_slug: org.slug,
         role: me.role,
+        language: me.language,
         sees_mailbox: sees_mailbox(dev_mailbox, me.role),
         organizations: orgs.into_iter().map(choice).collect(),
     })
@@ -46,7 +48,18 @@ pub async fn dashboard(db: &Db, me: CurrentSession) -> Result<Dashboard, AppErro
         email: me.user_email,
         organizations: orgs.into_iter().map(choice).collect(),
         current_organization: current,
+        language: me.language,
     })
+}
+
+/// Keeps `language` as `me`'s own choice: every page and email to them is
+/// in it from now on, whichever organization they are in.
+pub async fn choose_language(db: &Db, me: &CurrentSession, language: &str) -> Result<(), AppError> {
+    let language = Language::parse(language.trim())
+        .ok_or_else(|| AppError::field("language", Problem::LanguageFromList))?;
+    db::users::set_language(db, me.user_id, language).await?;
+    tracing::info!(user_id = me.user_id, language = %language, "language chosen");
+    Ok(())
 }
 
 /// The development mailbox of `me`'s organization at `now` (ms): every
@@ -69,6 +82,7 @@ pub async fn mailbox(
         return Err(AppError::Forbidden);
     }
     let messages = db::outbox::mailbox(&db.pool, me.organization_id, MAILBOX_SIZE).await?;
+    let local = me.local();
     Ok(messages
         .into_iter()
         .map(|m| MailboxMessage {
@@ -77,7 +91,7 @@ pub async fn mailbox(
             subject: m.subject,
             text: m.text_body,
             html: m.html_body,
-            received: format_ago(m.created_at, now),
+            received: local.ago(m.created_at, now),
         })
         .collect())
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authority;
 pub mod bulk;
 pub mod clients;
+pub mod language;
 pub mod me;
 pub mod redirect;
 pub mod reset;

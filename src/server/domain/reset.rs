@@ -2,7 +2,7 @@
 //! the person's organizations, once, only the newest), or a fresh invitation
 //! for someone invited who never activated.
 
-use crate::model::{AppError, AuditKind, EmailKind, Role};
+use crate::model::{AppError, AuditKind, EmailKind, Problem};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::{self, Db, Tx};
@@ -14,9 +14,9 @@ const HOUR_MS: i64 = 60 * 60 * 1000;
 
 /// Handles "Forgot your password?". Returns whether an email was queued
 /// (the caller answers the same either way:
-/// [`crate::model::RESET_REQUESTED`]).
+/// `forgot.sent` in the catalog).
 pub async fn request(db: &Db, email: &str, now: i64) -> Result<bool, AppError> {
-    let email = rules::email(email).map_err(|m| AppError::field("email", m))?;
+    let email = rules::email(email).map_err(|p| AppError::field("email", p))?;
     if let Some(user) = db::users::by_email(&db.pool, &email).await?
         && user.password_hash.is_some()
     {
@@ -75,14 +75,10 @@ pub async fn request_for_client(
     now: i64,
 ) -> Result<(), AppError> {
     let Some(user_id) = client.user_id else {
-        return Err(AppError::Conflict(
-            "This client has not activated their account: send an invitation instead.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::NotActivated));
     };
     if client.disabled_at.is_some() {
-        return Err(AppError::Conflict(
-            "Portal access is disabled for this client. Enable it first.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::ClientAccessDisabled));
     }
     reset_for(db, user_id, Some(actor.user_id), now).await?;
     Ok(())
@@ -147,9 +143,7 @@ async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>, now: i64) -> Resul
 }
 
 fn link_closed() -> AppError {
-    AppError::Conflict(
-        "This link can no longer be used: it was used, replaced by a newer one, or expired. Ask for a new one.".into(),
-    )
+    AppError::Conflict(Problem::ResetLinkUnusable)
 }
 
 /// Whether a reset link can still be used; looking never uses it.
@@ -176,7 +170,7 @@ pub async fn complete(
         return Err(link_closed());
     };
     let new_password =
-        rules::password(&new_password, &email).map_err(|m| AppError::field("password", m))?;
+        rules::password(&new_password, &email).map_err(|p| AppError::field("password", p))?;
     let hash = password::hash(new_password.into_string()).await?;
     let mut tx = db.begin().await?;
     if db::resets::consume(&mut tx, &hash_of_token, now).await? != Some(user_id) {
@@ -185,13 +179,10 @@ pub async fn complete(
     db::users::set_password(&mut tx, user_id, &hash).await?;
     db::sessions::end_all(&mut tx, user_id).await?;
     let Some((organization_id, client_id)) = db::users::home(&mut tx, user_id).await? else {
-        return Err(AppError::Conflict(
-            "Your portal access is disabled in every organization you belong to.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::AccessDisabledEverywhere));
     };
     let role = db::users::membership_role(&mut *tx, organization_id, user_id)
         .await?
-        .and_then(|r| Role::parse(&r))
         .ok_or_else(|| AppError::internal("a membership without a known role"))?;
     let key = format!("password_changed:{user_id}:{now}");
     let mail = db::outbox::NewEmail {

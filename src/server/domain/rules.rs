@@ -2,7 +2,7 @@
 
 use email_address::EmailAddress;
 
-use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
+use crate::model::{PASSWORD_MAX, PASSWORD_MIN, Problem};
 
 /// Characters no text a person types may hold: control characters (line
 /// breaks, tabs, NUL, escapes), bidirectional formatting (which makes text
@@ -89,16 +89,14 @@ impl std::fmt::Debug for NewPassword {
 /// name field to come. Printable text only (see [`is_forbidden_char`]),
 /// trimmed, 1–100 characters. Names reach email subjects and bodies, so a
 /// line break here could forge a header or a paragraph.
-pub fn name(value: &str) -> Result<Name, &'static str> {
+pub fn name(value: &str) -> Result<Name, Problem> {
     let v = value.trim();
     if v.chars().any(is_forbidden_char) {
-        return Err(
-            "Use letters, digits, spaces and punctuation only: remove line breaks and invisible characters (such as text-direction marks, often pasted with the text).",
-        );
+        return Err(Problem::NameInvisibleCharacters);
     }
     match v.chars().count() {
-        0 => Err("Enter a name."),
-        101.. => Err("Use at most 100 characters."),
+        0 => Err(Problem::NameEmpty),
+        101.. => Err(Problem::NameTooLong),
         _ => Ok(Name(v.to_owned())),
     }
 }
@@ -106,15 +104,15 @@ pub fn name(value: &str) -> Result<Name, &'static str> {
 /// Free text of at most `max` characters (a rejection reason): line breaks
 /// and tabs are allowed, other control characters and bidirectional
 /// formatting are not. Trimmed; may be empty.
-pub fn free_text(value: &str, max: usize) -> Result<String, &'static str> {
+pub fn free_text(value: &str, max: usize) -> Result<String, Problem> {
     let v = value.trim();
     if v.chars()
         .any(|c| is_forbidden_char(c) && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err("Remove the control characters from this text.");
+        return Err(Problem::TextControlCharacters);
     }
     if v.chars().count() > max {
-        return Err("This text is too long.");
+        return Err(Problem::TextTooLong);
     }
     Ok(v.to_owned())
 }
@@ -165,42 +163,40 @@ pub const SEARCH_MAX: usize = 100;
 /// comparisons use the lower-cased form. The domain may be international
 /// (`bücher.example`: it is sent in its ASCII form); the part before the @
 /// must be ASCII, as every mail server accepts that.
-pub fn email(value: &str) -> Result<Email, &'static str> {
+pub fn email(value: &str) -> Result<Email, Problem> {
     let v = value.trim();
     if v.is_empty() {
-        return Err("Enter an email address.");
+        return Err(Problem::EmailEmpty);
     }
     if v.rsplit_once('@')
         .is_some_and(|(local, _)| !local.is_ascii())
     {
-        return Err("Use only plain letters (a–z), digits and . _ - + before the @.");
+        return Err(Problem::EmailPlainCharacters);
     }
     if v.rsplit_once('@')
         .is_some_and(|(_, domain)| idna::domain_to_ascii(domain).is_err())
     {
-        return Err("Enter an email address like name@example.com.");
+        return Err(Problem::EmailMalformed);
     }
     match EmailAddress::parse_with_options(v, email_address::Options::default().with_required_tld())
     {
         Ok(addr) if addr.display_part().is_empty() && v.len() <= 254 => Ok(Email(v.to_owned())),
-        _ => Err("Enter an email address like name@example.com."),
+        _ => Err(Problem::EmailMalformed),
     }
 }
 
 /// A URL slug: 3–40 lowercase letters, digits and hyphens, starting and ending
 /// with a letter or digit.
-pub fn slug(value: &str) -> Result<String, &'static str> {
+pub fn slug(value: &str) -> Result<String, Problem> {
     let v = value.trim();
     let allowed = v
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !(3..=40).contains(&v.len()) {
-        return Err("Use 3 to 40 characters.");
+        return Err(Problem::SlugLength);
     }
     if !allowed || v.starts_with('-') || v.ends_with('-') {
-        return Err(
-            "Use lowercase letters, digits and hyphens, starting and ending with a letter or digit.",
-        );
+        return Err(Problem::SlugCharacters);
     }
     Ok(v.to_owned())
 }
@@ -217,7 +213,7 @@ fn is_common_password(value: &str) -> bool {
 /// A username: 3–30 characters, letters, digits, dots, hyphens or
 /// underscores, starting with a letter or digit. Kept as typed; compared
 /// whatever its case.
-pub fn username(value: &str) -> Result<String, &'static str> {
+pub fn username(value: &str) -> Result<String, Problem> {
     let v = value.trim();
     let ok = (3..=30).contains(&v.chars().count())
         && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -226,27 +222,25 @@ pub fn username(value: &str) -> Result<String, &'static str> {
     if ok {
         Ok(v.to_owned())
     } else {
-        Err(
-            "Use 3 to 30 letters, digits, dots, hyphens or underscores, starting with a letter or digit.",
-        )
+        Err(Problem::UsernameCharacters)
     }
 }
 
 /// The password policy: [`PASSWORD_MIN`]–[`PASSWORD_MAX`] characters, not a
 /// commonly used password and not the account's own email.
-pub fn password(value: &str, email: &str) -> Result<NewPassword, String> {
+pub fn password(value: &str, email: &str) -> Result<NewPassword, Problem> {
     let len = value.chars().count();
     if len < PASSWORD_MIN {
-        return Err(format!("Use at least {PASSWORD_MIN} characters."));
+        return Err(Problem::PasswordTooShort { min: PASSWORD_MIN });
     }
     if len > PASSWORD_MAX {
-        return Err(format!("Use at most {PASSWORD_MAX} characters."));
+        return Err(Problem::PasswordTooLong { max: PASSWORD_MAX });
     }
     if !email.is_empty() && value.trim().eq_ignore_ascii_case(email.trim()) {
-        return Err("Your password cannot be your email address.".into());
+        return Err(Problem::PasswordIsEmail);
     }
     if is_common_password(value) {
-        return Err("This password is too common. Choose one that is harder to guess.".into());
+        return Err(Problem::PasswordCommon);
     }
     Ok(NewPassword(value.to_owned()))
 }
@@ -358,10 +352,10 @@ mod tests {
         assert!(password("Ann@Example.com", "ann@example.com").is_err());
         assert_eq!(
             password("Password123", "a@b.co").unwrap_err(),
-            "This password is too common. Choose one that is harder to guess."
+            Problem::PasswordCommon
         );
         assert_eq!(
-            password("short", "a@b.co").unwrap_err(),
+            password("short", "a@b.co").unwrap_err().to_string(),
             format!("Use at least {PASSWORD_MIN} characters.")
         );
         assert!(password("QWERTYUIOP", "a@b.co").is_err());

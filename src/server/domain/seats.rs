@@ -31,8 +31,3 @@ pub async fn claim(tx: &mut Tx, organization_id: i64, claim: Claim) -> Result<bo
         Claim::Held => used <= limit,
     })
 }
-
-/// The words of a refusal.
-pub fn full_message(organization: &str) -> String {
-    format!("All collaborator seats of {organization} are taken. Ask them to free one.")
-}

@@ -1,7 +1,7 @@
 //! Organization settings.
 
 use crate::model::{
-    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Role, Validator,
+    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Problem, Role, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -42,25 +42,25 @@ pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings
     })
 }
 
-fn lifetime(value: &str) -> Result<i64, &'static str> {
+fn lifetime(value: &str) -> Result<i64, Problem> {
     match value.trim().parse::<i64>() {
         Ok(days @ 1..=365) => Ok(days),
-        _ => Err("Enter a number of days from 1 to 365."),
+        _ => Err(Problem::DaysRange),
     }
 }
 
-fn color(value: &str) -> Result<String, &'static str> {
+fn color(value: &str) -> Result<String, Problem> {
     let v = value.trim().to_lowercase();
     let ok = v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit());
     if ok {
         Ok(v)
     } else {
-        Err("Use a colour like #b44d12.")
+        Err(Problem::ColourFormat)
     }
 }
 
 /// An empty address (no logo) or an https URL of at most 500 characters.
-fn logo_url(value: &str) -> Result<String, &'static str> {
+fn logo_url(value: &str) -> Result<String, Problem> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(String::new());
@@ -69,7 +69,7 @@ fn logo_url(value: &str) -> Result<String, &'static str> {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some() && v.len() <= 500 => {
             Ok(u.to_string())
         }
-        _ => Err("Use an https:// address of an image, or leave this empty."),
+        _ => Err(Problem::LogoAddress),
     }
 }
 
@@ -96,40 +96,40 @@ pub struct SettingsForm {
     pub time_zone: Option<String>,
 }
 
-fn reset_hours(value: &str) -> Result<i64, &'static str> {
+fn reset_hours(value: &str) -> Result<i64, Problem> {
     match value.trim() {
         "" => Ok(6),
         v => match v.parse::<i64>() {
             Ok(h @ 1..=24) => Ok(h),
-            _ => Err("Enter a number of hours from 1 to 24."),
+            _ => Err(Problem::HoursRange),
         },
     }
 }
 
-fn default_language(value: &str) -> Result<Language, &'static str> {
-    Language::parse(value.trim()).ok_or("Choose English or French.")
+fn default_language(value: &str) -> Result<Language, Problem> {
+    Language::parse(value.trim()).ok_or(Problem::LanguageChoose)
 }
 
-fn time_zone(value: &str) -> Result<String, &'static str> {
-    dates::time_zone(value).ok_or("Enter a time zone name such as America/Toronto or Europe/Paris.")
+fn time_zone(value: &str) -> Result<String, Problem> {
+    dates::time_zone(value).ok_or(Problem::TimeZoneName)
 }
 
-fn signup_mode(value: &str) -> Result<String, &'static str> {
+fn signup_mode(value: &str) -> Result<String, Problem> {
     match value {
         "" | "off" => Ok("off".into()),
         "clients" | "collaborators" | "both" => Ok(value.into()),
-        _ => Err("Choose who may sign up."),
+        _ => Err(Problem::SignupModeChoose),
     }
 }
 
-fn seats(value: &str) -> Result<Option<i64>, &'static str> {
+fn seats(value: &str) -> Result<Option<i64>, Problem> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
     match v.parse::<i64>() {
         Ok(n @ 0..=100_000) => Ok(Some(n)),
-        _ => Err("Enter a number of seats from 0 to 100,000, or leave this empty for no limit."),
+        _ => Err(Problem::SeatsRange),
     }
 }
 
@@ -177,8 +177,7 @@ pub async fn save(
     let approvers: Vec<i64> = v
         .take(
             "approvers",
-            rules::id_list(&form.approvers, possible.len())
-                .map_err(|_| "Choose approvers from the list."),
+            rules::id_list(&form.approvers, possible.len()).map_err(|_| Problem::ApproversFromList),
         )
         .unwrap_or_default()
         .into_iter()
@@ -188,11 +187,9 @@ pub async fn save(
         "signup_approval",
         match form.signup_approval.as_str() {
             "" | "automatic" => Ok("automatic".to_owned()),
-            "approver" if approvers.is_empty() => {
-                Err("Choose at least one approver below, or approve automatically.")
-            }
+            "approver" if approvers.is_empty() => Err(Problem::ApproversChoose),
             "approver" => Ok("approver".to_owned()),
-            _ => Err("Choose how applications are approved."),
+            _ => Err(Problem::ApprovalChoose),
         },
     );
     let (

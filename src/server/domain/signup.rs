@@ -2,11 +2,10 @@
 //! automatic or approver approval, collaborator seats.
 
 use crate::model::{
-    AppError, Applicant, AuditKind, EmailKind, Role, SignupLinkPage, SignupPage, Validator,
+    AppError, Applicant, AuditKind, EmailKind, Problem, Role, SignupLinkPage, SignupPage, Validator,
 };
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
-use crate::server::dates;
 use crate::server::db::signups::{NewSignup, Signup};
 use crate::server::db::{self, Db, Tx, is_unique_violation};
 use crate::server::domain::rules;
@@ -38,13 +37,15 @@ fn open_roles(mode: &str) -> &'static [&'static str] {
 }
 
 fn closed(organization: &str) -> AppError {
-    AppError::Conflict(format!(
-        "{organization} does not take sign-ups here. Ask them for an invitation."
-    ))
+    AppError::Conflict(Problem::SignupsClosed {
+        organization: organization.to_owned(),
+    })
 }
 
 fn seats_full(organization: &str) -> AppError {
-    AppError::Conflict(seats::full_message(organization))
+    AppError::Conflict(Problem::SeatsFullAt {
+        organization: organization.to_owned(),
+    })
 }
 
 async fn organization(db: &Db, slug: &str) -> Result<db::orgs::SignupSettings, AppError> {
@@ -96,8 +97,8 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
         match (form.role.as_str(), roles) {
             ("", [only]) => Ok((*only).to_owned()),
             (r, _) if roles.contains(&r) => Ok(r.to_owned()),
-            ("client" | "collaborator", _) => Err("Sign-up is not open to this role."),
-            _ => Err("Choose client or collaborator."),
+            ("client" | "collaborator", _) => Err(Problem::SignupRoleClosed),
+            _ => Err(Problem::SignupRoleChoose),
         },
     );
     let pw = v.take(
@@ -110,10 +111,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
         return Err(v.into_error());
     };
     if db::signups::username_taken(&db.pool, &username).await? {
-        return Err(AppError::field(
-            "username",
-            "This username is taken. Choose another.",
-        ));
+        return Err(AppError::field("username", Problem::UsernameTaken));
     }
     if role == "collaborator" && !seat_free(&db.pool, &org).await? {
         return Err(seats_full(&org.name));
@@ -227,7 +225,7 @@ pub enum Confirmed {
 }
 
 fn link_closed() -> AppError {
-    AppError::Conflict("This link can no longer be used. Sign in, or sign up again.".into())
+    AppError::Conflict(Problem::SignupLinkUnusable)
 }
 
 /// Consumes a confirmation link (once: of two submissions, one wins).
@@ -285,10 +283,9 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
 /// list, shown as Active.
 async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64, AppError> {
     let taken = || {
-        AppError::Conflict(format!(
-            "{} {}'s email or username now belongs to another account.",
-            s.first_name, s.last_name
-        ))
+        AppError::Conflict(Problem::ApplicantTaken {
+            name: format!("{} {}", s.first_name, s.last_name),
+        })
     };
     let name = format!("{} {}", s.first_name, s.last_name);
     let user_id = match db::users::insert(tx, &s.email, &name, &s.password_hash, now).await {
@@ -313,10 +310,10 @@ async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64
             id
         }
         Some((_, role)) => {
-            return Err(AppError::Conflict(format!(
-                "{} {} was invited as {role}: they accept that invitation instead.",
-                s.first_name, s.last_name
-            )));
+            return Err(AppError::Conflict(Problem::ApplicantInvited {
+                name: format!("{} {}", s.first_name, s.last_name),
+                role: Role::parse(&role).unwrap_or(Role::Client),
+            }));
         }
         None => {
             db::clients::insert(
@@ -363,6 +360,7 @@ pub async fn queue(db: &Db, actor: &CurrentSession, now: i64) -> Result<Vec<Appl
     if !may_decide(db, actor).await? {
         return Err(AppError::Forbidden);
     }
+    let local = actor.local();
     Ok(db::signups::pending(&db.pool, actor.organization_id)
         .await?
         .into_iter()
@@ -372,7 +370,7 @@ pub async fn queue(db: &Db, actor: &CurrentSession, now: i64) -> Result<Vec<Appl
             username: s.username,
             email: s.email,
             role: s.role,
-            applied: dates::format_ago(s.created_at, now),
+            applied: local.ago(s.created_at, now),
         })
         .collect())
 }
@@ -399,26 +397,21 @@ pub async fn decide(
         AppError::field(
             "ids",
             match e {
-                rules::IdListError::NotIds => "Choose applications from the list.",
-                rules::IdListError::TooMany => "Choose at most 500 applications at once.",
+                rules::IdListError::NotIds => Problem::ApplicationsFromList,
+                rules::IdListError::TooMany => Problem::ApplicationsTooMany,
             },
         )
     })?;
     let reason = match rules::free_text(reason, 500) {
         Ok(r) => r,
         Err(_) if reason.trim().chars().count() > 500 => {
-            return Err(AppError::field(
-                "reason",
-                "Keep the reason under 500 characters.",
-            ));
+            return Err(AppError::field("reason", Problem::ReasonTooLong));
         }
-        Err(m) => return Err(AppError::field("reason", m)),
+        Err(p) => return Err(AppError::field("reason", p)),
     };
     let reason = reason.as_str();
     if ids.is_empty() {
-        return Err(AppError::Conflict(
-            "Choose at least one application.".into(),
-        ));
+        return Err(AppError::Conflict(Problem::ApplicationsNone));
     }
     let org = actor.organization_id;
     for &id in &ids {
@@ -436,10 +429,9 @@ pub async fn decide(
         }
         let reason = (!approve && !reason.is_empty()).then_some(reason);
         if !db::signups::decide(&mut tx, org, id, approve, actor.user_id, reason, now).await? {
-            return Err(AppError::Conflict(format!(
-                "The application of {} {} was already decided.",
-                s.first_name, s.last_name
-            )));
+            return Err(AppError::Conflict(Problem::ApplicationDecided {
+                name: format!("{} {}", s.first_name, s.last_name),
+            }));
         }
         if approve {
             admit(&mut tx, &s, Some(actor.user_id), now).await?;
@@ -479,14 +471,12 @@ pub async fn decide(
 /// who is signing in: only the password's owner learns it.
 pub fn application_refusal(s: &Signup) -> AppError {
     if s.status == "pending" {
-        AppError::Conflict(format!(
-            "Your application to {} is waiting for approval. You will get an email once it is decided.",
-            s.organization_name
-        ))
+        AppError::Conflict(Problem::ApplicationWaiting {
+            organization: s.organization_name.clone(),
+        })
     } else {
-        AppError::Conflict(format!(
-            "Your application to {} was not approved.",
-            s.organization_name
-        ))
+        AppError::Conflict(Problem::ApplicationRejected {
+            organization: s.organization_name.clone(),
+        })
     }
 }

@@ -1,8 +1,9 @@
 //! A client's status in words, from the facts stored about them. Pure: the
 //! clock is passed in.
 
+use crate::i18n::td_string;
 use crate::model::{ClientStatus, InvitationKind};
-use crate::server::dates::{format_ago, format_date};
+use crate::server::dates::Local;
 
 /// What the client list query returns about one client.
 #[derive(Debug, Clone, Default)]
@@ -24,65 +25,91 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Where a client stands at `now` (ms since the epoch) and the words the
 /// list shows for it ("Invitation sent 2 h ago", "Expired on 3 Dec 2026"),
-/// from the facts stored about them.
-pub fn describe(f: &Facts, now: i64) -> (ClientStatus, String) {
+/// from the facts stored about them, in `local`'s language and time zone.
+pub fn describe(f: &Facts, now: i64, local: &Local) -> (ClientStatus, String) {
+    let locale = local.language.locale();
     if f.disabled {
-        return (ClientStatus::Disabled, "Disabled".into());
+        return (
+            ClientStatus::Disabled,
+            td_string!(locale, status.disabled).into(),
+        );
     }
     if f.member {
         return match f.last_login_at {
             Some(t) => (
                 ClientStatus::Active,
-                format!("Active, last login {}", format_ago(t, now)),
+                td_string!(locale, status.active_last_login, ago = local.ago(t, now)),
             ),
-            None => (ClientStatus::Active, "Active, never logged in".into()),
+            None => (
+                ClientStatus::Active,
+                td_string!(locale, status.active_never).into(),
+            ),
         };
     }
     if !f.has_email {
-        return (ClientStatus::NoEmail, "No email".into());
+        return (
+            ClientStatus::NoEmail,
+            td_string!(locale, status.no_email).into(),
+        );
     }
     let (Some(created), Some(expires)) = (f.invitation_created_at, f.invitation_expires_at) else {
-        return (ClientStatus::NotInvited, "Not invited".into());
+        return (
+            ClientStatus::NotInvited,
+            td_string!(locale, status.not_invited).into(),
+        );
     };
     if f.invitation_revoked {
-        return (ClientStatus::NotInvited, "Not invited".into());
+        return (
+            ClientStatus::NotInvited,
+            td_string!(locale, status.not_invited).into(),
+        );
     }
     if expires <= now {
         return (
             ClientStatus::Expired,
-            format!("Expired on {}", format_date(expires)),
+            td_string!(locale, status.expired_on, date = local.date(expires)),
         );
     }
     match f.mail_status.as_deref() {
         Some("failed") => {
-            let reply = f.mail_error.as_deref().unwrap_or("unknown reason");
-            let short: String = reply.chars().take(80).collect();
-            (ClientStatus::EmailFailed, format!("Email failed: {short}"))
+            let reply = f
+                .mail_error
+                .as_deref()
+                .unwrap_or(td_string!(locale, status.unknown_reason));
+            let reply: String = reply.chars().take(80).collect();
+            (
+                ClientStatus::EmailFailed,
+                td_string!(locale, status.email_failed, reply),
+            )
         }
         Some("sent") => {
             let sent = f.mail_sent_at.unwrap_or(created);
             if f.invitation_kind == Some(InvitationKind::Join) {
                 (
                     ClientStatus::WaitingToJoin,
-                    format!("Waiting to join since {}", format_date(sent)),
+                    td_string!(locale, status.waiting_to_join, date = local.date(sent)),
                 )
             } else if now - sent < DAY_MS {
                 (
                     ClientStatus::Sent,
-                    format!("Invitation sent {}", format_ago(sent, now)),
+                    td_string!(locale, status.sent, ago = local.ago(sent, now)),
                 )
             } else {
                 (
                     ClientStatus::Waiting,
-                    format!(
-                        "Waiting since {} (expires {})",
-                        format_date(sent),
-                        format_date(expires)
+                    td_string!(
+                        locale,
+                        status.waiting,
+                        sent = local.date(sent),
+                        expires = local.date(expires)
                     ),
                 )
             }
         }
-        _ => (ClientStatus::Queued, "Invitation queued".into()),
+        _ => (
+            ClientStatus::Queued,
+            td_string!(locale, status.queued).into(),
+        ),
     }
 }
 
@@ -107,7 +134,7 @@ mod tests {
 
     #[test]
     fn describes_each_stage() {
-        let text = |f: &Facts, now| describe(f, now).1;
+        let text = |f: &Facts, now| describe(f, now, &Local::utc_english()).1;
         assert_eq!(text(&Facts::default(), NOW), "No email");
         assert_eq!(
             text(
@@ -164,6 +191,27 @@ mod tests {
                 NOW
             ),
             "Disabled"
+        );
+    }
+
+    #[test]
+    fn describes_in_the_readers_language_and_zone() {
+        let paris = Local::new(crate::model::Language::French, "Europe/Paris");
+        let text = |f: &Facts, now| describe(f, now, &paris).1;
+        assert_eq!(text(&invited("sent"), NOW), "Invitation envoyée il y a 2 h");
+        assert_eq!(
+            text(&invited("sent"), NOW + 3 * DAY_MS),
+            "En attente depuis le 3 nov. 2026 (expire le 3 déc. 2026)"
+        );
+        // 23:30 in Toronto on 2 Dec is already 3 Dec in UTC.
+        let toronto = Local::new(crate::model::Language::English, "America/Toronto");
+        let late = Facts {
+            invitation_expires_at: Some(NOW + 30 * DAY_MS - 12 * HOUR - 30 * 60_000 + 5 * HOUR),
+            ..invited("sent")
+        };
+        assert_eq!(
+            describe(&late, NOW + 31 * DAY_MS, &toronto).1,
+            "Expired on 2 Dec 2026"
         );
     }
 }

@@ -1,11 +1,13 @@
 //! A client's timeline: the delivery log an admin reads instead of asking support.
 
+use crate::i18n::td_string;
 use crate::model::{AppError, AuditKind, ClientDetail, InvitationKind, TimelineEntry};
 use crate::server::auth::CurrentSession;
-use crate::server::dates::{format_date, format_datetime};
 use crate::server::db::{self, Db};
 use crate::server::domain::clients::row;
 
+/// `client_id`'s page: their row and their timeline, newest first, the
+/// words in `actor`'s language and the times in their organization's zone.
 pub async fn client_detail(
     db: &Db,
     actor: &CurrentSession,
@@ -13,6 +15,8 @@ pub async fn client_detail(
     now: i64,
 ) -> Result<ClientDetail, AppError> {
     let org = actor.organization_id;
+    let local = actor.local();
+    let locale = local.language.locale();
     let client = db::clients::get(&db.pool, org, client_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -24,8 +28,8 @@ pub async fn client_detail(
     entries.push((
         client.created_at,
         match creator {
-            Some(name) => format!("Created by {name}"),
-            None => "Created".to_owned(),
+            Some(name) => td_string!(locale, timeline.created_by, name),
+            None => td_string!(locale, timeline.created).to_owned(),
         },
         false,
     ));
@@ -34,26 +38,22 @@ pub async fn client_detail(
     let mut invitations = db::timeline::invitations(pool, client_id).await?;
     invitations.sort_by_key(|i| i.id);
     for (n, inv) in invitations.into_iter().enumerate().map(|(n, i)| (n + 1, i)) {
-        let kind = if InvitationKind::parse(&inv.kind) == Some(InvitationKind::Join) {
-            "Join invitation"
-        } else {
-            "Invitation"
+        let join = InvitationKind::parse(&inv.kind) == Some(InvitationKind::Join);
+        let (email, expires) = (inv.email, local.date(inv.expires_at));
+        let text = match (join, inv.inviter) {
+            (false, None) => td_string!(locale, timeline.invitation, email, expires),
+            (false, Some(by)) => td_string!(locale, timeline.invitation_by, email, by, expires),
+            (true, None) => td_string!(locale, timeline.join_invitation, email, expires),
+            (true, Some(by)) => {
+                td_string!(locale, timeline.join_invitation_by, email, by, expires)
+            }
         };
-        let by = inv.inviter.map(|n| format!(" by {n}")).unwrap_or_default();
-        entries.push((
-            inv.created_at,
-            format!(
-                "{kind} to {}{by}, expires {}",
-                inv.email,
-                format_date(inv.expires_at)
-            ),
-            false,
-        ));
+        entries.push((inv.created_at, text, false));
         if let Some(at) = inv.accepted_at {
-            entries.push((at, format!("Confirmed: invitation #{n} accepted"), false));
+            entries.push((at, td_string!(locale, timeline.accepted, n), false));
         }
         if let Some(at) = inv.revoked_at {
-            entries.push((at, format!("Invitation #{n} revoked"), false));
+            entries.push((at, td_string!(locale, timeline.revoked, n), false));
         }
     }
     let mut emails = db::timeline::emails(pool, client_id).await?;
@@ -67,7 +67,7 @@ pub async fn client_detail(
         let n = ordinal[&email.id];
         entries.push((
             email.created_at,
-            format!("Email #{n} to {} queued", email.recipient),
+            td_string!(locale, timeline.email_queued, n, to = &email.recipient),
             false,
         ));
     }
@@ -75,15 +75,18 @@ pub async fn client_detail(
         let detail = a.detail.unwrap_or_default();
         let n = ordinal.get(&a.outbox_id).copied().unwrap_or_default();
         let (text, problem) = match a.outcome.as_str() {
-            "accepted" => (format!("Email #{n} accepted by the mail server"), false),
+            "accepted" => (td_string!(locale, timeline.email_accepted, n), false),
             "temporary" => (
-                format!(
-                    "Email #{n}: temporary failure ({detail}); retry at {}",
-                    a.retry_at.map(format_datetime).unwrap_or_default()
+                td_string!(
+                    locale,
+                    timeline.email_temporary,
+                    n,
+                    detail,
+                    retry = a.retry_at.map(|t| local.date_time(t)).unwrap_or_default()
                 ),
                 true,
             ),
-            _ => (format!("Email #{n} failed: {detail}"), true),
+            _ => (td_string!(locale, timeline.email_failed, n, detail), true),
         };
         entries.push((a.attempted_at, text, problem));
     }
@@ -93,23 +96,43 @@ pub async fn client_detail(
             // Already told with its invitation ("Confirmed: …").
             continue;
         }
-        let by = e.actor.map(|n| format!(" by {n}")).unwrap_or_default();
-        let text = match kind {
-            Some(AuditKind::Login) => "Signed in".to_owned(),
-            Some(AuditKind::AccessDisabled) => format!("Portal access disabled{by}"),
-            Some(AuditKind::AccessEnabled) => format!("Portal access enabled{by}"),
-            Some(AuditKind::NewLinkRequested) => {
-                "The client asked for a new link (the old one had expired)".to_owned()
+        let email = e.detail.unwrap_or_default();
+        let text = match (kind, e.actor) {
+            (Some(AuditKind::Login), _) => td_string!(locale, timeline.signed_in).to_owned(),
+            (Some(AuditKind::AccessDisabled), None) => {
+                td_string!(locale, timeline.access_disabled).to_owned()
             }
-            Some(AuditKind::EmailChanged) => {
-                format!("Email changed to {}{by}", e.detail.unwrap_or_default())
+            (Some(AuditKind::AccessDisabled), Some(by)) => {
+                td_string!(locale, timeline.access_disabled_by, by)
             }
-            Some(AuditKind::PasswordResetRequested) if by.is_empty() => {
-                "The client asked for a password reset".to_owned()
+            (Some(AuditKind::AccessEnabled), None) => {
+                td_string!(locale, timeline.access_enabled).to_owned()
             }
-            Some(AuditKind::PasswordResetRequested) => format!("Password reset sent{by}"),
-            Some(AuditKind::PasswordChanged) => "Password changed with a reset link".to_owned(),
-            _ => e.kind.replace('_', " "),
+            (Some(AuditKind::AccessEnabled), Some(by)) => {
+                td_string!(locale, timeline.access_enabled_by, by)
+            }
+            (Some(AuditKind::NewLinkRequested), _) => {
+                td_string!(locale, timeline.new_link_requested).to_owned()
+            }
+            (Some(AuditKind::EmailChanged), None) => {
+                td_string!(locale, timeline.email_changed, email)
+            }
+            (Some(AuditKind::EmailChanged), Some(by)) => {
+                td_string!(locale, timeline.email_changed_by, email, by)
+            }
+            (Some(AuditKind::PasswordResetRequested), None) => {
+                td_string!(locale, timeline.reset_asked).to_owned()
+            }
+            (Some(AuditKind::PasswordResetRequested), Some(by)) => {
+                td_string!(locale, timeline.reset_sent_by, by)
+            }
+            (Some(AuditKind::PasswordChanged), _) => {
+                td_string!(locale, timeline.password_changed).to_owned()
+            }
+            // The audit trail's own words, for a kind a client's timeline
+            // does not expect.
+            (Some(other), _) => super::audit::event_name(other, locale).to_owned(),
+            (None, _) => e.kind,
         };
         entries.push((e.created_at, text, false));
     }
@@ -118,11 +141,11 @@ pub async fn client_detail(
     let mut entries: Vec<_> = entries.into_iter().enumerate().collect();
     entries.sort_by(|(i, a), (j, b)| b.0.cmp(&a.0).then(j.cmp(i)));
     Ok(ClientDetail {
-        client: row(client, now),
+        client: row(client, now, &local),
         timeline: entries
             .into_iter()
             .map(|(_, (at, text, problem))| TimelineEntry {
-                when: format_datetime(at),
+                when: local.date_time(at),
                 text,
                 problem,
             })

@@ -1,0 +1,77 @@
+import { test, expect } from '@playwright/test';
+
+import { hydrated, signInAsOwner } from './support';
+
+// An organization that writes in French: its staff pages, the invitation,
+// the activation page and the client list's statuses are all in French,
+// whatever the browsers ask for. It is a second organization of the owner,
+// so the English stories that follow keep theirs.
+test('a French organization invites a client who activates, all in French', async ({ page, browser }) => {
+  await signInAsOwner(page);
+  await page.goto('/organizations/new');
+  await hydrated(page);
+  await page.getByLabel('Organization name').fill('École Érable');
+  await page.getByLabel('Portal address').fill('ecole-erable');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page).toHaveURL(/\/clients$/);
+  await expect(page.getByRole('banner')).toContainText('École Érable');
+
+  await page.goto('/settings');
+  await hydrated(page);
+  await page.getByLabel('Language of emails and pages').selectOption({ label: 'Français' });
+  await page.getByLabel('Time zone').fill('America/Toronto');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+
+  // From the next page on, the owner reads this organization in French.
+  await page.goto('/clients');
+  await hydrated(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { name: 'Aucun client pour l\'instant' })).toBeVisible();
+  await page.getByLabel('Prénom').fill('Zoé');
+  await page.getByLabel('Nom de famille').fill('Tremblay');
+  await page.getByLabel('Courriel (facultatif)').fill('zoe@example.test');
+  await page.getByRole('button', { name: 'Ajouter le client' }).click();
+  const row = page.getByRole('row', { name: /Zoé Tremblay/ });
+  await expect(row).toContainText('Invitation envoyée à l\'instant');
+
+  await page.goto('/mailbox');
+  const email = page.getByRole('article', { name: 'Courriel à zoe@example.test' });
+  await expect(email.getByRole('heading')).toHaveText('Activez votre compte sur le portail École Érable');
+  const text = (await email.locator('pre').textContent()) ?? '';
+  expect(text).toContain('Bonjour Zoé');
+  const link = text.match(/https?:\/\/\S+\/activate\/[A-Za-z0-9_-]+/)?.[0];
+  expect(link).toBeTruthy();
+
+  // The client's browser asks for English; the page follows the organization.
+  const client = await browser.newContext({ locale: 'en-US' });
+  const clientPage = await client.newPage();
+  await clientPage.goto(link!);
+  await expect(clientPage.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(clientPage.getByRole('heading', { name: 'Bienvenue chez École Érable' })).toBeVisible();
+  await hydrated(clientPage);
+  await clientPage.getByLabel('Choisissez un mot de passe').fill('court');
+  await clientPage.getByRole('button', { name: 'Activer le compte' }).click();
+  await expect(clientPage.getByLabel('Choisissez un mot de passe')).toHaveAccessibleDescription(
+    /Utilisez au moins 10 caractères/,
+  );
+  await clientPage.getByLabel('Choisissez un mot de passe').fill('zoé compte les érables');
+  await clientPage.getByRole('button', { name: 'Activer le compte' }).click();
+  await expect(clientPage).toHaveURL(/\/dashboard$/);
+  await expect(clientPage.getByRole('heading', { name: 'Bonjour, Zoé Tremblay' })).toBeVisible();
+
+  // Her own choice of language, kept on her account, comes before the
+  // organization's.
+  await hydrated(clientPage);
+  await clientPage.getByLabel('Langue').selectOption({ label: 'English' });
+  await clientPage.getByRole('button', { name: 'Changer' }).click();
+  await expect(clientPage.getByRole('heading', { name: 'Hello, Zoé Tremblay' })).toBeVisible();
+  await expect(clientPage.locator('html')).toHaveAttribute('lang', 'en');
+  await client.close();
+
+  await page.goto('/clients');
+  await expect(page.getByRole('row', { name: /Zoé Tremblay/ })).toContainText(
+    'Actif, dernière connexion à l\'instant',
+  );
+  await page.screenshot({ path: test.info().outputPath('clients-fr.png'), fullPage: true });
+});

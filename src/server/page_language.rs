@@ -1,0 +1,74 @@
+//! Tells each page its language before it renders. [`choose`] (a
+//! middleware on the page routes) decides it by the rule in
+//! `domain::language` and leaves it in the request; [`provide`] hands it to
+//! the page as context, where the shell writes it in `<html lang>` and the
+//! catalog reads it (the browser's hydration reads it back from there).
+
+use axum::extract::{Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::prelude::*;
+
+use crate::app::PageLanguage;
+use crate::model::Language;
+use crate::server::auth::session::{self, CurrentSession};
+use crate::server::domain;
+use crate::server::startup::AppState;
+
+/// The session `page_guard` already looked up for this request (None:
+/// signed out), so it is not looked up twice.
+#[derive(Clone)]
+pub struct SessionLookup(pub Option<CurrentSession>);
+
+/// Middleware: decides the language of a page request (GET or HEAD; server
+/// function calls pass untouched) and leaves it in the request's extensions.
+pub async fn choose(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    next.run(told(&state, req).await).await
+}
+
+/// `req` with its page language in its extensions. A failed lookup is
+/// logged and falls back on the browser's language: the page itself then
+/// meets the same database and says so.
+pub async fn told(state: &AppState, mut req: Request) -> Request {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let looked_up = req.extensions().get::<SessionLookup>().cloned();
+    let signed_in = match looked_up {
+        Some(SessionLookup(s)) => Ok(s),
+        None if session::token_from_headers(req.headers()).is_some() => {
+            session::current(&state.sessions, req.headers()).await
+        }
+        None => Ok(None),
+    };
+    let language = match signed_in {
+        Ok(signed_in) => domain::language::for_page(
+            &state.db,
+            &state.config.secret,
+            req.uri().path(),
+            signed_in.as_ref(),
+            accept.as_deref(),
+        )
+        .await
+        .ok(),
+        Err(_) => None,
+    }
+    .unwrap_or_else(|| Language::from_accept_language(accept.as_deref().unwrap_or("")));
+    req.extensions_mut().insert(PageLanguage(language));
+    req
+}
+
+/// Provides the request's [`PageLanguage`] as context (English if the
+/// middleware did not run). Called where the page's context is made.
+pub fn provide() {
+    let language = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageLanguage>().copied())
+        .unwrap_or(PageLanguage(Language::English));
+    provide_context(language);
+}
