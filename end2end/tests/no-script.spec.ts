@@ -20,7 +20,9 @@ function link(mail: string, path: string): string {
 
 test.describe.serial('without JavaScript', () => {
   test('a crafted address cannot put words on a page', async ({ browser }) => {
-    const json = JSON.stringify({ Invalid: [{ field: 'password', message: 'Your account is locked. Call +1 555 0100.' }] });
+    // A refusal whose value (an organization's name) carries the crafted words.
+    const problem = { problem: 'access_disabled_at', organization: 'Your account is locked. Call +1 555 0100.' };
+    const json = JSON.stringify({ Invalid: [{ field: 'password', problem }] });
     const err = Buffer.from(json).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
     const page = await withoutScripts(browser);
     await page.goto(`/login?__path=%2Fapi%2Flogin&__err=${encodeURIComponent(err)}`);

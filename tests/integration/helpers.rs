@@ -311,6 +311,21 @@ impl TestApp {
         req.send().await.expect("request sent")
     }
 
+    /// A page's HTML, asked for by a browser whose `Accept-Language` is
+    /// `accept_language`.
+    pub async fn page_in(&self, path: &str, cookie: Option<&str>, accept_language: &str) -> String {
+        let mut req = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .header(reqwest::header::ACCEPT_LANGUAGE, accept_language);
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        let resp = req.send().await.expect("request sent");
+        assert_eq!(resp.status(), 200, "{path}");
+        resp.text().await.unwrap()
+    }
+
     /// Runs first-run setup with the standard owner; returns the session cookie.
     pub async fn setup_owner(&self) -> String {
         let resp = self

@@ -1,6 +1,7 @@
-//! Languages and time zones: emails are written in the recipient's language
-//! (the one chosen on their client record, else the organization's) and show
-//! dates in the organization's time zone.
+//! Languages and time zones: emails and pages are written in the reader's
+//! language (their own choice, else the one chosen on their client record,
+//! else the organization's; before signing in, the browser's where nobody
+//! is known) and show dates in the organization's time zone.
 
 use crate::helpers::*;
 
@@ -160,4 +161,133 @@ async fn a_client_given_a_language_gets_every_email_in_it() {
     );
     let notice = app.wait_for_mail(3).await.remove(2);
     assert_eq!(notice.subject, "Votre mot de passe a été modifié");
+}
+
+/// The `lang` of a page's `<html>`.
+fn html_lang(page: &str) -> &str {
+    page.split("<html lang=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no <html lang> in {page}"))
+}
+
+#[tokio::test]
+async fn signed_out_pages_follow_the_browser_where_nobody_is_known() {
+    let app = spawn_app().await;
+    app.setup_owner().await;
+    let french = app.page_in("/login", None, "fr-CA,fr;q=0.9,en;q=0.8").await;
+    assert_eq!(html_lang(&french), "fr");
+    assert!(french.contains("Mot de passe oublié ?"), "{french}");
+    let german = app.page_in("/forgot", None, "de-DE,de;q=0.9").await;
+    assert_eq!(html_lang(&german), "en", "none of ours: English");
+    assert!(german.contains("Forgot your password?"));
+}
+
+#[tokio::test]
+async fn a_link_opens_in_the_language_of_whoever_it_was_sent_to() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    // An English organization, a client given French: the activation page
+    // is in French whatever the browser asks for, as his email was.
+    assert_eq!(create_bo(&app, &owner, "fr").await.status, 200);
+    let token = app.wait_for_mail(1).await.remove(0).token();
+    let page = app
+        .page_in(&format!("/activate/{token}"), None, "en-US,en")
+        .await;
+    assert_eq!(html_lang(&page), "fr");
+    assert!(page.contains("Bienvenue chez North Tutors"), "{page}");
+    assert!(page.contains("Choisissez un mot de passe"));
+
+    // An unknown link says so in the browser's language.
+    let unknown = app.page_in("/activate/nope", None, "fr").await;
+    assert_eq!(html_lang(&unknown), "fr");
+    assert!(
+        unknown.contains("Ce lien ne peut plus être utilisé"),
+        "{unknown}"
+    );
+
+    // The organization's own sign-up page is in its default language.
+    set_language_and_zone(&app, &owner, "fr", "America/Toronto").await;
+    let signup = app.page_in("/o/north-tutors/signup", None, "en-US").await;
+    assert_eq!(html_lang(&signup), "fr");
+}
+
+#[tokio::test]
+async fn a_person_reads_their_own_choice_before_the_organizations_and_keeps_it() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    set_language_and_zone(&app, &owner, "fr", "America/Toronto").await;
+
+    // Staff read their organization's language, their statuses and dates
+    // written on the server included.
+    let clients = app.page_in("/clients", Some(&owner), "en-US").await;
+    assert_eq!(html_lang(&clients), "fr");
+    assert!(clients.contains("Ajouter un client"), "{clients}");
+    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    app.wait_for_mail(1).await;
+    let rows = app.client_rows(&owner).await;
+    let status = rows[0]["status_text"].as_str().unwrap();
+    assert!(status.starts_with("Invitation envoyée"), "{status}");
+
+    // A choice outside the catalogs is refused at its field.
+    let refused = app
+        .call("choose_language", &[("language", "de")], Some(&owner))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(
+        refused.error(),
+        porchlight::model::AppError::field(
+            "language",
+            porchlight::model::Problem::LanguageFromList
+        )
+    );
+
+    // Their own choice wins over the organization's, on every page and in
+    // the words the server writes.
+    let chosen = app
+        .call("choose_language", &[("language", "en")], Some(&owner))
+        .await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    let clients = app.page_in("/clients", Some(&owner), "fr").await;
+    assert_eq!(html_lang(&clients), "en");
+    assert!(clients.contains("Add a client"));
+    let rows = app.client_rows(&owner).await;
+    let status = rows[0]["status_text"].as_str().unwrap();
+    assert!(status.starts_with("Invitation sent"), "{status}");
+    // And it is kept for their next sign-in.
+    let again = app.login(OWNER_EMAIL, OWNER_PASSWORD).await;
+    let cookie = again.session_cookie().unwrap();
+    let clients = app.page_in("/clients", Some(&cookie), "fr").await;
+    assert_eq!(html_lang(&clients), "en");
+}
+
+#[tokio::test]
+async fn refusals_reach_the_page_as_values_it_words_in_its_language() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let refused = app
+        .call(
+            "create_client",
+            &[
+                ("first_name", ""),
+                ("last_name", "Lee"),
+                ("email", "not an address"),
+                ("role", "client"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let error = refused.error();
+    let locale = porchlight::i18n::Locale::fr;
+    assert_eq!(
+        error.for_field("first_name").unwrap().text(locale),
+        "Entrez un nom."
+    );
+    assert_eq!(
+        error.for_field("email").unwrap().text(locale),
+        "Entrez une adresse courriel comme nom@exemple.com."
+    );
+    assert_eq!(error.text(locale), "Veuillez corriger les champs signalés.");
 }
