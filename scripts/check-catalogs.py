@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fails when the catalogs (locales/<lang>.json) do not hold the same keys,
-or when a key's values name different {{ placeholders }} in two languages.
+when a key's values name different {{ placeholders }} in two languages, or
+when no Rust source under src/ names a key (a word nobody shows).
 
 leptos_i18n falls back to English for a key missing in French and only
 warns, so without this check a page could quietly show English words to a
@@ -11,7 +12,9 @@ import re
 import sys
 from pathlib import Path
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "locales"
+PLURAL_FORMS = (".one", ".other")
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
@@ -52,6 +55,12 @@ def main():
                 problems.append(
                     f"{language}: {key} names {sorted(found)}, English names {sorted(wanted)}"
                 )
+    sources = "\n".join(p.read_text() for p in (ROOT / "src").rglob("*.rs"))
+    for key in sorted(english):
+        # A key with plural forms is named without them (`counted!`).
+        named = next((key[: -len(f)] for f in PLURAL_FORMS if key.endswith(f)), key)
+        if named not in sources:
+            problems.append(f"en: {key} is not used under src/")
     for problem in problems:
         print(problem)
     if problems:

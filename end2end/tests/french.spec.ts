@@ -64,7 +64,7 @@ test('a French organization invites a client who activates, all in French', asyn
   // organization's.
   await hydrated(clientPage);
   await clientPage.getByLabel('Langue').selectOption({ label: 'English' });
-  await clientPage.getByRole('button', { name: 'Changer' }).click();
+  await clientPage.getByRole('button', { name: 'Changer de langue' }).click();
   await expect(clientPage.getByRole('heading', { name: 'Hello, Zoé Tremblay' })).toBeVisible();
   await expect(clientPage.locator('html')).toHaveAttribute('lang', 'en');
   await client.close();

@@ -54,15 +54,7 @@ pub async fn activate(token: String, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "join")]
 pub async fn join(token: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use super::ssr::request_headers;
-        use crate::server::AppState;
-        use crate::server::auth::session;
-
-        let state = AppState::from_context()?;
-        let headers = request_headers().await?;
-        let current = session::current(&state.sessions, &headers)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (state, current) = super::ssr::require_signed_in().await?;
         let accepted = crate::server::domain::activation::join(
             &state.db,
             state.config.secret.expose(),

@@ -116,6 +116,20 @@ pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
 }
 
 /// Adds, changes or removes the email of a client who has not activated.
+/// Chooses the language of a client's emails and pages ("en", "fr", or empty
+/// for the organization's).
+#[server(prefix = "/api", endpoint = "change_client_language")]
+pub async fn change_client_language(client_id: i64, language: String) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        crate::server::domain::clients::change_language(&state.db, &current, client_id, &language)
+            .await?;
+        super::ssr::announce_client(&state, current.organization_id, client_id).await;
+        Ok(())
+    })
+    .await
+}
+
 #[server(prefix = "/api", endpoint = "change_client_email")]
 pub async fn change_client_email(client_id: i64, email: String) -> Result<(), AppError> {
     super::ssr::answer(async move {

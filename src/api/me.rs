@@ -8,14 +8,7 @@ use crate::model::{AppError, Dashboard, MailboxMessage};
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn my_dashboard() -> Result<Dashboard, AppError> {
     super::ssr::answer(async move {
-        use crate::server::AppState;
-        use crate::server::auth::session;
-
-        let state = AppState::from_context()?;
-        let headers = super::ssr::request_headers().await?;
-        let me = session::current(&state.sessions, &headers)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (state, me) = super::ssr::require_signed_in().await?;
         crate::server::domain::me::dashboard(&state.db, me).await
     })
     .await
@@ -41,14 +34,7 @@ pub async fn dev_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
 #[server(prefix = "/api", endpoint = "choose_language")]
 pub async fn choose_language(language: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
-        use crate::server::AppState;
-        use crate::server::auth::session;
-
-        let state = AppState::from_context()?;
-        let headers = super::ssr::request_headers().await?;
-        let me = session::current(&state.sessions, &headers)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let (state, me) = super::ssr::require_signed_in().await?;
         crate::server::domain::me::choose_language(&state.db, &me, &language).await
     })
     .await

@@ -140,13 +140,19 @@ mod ssr {
         Ok(())
     }
 
-    /// The signed-in member of staff making this request.
-    pub async fn require_staff() -> Result<(AppState, CurrentSession), AppError> {
+    /// The signed-in person making this request, whatever their role.
+    pub async fn require_signed_in() -> Result<(AppState, CurrentSession), AppError> {
         let state = AppState::from_context()?;
         let headers = request_headers().await?;
         let current = session::current(&state.sessions, &headers)
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        Ok((state, current))
+    }
+
+    /// The signed-in member of staff making this request.
+    pub async fn require_staff() -> Result<(AppState, CurrentSession), AppError> {
+        let (state, current) = require_signed_in().await?;
         if !current.role.is_staff() {
             return Err(AppError::Forbidden);
         }

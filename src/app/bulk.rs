@@ -138,7 +138,7 @@ pub fn BulkInvitePanel(
             <span aria-live="polite">
                 {move || {
                     let n = selected.read().len();
-                    (n > 0).then(|| td_string!(locale, bulk.n_selected, count = count(n as i64)))
+                    (n > 0).then(|| crate::model::counted!(locale, n as i64, bulk.n_selected, count = count(n as i64)))
                 }}
             </span>
             <span aria-live="polite">
@@ -157,15 +157,12 @@ pub fn BulkInvitePanel(
                 }}
                 {move || {
                     let s = scope.get();
-                    let total = if s.more {
-                        td_string!(locale, bulk.more_than, count = count(s.total))
-                    } else {
-                        count(s.total)
-                    };
-                    let label = if s.search.is_empty() && s.status.is_empty() {
-                        td_string!(locale, bulk.all, count = total)
-                    } else {
-                        td_string!(locale, bulk.all_matching, count = total)
+                    let total = count(s.total);
+                    let label = match (s.search.is_empty() && s.status.is_empty(), s.more) {
+                        (true, false) => td_string!(locale, bulk.all, count = total),
+                        (true, true) => td_string!(locale, bulk.all_more, count = total),
+                        (false, false) => td_string!(locale, bulk.all_matching, count = total),
+                        (false, true) => td_string!(locale, bulk.all_matching_more, count = total),
                     };
                     option("matching", label)
                 }}
@@ -248,30 +245,31 @@ fn PreviewSummary(
     let i18n = use_i18n();
     let locale = page_locale();
     let n = preview.invitations();
+    use crate::model::counted;
+    let line = |n: i64, words: fn(Locale, i64, String) -> String| (n, words(locale, n, count(n)));
     let lines = [
-        (preview.activate, td_string!(locale, bulk.activate)),
-        (preview.join, td_string!(locale, bulk.join)),
-        (
-            preview.skipped_active,
-            td_string!(locale, bulk.skipped_active),
-        ),
-        (
-            preview.skipped_no_email,
-            td_string!(locale, bulk.skipped_no_email),
-        ),
-        (
-            preview.skipped_disabled,
-            td_string!(locale, bulk.skipped_disabled),
-        ),
-        (
-            preview.skipped_recent,
-            td_string!(locale, bulk.skipped_recent),
-        ),
-        (preview.skipped_rank, td_string!(locale, bulk.skipped_rank)),
-        (
-            preview.skipped_seats,
-            td_string!(locale, bulk.skipped_seats),
-        ),
+        line(preview.activate, |l, n, count| {
+            counted!(l, n, bulk.activate, count)
+        }),
+        line(preview.join, |l, n, count| counted!(l, n, bulk.join, count)),
+        line(preview.skipped_active, |l, n, count| {
+            counted!(l, n, bulk.skipped_active, count)
+        }),
+        line(preview.skipped_no_email, |l, n, count| {
+            counted!(l, n, bulk.skipped_no_email, count)
+        }),
+        line(preview.skipped_disabled, |l, n, count| {
+            counted!(l, n, bulk.skipped_disabled, count)
+        }),
+        line(preview.skipped_recent, |l, n, count| {
+            counted!(l, n, bulk.skipped_recent, count)
+        }),
+        line(preview.skipped_rank, |l, n, count| {
+            counted!(l, n, bulk.skipped_rank, count)
+        }),
+        line(preview.skipped_seats, |l, n, count| {
+            counted!(l, n, bulk.skipped_seats, count)
+        }),
     ];
     view! {
         <div class="preview">
@@ -280,17 +278,13 @@ fn PreviewSummary(
                 {lines
                     .into_iter()
                     .filter(|(count, _)| *count > 0)
-                    .map(|(n, text)| view! { <li><strong>{count(n)}</strong>" "{text}</li> })
+                    .map(|(_, text)| view! { <li>{text}</li> })
                     .collect_view()}
             </ul>
             {if n == 0 {
                 view! { <p>{t!(i18n, bulk.nobody)}</p> }.into_any()
             } else {
-                let label = if n == 1 {
-                    td_string!(locale, bulk.send_one).to_owned()
-                } else {
-                    td_string!(locale, bulk.send, count = count(n))
-                };
+                let label = counted!(locale, n, bulk.send, count = count(n));
                 view! {
                     <button type="button" disabled=move || start.pending().get() on:click=move |_| confirm()>
                         {label}

@@ -3,10 +3,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::form::{Field, FormMessage, action_error, page_locale, say};
+use super::clients::client_languages;
+use super::form::{Field, FormMessage, Select, action_error, page_locale, say};
 use super::live::use_live;
 use super::portal::Portal;
-use crate::api::clients::{ChangeClientEmail, SendInvitation, SetClientAccess, get_client};
+use crate::api::clients::{
+    ChangeClientEmail, ChangeClientLanguage, SendInvitation, SetClientAccess, get_client,
+};
 use crate::api::reset::SendPasswordReset;
 use crate::i18n::*;
 use crate::model::{ClientDetail, ClientStatus, Role};
@@ -23,6 +26,7 @@ pub fn ClientDetailPage() -> impl IntoView {
             .unwrap_or(0)
     });
     let change = ServerAction::<ChangeClientEmail>::new();
+    let language = ServerAction::<ChangeClientLanguage>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
     // The timeline follows the worker and the client as they act.
@@ -32,6 +36,7 @@ pub fn ClientDetailPage() -> impl IntoView {
             (
                 id.get(),
                 change.version().get(),
+                language.version().get(),
                 send.version().get(),
                 access.version().get(),
                 live.get(),
@@ -45,7 +50,7 @@ pub fn ClientDetailPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(d) => view! { <Detail detail=d change send access /> }.into_any(),
+                        Ok(d) => view! { <Detail detail=d change language send access /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
@@ -58,6 +63,7 @@ pub fn ClientDetailPage() -> impl IntoView {
 fn Detail(
     detail: ClientDetail,
     change: ServerAction<ChangeClientEmail>,
+    language: ServerAction<ChangeClientLanguage>,
     send: ServerAction<SendInvitation>,
     access: ServerAction<SetClientAccess>,
 ) -> impl IntoView {
@@ -65,6 +71,8 @@ fn Detail(
     let c = detail.client;
     let id = c.id;
     let email_error = action_error(change);
+    let language_error = action_error(language);
+    let chosen_language = c.language.map_or("", crate::model::Language::as_str);
     let send_error = action_error(send);
     let access_error = action_error(access);
     let enabled = c.status != ClientStatus::Disabled;
@@ -82,7 +90,7 @@ fn Detail(
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">
             <span class=c.status.css_class()>{c.status_text}</span>
-            " · " {role_label(role, page_locale())} " · "
+            " · " {role.label(page_locale())} " · "
             {tu_string!(i18n, detail.created, created = c.created)}
         </p>
         <div class="actions">
@@ -122,6 +130,18 @@ fn Detail(
                 <button type="submit">{t!(i18n, detail.save_email)}</button>
             </ActionForm>
         })}
+        <ActionForm action=language attr:class="card inline">
+            <input type="hidden" name="client_id" value=id.to_string() />
+            <Select
+                label=tu_string!(i18n, clients.email_language)
+                name="language"
+                options=client_languages()
+                selected=chosen_language
+                error=language_error
+            />
+            <FormMessage error=language_error />
+            <button type="submit">{t!(i18n, detail.save_language)}</button>
+        </ActionForm>
         <h2>{t!(i18n, detail.timeline)}</h2>
         <ol class="timeline" aria-label=tu_string!(i18n, detail.timeline_label)>
             {detail
@@ -135,16 +155,5 @@ fn Detail(
                 })
                 .collect_view()}
         </ol>
-    }
-}
-
-/// A role as a label, capitalized, in `locale`.
-fn role_label(role: Role, locale: Locale) -> &'static str {
-    match role {
-        Role::Owner => td_string!(locale, role_names.owner),
-        Role::Admin => td_string!(locale, role_names.admin),
-        Role::Staff => td_string!(locale, role_names.staff),
-        Role::Collaborator => td_string!(locale, role_names.collaborator),
-        Role::Client => td_string!(locale, role_names.client),
     }
 }

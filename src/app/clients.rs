@@ -5,7 +5,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
-use super::form::{Field, FormMessage, Select, action_error, page_locale, say, tick};
+use super::form::{Field, FormMessage, Select, action_error, link, page_locale, say, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
@@ -100,7 +100,7 @@ pub fn ClientsPage() -> impl IntoView {
 }
 
 /// A client's language: the organization's unless chosen here.
-fn client_languages() -> Vec<(&'static str, String)> {
+pub(super) fn client_languages() -> Vec<(&'static str, String)> {
     let locale = page_locale();
     std::iter::once((
         "",
@@ -252,10 +252,10 @@ struct Actions {
 /// "25 clients", "1 client", "More than 10,000 clients", in `locale`.
 pub fn client_count(total: i64, more: bool, locale: Locale) -> String {
     let count = format_count(total, Language::of_locale(locale));
-    match (total, more) {
-        (_, true) => td_string!(locale, clients.count_more, count),
-        (1, false) => td_string!(locale, clients.count_one).to_owned(),
-        (_, false) => td_string!(locale, clients.count, count),
+    if more {
+        td_string!(locale, clients.count_more, count)
+    } else {
+        crate::model::counted!(locale, total, clients.count, count)
     }
 }
 
@@ -271,7 +271,7 @@ fn ClientTable(
         return view! {
             <section class="empty" aria-labelledby="empty-title">
                 <h2 id="empty-title">{t!(i18n, clients.none_match_heading)}</h2>
-                <p>{t!(i18n, clients.none_match_text)}" "<a href="/clients">{t!(i18n, clients.show_all)}</a>"."</p>
+                <p>{t!(i18n, clients.none_match_text, <a> = link("/clients"))}</p>
             </section>
         }
         .into_any();

@@ -17,6 +17,13 @@ pub fn say(error: &AppError) -> String {
     error.text(page_locale())
 }
 
+/// A link to `href` around the words a catalog entry marks `<a>…</a>`
+/// (`t!(i18n, key, <a> = link("/login"))`), so a sentence with a link in it
+/// stays one entry, in the order its language wants.
+pub fn link(href: &'static str) -> impl Fn(ChildrenFn) -> AnyView + Clone + Send + Sync + 'static {
+    move |children: ChildrenFn| view! { <a href=href>{children()}</a> }.into_any()
+}
+
 /// The password rule, for the hint under a new password.
 pub fn password_hint() -> String {
     td_string!(page_locale(), common.password_hint, min = PASSWORD_MIN)

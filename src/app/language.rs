@@ -4,10 +4,14 @@
 
 use leptos::prelude::*;
 
+use super::form::{FormMessage, action_error};
 use crate::api::me::ChooseLanguage;
 use crate::i18n::*;
 use crate::model::Language;
 
+/// A menu of the languages, each by its own name, and a button that keeps
+/// the one chosen on the signed-in person's account; a refusal shows under
+/// it.
 #[component]
 pub fn LanguageMenu(
     /// The language the page is in.
@@ -15,6 +19,7 @@ pub fn LanguageMenu(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let choose = ServerAction::<ChooseLanguage>::new();
+    let error = action_error(choose);
     // Hydrated, the form is sent by the action: load the page again in the
     // language now kept (a plain form post is sent back to the page).
     Effect::new(move |_| {
@@ -38,6 +43,7 @@ pub fn LanguageMenu(
                     .collect_view()}
             </select>
             <button type="submit" class="secondary">{t!(i18n, portal.change_language)}</button>
+            <FormMessage error />
         </ActionForm>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{Field, FormMessage, action_error, password_hint};
+use super::form::{Field, FormMessage, action_error, link, password_hint};
 use crate::api::auth::{Login, Setup};
 use crate::api::reset::{ForgotPassword, ResetPassword, reset_link};
 use crate::i18n::*;
@@ -160,7 +160,7 @@ pub fn ResetPage() -> impl IntoView {
                         .into_any(),
                         Ok(false) => view! {
                             <h1>{t!(i18n, common.link_unusable_title)}</h1>
-                            <p>{t!(i18n, reset.unusable)}" "<a href="/forgot">{t!(i18n, reset.ask_again)}</a>"."</p>
+                            <p>{t!(i18n, reset.unusable, <a> = link("/forgot"))}</p>
                         }
                         .into_any(),
                         Err(e) => view! { <p role="alert">{super::form::say(&e)}</p> }.into_any(),
@@ -182,7 +182,7 @@ pub fn NotFound() -> impl IntoView {
         <Title text=tu_string!(i18n, not_found.title) />
         <main class="narrow">
             <h1>{t!(i18n, not_found.heading)}</h1>
-            <p>{t!(i18n, not_found.text)}" "<a href="/">{t!(i18n, not_found.home)}</a></p>
+            <p>{t!(i18n, not_found.text, <a> = link("/"))}</p>
         </main>
     }
 }

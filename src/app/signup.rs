@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::form::{Field, FormMessage, action_error, page_locale, password_hint, say, tick};
+use super::form::{Field, FormMessage, action_error, link, page_locale, password_hint, say, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::signup::{
@@ -51,8 +51,7 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
             <Title text=tu_string!(i18n, signup.closed_title) />
             <h1>{tu_string!(i18n, signup.closed_heading, organization)}</h1>
             <p class="lead">
-                {t!(i18n, signup.closed_text)}" "<a href="/login">{t!(i18n, signup.closed_sign_in)}</a>" "
-                {t!(i18n, signup.closed_text_end)}
+                {t!(i18n, signup.closed_text, <a> = link("/login"))}
             </p>
         }
         .into_any();
@@ -82,7 +81,7 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
             when=move || done().is_none()
             fallback=move || view! { <p class="notice" role="status">{done()}</p> }
         >
-            <p class="lead">{t!(i18n, signup.have_account)}" "<a href="/login">{t!(i18n, common.sign_in)}</a>"."</p>
+            <p class="lead">{t!(i18n, signup.have_account, <a> = link("/login"))}</p>
             <ActionForm action=action>
                 <input type="hidden" name="slug" value=slug.get_value() />
                 <div class="row">
@@ -189,10 +188,7 @@ fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
         SignupLinkPage::Closed => view! {
             <Title text=tu_string!(i18n, activate.closed_title) />
             <h1>{t!(i18n, common.link_unusable_title)}</h1>
-            <p>
-                {t!(i18n, signup.used_text)}" "<a href="/login">{t!(i18n, common.sign_in)}</a>" "
-                {t!(i18n, signup.instead)}
-            </p>
+            <p>{t!(i18n, signup.used_text, <a> = link("/login"))}</p>
         }
         .into_any(),
     }
@@ -238,8 +234,10 @@ pub fn ApprovalsPage() -> impl IntoView {
             <h1>{t!(i18n, approvals.heading)}</h1>
             <div aria-live="polite">
                 {move || match decide.value().get() {
-                    Some(Ok(1)) => Some(view! { <p class="notice">{t!(i18n, approvals.decided_one)}</p> }.into_any()),
-                    Some(Ok(count)) => Some(view! { <p class="notice">{tu_string!(i18n, approvals.decided, count)}</p> }.into_any()),
+                    Some(Ok(count)) => {
+                        let words = crate::model::counted!(page_locale(), count as i64, approvals.decided, count);
+                        Some(view! { <p class="notice">{words}</p> }.into_any())
+                    }
                     _ => None,
                 }}
             </div>
@@ -306,7 +304,7 @@ fn Queue(
                                 <td>{a.name.clone()}</td>
                                 <td>{a.username}</td>
                                 <td>{a.email}</td>
-                                <td>{Role::parse(&a.role).map_or(a.role.clone(), |r| r.name(locale).to_owned())}</td>
+                                <td>{Role::parse(&a.role).map_or(a.role.clone(), |r| r.label(locale).to_owned())}</td>
                                 <td>{a.applied}</td>
                                 <td>
                                     <button type="button" class="small" aria-label=tu_string!(i18n, approvals.approve_one, name = name.clone()) on:click=move |_| act(vec![id], true)>

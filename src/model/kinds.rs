@@ -192,6 +192,16 @@ impl Language {
         Language::of_locale(crate::i18n::Locale::find_locale(&tags))
     }
 
+    /// Whether `n` takes the singular form (a catalog key's `one`) rather
+    /// than the plural (`other`): 1 in English, 0 and 1 in French (the CLDR
+    /// plural rules of the two).
+    pub const fn is_one(self, n: i64) -> bool {
+        match self {
+            Language::English => n == 1,
+            Language::French => n == 0 || n == 1,
+        }
+    }
+
     /// The language's name in itself, for menus.
     pub const fn own_name(self) -> &'static str {
         match self {
@@ -236,6 +246,20 @@ mod tests {
             assert_eq!(Language::of_locale(language.locale()), *language);
             assert_eq!(language.locale().to_string(), language.as_str());
         }
+    }
+
+    #[test]
+    fn french_says_zero_in_the_singular() {
+        assert!(Language::French.is_one(0) && Language::French.is_one(1));
+        assert!(!Language::French.is_one(2));
+        assert!(!Language::English.is_one(0) && Language::English.is_one(1));
+        let n_clients = |language: Language, n: i64| {
+            crate::model::counted!(language.locale(), n, clients.count, count = n)
+        };
+        assert_eq!(n_clients(Language::French, 0), "0 client");
+        assert_eq!(n_clients(Language::French, 2), "2 clients");
+        assert_eq!(n_clients(Language::English, 0), "0 clients");
+        assert_eq!(n_clients(Language::English, 1), "1 client");
     }
 
     #[test]

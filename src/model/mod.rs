@@ -1,6 +1,22 @@
 //! Types shared by the server and the browser: the error type and the DTOs
 //! that server functions return.
 
+/// `td_string!` for a catalog key with a `one` and an `other` form:
+/// `counted!(locale, n, clients.count, count = …)` reads `clients.count.one`
+/// or `clients.count.other` as `n` asks in the locale's language
+/// ([`Language::is_one`]); a `String` either way.
+macro_rules! counted {
+    ($locale:expr, $n:expr, $($key:ident).+ $(, $($args:tt)*)?) => {{
+        let locale = $locale;
+        if $crate::model::Language::of_locale(locale).is_one($n) {
+            $crate::i18n::td_string!(locale, $($key).+ .one $(, $($args)*)?).to_string()
+        } else {
+            $crate::i18n::td_string!(locale, $($key).+ .other $(, $($args)*)?).to_string()
+        }
+    }};
+}
+pub(crate) use counted;
+
 mod error;
 pub mod kinds;
 pub mod live;
@@ -70,6 +86,18 @@ impl Role {
         .find(|r| r.as_str() == s)
     }
 
+    /// The role's name in `locale`, as a label ("Collaborator").
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Role::Owner => td_string!(locale, role_names.owner),
+            Role::Admin => td_string!(locale, role_names.admin),
+            Role::Staff => td_string!(locale, role_names.staff),
+            Role::Collaborator => td_string!(locale, role_names.collaborator),
+            Role::Client => td_string!(locale, role_names.client),
+        }
+    }
+
     /// The role's name in `locale`, as written inside a sentence.
     pub fn name(self, locale: crate::i18n::Locale) -> &'static str {
         use crate::i18n::td_string;
@@ -97,6 +125,9 @@ pub struct ClientRow {
     pub last_name: String,
     pub email: Option<String>,
     pub role: String,
+    /// The language chosen for the client's emails and pages; None: the
+    /// organization's.
+    pub language: Option<Language>,
     /// Already formatted on the server, so server and browser render the same text.
     pub created: String,
     pub status: ClientStatus,

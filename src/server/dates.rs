@@ -20,7 +20,8 @@ pub struct Local {
 }
 
 impl Local {
-    /// English, in UTC.
+    /// English, in UTC (for tests).
+    #[cfg(test)]
     pub fn utc_english() -> Local {
         Local {
             language: Language::English,
@@ -121,14 +122,14 @@ pub fn time_zone(name: &str) -> Option<String> {
     Some(zone.iana_name().unwrap_or(name).to_owned())
 }
 
-/// The start (00:00 UTC, in ms) of a "YYYY-MM-DD" date, as a date input sends
-/// it; None for anything else, impossible dates included.
-pub fn parse_date(s: &str) -> Option<i64> {
+/// The start (00:00 in `zone`, in ms) of a "YYYY-MM-DD" date, as a date
+/// input sends it; None for anything else, impossible dates included.
+pub fn parse_date(s: &str, zone: &TimeZone) -> Option<i64> {
     let date: Date = s.trim().parse().ok()?;
     if date.year() < 1970 {
         return None;
     }
-    let start = date.to_zoned_datetime(TimeZone::UTC).ok()?;
+    let start = date.to_zoned_datetime(zone.clone()).ok()?;
     Some(start.timestamp().as_millisecond())
 }
 
@@ -192,14 +193,21 @@ mod tests {
 
     #[test]
     fn parses_dates_and_refuses_impossible_ones() {
-        assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800_000));
+        let utc = TimeZone::UTC;
+        assert_eq!(parse_date("1970-01-01", &utc), Some(0));
+        assert_eq!(parse_date("2024-02-29", &utc), Some(1_709_164_800_000));
         assert_eq!(
-            parse_date("2026-11-03")
+            parse_date("2026-11-03", &utc)
                 .map(|ms| Local::utc_english().date(ms))
                 .as_deref(),
             Some("3 Nov 2026")
         );
+        // Midnight in Toronto (EST, UTC−5) is 05:00 UTC, and reads back as
+        // the same day there.
+        let toronto = Local::new(Language::English, "America/Toronto");
+        let start = parse_date("2026-11-03", &toronto.time_zone).unwrap();
+        assert_eq!(start, 1_793_664_000_000 + 5 * 3_600_000);
+        assert_eq!(toronto.date(start), "3 Nov 2026");
         for bad in [
             "2023-02-29",
             "2026-13-01",
@@ -208,7 +216,7 @@ mod tests {
             "",
             "2026-11",
         ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
+            assert_eq!(parse_date(bad, &utc), None, "{bad}");
         }
     }
 

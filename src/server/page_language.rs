@@ -4,16 +4,18 @@
 //! the page as context, where the shell writes it in `<html lang>` and the
 //! catalog reads it (the browser's hydration reads it back from there).
 
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 
 use crate::app::PageLanguage;
 use crate::model::Language;
 use crate::server::auth::session::{self, CurrentSession};
 use crate::server::domain;
+use crate::server::domain::language::Reached;
 use crate::server::startup::AppState;
 
 /// The session `page_guard` already looked up for this request (None:
@@ -51,7 +53,7 @@ pub async fn told(state: &AppState, mut req: Request) -> Request {
         Ok(signed_in) => domain::language::for_page(
             &state.db,
             &state.config.secret,
-            req.uri().path(),
+            reached(req.uri().path()),
             signed_in.as_ref(),
             accept.as_deref(),
         )
@@ -64,6 +66,35 @@ pub async fn told(state: &AppState, mut req: Request) -> Request {
     req
 }
 
+/// What the page at `path` was reached by: the pages of `app::App`'s routes
+/// whose language comes from what their address names.
+fn reached(path: &str) -> Reached<'_> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["activate", token] => Reached::InvitationLink(token),
+        ["reset", token] => Reached::ResetLink(token),
+        ["signup", "confirm", token] => Reached::SignupLink(token),
+        ["o", slug, "signup"] => Reached::SignupForm(slug),
+        _ => Reached::Elsewhere,
+    }
+}
+
+/// A plain-text answer made before any page or session is known (a refused
+/// request, a failed page guard): `words` in the language the browser asks
+/// for.
+pub fn plain_answer(
+    headers: &HeaderMap,
+    status: StatusCode,
+    words: fn(crate::i18n::Locale) -> &'static str,
+) -> Response {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let language = Language::from_accept_language(accept);
+    (status, Body::from(words(language.locale()))).into_response()
+}
+
 /// Provides the request's [`PageLanguage`] as context (English if the
 /// middleware did not run). Called where the page's context is made.
 pub fn provide() {
@@ -71,4 +102,27 @@ pub fn provide() {
         .and_then(|parts| parts.extensions.get::<PageLanguage>().copied())
         .unwrap_or(PageLanguage(Language::English));
     provide_context(language);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_name_what_a_page_was_reached_by() {
+        assert_eq!(reached("/activate/abc"), Reached::InvitationLink("abc"));
+        assert_eq!(reached("/reset/abc"), Reached::ResetLink("abc"));
+        assert_eq!(reached("/signup/confirm/abc"), Reached::SignupLink("abc"));
+        assert_eq!(reached("/o/north/signup"), Reached::SignupForm("north"));
+        for other in [
+            "/login",
+            "/forgot",
+            "/activate",
+            "/activate/a/b",
+            "/o/north",
+            "/",
+        ] {
+            assert_eq!(reached(other), Reached::Elsewhere, "{other}");
+        }
+    }
 }

@@ -1,11 +1,10 @@
 //! Request-level protections: state-changing requests only from the portal's
 //! own pages, and security headers on every response.
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::server::AppState;
 
@@ -56,11 +55,11 @@ pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next
     }
     if is_cross_site(req.headers(), &state.config.public_url) {
         tracing::info!(method = %req.method(), "cross-site request refused");
-        return (
+        return crate::server::page_language::plain_answer(
+            req.headers(),
             StatusCode::FORBIDDEN,
-            Body::from("This request did not come from the portal's own pages."),
-        )
-            .into_response();
+            |locale| crate::i18n::td_string!(locale, errors.cross_site),
+        );
     }
     next.run(req).await
 }

@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{FromRef, MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -378,11 +377,11 @@ async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next)
                 .insert(page_language::SessionLookup(session));
             next.run(req).await
         }
-        Err(_) => (
+        Err(_) => page_language::plain_answer(
+            req.headers(),
             StatusCode::INTERNAL_SERVER_ERROR,
-            Body::from("Something went wrong on our side."),
-        )
-            .into_response(),
+            |locale| crate::i18n::td_string!(locale, errors.internal),
+        ),
     }
 }
 

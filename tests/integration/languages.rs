@@ -3,6 +3,8 @@
 //! else the organization's; before signing in, the browser's where nobody
 //! is known) and show dates in the organization's time zone.
 
+use serde_json::Value;
+
 use crate::helpers::*;
 
 /// French by default, times in Toronto (or whatever `time_zone` says).
@@ -177,7 +179,7 @@ async fn signed_out_pages_follow_the_browser_where_nobody_is_known() {
     app.setup_owner().await;
     let french = app.page_in("/login", None, "fr-CA,fr;q=0.9,en;q=0.8").await;
     assert_eq!(html_lang(&french), "fr");
-    assert!(french.contains("Mot de passe oublié ?"), "{french}");
+    assert!(french.contains("Mot de passe oublié\u{202f}?"), "{french}");
     let german = app.page_in("/forgot", None, "de-DE,de;q=0.9").await;
     assert_eq!(html_lang(&german), "en", "none of ours: English");
     assert!(german.contains("Forgot your password?"));
@@ -290,4 +292,44 @@ async fn refusals_reach_the_page_as_values_it_words_in_its_language() {
         "Entrez une adresse courriel comme nom@exemple.com."
     );
     assert_eq!(error.text(locale), "Veuillez corriger les champs signalés.");
+}
+
+#[tokio::test]
+async fn staff_choose_a_clients_language_and_the_next_email_is_in_it() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    turn_off_auto_invite(&app, &owner).await;
+    let id = app
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
+        .await;
+    let choose = |language: &'static str| {
+        let (app, owner) = (&app, &owner);
+        async move {
+            app.call(
+                "change_client_language",
+                &[("client_id", &id.to_string()), ("language", language)],
+                Some(owner),
+            )
+            .await
+        }
+    };
+    let refused = choose("xx").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(app.client_rows(&owner).await[0]["language"], Value::Null);
+
+    assert_eq!(choose("fr").await.status, 200);
+    assert_eq!(app.client_rows(&owner).await[0]["language"], "fr");
+    assert_eq!(app.send_invitation(&owner, id).await.status, 200);
+    let invitation = app.wait_for_mail(1).await.remove(0);
+    assert_eq!(
+        invitation.subject,
+        "Activez votre compte sur le portail North Tutors"
+    );
+
+    // Empty: back to the organization's language.
+    assert_eq!(choose("").await.status, 200);
+    assert_eq!(app.client_rows(&owner).await[0]["language"], Value::Null);
+    assert_eq!(app.send_invitation(&owner, id).await.status, 200);
+    let again = app.wait_for_mail(2).await.remove(1);
+    assert_eq!(again.subject, "Activate your North Tutors portal account");
 }

@@ -1,5 +1,7 @@
 //! Email over a real SMTP server process (aiosmtpd).
 
+use porchlight::server::mail::failure::Failure;
+
 use crate::helpers::*;
 
 async fn wait_for_status(app: &TestApp, cookie: &str, status: &str) -> serde_json::Value {
@@ -240,7 +242,10 @@ async fn a_server_that_stops_answering_delays_the_email_and_frees_the_worker() {
         .await;
     let (outcome, detail) = first_attempt(&app).await;
     assert_eq!(outcome, "temporary");
-    assert_eq!(detail, "the mail server did not answer in time");
+    assert_eq!(
+        Failure::from_stored(&detail).to_string(),
+        "the mail server did not answer in time"
+    );
     // Back in the queue for a later retry, not stuck as 'sending'.
     let (status,): (String,) = sqlx::query_as("SELECT status FROM email_outbox")
         .fetch_one(&app.db.pool)

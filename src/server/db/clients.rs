@@ -11,6 +11,9 @@ pub struct ClientListRow {
     pub last_name: String,
     pub email: Option<String>,
     pub role: String,
+    /// The language chosen for the client ("en", "fr"); None: the
+    /// organization's.
+    pub language: Option<String>,
     pub created_at: i64,
     pub disabled_at: Option<i64>,
     pub user_id: Option<i64>,
@@ -27,7 +30,7 @@ pub struct ClientListRow {
 /// The client list's columns: the client, their account and their latest
 /// invitation with its latest email.
 const COLUMNS: &str = concat!(
-    "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.created_at,
+    "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.language, c.created_at,
         c.disabled_at, c.user_id, u.last_login_at, ",
     super::invitations::kind_now!(),
     " AS invitation_kind, i.created_at AS invitation_created_at,
@@ -342,6 +345,23 @@ pub async fn set_email(
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// Sets the language of a client's emails and pages (None: the
+/// organization's).
+pub async fn set_language(
+    db: &super::Db,
+    organization_id: i64,
+    client_id: i64,
+    language: Option<Language>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET language = $1 WHERE id = $2 AND organization_id = $3")
+        .bind(language.map(Language::as_str))
+        .bind(client_id)
+        .bind(organization_id)
+        .execute(&mut *db.writer().await?)
+        .await
+        .map(|_| ())
 }
 
 /// A client invited at an address who never activated, for "Forgot your

@@ -7,7 +7,10 @@ use sqlx::AnyPool;
 use super::users::recipient_language;
 
 /// For an invitation link: the invited person's language (their account's
-/// choice, else their client record's, else the organization's).
+/// choice, else their client record's, else the organization's) while the
+/// invitation is open; the organization's once it is accepted or revoked
+/// (the page then only says the link is closed, and a closed link tells
+/// nothing of the person).
 pub async fn of_invitation_link(
     pool: &AnyPool,
     token_hash: &str,
@@ -15,9 +18,10 @@ pub async fn of_invitation_link(
     one(
         pool,
         concat!(
-            "SELECT ",
+            "SELECT CASE WHEN i.accepted_at IS NULL AND i.revoked_at IS NULL THEN ",
             recipient_language!("c.email_lower", "c.language", "o.default_language"),
-            " FROM invitation_links l
+            " ELSE o.default_language END
+              FROM invitation_links l
               JOIN invitations i ON i.id = l.invitation_id
               JOIN clients c ON c.id = i.client_id
               JOIN organizations o ON o.id = i.organization_id
@@ -37,16 +41,19 @@ pub async fn of_reset_link(
 ) -> Result<Option<String>, sqlx::Error> {
     one(
         pool,
-        "SELECT COALESCE(u.language,
-                (SELECT COALESCE(c.language, o.default_language)
-                 FROM memberships m
-                 JOIN organizations o ON o.id = m.organization_id
-                 LEFT JOIN clients c ON c.organization_id = m.organization_id
-                                    AND c.email_lower = u.email_lower
-                 WHERE m.user_id = u.id AND m.disabled_at IS NULL
-                 ORDER BY m.id LIMIT 1))
-         FROM password_resets r JOIN users u ON u.id = r.user_id
-         WHERE r.token_hash = $1",
+        concat!(
+            "SELECT ",
+            recipient_language!("u.email_lower", "c.language", "o.default_language"),
+            " FROM password_resets r
+              JOIN users u ON u.id = r.user_id
+              LEFT JOIN memberships m ON m.id = (
+                  SELECT h.id FROM memberships h
+                  WHERE h.user_id = u.id AND h.disabled_at IS NULL
+                  ORDER BY h.id LIMIT 1)
+              LEFT JOIN organizations o ON o.id = m.organization_id
+              LEFT JOIN clients c ON c.organization_id = o.id AND c.email_lower = u.email_lower
+              WHERE r.token_hash = $1"
+        ),
         token_hash,
     )
     .await

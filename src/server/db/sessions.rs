@@ -50,17 +50,13 @@ pub async fn find_live(
     sqlx::query_as(concat!(
         "SELECT s.user_id, u.name AS user_name, u.email AS user_email,
                 s.organization_id, m.role, ",
-        super::users::recipient_language!(
-            "u.email_lower",
-            "(SELECT c.language FROM clients c
-              WHERE c.organization_id = s.organization_id AND c.email_lower = u.email_lower)",
-            "o.default_language"
-        ),
+        super::users::recipient_language!("u.email_lower", "c.language", "o.default_language"),
         " AS language, o.time_zone
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          JOIN organizations o ON o.id = s.organization_id
          JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id
+         LEFT JOIN clients c ON c.organization_id = s.organization_id AND c.email_lower = u.email_lower
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.disabled_at IS NULL"
     ))
     .bind(token_hash)

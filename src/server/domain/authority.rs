@@ -11,6 +11,8 @@ use crate::model::{AppError, Problem, Role};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     ChangeEmail,
+    /// Choosing the language of a client's emails and pages.
+    ChangeLanguage,
     SendInvitation,
     SendReset,
     Disable,
@@ -19,8 +21,9 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests that walk them all.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::ChangeEmail,
+        Action::ChangeLanguage,
         Action::SendInvitation,
         Action::SendReset,
         Action::Disable,

@@ -2,7 +2,7 @@
 //! job that a background runner expands in batches (resuming after a restart).
 
 use crate::i18n::td_string;
-use crate::model::{AppError, BulkJob, BulkPreview, ClientFilter, Problem, format_count};
+use crate::model::{AppError, BulkJob, BulkPreview, ClientFilter, Problem, counted, format_count};
 use crate::server::auth::CurrentSession;
 use crate::server::dates::{Local, parse_date};
 use crate::server::db::Db;
@@ -30,8 +30,10 @@ pub struct BulkForm {
 }
 
 impl BulkForm {
-    /// The selection the form describes, or the field that is wrong.
-    pub fn selection(&self) -> Result<Selection, AppError> {
+    /// The selection the form describes, or the field that is wrong. A date
+    /// is read in `local`'s time zone (the organization's): "created on or
+    /// after 3 Nov" starts at midnight there.
+    pub fn selection(&self, local: &Local) -> Result<Selection, AppError> {
         let rule = match self.rule.as_str() {
             "selected" => {
                 use super::rules::{IdListError, id_list};
@@ -51,7 +53,7 @@ impl BulkForm {
             "matching" => Rule::Matching {
                 status: self.status.clone(),
             },
-            "created_after" => match parse_date(&self.created_after) {
+            "created_after" => match parse_date(&self.created_after, &local.time_zone) {
                 Some(since) => Rule::CreatedAfter { since },
                 None => return Err(AppError::field("created_after", Problem::DateChoose)),
             },
@@ -78,7 +80,7 @@ impl BulkForm {
 /// The form's selection, limited to the roles the actor may invite
 /// ([`authority::within_reach`]): the preview and the job skip the others.
 fn selection_for(actor: &CurrentSession, form: &BulkForm) -> Result<Selection, AppError> {
-    let mut selection = form.selection()?;
+    let mut selection = form.selection(&actor.local())?;
     selection.roles = authority::within_reach(actor.role);
     Ok(selection)
 }
@@ -89,10 +91,10 @@ pub fn describe(selection: &Selection, local: &Local) -> String {
     let locale = local.language.locale();
     let count = |n: usize| format_count(i64::try_from(n).unwrap_or(i64::MAX), local.language);
     let rule = match &selection.rule {
-        Rule::Selected { ids } if ids.len() == 1 => {
-            td_string!(locale, selection.one_selected).to_owned()
+        Rule::Selected { ids } => {
+            let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+            counted!(locale, n, selection.selected, count = count(ids.len()))
         }
-        Rule::Selected { ids } => td_string!(locale, selection.selected, count = count(ids.len())),
         Rule::Matching { status } => match ClientFilter::parse(status) {
             None => td_string!(locale, selection.all_in_list).to_owned(),
             Some(filter) => {
@@ -109,10 +111,7 @@ pub fn describe(selection: &Selection, local: &Local) -> String {
         Rule::NeverInvited => td_string!(locale, selection.never_invited).to_owned(),
         Rule::Expired => td_string!(locale, selection.expired).to_owned(),
         Rule::Failed => td_string!(locale, selection.failed).to_owned(),
-        Rule::WaitingLongerThan { days: 1 } => {
-            td_string!(locale, selection.waiting_one_day).to_owned()
-        }
-        Rule::WaitingLongerThan { days } => td_string!(locale, selection.waiting_days, days),
+        Rule::WaitingLongerThan { days } => counted!(locale, *days, selection.waiting_days, days),
     };
     let rule = match (&selection.rule, selection.search.is_empty()) {
         (Rule::Selected { .. }, _) | (_, true) => rule,
@@ -260,7 +259,7 @@ mod tests {
 
     #[test]
     fn forms_become_selections_or_field_errors() {
-        let field = |f: BulkForm| match f.selection() {
+        let field = |f: BulkForm| match f.selection(&Local::utc_english()) {
             Err(AppError::Invalid(errors)) => errors[0].field.clone(),
             other => panic!("expected a field error, got {other:?}"),
         };
@@ -279,7 +278,7 @@ mod tests {
             search: "  ann ".into(),
             ..form("selected")
         }
-        .selection()
+        .selection(&Local::utc_english())
         .unwrap();
         assert_eq!(s.rule, Rule::Selected { ids: vec![3, 5, 8] });
         assert_eq!(
@@ -297,7 +296,7 @@ mod tests {
             resend_pending: true,
             ..form("created_after")
         }
-        .selection()
+        .selection(&Local::utc_english())
         .unwrap();
         assert_eq!(
             describe(&s, &Local::utc_english()),
@@ -305,13 +304,26 @@ mod tests {
         );
         assert_eq!(
             describe(&s, &Local::new(crate::model::Language::French, "UTC")),
-            "Clients créés le 3 nov. 2026 ou après, correspondant à « ann », en renvoyant aux invitations récentes"
+            "Clients créés le 3 nov. 2026 ou après, correspondant à «\u{a0}ann\u{a0}», en renvoyant aux invitations récentes"
+        );
+        // The date is the organization's: midnight in Toronto, read back as
+        // the same day there.
+        let toronto = Local::new(crate::model::Language::English, "America/Toronto");
+        let since = BulkForm {
+            created_after: "2026-11-03".into(),
+            ..form("created_after")
+        }
+        .selection(&toronto)
+        .unwrap();
+        assert_eq!(
+            describe(&since, &toronto),
+            "Clients created on or after 3 Nov 2026"
         );
         let pending = BulkForm {
             status: "not-invited".into(),
             ..form("matching")
         }
-        .selection()
+        .selection(&Local::utc_english())
         .unwrap();
         assert_eq!(
             describe(&pending, &Local::utc_english()),

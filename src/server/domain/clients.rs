@@ -298,6 +298,31 @@ pub async fn set_access(
     Ok(reinvite)
 }
 
+/// Chooses the language of a client's emails and pages: "en", "fr", or
+/// empty for the organization's. Their own choice, once they have an
+/// account, still comes first.
+///
+/// Errors: a field error on `language` for any other value; not found or
+/// forbidden as [`target`] decides.
+pub async fn change_language(
+    db: &Db,
+    actor: &CurrentSession,
+    client_id: i64,
+    language: &str,
+) -> Result<(), AppError> {
+    let language = match language.trim() {
+        "" => None,
+        l => Some(
+            Language::parse(l)
+                .ok_or_else(|| AppError::field("language", Problem::LanguageFromList))?,
+        ),
+    };
+    target(db, actor, client_id, Action::ChangeLanguage).await?;
+    db::clients::set_language(db, actor.organization_id, client_id, language).await?;
+    tracing::info!(client_id, language = ?language, "client language chosen");
+    Ok(())
+}
+
 /// Adds, changes or removes (empty) the email of a client who has not
 /// activated. A pending invitation to the old address is revoked.
 pub async fn change_email(
@@ -344,7 +369,8 @@ pub async fn change_email(
         organization_id: Some(org),
         actor_id: Some(actor.user_id),
         client_id: Some(client_id),
-        detail: Some(email.as_deref().unwrap_or("none")),
+        // No detail: the address was removed.
+        detail: email.as_deref(),
         ..db::audit::Event::new(AuditKind::EmailChanged)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
@@ -516,6 +542,7 @@ pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> Cli
         last_name: r.last_name,
         email: r.email,
         role: r.role,
+        language: r.language.as_deref().and_then(Language::parse),
         created: local.date(r.created_at),
         status,
         status_text,

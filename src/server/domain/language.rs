@@ -2,9 +2,10 @@
 //! choice (else their client record's, else their organization's: see
 //! `db::sessions::find_live`). Before signing in, a page reached by a link
 //! reads in the language of the person or organization the link belongs to
-//! (an invitation, a reset, a sign-up), an organization's sign-up form in
-//! its default; any other page (sign-in, "forgot your password") follows
-//! the browser's `Accept-Language`, else English.
+//! (an invitation, a reset; a sign-up confirmation in its organization's
+//! default), an organization's sign-up form in its default; any other page
+//! (sign-in, "forgot your password") follows the browser's
+//! `Accept-Language`, else English.
 
 use crate::model::{AppError, Language};
 use crate::server::auth::session::CurrentSession;
@@ -12,12 +13,27 @@ use crate::server::auth::token::keyed_hash;
 use crate::server::config::Secret;
 use crate::server::db::{self, Db};
 
-/// The language of the page at `path` for this request. `session` is the
+/// What a page was reached by, as far as its language goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached<'a> {
+    /// An invitation link, with its token.
+    InvitationLink(&'a str),
+    /// A password-reset link, with its token.
+    ResetLink(&'a str),
+    /// A sign-up confirmation link, with its token.
+    SignupLink(&'a str),
+    /// An organization's sign-up form, with its slug.
+    SignupForm(&'a str),
+    /// Any other page (sign-in, "forgot your password", not found).
+    Elsewhere,
+}
+
+/// The language of a page `reached` so, for this request. `session` is the
 /// request's live session, if any; `accept_language` its header.
 pub async fn for_page(
     db: &Db,
     secret: &Secret,
-    path: &str,
+    reached: Reached<'_>,
     session: Option<&CurrentSession>,
     accept_language: Option<&str>,
 ) -> Result<Language, AppError> {
@@ -25,15 +41,14 @@ pub async fn for_page(
         return Ok(session.language);
     }
     let hash = |token: &str| keyed_hash(secret.expose(), token);
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let found = match segments.as_slice() {
-        ["activate", token] => db::languages::of_invitation_link(&db.pool, &hash(token)).await?,
-        ["reset", token] => db::languages::of_reset_link(&db.pool, &hash(token)).await?,
-        ["signup", "confirm", token] => {
-            db::languages::of_signup_link(&db.pool, &hash(token)).await?
+    let found = match reached {
+        Reached::InvitationLink(token) => {
+            db::languages::of_invitation_link(&db.pool, &hash(token)).await?
         }
-        ["o", slug, "signup"] => db::languages::of_organization(&db.pool, slug).await?,
-        _ => None,
+        Reached::ResetLink(token) => db::languages::of_reset_link(&db.pool, &hash(token)).await?,
+        Reached::SignupLink(token) => db::languages::of_signup_link(&db.pool, &hash(token)).await?,
+        Reached::SignupForm(slug) => db::languages::of_organization(&db.pool, slug).await?,
+        Reached::Elsewhere => None,
     };
     Ok(match found.as_deref().and_then(Language::parse) {
         Some(language) => language,

@@ -4,6 +4,7 @@
 use crate::i18n::td_string;
 use crate::model::{ClientStatus, InvitationKind};
 use crate::server::dates::Local;
+use crate::server::mail::failure::Failure;
 
 /// What the client list query returns about one client.
 #[derive(Debug, Clone, Default)]
@@ -72,11 +73,11 @@ pub fn describe(f: &Facts, now: i64, local: &Local) -> (ClientStatus, String) {
     }
     match f.mail_status.as_deref() {
         Some("failed") => {
-            let reply = f
-                .mail_error
-                .as_deref()
-                .unwrap_or(td_string!(locale, status.unknown_reason));
-            let reply: String = reply.chars().take(80).collect();
+            let reply = match f.mail_error.as_deref() {
+                Some(stored) => Failure::from_stored(stored).text(locale),
+                None => td_string!(locale, status.unknown_reason).to_owned(),
+            };
+            let reply: String = reply.chars().take(120).collect();
             (
                 ClientStatus::EmailFailed,
                 td_string!(locale, status.email_failed, reply),

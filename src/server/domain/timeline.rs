@@ -5,6 +5,7 @@ use crate::model::{AppError, AuditKind, ClientDetail, InvitationKind, TimelineEn
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
 use crate::server::domain::clients::row;
+use crate::server::mail::failure::Failure;
 
 /// `client_id`'s page: their row and their timeline, newest first, the
 /// words in `actor`'s language and the times in their organization's zone.
@@ -72,7 +73,10 @@ pub async fn client_detail(
         ));
     }
     for a in db::timeline::attempts(pool, client_id).await? {
-        let detail = a.detail.unwrap_or_default();
+        let detail = a
+            .detail
+            .map(|d| Failure::from_stored(&d).text(locale))
+            .unwrap_or_default();
         let n = ordinal.get(&a.outbox_id).copied().unwrap_or_default();
         let (text, problem) = match a.outcome.as_str() {
             "accepted" => (td_string!(locale, timeline.email_accepted, n), false),
@@ -96,7 +100,6 @@ pub async fn client_detail(
             // Already told with its invitation ("Confirmed: …").
             continue;
         }
-        let email = e.detail.unwrap_or_default();
         let text = match (kind, e.actor) {
             (Some(AuditKind::Login), _) => td_string!(locale, timeline.signed_in).to_owned(),
             (Some(AuditKind::AccessDisabled), None) => {
@@ -114,12 +117,14 @@ pub async fn client_detail(
             (Some(AuditKind::NewLinkRequested), _) => {
                 td_string!(locale, timeline.new_link_requested).to_owned()
             }
-            (Some(AuditKind::EmailChanged), None) => {
-                td_string!(locale, timeline.email_changed, email)
-            }
-            (Some(AuditKind::EmailChanged), Some(by)) => {
-                td_string!(locale, timeline.email_changed_by, email, by)
-            }
+            // Without a detail (or "none", as it was once stored) the
+            // address was removed.
+            (Some(AuditKind::EmailChanged), by) => match (e.detail.filter(|d| d != "none"), by) {
+                (Some(email), None) => td_string!(locale, timeline.email_changed, email),
+                (Some(email), Some(by)) => td_string!(locale, timeline.email_changed_by, email, by),
+                (None, None) => td_string!(locale, timeline.email_removed).to_owned(),
+                (None, Some(by)) => td_string!(locale, timeline.email_removed_by, by),
+            },
             (Some(AuditKind::PasswordResetRequested), None) => {
                 td_string!(locale, timeline.reset_asked).to_owned()
             }

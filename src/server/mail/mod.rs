@@ -3,6 +3,7 @@
 //! where it goes (`transport`, `smtp`).
 
 pub mod compose;
+pub mod failure;
 mod leases;
 mod recorder;
 pub mod smtp;

@@ -7,7 +7,8 @@ use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 use url::Url;
 
-use super::smtp::{Relay, RelayError, SendError, SmtpPool};
+use super::failure::Failure;
+use super::smtp::{Relay, RelayError, SmtpPool};
 use super::templates::Rendered;
 use crate::server::db::{self, Db};
 
@@ -16,9 +17,9 @@ use crate::server::db::{self, Db};
 pub enum Delivery {
     Accepted,
     /// Worth retrying: a 4xx reply, or the server could not be reached.
-    Temporary(String),
+    Temporary(Failure),
     /// Not worth retrying: a 5xx reply, or an address the message cannot carry.
-    Permanent(String),
+    Permanent(Failure),
 }
 
 #[derive(Clone)]
@@ -62,7 +63,11 @@ impl Transport {
             Transport::Smtp { pool, from } => {
                 let to: Mailbox = match ascii_address(to).map(|a| a.parse()) {
                     Ok(Ok(m)) => m,
-                    Ok(Err(e)) => return Delivery::Permanent(format!("invalid recipient: {e}")),
+                    Ok(Err(_)) => {
+                        return Delivery::Permanent(Failure::InvalidRecipient {
+                            address: to.to_owned(),
+                        });
+                    }
                     Err(reason) => return Delivery::Permanent(reason),
                 };
                 let email = Message::builder()
@@ -76,13 +81,17 @@ impl Transport {
                 let email = match email {
                     Ok(e) => e,
                     Err(e) => {
-                        return Delivery::Permanent(format!("could not build the message: {e}"));
+                        return Delivery::Permanent(Failure::Build {
+                            detail: e.to_string(),
+                        });
                     }
                 };
                 match pool.send(email.envelope(), &email.formatted()).await {
                     Ok(()) => Delivery::Accepted,
-                    Err(e) if e.is_permanent() => Delivery::Permanent(short_reply(&e)),
-                    Err(e) => Delivery::Temporary(short_reply(&e)),
+                    Err(e) if e.is_permanent() => {
+                        Delivery::Permanent(Failure::reply(&e.to_string()))
+                    }
+                    Err(e) => Delivery::Temporary(Failure::reply(&e.to_string())),
                 }
             }
             Transport::DevMailbox { db } => {
@@ -98,7 +107,9 @@ impl Transport {
                 .await
                 {
                     Ok(()) => Delivery::Accepted,
-                    Err(e) => Delivery::Temporary(format!("development mailbox: {e}")),
+                    Err(e) => Delivery::Temporary(Failure::Mailbox {
+                        detail: e.to_string(),
+                    }),
                 }
             }
         }
@@ -111,24 +122,19 @@ impl Transport {
 /// server's SMTPUTF8 extension, which Porchlight does not use: such an
 /// address is refused with a reason for the delivery log (the client form
 /// refuses it at the field already).
-pub fn ascii_address(address: &str) -> Result<String, String> {
+pub fn ascii_address(address: &str) -> Result<String, Failure> {
     let Some((local, domain)) = address.trim().rsplit_once('@') else {
-        return Err(format!("invalid recipient: {address}"));
+        return Err(Failure::InvalidRecipient {
+            address: address.to_owned(),
+        });
     };
     if !local.is_ascii() {
-        return Err(
-            "not sent: the part before @ is not plain ASCII, which mail servers accept only with SMTPUTF8"
-                .into(),
-        );
+        return Err(Failure::NotAscii);
     }
-    let domain = idna::domain_to_ascii(domain)
-        .map_err(|_| format!("not sent: {domain} is not a valid domain name"))?;
+    let domain = idna::domain_to_ascii(domain).map_err(|_| Failure::InvalidDomain {
+        domain: domain.to_owned(),
+    })?;
     Ok(format!("{local}@{domain}"))
-}
-
-/// The server's reply (or the connection problem), cut to a readable length.
-fn short_reply(e: &SendError) -> String {
-    e.to_string().chars().take(300).collect()
 }
 
 #[cfg(test)]

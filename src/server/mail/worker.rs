@@ -19,6 +19,7 @@ use tokio::sync::{Notify, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::compose::{ComposeError, Composer};
+use super::failure::Failure;
 use super::leases::{keep_leases, requeue_interrupted};
 use super::recorder::{Record, record};
 use super::templates::Rendered;
@@ -251,9 +252,7 @@ impl Runner {
                 }
                 let delivery = tokio::time::timeout_at(deadline, self.send(&email, message))
                     .await
-                    .unwrap_or_else(|_| {
-                        Delivery::Temporary("the mail server did not answer in time".into())
-                    });
+                    .unwrap_or(Delivery::Temporary(Failure::NoAnswer));
                 let outcome = self.outcome(&email, delivery, self.clock.now_ms());
                 let (recorded, wait) = oneshot::channel();
                 let record = Record {
@@ -279,11 +278,13 @@ impl Runner {
                     .send(email.id, &email.recipient, &m, now)
                     .await
             }
-            Err(ComposeError::Gone) => {
-                Delivery::Permanent("not sent: what it was about is gone or was superseded".into())
-            }
-            Err(ComposeError::Db(e)) => Delivery::Temporary(format!("database: {e}")),
-            Err(ComposeError::Template(e)) => Delivery::Temporary(format!("template: {e}")),
+            Err(ComposeError::Gone) => Delivery::Permanent(Failure::Gone),
+            Err(ComposeError::Db(e)) => Delivery::Temporary(Failure::Database {
+                detail: e.to_string(),
+            }),
+            Err(ComposeError::Template(e)) => Delivery::Temporary(Failure::Template {
+                detail: e.to_string(),
+            }),
         }
     }
 
@@ -292,21 +293,23 @@ impl Runner {
     fn outcome(&self, email: &OutboxEmail, delivery: Delivery, now: i64) -> Outcome {
         let outcome = match delivery {
             Delivery::Accepted => Outcome::Accepted,
-            Delivery::Permanent(detail) => Outcome::Permanent { detail },
-            Delivery::Temporary(detail) if email.attempts >= self.settings.max_attempts => {
+            Delivery::Permanent(failure) => Outcome::Permanent {
+                detail: failure.to_stored(),
+            },
+            Delivery::Temporary(failure) if email.attempts >= self.settings.max_attempts => {
                 Outcome::Permanent {
-                    detail: format!(
-                        "gave up after {} attempt{}: {detail}",
-                        email.attempts,
-                        if email.attempts == 1 { "" } else { "s" }
-                    ),
+                    detail: Failure::GaveUp {
+                        attempts: email.attempts,
+                        last: Box::new(failure),
+                    }
+                    .to_stored(),
                 }
             }
-            Delivery::Temporary(detail) => {
+            Delivery::Temporary(failure) => {
                 let factor = 1u32 << (email.attempts - 1).clamp(0, 16);
                 let delay = self.settings.base_backoff * factor;
                 Outcome::Temporary {
-                    detail,
+                    detail: failure.to_stored(),
                     retry_at: now + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2),
                 }
             }
