@@ -7,6 +7,13 @@ import { hydrated, signInAsOwner } from './support';
 // whatever the browsers ask for. It is a second organization of the owner,
 // so the English stories that follow keep theirs.
 test('a French organization invites a client who activates, all in French', async ({ page, browser }) => {
+  // A page hydrated in another language than the server wrote it in would
+  // log errors here (a refused form's 422 is the browser's own line).
+  const errors: string[] = [];
+  const keep = (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  };
+  page.on('console', keep);
   await signInAsOwner(page);
   await page.goto('/organizations/new');
   await hydrated(page);
@@ -46,6 +53,7 @@ test('a French organization invites a client who activates, all in French', asyn
   // The client's browser asks for English; the page follows the organization.
   const client = await browser.newContext({ locale: 'en-US' });
   const clientPage = await client.newPage();
+  clientPage.on('console', keep);
   await clientPage.goto(link!);
   await expect(clientPage.locator('html')).toHaveAttribute('lang', 'fr');
   await expect(clientPage.getByRole('heading', { name: 'Bienvenue chez École Érable' })).toBeVisible();
@@ -74,4 +82,5 @@ test('a French organization invites a client who activates, all in French', asyn
     'Actif, dernière connexion à l\'instant',
   );
   await page.screenshot({ path: test.info().outputPath('clients-fr.png'), fullPage: true });
+  expect(errors).toEqual([]);
 });

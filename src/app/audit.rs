@@ -25,17 +25,16 @@ fn label(filter: Option<AuditFilter>, locale: Locale) -> &'static str {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     let query = use_query_map();
     let filter = move || query.read().get("filter").unwrap_or_default();
     let lines = Resource::new(filter, audit_trail);
     view! {
-        <Portal title=tu_string!(i18n, audit.title)>
-            <h1>{t!(i18n, audit.title)}</h1>
+        <Portal title=td_string!(locale, audit.title)>
+            <h1>{td_string!(locale, audit.title)}</h1>
             <Form method="GET" action="/audit" attr:class="filters" attr:role="search">
                 <div class="field">
-                    <label for="audit-filter">{t!(i18n, audit.show)}</label>
+                    <label for="audit-filter">{td_string!(locale, audit.show)}</label>
                     <select id="audit-filter" name="filter">
                         {move || {
                             let current = filter();
@@ -49,27 +48,27 @@ pub fn AuditPage() -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <button type="submit" class="secondary">{t!(i18n, clients.apply)}</button>
+                <button type="submit" class="secondary">{td_string!(locale, clients.apply)}</button>
             </Form>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match lines.await {
                         Ok(list) if list.is_empty() => view! {
                             <section class="empty" aria-labelledby="empty-title">
-                                <h2 id="empty-title">{t!(i18n, audit.empty_heading)}</h2>
-                                <p>{t!(i18n, audit.empty_text)}</p>
+                                <h2 id="empty-title">{td_string!(locale, audit.empty_heading)}</h2>
+                                <p>{td_string!(locale, audit.empty_text)}</p>
                             </section>
                         }
                         .into_any(),
                         Ok(list) => view! {
-                            <table class="clients" aria-label=tu_string!(i18n, audit.table_label)>
+                            <table class="clients" aria-label=td_string!(locale, audit.table_label)>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t!(i18n, audit.when)}</th>
-                                        <th scope="col">{t!(i18n, audit.event)}</th>
-                                        <th scope="col">{t!(i18n, audit.about)}</th>
-                                        <th scope="col">{t!(i18n, audit.by)}</th>
-                                        <th scope="col">{t!(i18n, audit.detail)}</th>
+                                        <th scope="col">{td_string!(locale, audit.when)}</th>
+                                        <th scope="col">{td_string!(locale, audit.event)}</th>
+                                        <th scope="col">{td_string!(locale, audit.about)}</th>
+                                        <th scope="col">{td_string!(locale, audit.by)}</th>
+                                        <th scope="col">{td_string!(locale, audit.detail)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>

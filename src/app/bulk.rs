@@ -31,7 +31,6 @@ pub fn BulkInvitePanel(
     selected: RwSignal<Vec<i64>>,
     scope: Signal<ListScope>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     let open = RwSignal::new(false);
     let rule = RwSignal::new(String::from("matching"));
@@ -133,7 +132,7 @@ pub fn BulkInvitePanel(
                 aria-controls="bulk-panel"
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {t!(i18n, bulk.open)}
+                {td_string!(locale, bulk.open)}
             </button>
             <span aria-live="polite">
                 {move || {
@@ -148,9 +147,9 @@ pub fn BulkInvitePanel(
             </span>
         </div>
         <section id="bulk-panel" class="card bulk-panel" aria-labelledby="bulk-title" hidden=move || !open.get()>
-            <h2 id="bulk-title">{t!(i18n, bulk.title)}</h2>
+            <h2 id="bulk-title">{td_string!(locale, bulk.title)}</h2>
             <fieldset>
-                <legend>{t!(i18n, bulk.who)}</legend>
+                <legend>{td_string!(locale, bulk.who)}</legend>
                 {move || {
                     let n = selected.read().len();
                     (n > 0).then(|| option("selected", td_string!(locale, bulk.the_selected, count = count(n as i64))))
@@ -168,7 +167,7 @@ pub fn BulkInvitePanel(
                 }}
                 {option("created_after", td_string!(locale, bulk.created_after_option).into())}
                 <div class="field indented" class:invalid=move || field_error("created_after")().is_some()>
-                    <label for="bulk-created-after">{t!(i18n, bulk.created_after)}</label>
+                    <label for="bulk-created-after">{td_string!(locale, bulk.created_after)}</label>
                     <input
                         id="bulk-created-after"
                         type="date"
@@ -186,7 +185,7 @@ pub fn BulkInvitePanel(
                 {option("failed", td_string!(locale, bulk.failed).into())}
                 {option("waiting", td_string!(locale, bulk.waiting_option).into())}
                 <div class="field indented" class:invalid=move || field_error("waiting_days")().is_some()>
-                    <label for="bulk-waiting-days">{t!(i18n, bulk.waiting_days)}</label>
+                    <label for="bulk-waiting-days">{td_string!(locale, bulk.waiting_days)}</label>
                     <input
                         id="bulk-waiting-days"
                         type="number"
@@ -209,7 +208,7 @@ pub fn BulkInvitePanel(
                     prop:checked=resend
                     on:change=move |ev| resend.set(event_target_checked(&ev))
                 />
-                <label for="bulk-resend">{t!(i18n, bulk.resend)}</label>
+                <label for="bulk-resend">{td_string!(locale, bulk.resend)}</label>
             </div>
             <p class="field-error" role="alert">
                 {move || field_error("ids")().or_else(|| field_error("rule")())}
@@ -222,7 +221,7 @@ pub fn BulkInvitePanel(
                     preview.dispatch(fields());
                 }
             >
-                {t!(i18n, bulk.preview)}
+                {td_string!(locale, bulk.preview)}
             </button>
             <div aria-live="polite">
                 {move || match (preview.value().get(), preview_error.get()) {
@@ -242,7 +241,6 @@ fn PreviewSummary(
     start: ServerAction<StartBulkInvite>,
     confirm: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     let n = preview.invitations();
     use crate::model::counted;
@@ -282,7 +280,7 @@ fn PreviewSummary(
                     .collect_view()}
             </ul>
             {if n == 0 {
-                view! { <p>{t!(i18n, bulk.nobody)}</p> }.into_any()
+                view! { <p>{td_string!(locale, bulk.nobody)}</p> }.into_any()
             } else {
                 let label = counted!(locale, n, bulk.send, count = count(n));
                 view! {
@@ -302,7 +300,7 @@ pub fn BulkJobs(
     /// Show at most this many.
     limit: usize,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let cancel = ServerAction::<CancelBulkInvite>::new();
     // A job's own events, and its emails' deliveries (client events).
     let live = use_live(|c| matches!(c, Change::Job { .. } | Change::Clients { .. }));
@@ -318,7 +316,7 @@ pub fn BulkJobs(
                     Ok(list) => {
                         view! {
                             <section class="jobs" aria-labelledby="jobs-title">
-                                <h2 id="jobs-title">{t!(i18n, bulk.jobs)}</h2>
+                                <h2 id="jobs-title">{td_string!(locale, bulk.jobs)}</h2>
                                 <ul class="job-list">
                                     {list
                                         .into_iter()
@@ -339,7 +337,6 @@ pub fn BulkJobs(
 
 #[component]
 fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     let goal = job.goal();
     let label = td_string!(
@@ -389,7 +386,7 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
                 )}
             </p>
             {summary.map(|s| view! { <p class="job-summary">{s}</p> })}
-            {(job.failed > 0).then(|| view! { <a href="/clients?status=failed">{t!(i18n, bulk.see_failures)}</a> })}
+            {(job.failed > 0).then(|| view! { <a href="/clients?status=failed">{td_string!(locale, bulk.see_failures)}</a> })}
             {(job.status == "running").then(|| {
                 view! {
                     <button
@@ -399,7 +396,7 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
                             cancel.dispatch(CancelBulkInvite { job_id: id });
                         }
                     >
-                        {t!(i18n, bulk.cancel)}
+                        {td_string!(locale, bulk.cancel)}
                     </button>
                 }
             })}
@@ -410,11 +407,11 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
 /// `/invitations`: every recent bulk job.
 #[component]
 pub fn BulkJobsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     view! {
-        <Portal title=tu_string!(i18n, bulk.jobs)>
-            <h1>{t!(i18n, bulk.jobs)}</h1>
-            <p class="lead">{t!(i18n, bulk.page_lead)}</p>
+        <Portal title=td_string!(locale, bulk.jobs)>
+            <h1>{td_string!(locale, bulk.jobs)}</h1>
+            <p class="lead">{td_string!(locale, bulk.page_lead)}</p>
             <BulkJobs limit=20 />
         </Portal>
     }

@@ -16,7 +16,7 @@ use crate::model::{ClientDetail, ClientStatus, Role};
 
 #[component]
 pub fn ClientDetailPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params
@@ -45,9 +45,9 @@ pub fn ClientDetailPage() -> impl IntoView {
         |(id, ..)| get_client(id),
     );
     view! {
-        <Portal title=tu_string!(i18n, detail.title)>
-            <p><a href="/clients">{t!(i18n, detail.all_clients)}</a></p>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+        <Portal title=td_string!(locale, detail.title)>
+            <p><a href="/clients">{td_string!(locale, detail.all_clients)}</a></p>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(d) => view! { <Detail detail=d change language send access /> }.into_any(),
@@ -67,7 +67,7 @@ fn Detail(
     send: ServerAction<SendInvitation>,
     access: ServerAction<SetClientAccess>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let c = detail.client;
     let id = c.id;
     let email_error = action_error(change);
@@ -81,9 +81,9 @@ fn Detail(
     let reset_error = action_error(reset);
     let active = c.status == ClientStatus::Active;
     let invite_label = if c.status == ClientStatus::NotInvited {
-        tu_string!(i18n, clients.send_invitation)
+        td_string!(locale, clients.send_invitation)
     } else {
-        tu_string!(i18n, clients.resend_invitation)
+        td_string!(locale, clients.resend_invitation)
     };
     let role = Role::parse(&c.role).unwrap_or(Role::Client);
     view! {
@@ -91,7 +91,7 @@ fn Detail(
         <p aria-live="polite">
             <span class=c.status.css_class()>{c.status_text}</span>
             " · " {role.label(page_locale())} " · "
-            {tu_string!(i18n, detail.created, created = c.created)}
+            {td_string!(locale, detail.created, created = c.created)}
         </p>
         <div class="actions">
             {can_invite.then(|| view! {
@@ -101,7 +101,7 @@ fn Detail(
             })}
             {active.then(|| view! {
                 <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { client_id: id }); }>
-                    {t!(i18n, detail.send_reset)}
+                    {td_string!(locale, detail.send_reset)}
                 </button>
             })}
             <button
@@ -110,14 +110,14 @@ fn Detail(
                 on:click=move |_| { access.dispatch(SetClientAccess { client_id: id, enabled: !enabled }); }
             >
                 {if enabled {
-                    tu_string!(i18n, clients.disable_access)
+                    td_string!(locale, clients.disable_access)
                 } else {
-                    tu_string!(i18n, clients.enable_access)
+                    td_string!(locale, clients.enable_access)
                 }}
             </button>
         </div>
         <p aria-live="polite" class="saved">
-            {move || matches!(reset.value().get(), Some(Ok(()))).then(|| tu_string!(i18n, detail.reset_sent))}
+            {move || matches!(reset.value().get(), Some(Ok(()))).then(|| td_string!(locale, detail.reset_sent))}
         </p>
         <FormMessage error=send_error />
         <FormMessage error=reset_error />
@@ -125,25 +125,25 @@ fn Detail(
         {(c.status != ClientStatus::Active).then(|| view! {
             <ActionForm action=change attr:class="card inline">
                 <input type="hidden" name="client_id" value=id.to_string() />
-                <Field label=tu_string!(i18n, common.email) name="email" kind="email" optional=true error=email_error />
+                <Field label=td_string!(locale, common.email) name="email" kind="email" optional=true error=email_error />
                 <FormMessage error=email_error />
-                <button type="submit">{t!(i18n, detail.save_email)}</button>
+                <button type="submit">{td_string!(locale, detail.save_email)}</button>
             </ActionForm>
         })}
         <ActionForm action=language attr:class="card inline">
             <input type="hidden" name="client_id" value=id.to_string() />
             <Select
-                label=tu_string!(i18n, clients.email_language)
+                label=td_string!(locale, clients.email_language)
                 name="language"
                 options=client_languages()
                 selected=chosen_language
                 error=language_error
             />
             <FormMessage error=language_error />
-            <button type="submit">{t!(i18n, detail.save_language)}</button>
+            <button type="submit">{td_string!(locale, detail.save_language)}</button>
         </ActionForm>
-        <h2>{t!(i18n, detail.timeline)}</h2>
-        <ol class="timeline" aria-label=tu_string!(i18n, detail.timeline_label)>
+        <h2>{td_string!(locale, detail.timeline)}</h2>
+        <ol class="timeline" aria-label=td_string!(locale, detail.timeline_label)>
             {detail
                 .timeline
                 .into_iter()

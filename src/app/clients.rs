@@ -16,7 +16,7 @@ use crate::model::{
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let create = ServerAction::<CreateClient>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
@@ -70,13 +70,13 @@ pub fn ClientsPage() -> impl IntoView {
         }
     });
     view! {
-        <Portal title=tu_string!(i18n, clients.title)>
-            <h1>{t!(i18n, clients.title)}</h1>
+        <Portal title=td_string!(locale, clients.title)>
+            <h1>{td_string!(locale, clients.title)}</h1>
             <NewClientForm action=create />
             <div aria-live="polite">
                 {move || {
                     match (send.value().get(), send_error.get()) {
-                        (Some(Ok(())), _) => Some(view! { <p class="notice">{t!(i18n, clients.invitation_queued)}</p> }.into_any()),
+                        (Some(Ok(())), _) => Some(view! { <p class="notice">{td_string!(locale, clients.invitation_queued)}</p> }.into_any()),
                         (_, error) => error.map(|e| view! { <p class="notice problem">{say(&e)}</p> }.into_any()),
                     }
                 }}
@@ -87,7 +87,7 @@ pub fn ClientsPage() -> impl IntoView {
             <FilterForm filters=filters() />
             <BulkInvitePanel selected scope />
             <BulkJobs limit=3 />
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, clients.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, clients.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
                         Ok(page) => view! { <ClientTable page actions filters=filters() selected /> }.into_any(),
@@ -131,34 +131,34 @@ fn roles() -> Vec<(&'static str, String)> {
 
 #[component]
 fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let error = action_error(action);
     view! {
         <details class="new-client" open>
-            <summary>{t!(i18n, clients.add)}</summary>
+            <summary>{td_string!(locale, clients.add)}</summary>
             <ActionForm action=action attr:class="card">
                 <div class="row">
-                    <Field label=tu_string!(i18n, clients.first_name) name="first_name" autocomplete="off" error />
-                    <Field label=tu_string!(i18n, clients.last_name) name="last_name" autocomplete="off" error />
+                    <Field label=td_string!(locale, clients.first_name) name="first_name" autocomplete="off" error />
+                    <Field label=td_string!(locale, clients.last_name) name="last_name" autocomplete="off" error />
                 </div>
                 <Field
-                    label=tu_string!(i18n, clients.email_optional)
+                    label=td_string!(locale, clients.email_optional)
                     name="email"
                     kind="email"
-                    hint=tu_string!(i18n, clients.email_hint)
+                    hint=td_string!(locale, clients.email_hint)
                     optional=true
                     error
                 />
-                <Select label=tu_string!(i18n, clients.role) name="role" options=roles() selected="client" error />
+                <Select label=td_string!(locale, clients.role) name="role" options=roles() selected="client" error />
                 <Select
-                    label=tu_string!(i18n, clients.email_language)
+                    label=td_string!(locale, clients.email_language)
                     name="language"
                     options=client_languages()
                     selected=""
                     error
                 />
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, clients.add_button)}</button>
+                <button type="submit" disabled=move || action.pending().get()>{td_string!(locale, clients.add_button)}</button>
             </ActionForm>
         </details>
     }
@@ -204,22 +204,21 @@ fn filter_label(filter: Option<ClientFilter>, locale: Locale) -> &'static str {
 
 #[component]
 fn FilterForm(filters: ListFilters) -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     view! {
         <Form method="GET" action="/clients" attr:class="filters" attr:role="search">
             <div class="field">
-                <label for="filter-q">{t!(i18n, clients.search)}</label>
+                <label for="filter-q">{td_string!(locale, clients.search)}</label>
                 <input
                     id="filter-q"
                     type="search"
                     name="q"
                     value=filters.search.clone()
-                    placeholder=tu_string!(i18n, clients.search_placeholder)
+                    placeholder=td_string!(locale, clients.search_placeholder)
                 />
             </div>
             <div class="field">
-                <label for="filter-status">{t!(i18n, clients.status)}</label>
+                <label for="filter-status">{td_string!(locale, clients.status)}</label>
                 <select id="filter-status" name="status">
                     {std::iter::once(None)
                         .chain(ClientFilter::ALL.iter().copied().map(Some))
@@ -231,13 +230,13 @@ fn FilterForm(filters: ListFilters) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="filter-sort">{t!(i18n, clients.order)}</label>
+                <label for="filter-sort">{td_string!(locale, clients.order)}</label>
                 <select id="filter-sort" name="sort">
-                    <option value="" selected=filters.sort != "oldest">{t!(i18n, clients.newest_first)}</option>
-                    <option value="oldest" selected=filters.sort == "oldest">{t!(i18n, clients.oldest_first)}</option>
+                    <option value="" selected=filters.sort != "oldest">{td_string!(locale, clients.newest_first)}</option>
+                    <option value="oldest" selected=filters.sort == "oldest">{td_string!(locale, clients.oldest_first)}</option>
                 </select>
             </div>
-            <button type="submit" class="secondary">{t!(i18n, clients.apply)}</button>
+            <button type="submit" class="secondary">{td_string!(locale, clients.apply)}</button>
         </Form>
     }
 }
@@ -266,12 +265,12 @@ fn ClientTable(
     filters: ListFilters,
     selected: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     if page.rows.is_empty() && filters.is_filtered() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
-                <h2 id="empty-title">{t!(i18n, clients.none_match_heading)}</h2>
-                <p>{t!(i18n, clients.none_match_text, <a> = link("/clients"))}</p>
+                <h2 id="empty-title">{td_string!(locale, clients.none_match_heading)}</h2>
+                <p>{td!(locale, clients.none_match_text, <a> = link("/clients"))}</p>
             </section>
         }
         .into_any();
@@ -279,8 +278,8 @@ fn ClientTable(
     if page.rows.is_empty() {
         return view! {
             <section class="empty" aria-labelledby="empty-title">
-                <h2 id="empty-title">{t!(i18n, clients.empty_heading)}</h2>
-                <p>{t!(i18n, clients.empty_text)}</p>
+                <h2 id="empty-title">{td_string!(locale, clients.empty_heading)}</h2>
+                <p>{td_string!(locale, clients.empty_text)}</p>
             </section>
         }
         .into_any();
@@ -295,7 +294,7 @@ fn ClientTable(
                     <th scope="col">
                         <input
                             type="checkbox"
-                            aria-label=tu_string!(i18n, clients.select_page)
+                            aria-label=td_string!(locale, clients.select_page)
                             prop:checked=move || {
                                 let s = selected.read();
                                 page_ids.iter().all(|id| s.contains(id))
@@ -311,12 +310,12 @@ fn ClientTable(
                             }
                         />
                     </th>
-                    <th scope="col">{t!(i18n, common.name)}</th>
-                    <th scope="col">{t!(i18n, common.email)}</th>
-                    <th scope="col">{t!(i18n, clients.status)}</th>
-                    <th scope="col">{t!(i18n, clients.created)}</th>
+                    <th scope="col">{td_string!(locale, common.name)}</th>
+                    <th scope="col">{td_string!(locale, common.email)}</th>
+                    <th scope="col">{td_string!(locale, clients.status)}</th>
+                    <th scope="col">{td_string!(locale, clients.created)}</th>
                     <th scope="col">
-                        <span class="visually-hidden">{t!(i18n, clients.actions)}</span>
+                        <span class="visually-hidden">{td_string!(locale, clients.actions)}</span>
                     </th>
                 </tr>
             </thead>
@@ -331,7 +330,7 @@ fn ClientTable(
 
 #[component]
 fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     // Past the counting cap the last page is unknown: "Next" stays offered.
     let pages = ((total + CLIENT_PAGE_SIZE - 1) / CLIENT_PAGE_SIZE).max(1);
     let current = if more {
@@ -340,16 +339,16 @@ fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
         filters.page.min(pages)
     };
     let label = if more {
-        tu_string!(i18n, clients.page, current)
+        td_string!(locale, clients.page, current)
     } else {
-        tu_string!(i18n, clients.page_of, current, pages)
+        td_string!(locale, clients.page_of, current, pages)
     };
     (more || pages > 1).then(|| {
         view! {
-            <nav class="pager" aria-label=tu_string!(i18n, clients.pages)>
-                {(current > 1).then(|| view! { <a href=filters.page_href(current - 1) rel="prev">{t!(i18n, clients.previous)}</a> })}
+            <nav class="pager" aria-label=td_string!(locale, clients.pages)>
+                {(current > 1).then(|| view! { <a href=filters.page_href(current - 1) rel="prev">{td_string!(locale, clients.previous)}</a> })}
                 <span>{label}</span>
-                {(more || current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">{t!(i18n, clients.next)}</a> })}
+                {(more || current < pages).then(|| view! { <a href=filters.page_href(current + 1) rel="next">{td_string!(locale, clients.next)}</a> })}
             </nav>
         }
     })
@@ -357,20 +356,20 @@ fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
 
 #[component]
 fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let name = format!("{} {}", client.first_name, client.last_name);
     let action = match client.status {
         ClientStatus::NotInvited => Some((
-            tu_string!(i18n, clients.send_invitation),
-            tu_string!(i18n, clients.send_invitation_to, name = name.clone()),
+            td_string!(locale, clients.send_invitation),
+            td_string!(locale, clients.send_invitation_to, name = name.clone()),
         )),
         ClientStatus::Sent
         | ClientStatus::Waiting
         | ClientStatus::WaitingToJoin
         | ClientStatus::Expired
         | ClientStatus::EmailFailed => Some((
-            tu_string!(i18n, clients.resend_invitation),
-            tu_string!(i18n, clients.resend_invitation_to, name = name.clone()),
+            td_string!(locale, clients.resend_invitation),
+            td_string!(locale, clients.resend_invitation_to, name = name.clone()),
         )),
         _ => None,
     };
@@ -378,13 +377,13 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
     let enabled = client.status != ClientStatus::Disabled;
     let (access_label, access_for) = if enabled {
         (
-            tu_string!(i18n, clients.disable_access),
-            tu_string!(i18n, clients.disable_access_for, name = name.clone()),
+            td_string!(locale, clients.disable_access),
+            td_string!(locale, clients.disable_access_for, name = name.clone()),
         )
     } else {
         (
-            tu_string!(i18n, clients.enable_access),
-            tu_string!(i18n, clients.enable_access_for, name = name.clone()),
+            td_string!(locale, clients.enable_access),
+            td_string!(locale, clients.enable_access_for, name = name.clone()),
         )
     };
     view! {
@@ -392,7 +391,7 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
             <td>
                 <input
                     type="checkbox"
-                    aria-label=tu_string!(i18n, clients.select_one, name = name.clone())
+                    aria-label=td_string!(locale, clients.select_one, name = name.clone())
                     prop:checked=move || selected.read().contains(&id)
                     on:change=move |ev| tick(selected, id, event_target_checked(&ev))
                 />

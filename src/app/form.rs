@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, td_string, use_i18n};
+use crate::i18n::{Locale, td_string};
 use crate::model::{AppError, PASSWORD_MIN};
 
-/// The language the page is in (it does not change while a page is open:
-/// choosing another language reloads it).
+/// The language the page is in ([`super::PageLanguage`]; English if none
+/// was given). It does not change while a page is open: choosing another
+/// language loads the page again.
 pub fn page_locale() -> Locale {
-    use_i18n().get_locale_untracked()
+    use_context::<super::PageLanguage>().map_or(Locale::en, |l| l.0.locale())
 }
 
 /// An error in the page's language.
@@ -18,7 +19,7 @@ pub fn say(error: &AppError) -> String {
 }
 
 /// A link to `href` around the words a catalog entry marks `<a>…</a>`
-/// (`t!(i18n, key, <a> = link("/login"))`), so a sentence with a link in it
+/// (`td!(locale, key, <a> = link("/login"))`), so a sentence with a link in it
 /// stays one entry, in the order its language wants.
 pub fn link(href: &'static str) -> impl Fn(ChildrenFn) -> AnyView + Clone + Send + Sync + 'static {
     move |children: ChildrenFn| view! { <a href=href>{children()}</a> }.into_any()

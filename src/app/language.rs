@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::form::{FormMessage, action_error};
+use super::form::{FormMessage, action_error, page_locale};
 use crate::api::me::ChooseLanguage;
 use crate::i18n::*;
 use crate::model::Language;
@@ -17,7 +17,7 @@ pub fn LanguageMenu(
     /// The language the page is in.
     current: Language,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let choose = ServerAction::<ChooseLanguage>::new();
     let error = action_error(choose);
     // Hydrated, the form is sent by the action: load the page again in the
@@ -29,7 +29,7 @@ pub fn LanguageMenu(
     });
     view! {
         <ActionForm action=choose attr:class="language-menu">
-            <label for="language-menu">{t!(i18n, common.language)}</label>
+            <label for="language-menu">{td_string!(locale, common.language)}</label>
             <select id="language-menu" name="language">
                 {Language::ALL
                     .iter()
@@ -42,7 +42,7 @@ pub fn LanguageMenu(
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="secondary">{t!(i18n, portal.change_language)}</button>
+            <button type="submit" class="secondary">{td_string!(locale, portal.change_language)}</button>
             <FormMessage error />
         </ActionForm>
     }

@@ -29,14 +29,25 @@ use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
 use settings::SettingsPage;
 use signup::{ApprovalsPage, ConfirmSignupView, SignupView, SignupWaitingView};
 
-use crate::i18n::I18nContextProvider;
 use crate::model::Language;
 
 /// The language a page is shown in, decided by the server for each request
-/// (`server::page_language`) and given to the page as context. The browser
-/// reads it back from `<html lang>` when it hydrates.
+/// (`server::page_language`) and given to the page as context; the shell
+/// writes it in `<html lang>`, where the browser reads it back when it
+/// hydrates ([`App`]). Pages read it with `form::page_locale()` and word
+/// everything with the catalog's `td_string!`/`td!` in it.
 #[derive(Debug, Clone, Copy)]
 pub struct PageLanguage(pub Language);
+
+/// The language the server wrote this page in: its `<html lang>`.
+#[cfg(feature = "hydrate")]
+fn language_written() -> Language {
+    document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|lang| Language::parse(&lang))
+        .unwrap_or(Language::English)
+}
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -111,26 +122,10 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // On the server the catalog's language is the one decided for the
-    // request; in the browser, leptos_i18n reads `<html lang>`. No cookie:
-    // a person's choice is kept on their account.
-    let language = use_context::<PageLanguage>().map_or(Language::English, |l| l.0);
-    let decided = leptos_i18n::context::UseLocalesOptions::default()
-        .ssr_lang_header_getter(move || Some(language.as_str().to_owned()));
-    view! {
-        <I18nContextProvider
-            enable_cookie=false
-            set_lang_attr_on_html=false
-            set_dir_attr_on_html=false
-            ssr_lang_header_getter=decided
-        >
-            <Pages />
-        </I18nContextProvider>
-    }
-}
-
-#[component]
-fn Pages() -> impl IntoView {
+    // The server gave the page its language as context; the browser reads
+    // back the one the server wrote, so both render the same words.
+    #[cfg(feature = "hydrate")]
+    provide_context(PageLanguage(language_written()));
     view! {
         <Stylesheet id="leptos" href="/pkg/porchlight.css" />
         <Title formatter=|page: String| format!("{page} · Porchlight") />

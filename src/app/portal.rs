@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use super::form::{Field, FormMessage, action_error, say};
+use super::form::{Field, FormMessage, action_error, page_locale, say};
 use super::language::LanguageMenu;
 use crate::api::auth::{Logout, current_shell};
 use crate::api::organizations::{CreateOrganization, SwitchOrganization};
@@ -42,7 +42,7 @@ pub fn Portal(
 /// Organization (with the switcher when there are several), navigation, account.
 #[component]
 fn TopBar(info: ShellInfo) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let logout = ServerAction::<Logout>::new();
     let switch = ServerAction::<SwitchOrganization>::new();
     let current = info.organization_id;
@@ -50,7 +50,7 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
         view! {
             <ActionForm action=switch attr:class="switcher">
                 <label for="organization-switch" class="visually-hidden">
-                    {t!(i18n, portal.organization)}
+                    {td_string!(locale, portal.organization)}
                 </label>
                 <select id="organization-switch" name="organization_id">
                     {info
@@ -65,27 +65,27 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <button type="submit" class="secondary">{t!(i18n, portal.switch)}</button>
+                <button type="submit" class="secondary">{td_string!(locale, portal.switch)}</button>
             </ActionForm>
         }
     });
     view! {
         <span class="org">{info.organization_name}</span>
         {switcher}
-        <nav aria-label=tu_string!(i18n, portal.main_nav)>
-            <a href="/clients">{t!(i18n, portal.clients)}</a>
-            <a href="/invitations">{t!(i18n, portal.bulk)}</a>
-            <a href="/approvals">{t!(i18n, portal.approvals)}</a>
-            <a href="/audit">{t!(i18n, portal.audit)}</a>
-            <a href="/settings">{t!(i18n, portal.settings)}</a>
-            {info.sees_mailbox.then(|| view! { <a href="/mailbox">{t!(i18n, portal.mailbox)}</a> })}
-            <a href="/organizations/new">{t!(i18n, portal.new_organization)}</a>
+        <nav aria-label=td_string!(locale, portal.main_nav)>
+            <a href="/clients">{td_string!(locale, portal.clients)}</a>
+            <a href="/invitations">{td_string!(locale, portal.bulk)}</a>
+            <a href="/approvals">{td_string!(locale, portal.approvals)}</a>
+            <a href="/audit">{td_string!(locale, portal.audit)}</a>
+            <a href="/settings">{td_string!(locale, portal.settings)}</a>
+            {info.sees_mailbox.then(|| view! { <a href="/mailbox">{td_string!(locale, portal.mailbox)}</a> })}
+            <a href="/organizations/new">{td_string!(locale, portal.new_organization)}</a>
         </nav>
         <div class="account">
             <span class="who">{info.user_name}</span>
             <LanguageMenu current=info.language />
             <ActionForm action=logout>
-                <button type="submit" class="link">{t!(i18n, common.sign_out)}</button>
+                <button type="submit" class="link">{td_string!(locale, common.sign_out)}</button>
             </ActionForm>
         </div>
     }
@@ -93,24 +93,24 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
 
 #[component]
 pub fn NewOrganizationPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let action = ServerAction::<CreateOrganization>::new();
     let error = action_error(action);
     view! {
-        <Portal title=tu_string!(i18n, portal.new_organization)>
-            <h1>{t!(i18n, portal.new_organization)}</h1>
-            <p class="lead">{t!(i18n, portal.new_organization_lead)}</p>
+        <Portal title=td_string!(locale, portal.new_organization)>
+            <h1>{td_string!(locale, portal.new_organization)}</h1>
+            <p class="lead">{td_string!(locale, portal.new_organization_lead)}</p>
             <ActionForm action=action attr:class="card">
-                <Field label=tu_string!(i18n, common.organization_name) name="organization_name" error />
+                <Field label=td_string!(locale, common.organization_name) name="organization_name" error />
                 <Field
-                    label=tu_string!(i18n, common.portal_address)
+                    label=td_string!(locale, common.portal_address)
                     name="organization_slug"
-                    hint=tu_string!(i18n, common.portal_address_hint)
+                    hint=td_string!(locale, common.portal_address_hint)
                     error
                 />
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>
-                    {t!(i18n, setup.create)}
+                    {td_string!(locale, setup.create)}
                 </button>
             </ActionForm>
         </Portal>

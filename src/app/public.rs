@@ -4,44 +4,44 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{Field, FormMessage, action_error, link, password_hint};
+use super::form::{Field, FormMessage, action_error, link, page_locale, password_hint};
 use crate::api::auth::{Login, Setup};
 use crate::api::reset::{ForgotPassword, ResetPassword, reset_link};
 use crate::i18n::*;
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let action = ServerAction::<Setup>::new();
     let error = action_error(action);
     view! {
-        <Title text=tu_string!(i18n, setup.title) />
+        <Title text=td_string!(locale, setup.title) />
         <main class="narrow">
-            <h1>{t!(i18n, setup.heading)}</h1>
-            <p class="lead">{t!(i18n, setup.lead)}</p>
+            <h1>{td_string!(locale, setup.heading)}</h1>
+            <p class="lead">{td_string!(locale, setup.lead)}</p>
             <ActionForm action=action>
                 <fieldset>
-                    <legend>{t!(i18n, setup.your_organization)}</legend>
-                    <Field label=tu_string!(i18n, common.organization_name) name="organization_name" error />
+                    <legend>{td_string!(locale, setup.your_organization)}</legend>
+                    <Field label=td_string!(locale, common.organization_name) name="organization_name" error />
                     <Field
-                        label=tu_string!(i18n, common.portal_address)
+                        label=td_string!(locale, common.portal_address)
                         name="organization_slug"
-                        hint=tu_string!(i18n, common.portal_address_hint)
+                        hint=td_string!(locale, common.portal_address_hint)
                         error
                     />
                 </fieldset>
                 <fieldset>
-                    <legend>{t!(i18n, setup.your_account)}</legend>
-                    <Field label=tu_string!(i18n, setup.your_name) name="owner_name" autocomplete="name" error />
+                    <legend>{td_string!(locale, setup.your_account)}</legend>
+                    <Field label=td_string!(locale, setup.your_name) name="owner_name" autocomplete="name" error />
                     <Field
-                        label=tu_string!(i18n, common.email)
+                        label=td_string!(locale, common.email)
                         name="owner_email"
                         kind="email"
                         autocomplete="email"
                         error
                     />
                     <Field
-                        label=tu_string!(i18n, common.password)
+                        label=td_string!(locale, common.password)
                         name="owner_password"
                         kind="password"
                         autocomplete="new-password"
@@ -52,9 +52,9 @@ pub fn SetupPage() -> impl IntoView {
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>
                     {move || if action.pending().get() {
-                        tu_string!(i18n, setup.creating)
+                        td_string!(locale, setup.creating)
                     } else {
-                        tu_string!(i18n, setup.create)
+                        td_string!(locale, setup.create)
                     }}
                 </button>
             </ActionForm>
@@ -64,20 +64,20 @@ pub fn SetupPage() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let action = ServerAction::<Login>::new();
     let error = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text=tu_string!(i18n, login.title) />
+        <Title text=td_string!(locale, login.title) />
         <main class="narrow">
-            <h1>{t!(i18n, login.title)}</h1>
+            <h1>{td_string!(locale, login.title)}</h1>
             <ActionForm action=action>
                 <input type="hidden" name="next" value=next />
-                <Field label=tu_string!(i18n, common.email) name="email" kind="email" autocomplete="username" error />
+                <Field label=td_string!(locale, common.email) name="email" kind="email" autocomplete="username" error />
                 <Field
-                    label=tu_string!(i18n, common.password)
+                    label=td_string!(locale, common.password)
                     name="password"
                     kind="password"
                     autocomplete="current-password"
@@ -86,13 +86,13 @@ pub fn LoginPage() -> impl IntoView {
                 <FormMessage error />
                 <button type="submit" disabled=move || action.pending().get()>
                     {move || if action.pending().get() {
-                        tu_string!(i18n, login.signing_in)
+                        td_string!(locale, login.signing_in)
                     } else {
-                        tu_string!(i18n, common.sign_in)
+                        td_string!(locale, common.sign_in)
                     }}
                 </button>
             </ActionForm>
-            <p><a href="/forgot">{t!(i18n, login.forgot)}</a></p>
+            <p><a href="/forgot">{td_string!(locale, login.forgot)}</a></p>
         </main>
     }
 }
@@ -100,7 +100,7 @@ pub fn LoginPage() -> impl IntoView {
 /// `/forgot`: asks for an email and always answers the same words.
 #[component]
 pub fn ForgotPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let action = ServerAction::<ForgotPassword>::new();
     let error = action_error(action);
     // The hydrated page knows from the action; a plain form post (before the
@@ -108,20 +108,20 @@ pub fn ForgotPage() -> impl IntoView {
     let query = use_query_map();
     let done = move || {
         (matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
-            .then(|| tu_string!(i18n, forgot.sent))
+            .then(|| td_string!(locale, forgot.sent))
     };
     view! {
-        <Title text=tu_string!(i18n, forgot.title) />
+        <Title text=td_string!(locale, forgot.title) />
         <main class="narrow">
-            <h1>{t!(i18n, forgot.title)}</h1>
-            <p class="lead">{t!(i18n, forgot.lead)}</p>
+            <h1>{td_string!(locale, forgot.title)}</h1>
+            <p class="lead">{td_string!(locale, forgot.lead)}</p>
             <ActionForm action=action>
-                <Field label=tu_string!(i18n, common.email) name="email" kind="email" autocomplete="username" error />
+                <Field label=td_string!(locale, common.email) name="email" kind="email" autocomplete="username" error />
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, forgot.send)}</button>
+                <button type="submit" disabled=move || action.pending().get()>{td_string!(locale, forgot.send)}</button>
             </ActionForm>
             <p class="notice" role="status" hidden=move || done().is_none()>{done}</p>
-            <p><a href="/login">{t!(i18n, common.back_to_sign_in)}</a></p>
+            <p><a href="/login">{td_string!(locale, common.back_to_sign_in)}</a></p>
         </main>
     }
 }
@@ -129,24 +129,24 @@ pub fn ForgotPage() -> impl IntoView {
 /// `/reset/<token>`: choose a new password. Looking never uses the link.
 #[component]
 pub fn ResetPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let params = leptos_router::hooks::use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let usable = Resource::new(token, reset_link);
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action);
     view! {
-        <Title text=tu_string!(i18n, reset.title) />
+        <Title text=td_string!(locale, reset.title) />
         <main class="narrow">
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.checking_link)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.checking_link)}</p> }>
                 {move || Suspend::new(async move {
                     match usable.await {
                         Ok(true) => view! {
-                            <h1>{t!(i18n, reset.title)}</h1>
+                            <h1>{td_string!(locale, reset.title)}</h1>
                             <ActionForm action=action>
                                 <input type="hidden" name="token" value=token() />
                                 <Field
-                                    label=tu_string!(i18n, reset.new_password)
+                                    label=td_string!(locale, reset.new_password)
                                     name="password"
                                     kind="password"
                                     autocomplete="new-password"
@@ -154,13 +154,13 @@ pub fn ResetPage() -> impl IntoView {
                                     error
                                 />
                                 <FormMessage error />
-                                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, reset.save)}</button>
+                                <button type="submit" disabled=move || action.pending().get()>{td_string!(locale, reset.save)}</button>
                             </ActionForm>
                         }
                         .into_any(),
                         Ok(false) => view! {
-                            <h1>{t!(i18n, common.link_unusable_title)}</h1>
-                            <p>{t!(i18n, reset.unusable, <a> = link("/forgot"))}</p>
+                            <h1>{td_string!(locale, common.link_unusable_title)}</h1>
+                            <p>{td!(locale, reset.unusable, <a> = link("/forgot"))}</p>
                         }
                         .into_any(),
                         Err(e) => view! { <p role="alert">{super::form::say(&e)}</p> }.into_any(),
@@ -173,16 +173,16 @@ pub fn ResetPage() -> impl IntoView {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=tu_string!(i18n, not_found.title) />
+        <Title text=td_string!(locale, not_found.title) />
         <main class="narrow">
-            <h1>{t!(i18n, not_found.heading)}</h1>
-            <p>{t!(i18n, not_found.text, <a> = link("/"))}</p>
+            <h1>{td_string!(locale, not_found.heading)}</h1>
+            <p>{td!(locale, not_found.text, <a> = link("/"))}</p>
         </main>
     }
 }

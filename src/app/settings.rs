@@ -10,13 +10,13 @@ use crate::model::{AppError, Language, OrganizationSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let save = ServerAction::<SaveSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| get_settings());
     view! {
-        <Portal title=tu_string!(i18n, settings.title)>
-            <h1>{t!(i18n, settings.title)}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+        <Portal title=td_string!(locale, settings.title)>
+            <h1>{td_string!(locale, settings.title)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(s) => view! { <SettingsForm settings=s save /> }.into_any(),
@@ -30,77 +30,77 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let signup = settings.clone();
     view! {
-        <p class="lead">{tu_string!(i18n, settings.lead, name = settings.name.clone(), slug = settings.slug.clone())}</p>
+        <p class="lead">{td_string!(locale, settings.lead, name = settings.name.clone(), slug = settings.slug.clone())}</p>
         <ActionForm action=save attr:class="card">
             <fieldset disabled=!settings.can_edit>
-                <legend>{t!(i18n, settings.invitations)}</legend>
+                <legend>{td_string!(locale, settings.invitations)}</legend>
                 <div class="field checkbox">
                     <input id="field-auto_invite" type="checkbox" name="auto_invite" value="on" checked=settings.auto_invite />
-                    <label for="field-auto_invite">{t!(i18n, settings.auto_invite)}</label>
+                    <label for="field-auto_invite">{td_string!(locale, settings.auto_invite)}</label>
                 </div>
                 <Field
-                    label=tu_string!(i18n, settings.invitation_days)
+                    label=td_string!(locale, settings.invitation_days)
                     name="invitation_lifetime_days"
                     kind="number"
-                    hint=tu_string!(i18n, settings.invitation_days_hint)
+                    hint=td_string!(locale, settings.invitation_days_hint)
                     value=settings.invitation_lifetime_days.to_string()
                     error
                 />
                 <Field
-                    label=tu_string!(i18n, settings.accent)
+                    label=td_string!(locale, settings.accent)
                     name="accent_color"
-                    hint=tu_string!(i18n, settings.accent_hint)
+                    hint=td_string!(locale, settings.accent_hint)
                     value=settings.accent_color
                     error
                 />
                 <Field
-                    label=tu_string!(i18n, settings.logo)
+                    label=td_string!(locale, settings.logo)
                     name="logo_url"
                     kind="url"
                     optional=true
-                    hint=tu_string!(i18n, settings.logo_hint)
+                    hint=td_string!(locale, settings.logo_hint)
                     value=settings.logo_url
                     error
                 />
             </fieldset>
             <fieldset disabled=!settings.can_edit>
-                <legend>{t!(i18n, settings.passwords)}</legend>
+                <legend>{td_string!(locale, settings.passwords)}</legend>
                 <Field
-                    label=tu_string!(i18n, settings.reset_hours)
+                    label=td_string!(locale, settings.reset_hours)
                     name="reset_lifetime_hours"
                     kind="number"
-                    hint=tu_string!(i18n, settings.reset_hours_hint)
+                    hint=td_string!(locale, settings.reset_hours_hint)
                     value=settings.reset_lifetime_hours.to_string()
                     error
                 />
             </fieldset>
             <fieldset disabled=!settings.can_edit>
-                <legend>{t!(i18n, settings.language_and_time)}</legend>
+                <legend>{td_string!(locale, settings.language_and_time)}</legend>
                 <Select
-                    label=tu_string!(i18n, settings.default_language)
+                    label=td_string!(locale, settings.default_language)
                     name="default_language"
                     options=languages()
                     selected=settings.default_language.as_str()
                     error
                 />
                 <Field
-                    label=tu_string!(i18n, settings.time_zone)
+                    label=td_string!(locale, settings.time_zone)
                     name="time_zone"
-                    hint=tu_string!(i18n, settings.time_zone_hint)
+                    hint=td_string!(locale, settings.time_zone_hint)
                     value=settings.time_zone.clone()
                     error
                 />
             </fieldset>
             <SignupSettings settings=signup error />
             <FormMessage error />
-            <p aria-live="polite" class="saved">{move || saved().then(|| tu_string!(i18n, settings.saved))}</p>
-            {settings.can_edit.then(|| view! { <button type="submit">{t!(i18n, settings.save)}</button> })}
-            {(!settings.can_edit).then(|| view! { <p class="hint">{t!(i18n, settings.owners_only)}</p> })}
+            <p aria-live="polite" class="saved">{move || saved().then(|| td_string!(locale, settings.saved))}</p>
+            {settings.can_edit.then(|| view! { <button type="submit">{td_string!(locale, settings.save)}</button> })}
+            {(!settings.can_edit).then(|| view! { <p class="hint">{td_string!(locale, settings.owners_only)}</p> })}
         </ActionForm>
     }
 }
@@ -149,7 +149,6 @@ fn SignupSettings(
     settings: OrganizationSettings,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     let path = format!("/o/{}/signup", settings.slug);
     let chosen = RwSignal::new(
@@ -169,11 +168,11 @@ fn SignupSettings(
     let copy_path = path.clone();
     view! {
         <fieldset disabled=!settings.can_edit>
-            <legend>{t!(i18n, settings.signup)}</legend>
-            <Select label=tu_string!(i18n, settings.who_may_sign_up) name="signup_mode" options=signup_modes() selected=settings.signup_mode.clone() error />
-            <Select label=tu_string!(i18n, settings.approval) name="signup_approval" options=approvals() selected=settings.signup_approval.clone() error />
+            <legend>{td_string!(locale, settings.signup)}</legend>
+            <Select label=td_string!(locale, settings.who_may_sign_up) name="signup_mode" options=signup_modes() selected=settings.signup_mode.clone() error />
+            <Select label=td_string!(locale, settings.approval) name="signup_approval" options=approvals() selected=settings.signup_approval.clone() error />
             <fieldset class="field" aria-describedby="field-approvers-error">
-                <legend>{t!(i18n, settings.approvers)}</legend>
+                <legend>{td_string!(locale, settings.approvers)}</legend>
                 <input type="hidden" name="approvers" prop:value=move || {
                     chosen.get().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
                 } />
@@ -199,16 +198,16 @@ fn SignupSettings(
                 <p class="field-error" id="field-approvers-error">{move || approvers_error.get()}</p>
             </fieldset>
             <Field
-                label=tu_string!(i18n, settings.seats)
+                label=td_string!(locale, settings.seats)
                 name="collaborator_seats"
                 kind="number"
                 optional=true
-                hint=tu_string!(i18n, settings.seats_hint)
+                hint=td_string!(locale, settings.seats_hint)
                 value=settings.collaborator_seats.map(|n| n.to_string()).unwrap_or_default()
                 error
             />
             <div class="field">
-                <span class="label">{t!(i18n, settings.signup_address)}</span>
+                <span class="label">{td_string!(locale, settings.signup_address)}</span>
                 <p>
                     <a href=path.clone()>{path.clone()}</a>
                     " "
@@ -220,10 +219,10 @@ fn SignupSettings(
                             copied.set(true);
                         }
                     >
-                        {t!(i18n, settings.copy)}
+                        {td_string!(locale, settings.copy)}
                     </button>
                     " "
-                    <span aria-live="polite">{move || copied.get().then(|| tu_string!(i18n, settings.copied))}</span>
+                    <span aria-live="polite">{move || copied.get().then(|| td_string!(locale, settings.copied))}</span>
                 </p>
             </div>
         </fieldset>

@@ -16,21 +16,21 @@ use crate::model::{AppError, Applicant, Role, SignupConfirmed, SignupLinkPage, S
 
 #[component]
 pub fn SignupView() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let page = Resource::new(slug, load_signup_page);
     view! {
         <main class="narrow">
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <SignupForm page=p slug=slug() /> }.into_any(),
                         Err(AppError::NotFound) => {
                             view! {
-                                <Title text=tu_string!(i18n, not_found.title) />
-                                <h1>{t!(i18n, signup.no_portal)}</h1>
-                                <p>{t!(i18n, signup.check_link)}</p>
+                                <Title text=td_string!(locale, not_found.title) />
+                                <h1>{td_string!(locale, signup.no_portal)}</h1>
+                                <p>{td_string!(locale, signup.check_link)}</p>
                             }
                                 .into_any()
                         }
@@ -44,14 +44,14 @@ pub fn SignupView() -> impl IntoView {
 
 #[component]
 fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let organization = page.organization.clone();
     if page.roles.is_empty() {
         return view! {
-            <Title text=tu_string!(i18n, signup.closed_title) />
-            <h1>{tu_string!(i18n, signup.closed_heading, organization)}</h1>
+            <Title text=td_string!(locale, signup.closed_title) />
+            <h1>{td_string!(locale, signup.closed_heading, organization)}</h1>
             <p class="lead">
-                {t!(i18n, signup.closed_text, <a> = link("/login"))}
+                {td!(locale, signup.closed_text, <a> = link("/login"))}
             </p>
         }
         .into_any();
@@ -63,7 +63,7 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
     let query = use_query_map();
     let done = move || {
         (matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some())
-            .then(|| tu_string!(i18n, signup.received))
+            .then(|| td_string!(locale, signup.received))
     };
     let both = page.roles.len() > 1;
     let slug = StoredValue::new(slug);
@@ -73,7 +73,7 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
             .get()
             .and_then(|e| e.for_field("role").map(|p| p.text(locale)))
     });
-    let title = tu_string!(i18n, signup.title, organization);
+    let title = td_string!(locale, signup.title, organization);
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
@@ -81,23 +81,23 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
             when=move || done().is_none()
             fallback=move || view! { <p class="notice" role="status">{done()}</p> }
         >
-            <p class="lead">{t!(i18n, signup.have_account, <a> = link("/login"))}</p>
+            <p class="lead">{td!(locale, signup.have_account, <a> = link("/login"))}</p>
             <ActionForm action=action>
                 <input type="hidden" name="slug" value=slug.get_value() />
                 <div class="row">
-                    <Field label=tu_string!(i18n, clients.first_name) name="first_name" autocomplete="given-name" error />
-                    <Field label=tu_string!(i18n, clients.last_name) name="last_name" autocomplete="family-name" error />
+                    <Field label=td_string!(locale, clients.first_name) name="first_name" autocomplete="given-name" error />
+                    <Field label=td_string!(locale, clients.last_name) name="last_name" autocomplete="family-name" error />
                 </div>
                 <Field
-                    label=tu_string!(i18n, signup.username)
+                    label=td_string!(locale, signup.username)
                     name="username"
                     autocomplete="username"
-                    hint=tu_string!(i18n, signup.username_hint)
+                    hint=td_string!(locale, signup.username_hint)
                     error
                 />
-                <Field label=tu_string!(i18n, common.email) name="email" kind="email" autocomplete="email" error />
+                <Field label=td_string!(locale, common.email) name="email" kind="email" autocomplete="email" error />
                 <Field
-                    label=tu_string!(i18n, common.password)
+                    label=td_string!(locale, common.password)
                     name="password"
                     kind="password"
                     autocomplete="new-password"
@@ -108,21 +108,21 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
                     .then(|| {
                         view! {
                             <fieldset class="field" aria-describedby="field-role-error">
-                                <legend>{t!(i18n, signup.signing_up_as)}</legend>
+                                <legend>{td_string!(locale, signup.signing_up_as)}</legend>
                                 <div class="choice">
                                     <input type="radio" id="role-client" name="role" value="client" checked=true />
-                                    <label for="role-client">{t!(i18n, signup.as_client)}</label>
+                                    <label for="role-client">{td_string!(locale, signup.as_client)}</label>
                                 </div>
                                 <div class="choice">
                                     <input type="radio" id="role-collaborator" name="role" value="collaborator" />
-                                    <label for="role-collaborator">{t!(i18n, signup.as_collaborator)}</label>
+                                    <label for="role-collaborator">{td_string!(locale, signup.as_collaborator)}</label>
                                 </div>
                                 <p class="field-error" id="field-role-error">{move || role_error.get()}</p>
                             </fieldset>
                         }
                     })}
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>{t!(i18n, signup.sign_up)}</button>
+                <button type="submit" disabled=move || action.pending().get()>{td_string!(locale, signup.sign_up)}</button>
             </ActionForm>
         </Show>
     }
@@ -131,13 +131,13 @@ fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
 
 #[component]
 pub fn ConfirmSignupView() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let page = Resource::new(token, signup_link);
     view! {
         <main class="narrow">
-            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, common.checking_link)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.checking_link)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <ConfirmLink page=p token=token() /> }.into_any(),
@@ -151,20 +151,20 @@ pub fn ConfirmSignupView() -> impl IntoView {
 
 #[component]
 fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     match page {
         SignupLinkPage::Confirm { organization, name } => {
             let action = ServerAction::<ConfirmSignup>::new();
             let error = action_error(action);
             let done = move || {
                 matches!(action.value().get(), Some(Ok(SignupConfirmed::Waiting)))
-                    .then(|| tu_string!(i18n, signup.waiting))
+                    .then(|| td_string!(locale, signup.waiting))
             };
             let token = StoredValue::new(token);
-            let lead = tu_string!(i18n, signup.confirm_lead, name);
+            let lead = td_string!(locale, signup.confirm_lead, name);
             view! {
-                <Title text=tu_string!(i18n, signup.confirm_title) />
-                <h1>{tu_string!(i18n, signup.confirm_heading, organization)}</h1>
+                <Title text=td_string!(locale, signup.confirm_title) />
+                <h1>{td_string!(locale, signup.confirm_heading, organization)}</h1>
                 <Show
                     when=move || done().is_none()
                     fallback=move || view! { <p class="notice" role="status">{done()}</p> }
@@ -173,22 +173,22 @@ fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
                     <ActionForm action=action>
                         <input type="hidden" name="token" value=token.get_value() />
                         <FormMessage error />
-                        <button type="submit" disabled=move || action.pending().get()>{t!(i18n, signup.confirm)}</button>
+                        <button type="submit" disabled=move || action.pending().get()>{td_string!(locale, signup.confirm)}</button>
                     </ActionForm>
                 </Show>
             }
             .into_any()
         }
         SignupLinkPage::Expired => view! {
-            <Title text=tu_string!(i18n, signup.expired_title) />
-            <h1>{t!(i18n, signup.expired_heading)}</h1>
-            <p>{t!(i18n, signup.expired_text)}</p>
+            <Title text=td_string!(locale, signup.expired_title) />
+            <h1>{td_string!(locale, signup.expired_heading)}</h1>
+            <p>{td_string!(locale, signup.expired_text)}</p>
         }
         .into_any(),
         SignupLinkPage::Closed => view! {
-            <Title text=tu_string!(i18n, activate.closed_title) />
-            <h1>{t!(i18n, common.link_unusable_title)}</h1>
-            <p>{t!(i18n, signup.used_text, <a> = link("/login"))}</p>
+            <Title text=td_string!(locale, activate.closed_title) />
+            <h1>{td_string!(locale, common.link_unusable_title)}</h1>
+            <p>{td!(locale, signup.used_text, <a> = link("/login"))}</p>
         }
         .into_any(),
     }
@@ -198,12 +198,12 @@ fn ConfirmLink(page: SignupLinkPage, token: String) -> impl IntoView {
 /// the wasm arrived) lands when its application waits for approval.
 #[component]
 pub fn SignupWaitingView() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     view! {
-        <Title text=tu_string!(i18n, signup.waiting_title) />
+        <Title text=td_string!(locale, signup.waiting_title) />
         <main class="narrow">
-            <h1>{t!(i18n, signup.confirmed_heading)}</h1>
-            <p class="notice" role="status">{t!(i18n, signup.waiting)}</p>
+            <h1>{td_string!(locale, signup.confirmed_heading)}</h1>
+            <p class="notice" role="status">{td_string!(locale, signup.waiting)}</p>
         </main>
     }
 }
@@ -211,7 +211,7 @@ pub fn SignupWaitingView() -> impl IntoView {
 /// `/approvals`: applications waiting for a decision, updated live.
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = page_locale();
     let decide = ServerAction::<DecideSignups>::new();
     let live = use_live(|c| matches!(c, Change::Signups));
     let queue = Resource::new(
@@ -230,8 +230,8 @@ pub fn ApprovalsPage() -> impl IntoView {
         selected.set(Vec::new());
     };
     view! {
-        <Portal title=tu_string!(i18n, approvals.title)>
-            <h1>{t!(i18n, approvals.heading)}</h1>
+        <Portal title=td_string!(locale, approvals.title)>
+            <h1>{td_string!(locale, approvals.heading)}</h1>
             <div aria-live="polite">
                 {move || match decide.value().get() {
                     Some(Ok(count)) => {
@@ -242,14 +242,14 @@ pub fn ApprovalsPage() -> impl IntoView {
                 }}
             </div>
             <FormMessage error />
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(list) if list.is_empty() => {
                             view! {
                                 <section class="empty" aria-labelledby="empty-title">
-                                    <h2 id="empty-title">{t!(i18n, approvals.empty_heading)}</h2>
-                                    <p>{t!(i18n, approvals.empty_text)}</p>
+                                    <h2 id="empty-title">{td_string!(locale, approvals.empty_heading)}</h2>
+                                    <p>{td_string!(locale, approvals.empty_text)}</p>
                                 </section>
                             }
                                 .into_any()
@@ -270,19 +270,18 @@ fn Queue(
     reason: RwSignal<String>,
     act: impl Fn(Vec<i64>, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let locale = page_locale();
     view! {
         <table class="clients">
             <thead>
                 <tr>
-                    <th scope="col"><span class="visually-hidden">{t!(i18n, approvals.select)}</span></th>
-                    <th scope="col">{t!(i18n, common.name)}</th>
-                    <th scope="col">{t!(i18n, signup.username)}</th>
-                    <th scope="col">{t!(i18n, common.email)}</th>
-                    <th scope="col">{t!(i18n, clients.role)}</th>
-                    <th scope="col">{t!(i18n, approvals.applied)}</th>
-                    <th scope="col"><span class="visually-hidden">{t!(i18n, approvals.decide)}</span></th>
+                    <th scope="col"><span class="visually-hidden">{td_string!(locale, approvals.select)}</span></th>
+                    <th scope="col">{td_string!(locale, common.name)}</th>
+                    <th scope="col">{td_string!(locale, signup.username)}</th>
+                    <th scope="col">{td_string!(locale, common.email)}</th>
+                    <th scope="col">{td_string!(locale, clients.role)}</th>
+                    <th scope="col">{td_string!(locale, approvals.applied)}</th>
+                    <th scope="col"><span class="visually-hidden">{td_string!(locale, approvals.decide)}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -296,7 +295,7 @@ fn Queue(
                                 <td>
                                     <input
                                         type="checkbox"
-                                        aria-label=tu_string!(i18n, clients.select_one, name = name.clone())
+                                        aria-label=td_string!(locale, clients.select_one, name = name.clone())
                                         prop:checked=move || selected.read().contains(&id)
                                         on:change=move |ev| tick(selected, id, event_target_checked(&ev))
                                     />
@@ -307,12 +306,12 @@ fn Queue(
                                 <td>{Role::parse(&a.role).map_or(a.role.clone(), |r| r.label(locale).to_owned())}</td>
                                 <td>{a.applied}</td>
                                 <td>
-                                    <button type="button" class="small" aria-label=tu_string!(i18n, approvals.approve_one, name = name.clone()) on:click=move |_| act(vec![id], true)>
-                                        {t!(i18n, approvals.approve)}
+                                    <button type="button" class="small" aria-label=td_string!(locale, approvals.approve_one, name = name.clone()) on:click=move |_| act(vec![id], true)>
+                                        {td_string!(locale, approvals.approve)}
                                     </button>
                                     " "
-                                    <button type="button" class="secondary small" aria-label=tu_string!(i18n, approvals.reject_one, name = name.clone()) on:click=move |_| act(vec![id], false)>
-                                        {t!(i18n, approvals.reject)}
+                                    <button type="button" class="secondary small" aria-label=td_string!(locale, approvals.reject_one, name = name.clone()) on:click=move |_| act(vec![id], false)>
+                                        {td_string!(locale, approvals.reject)}
                                     </button>
                                 </td>
                             </tr>
@@ -323,15 +322,15 @@ fn Queue(
         </table>
         <div class="card decide">
             <div class="field">
-                <label for="decide-reason">{t!(i18n, approvals.reason)}</label>
+                <label for="decide-reason">{td_string!(locale, approvals.reason)}</label>
                 <textarea id="decide-reason" rows="2" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             </div>
             <button type="button" disabled=move || selected.read().is_empty() on:click=move |_| act(selected.get(), true)>
-                {t!(i18n, approvals.approve_selected)}
+                {td_string!(locale, approvals.approve_selected)}
             </button>
             " "
             <button type="button" class="secondary" disabled=move || selected.read().is_empty() on:click=move |_| act(selected.get(), false)>
-                {t!(i18n, approvals.reject_selected)}
+                {td_string!(locale, approvals.reject_selected)}
             </button>
         </div>
     }

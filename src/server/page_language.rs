@@ -6,7 +6,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
@@ -53,11 +53,12 @@ pub async fn told(state: &AppState, mut req: Request) -> Request {
         Ok(signed_in) => domain::language::for_page(
             &state.db,
             &state.config.secret,
-            reached(req.uri().path()),
+            reached(req.uri()),
             signed_in.as_ref(),
             accept.as_deref(),
         )
         .await
+        .inspect_err(|e| tracing::warn!(error = %e, "page language lookup failed"))
         .ok(),
         Err(_) => None,
     }
@@ -66,15 +67,29 @@ pub async fn told(state: &AppState, mut req: Request) -> Request {
     req
 }
 
-/// What the page at `path` was reached by: the pages of `app::App`'s routes
-/// whose language comes from what their address names.
-fn reached(path: &str) -> Reached<'_> {
+/// What the page at `uri` was reached by: the pages of `app::App`'s routes
+/// whose language comes from what their address names, and the sign-in page
+/// a join invitation sends its person to (`/login?next=/activate/<token>`).
+fn reached(uri: &Uri) -> Reached {
+    let by_path = reached_by_path(uri.path());
+    if by_path == Reached::Elsewhere && uri.path() == "/login" {
+        let next = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .find(|(name, _)| name == "next")
+            .map(|(_, value)| value.into_owned());
+        if let Some(link @ Reached::InvitationLink(_)) = next.as_deref().map(reached_by_path) {
+            return link;
+        }
+    }
+    by_path
+}
+
+fn reached_by_path(path: &str) -> Reached {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
-        ["activate", token] => Reached::InvitationLink(token),
-        ["reset", token] => Reached::ResetLink(token),
-        ["signup", "confirm", token] => Reached::SignupLink(token),
-        ["o", slug, "signup"] => Reached::SignupForm(slug),
+        ["activate", token] => Reached::InvitationLink((*token).to_owned()),
+        ["reset", token] => Reached::ResetLink((*token).to_owned()),
+        ["signup", "confirm", token] => Reached::SignupLink((*token).to_owned()),
+        ["o", slug, "signup"] => Reached::SignupForm((*slug).to_owned()),
         _ => Reached::Elsewhere,
     }
 }
@@ -110,12 +125,30 @@ mod tests {
 
     #[test]
     fn addresses_name_what_a_page_was_reached_by() {
-        assert_eq!(reached("/activate/abc"), Reached::InvitationLink("abc"));
-        assert_eq!(reached("/reset/abc"), Reached::ResetLink("abc"));
-        assert_eq!(reached("/signup/confirm/abc"), Reached::SignupLink("abc"));
-        assert_eq!(reached("/o/north/signup"), Reached::SignupForm("north"));
+        let reached = |address: &str| reached(&address.parse::<Uri>().unwrap());
+        let token = |t: &str| t.to_owned();
+        assert_eq!(
+            reached("/activate/abc"),
+            Reached::InvitationLink(token("abc"))
+        );
+        assert_eq!(reached("/reset/abc"), Reached::ResetLink(token("abc")));
+        assert_eq!(
+            reached("/signup/confirm/abc"),
+            Reached::SignupLink(token("abc"))
+        );
+        assert_eq!(
+            reached("/o/north/signup"),
+            Reached::SignupForm(token("north"))
+        );
+        assert_eq!(
+            reached("/login?next=%2Factivate%2Fabc"),
+            Reached::InvitationLink(token("abc")),
+            "the sign-in page of a join invitation"
+        );
         for other in [
             "/login",
+            "/login?next=%2Fclients",
+            "/login?next=%2Freset%2Fabc",
             "/forgot",
             "/activate",
             "/activate/a/b",

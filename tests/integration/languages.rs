@@ -174,15 +174,25 @@ fn html_lang(page: &str) -> &str {
 }
 
 #[tokio::test]
-async fn signed_out_pages_follow_the_browser_where_nobody_is_known() {
+async fn signed_out_pages_are_in_the_only_organizations_language_else_the_browsers() {
     let app = spawn_app().await;
-    app.setup_owner().await;
+    let owner = app.setup_owner().await;
+    // One organization: its language, whatever the browser asks for.
+    set_language_and_zone(&app, &owner, "fr", "UTC").await;
+    let page = app.page_in("/login", None, "en-US,en").await;
+    assert_eq!(html_lang(&page), "fr");
+    assert!(page.contains("Mot de passe oublié\u{202f}?"), "{page}");
+
+    // Two: nobody is known, the browser decides.
+    app.create_organization(&owner, "South Tutors", "south-tutors")
+        .await;
     let french = app.page_in("/login", None, "fr-CA,fr;q=0.9,en;q=0.8").await;
     assert_eq!(html_lang(&french), "fr");
-    assert!(french.contains("Mot de passe oublié\u{202f}?"), "{french}");
+    let english = app.page_in("/login", None, "en-GB").await;
+    assert_eq!(html_lang(&english), "en");
+    assert!(english.contains("Forgot your password?"));
     let german = app.page_in("/forgot", None, "de-DE,de;q=0.9").await;
     assert_eq!(html_lang(&german), "en", "none of ours: English");
-    assert!(german.contains("Forgot your password?"));
 }
 
 #[tokio::test]
@@ -200,13 +210,18 @@ async fn a_link_opens_in_the_language_of_whoever_it_was_sent_to() {
     assert!(page.contains("Bienvenue chez North Tutors"), "{page}");
     assert!(page.contains("Choisissez un mot de passe"));
 
-    // An unknown link says so in the browser's language.
+    // An unknown link names nobody: the only organization's language.
     let unknown = app.page_in("/activate/nope", None, "fr").await;
-    assert_eq!(html_lang(&unknown), "fr");
-    assert!(
-        unknown.contains("Ce lien ne peut plus être utilisé"),
-        "{unknown}"
-    );
+    assert_eq!(html_lang(&unknown), "en");
+
+    // His reset link too, once he has an account.
+    assert_eq!(app.activate(&token, FIXTURE_PASSWORD).await.status, 200);
+    app.call("forgot_password", &[("email", "bo@example.com")], None)
+        .await;
+    let reset = app.wait_for_mail(2).await.remove(1).reset_token();
+    let page = app.page_in(&format!("/reset/{reset}"), None, "en-US").await;
+    assert_eq!(html_lang(&page), "fr");
+    assert!(page.contains("Choisir un nouveau mot de passe"), "{page}");
 
     // The organization's own sign-up page is in its default language.
     set_language_and_zone(&app, &owner, "fr", "America/Toronto").await;

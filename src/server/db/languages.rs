@@ -85,6 +85,16 @@ pub async fn of_organization(pool: &AnyPool, slug: &str) -> Result<Option<String
     .await
 }
 
+/// For a page that names no organization: the default of the only one, when
+/// the installation has exactly one.
+pub async fn of_only_organization(pool: &AnyPool) -> Result<Option<String>, sqlx::Error> {
+    let (count, language): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MIN(default_language) FROM organizations")
+            .fetch_one(pool)
+            .await?;
+    Ok(language.filter(|_| count == 1))
+}
+
 async fn one(pool: &AnyPool, sql: &str, key: &str) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(Option<String>,)> = sqlx::query_as(sql).bind(key).fetch_optional(pool).await?;
     Ok(row.and_then(|(language,)| language))

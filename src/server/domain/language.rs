@@ -4,7 +4,8 @@
 //! reads in the language of the person or organization the link belongs to
 //! (an invitation, a reset; a sign-up confirmation in its organization's
 //! default), an organization's sign-up form in its default; any other page
-//! (sign-in, "forgot your password") follows the browser's
+//! (sign-in, "forgot your password") is in the organization's default when
+//! the installation has only one, and otherwise follows the browser's
 //! `Accept-Language`, else English.
 
 use crate::model::{AppError, Language};
@@ -14,17 +15,19 @@ use crate::server::config::Secret;
 use crate::server::db::{self, Db};
 
 /// What a page was reached by, as far as its language goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reached<'a> {
-    /// An invitation link, with its token.
-    InvitationLink(&'a str),
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reached {
+    /// An invitation link, with its token (also the sign-in page a join
+    /// invitation sends its person to).
+    InvitationLink(String),
     /// A password-reset link, with its token.
-    ResetLink(&'a str),
+    ResetLink(String),
     /// A sign-up confirmation link, with its token.
-    SignupLink(&'a str),
+    SignupLink(String),
     /// An organization's sign-up form, with its slug.
-    SignupForm(&'a str),
-    /// Any other page (sign-in, "forgot your password", not found).
+    SignupForm(String),
+    /// Any other page (sign-in, "forgot your password", not found): the
+    /// organization's if the installation has only one.
     Elsewhere,
 }
 
@@ -33,7 +36,7 @@ pub enum Reached<'a> {
 pub async fn for_page(
     db: &Db,
     secret: &Secret,
-    reached: Reached<'_>,
+    reached: Reached,
     session: Option<&CurrentSession>,
     accept_language: Option<&str>,
 ) -> Result<Language, AppError> {
@@ -43,12 +46,20 @@ pub async fn for_page(
     let hash = |token: &str| keyed_hash(secret.expose(), token);
     let found = match reached {
         Reached::InvitationLink(token) => {
-            db::languages::of_invitation_link(&db.pool, &hash(token)).await?
+            db::languages::of_invitation_link(&db.pool, &hash(&token)).await?
         }
-        Reached::ResetLink(token) => db::languages::of_reset_link(&db.pool, &hash(token)).await?,
-        Reached::SignupLink(token) => db::languages::of_signup_link(&db.pool, &hash(token)).await?,
-        Reached::SignupForm(slug) => db::languages::of_organization(&db.pool, slug).await?,
+        Reached::ResetLink(token) => db::languages::of_reset_link(&db.pool, &hash(&token)).await?,
+        Reached::SignupLink(token) => {
+            db::languages::of_signup_link(&db.pool, &hash(&token)).await?
+        }
+        Reached::SignupForm(slug) => db::languages::of_organization(&db.pool, &slug).await?,
         Reached::Elsewhere => None,
+    };
+    // A page that names nobody (or a link that leads nowhere): the only
+    // organization's, if there is just one.
+    let found = match found {
+        Some(language) => Some(language),
+        None => db::languages::of_only_organization(&db.pool).await?,
     };
     Ok(match found.as_deref().and_then(Language::parse) {
         Some(language) => language,
