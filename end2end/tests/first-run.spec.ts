@@ -119,7 +119,7 @@ test.describe.serial('first run', () => {
 
     await page.getByRole('link', { name: 'Grace Hopper' }).click();
     await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
-    await page.getByLabel('Email').fill('grace@example.test');
+    await page.getByLabel('Email', { exact: true }).fill('grace@example.test');
     await page.getByRole('button', { name: 'Save email' }).click();
     await expect(page.getByText('Not invited')).toBeVisible();
     await page.getByRole('button', { name: 'Send invitation' }).click();
