@@ -8,7 +8,7 @@ use super::live::{Change, use_live};
 use super::portal::Portal;
 use crate::api::bulk::{CancelBulkInvite, PreviewBulkInvite, StartBulkInvite, list_bulk_jobs};
 use crate::i18n::*;
-use crate::model::{AppError, BulkJob, BulkPreview, Language};
+use crate::model::{AppError, BulkJob, BulkPreview, JobStatus, Language};
 
 /// A count as the page's language writes it ("1,000", "1 000").
 fn count(n: i64) -> String {
@@ -350,9 +350,9 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
         sent = count(job.sent),
         goal = count(goal)
     );
-    let state = match job.status.as_str() {
-        "running" => td_string!(locale, bulk.running),
-        "cancelled" => td_string!(locale, bulk.cancelled),
+    let state = match job.status {
+        JobStatus::Running => td_string!(locale, bulk.running),
+        JobStatus::Cancelled => td_string!(locale, bulk.cancelled),
         _ if job.settled() => td_string!(locale, bulk.done),
         _ => td_string!(locale, bulk.sending),
     };
@@ -387,7 +387,7 @@ fn JobLine(job: BulkJob, cancel: ServerAction<CancelBulkInvite>) -> impl IntoVie
             </p>
             {summary.map(|s| view! { <p class="job-summary">{s}</p> })}
             {(job.failed > 0).then(|| view! { <a href="/clients?status=failed">{td_string!(locale, bulk.see_failures)}</a> })}
-            {(job.status == "running").then(|| {
+            {(job.status == JobStatus::Running).then(|| {
                 view! {
                     <button
                         type="button"

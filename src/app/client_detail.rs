@@ -12,7 +12,7 @@ use crate::api::clients::{
 };
 use crate::api::reset::SendPasswordReset;
 use crate::i18n::*;
-use crate::model::{ClientDetail, ClientStatus, Role};
+use crate::model::{ClientDetail, ClientStatus};
 
 #[component]
 pub fn ClientDetailPage() -> impl IntoView {
@@ -85,7 +85,7 @@ fn Detail(
     } else {
         td_string!(locale, clients.resend_invitation)
     };
-    let role = Role::parse(&c.role).unwrap_or(Role::Client);
+    let role = c.role;
     view! {
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">

@@ -12,7 +12,7 @@ use crate::api::signup::{
     ConfirmSignup, DecideSignups, SignUp, approval_queue, load_signup_page, signup_link,
 };
 use crate::i18n::*;
-use crate::model::{AppError, Applicant, Role, SignupConfirmed, SignupLinkPage, SignupPage};
+use crate::model::{AppError, Applicant, SignupConfirmed, SignupLinkPage, SignupPage};
 
 #[component]
 pub fn SignupView() -> impl IntoView {
@@ -303,7 +303,7 @@ fn Queue(
                                 <td>{a.name.clone()}</td>
                                 <td>{a.username}</td>
                                 <td>{a.email}</td>
-                                <td>{Role::parse(&a.role).map_or(a.role.clone(), |r| r.label(locale).to_owned())}</td>
+                                <td>{a.role.label(locale)}</td>
                                 <td>{a.applied}</td>
                                 <td>
                                     <button type="button" class="small" aria-label=td_string!(locale, approvals.approve_one, name = name.clone()) on:click=move |_| act(vec![id], true)>

@@ -154,6 +154,44 @@ impl ClientFilter {
 }
 
 named! {
+    /// Where an application to join stands (`signups.status`).
+    pub enum SignupStatus {
+        /// The applicant has not confirmed their email yet.
+        Unconfirmed = "unconfirmed",
+        /// Confirmed; waits for an approver.
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+        /// A newer application from the same address replaced it.
+        Superseded = "superseded",
+    }
+}
+
+named! {
+    /// Where a bulk invitation job stands (`bulk_jobs.status`).
+    pub enum JobStatus {
+        /// Still choosing and queueing clients.
+        Running = "running",
+        /// Every client was gone through (the emails may still be going out).
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+named! {
+    /// Where a queued email stands (`email_outbox.status`).
+    pub enum MailStatus {
+        Queued = "queued",
+        /// Claimed by a worker, being handed to the mail server.
+        Sending = "sending",
+        /// Accepted by the mail server.
+        Sent = "sent",
+        /// Refused for good, or given up on.
+        Failed = "failed",
+    }
+}
+
+named! {
     /// A language Porchlight writes in (its BCP 47 tag).
     pub enum Language {
         English = "en",

@@ -23,7 +23,10 @@ pub mod live;
 mod problem;
 
 pub use error::{AppError, FieldError, Validator};
-pub use kinds::{AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, Language};
+pub use kinds::{
+    AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, JobStatus, Language,
+    MailStatus, SignupStatus,
+};
 pub use problem::Problem;
 
 use serde::{Deserialize, Serialize};
@@ -124,7 +127,8 @@ pub struct ClientRow {
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
-    pub role: String,
+    /// The role they get, or hold once active here.
+    pub role: Role,
     /// The language chosen for the client's emails and pages; None: the
     /// organization's.
     pub language: Option<Language>,
@@ -330,7 +334,8 @@ pub struct Applicant {
     pub name: String,
     pub username: String,
     pub email: String,
-    pub role: String,
+    /// The role applied for.
+    pub role: Role,
     /// "5 min ago".
     pub applied: String,
 }
@@ -392,8 +397,7 @@ pub struct BulkJob {
     pub started_by: String,
     /// "3 Nov 2026, 14:05 UTC".
     pub started: String,
-    /// running | done | cancelled
-    pub status: String,
+    pub status: JobStatus,
     /// Invitations the preview promised; the progress bar's end while running.
     pub expected: i64,
     /// Invitations queued so far (activation and join).
@@ -408,7 +412,7 @@ impl BulkJob {
     /// What the progress bar runs up to: the promise while running, what was
     /// queued once finished.
     pub fn goal(&self) -> i64 {
-        if self.status == "running" {
+        if self.status == JobStatus::Running {
             self.expected.max(self.queued)
         } else {
             self.queued
@@ -417,7 +421,7 @@ impl BulkJob {
 
     /// Every queued email has been sent or has failed for good.
     pub fn settled(&self) -> bool {
-        self.status != "running" && self.sent + self.failed >= self.queued
+        self.status != JobStatus::Running && self.sent + self.failed >= self.queued
     }
 }
 

@@ -7,7 +7,7 @@ use sqlx::{AnyPool, FromRow};
 use super::clients::{filter_condition, like_pattern};
 use super::id_list;
 use super::{Db, Tx};
-use crate::model::{ClientFilter, Role};
+use crate::model::{ClientFilter, MailStatus, Role};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -312,8 +312,12 @@ pub async fn delivery(pool: &AnyPool, job_id: i64) -> Result<(i64, i64), sqlx::E
     .bind(job_id)
     .fetch_all(pool)
     .await?;
-    let count = |s: &str| rows.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
-    Ok((count("sent"), count("failed")))
+    let count = |s: MailStatus| {
+        rows.iter()
+            .find(|(k, _)| k == s.as_str())
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok((count(MailStatus::Sent), count(MailStatus::Failed)))
 }
 
 /// Stops a running job: what it queued stays queued, nothing more is added.

@@ -3,6 +3,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
+use crate::model::SignupStatus;
 
 /// An application with what its pages and emails show.
 #[derive(Debug, Clone, FromRow)]
@@ -24,6 +25,13 @@ pub struct Signup {
     pub reason: Option<String>,
     /// The organization's time zone (IANA name).
     pub time_zone: String,
+}
+
+impl Signup {
+    /// Where it stands; None for a state this server does not know.
+    pub fn status(&self) -> Option<SignupStatus> {
+        SignupStatus::parse(&self.status)
+    }
 }
 
 const VIEW: &str = "SELECT s.id, s.organization_id, o.name AS organization_name,
@@ -85,8 +93,8 @@ pub async fn open_for_email(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     organization_id: i64,
     email: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(&format!(
+) -> Result<Option<(i64, Option<SignupStatus>)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(&format!(
         "SELECT s.id, s.status FROM signups s
          WHERE s.organization_id = $1 AND s.email_lower = $2 AND {OPEN}
          ORDER BY s.id DESC LIMIT 1"
@@ -94,7 +102,8 @@ pub async fn open_for_email(
     .bind(organization_id)
     .bind(email.to_lowercase())
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|(id, status)| (id, SignupStatus::parse(&status))))
 }
 
 /// Undecided applications of one email in any organization, newest first:
@@ -157,13 +166,18 @@ pub async fn by_link(
 
 /// Moves an unconfirmed application on (to `pending` or `approved`). Exactly
 /// one caller wins: false when it was already confirmed.
-pub async fn confirm(tx: &mut Tx, id: i64, status: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn confirm(
+    tx: &mut Tx,
+    id: i64,
+    status: SignupStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE signups SET status = $1, confirmed_at = $2,
                 decided_at = CASE WHEN $1 = 'approved' THEN $2 ELSE NULL END
          WHERE id = $3 AND status = 'unconfirmed'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .bind(id)
     .execute(&mut **tx)
@@ -186,7 +200,14 @@ pub async fn decide(
         "UPDATE signups SET status = $1, decided_at = $2, decided_by = $3, reason = $4
          WHERE id = $5 AND organization_id = $6 AND status = 'pending'",
     )
-    .bind(if approved { "approved" } else { "rejected" })
+    .bind(
+        if approved {
+            SignupStatus::Approved
+        } else {
+            SignupStatus::Rejected
+        }
+        .as_str(),
+    )
     .bind(now)
     .bind(by)
     .bind(reason)

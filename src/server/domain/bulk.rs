@@ -2,7 +2,9 @@
 //! job that a background runner expands in batches (resuming after a restart).
 
 use crate::i18n::td_string;
-use crate::model::{AppError, BulkJob, BulkPreview, ClientFilter, Problem, counted, format_count};
+use crate::model::{
+    AppError, BulkJob, BulkPreview, ClientFilter, JobStatus, Problem, counted, format_count,
+};
 use crate::server::auth::CurrentSession;
 use crate::server::dates::{Local, parse_date};
 use crate::server::db::Db;
@@ -215,7 +217,8 @@ async fn view(db: &Db, job: bulk::Job, local: &Local) -> Result<BulkJob, AppErro
             .created_by_name
             .unwrap_or_else(|| td_string!(locale, selection.someone).to_owned()),
         started: local.date_time(job.created_at),
-        status: job.status,
+        status: JobStatus::parse(&job.status)
+            .ok_or_else(|| AppError::internal(format!("unknown job status {:?}", job.status)))?,
         expected: job.expected,
         queued: job.invited + job.joined,
         joined: job.joined,

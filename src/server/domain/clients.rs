@@ -2,7 +2,7 @@
 
 use crate::model::{
     AppError, AuditKind, CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, EmailKind,
-    InvitationKind, Language, Problem, Role, Validator,
+    InvitationKind, Language, MailStatus, Problem, Role, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -531,7 +531,7 @@ pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> Cli
         invitation_created_at: r.invitation_created_at,
         invitation_expires_at: r.invitation_expires_at,
         invitation_revoked: r.invitation_revoked_at.is_some(),
-        mail_status: r.mail_status,
+        mail_status: r.mail_status.as_deref().and_then(MailStatus::parse),
         mail_sent_at: r.mail_sent_at,
         mail_error: r.mail_error,
     };
@@ -541,7 +541,7 @@ pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> Cli
         first_name: r.first_name,
         last_name: r.last_name,
         email: r.email,
-        role: r.role,
+        role: Role::parse(&r.role).unwrap_or(Role::Client),
         language: r.language.as_deref().and_then(Language::parse),
         created: local.date(r.created_at),
         status,

@@ -2,7 +2,8 @@
 //! automatic or approver approval, collaborator seats.
 
 use crate::model::{
-    AppError, Applicant, AuditKind, EmailKind, Problem, Role, SignupLinkPage, SignupPage, Validator,
+    AppError, Applicant, AuditKind, EmailKind, Problem, Role, SignupLinkPage, SignupPage,
+    SignupStatus, Validator,
 };
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
@@ -140,7 +141,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
         return Ok(org.id);
     }
     if let Some((_, status)) = db::signups::open_for_email(&mut *tx, org.id, &email).await?
-        && status == "pending"
+        && status == Some(SignupStatus::Pending)
     {
         // Already waiting for a decision: nothing new to send.
         tracing::info!(organization_id = org.id, "sign-up repeated while pending");
@@ -190,7 +191,7 @@ enum Link {
 async fn resolve(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Link, AppError> {
     Ok(
         match db::signups::by_link(&db.pool, &keyed_hash(secret, token)).await? {
-            Some((s, _)) if s.status != "unconfirmed" => Link::Closed,
+            Some((s, _)) if s.status() != Some(SignupStatus::Unconfirmed) => Link::Closed,
             Some((_, expires_at)) if expires_at <= now => Link::Expired,
             Some((s, _)) => Link::Open(Box::new(s)),
             None => Link::Closed,
@@ -236,7 +237,11 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
     let settings = db::orgs::settings(&db.pool, s.organization_id).await?;
     let automatic = settings.signup_approval != "approver";
     let mut tx = db.begin().await?;
-    let next = if automatic { "approved" } else { "pending" };
+    let next = if automatic {
+        SignupStatus::Approved
+    } else {
+        SignupStatus::Pending
+    };
     // Counted while the application still holds its seat.
     if automatic
         && s.role == "collaborator"
@@ -369,7 +374,7 @@ pub async fn queue(db: &Db, actor: &CurrentSession, now: i64) -> Result<Vec<Appl
             name: format!("{} {}", s.first_name, s.last_name),
             username: s.username,
             email: s.email,
-            role: s.role,
+            role: Role::parse(&s.role).unwrap_or(Role::Client),
             applied: local.ago(s.created_at, now),
         })
         .collect())
@@ -470,7 +475,7 @@ pub async fn decide(
 /// Why an applicant with the right password cannot sign in yet, if that is
 /// who is signing in: only the password's owner learns it.
 pub fn application_refusal(s: &Signup) -> AppError {
-    if s.status == "pending" {
+    if s.status() == Some(SignupStatus::Pending) {
         AppError::Conflict(Problem::ApplicationWaiting {
             organization: s.organization_name.clone(),
         })

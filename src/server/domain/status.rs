@@ -2,7 +2,7 @@
 //! clock is passed in.
 
 use crate::i18n::td_string;
-use crate::model::{ClientStatus, InvitationKind};
+use crate::model::{ClientStatus, InvitationKind, MailStatus};
 use crate::server::dates::Local;
 use crate::server::mail::failure::Failure;
 
@@ -17,7 +17,7 @@ pub struct Facts {
     pub invitation_created_at: Option<i64>,
     pub invitation_expires_at: Option<i64>,
     pub invitation_revoked: bool,
-    pub mail_status: Option<String>,
+    pub mail_status: Option<MailStatus>,
     pub mail_sent_at: Option<i64>,
     pub mail_error: Option<String>,
 }
@@ -71,8 +71,8 @@ pub fn describe(f: &Facts, now: i64, local: &Local) -> (ClientStatus, String) {
             td_string!(locale, status.expired_on, date = local.date(expires)),
         );
     }
-    match f.mail_status.as_deref() {
-        Some("failed") => {
+    match f.mail_status {
+        Some(MailStatus::Failed) => {
             let reply = match f.mail_error.as_deref() {
                 Some(stored) => Failure::from_stored(stored).text(locale),
                 None => td_string!(locale, status.unknown_reason).to_owned(),
@@ -83,7 +83,7 @@ pub fn describe(f: &Facts, now: i64, local: &Local) -> (ClientStatus, String) {
                 td_string!(locale, status.email_failed, reply),
             )
         }
-        Some("sent") => {
+        Some(MailStatus::Sent) => {
             let sent = f.mail_sent_at.unwrap_or(created);
             if f.invitation_kind == Some(InvitationKind::Join) {
                 (
@@ -122,12 +122,13 @@ mod tests {
     const HOUR: i64 = 3_600_000;
 
     fn invited(mail_status: &str) -> Facts {
+        let mail_status = MailStatus::parse(mail_status).expect("a mail status");
         Facts {
             has_email: true,
             invitation_kind: Some(InvitationKind::Activate),
             invitation_created_at: Some(NOW - 2 * HOUR),
             invitation_expires_at: Some(NOW + 30 * DAY_MS),
-            mail_status: Some(mail_status.into()),
+            mail_status: Some(mail_status),
             mail_sent_at: Some(NOW - 2 * HOUR),
             ..Facts::default()
         }
