@@ -73,6 +73,8 @@ fn Detail(
     let email_error = action_error(change);
     let language_error = action_error(language);
     let chosen_language = c.language.map_or("", crate::model::Language::as_str);
+    // The address as it stands, for the form that changes it.
+    let email = c.email.clone();
     let send_error = action_error(send);
     let access_error = action_error(access);
     let enabled = c.status != ClientStatus::Disabled;
@@ -125,7 +127,14 @@ fn Detail(
         {(c.status != ClientStatus::Active).then(|| view! {
             <ActionForm action=change attr:class="card inline">
                 <input type="hidden" name="client_id" value=id.to_string() />
-                <Field label=td_string!(locale, common.email) name="email" kind="email" optional=true error=email_error />
+                <Field
+                    label=td_string!(locale, common.email)
+                    name="email"
+                    kind="email"
+                    optional=true
+                    value=email.clone().unwrap_or_default()
+                    error=email_error
+                />
                 <FormMessage error=email_error />
                 <button type="submit">{td_string!(locale, detail.save_email)}</button>
             </ActionForm>

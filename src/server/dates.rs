@@ -152,7 +152,7 @@ mod tests {
         let french = Local::new(Language::French, "UTC");
         assert_eq!(
             french.date_time(1_793_707_200_000 - 3 * 3_600_000 + 65 * 60_000),
-            "3 nov. 2026, 10 h 05 UTC"
+            "3 nov. 2026, 10\u{a0}h\u{a0}05 UTC"
         );
     }
 
@@ -165,7 +165,7 @@ mod tests {
         assert_eq!(toronto.date_time(ms), "3 Nov 2026, 21:30 EST");
         let paris = Local::new(Language::French, "Europe/Paris");
         assert_eq!(paris.date(ms), "4 nov. 2026");
-        assert_eq!(paris.date_time(ms), "4 nov. 2026, 3 h 30 CET");
+        assert_eq!(paris.date_time(ms), "4 nov. 2026, 3\u{a0}h\u{a0}30 CET");
         assert_eq!(
             Local::new(Language::French, "Nowhere/Else").date(ms),
             "4 nov. 2026"
