@@ -1,5 +1,8 @@
 use serde_json::json;
 
+use porchlight::i18n::Locale;
+use porchlight::server::domain::settings::SettingsRecord;
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -78,9 +81,26 @@ async fn settings_change_invitations_and_are_audited() {
             .await
             .unwrap();
     assert_eq!(kind, "settings_changed");
+    // Recorded as the values saved; the audit trail words them.
+    let record: SettingsRecord = serde_json::from_str(&detail).unwrap();
+    assert!(!record.auto_invite);
+    assert_eq!(record.invitation_lifetime_days, 7);
+    assert_eq!(record.accent_color, "#123abc");
     assert_eq!(
-        detail,
-        "auto_invite=false, invitation_lifetime_days=7, accent_color=#123abc, logo_url=, signup=off, approval=automatic, approvers=, collaborator_seats=none, reset_lifetime_hours=6, language=en, time_zone=UTC"
+        SettingsRecord::text(&detail, Locale::en).unwrap(),
+        "Invite at once: no · invitation links: 7 days · accent colour: #123abc · logo: none · \
+         sign-up: Off: only invited people get in · approval: Approved by default: confirmed \
+         applicants get in at once · approvers: 0 · collaborator seats: no limit · reset links: \
+         6 h · language: English · time zone: UTC"
+    );
+    let trail = app
+        .call("audit_trail", &[("filter", "settings")], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        trail[0]["detail"],
+        SettingsRecord::text(&detail, Locale::en).unwrap(),
+        "the trail shows the record in words"
     );
     assert_eq!(
         app.call("organization_settings", &[], Some(&owner))

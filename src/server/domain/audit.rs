@@ -54,7 +54,12 @@ pub async fn trail(
                 .to_owned(),
                 by: l.actor.unwrap_or_default(),
                 about: l.subject.unwrap_or_default(),
-                detail: l.detail.unwrap_or_default(),
+                detail: match (AuditKind::parse(&l.kind), l.detail) {
+                    (Some(AuditKind::SettingsChanged), Some(d)) => {
+                        super::settings::SettingsRecord::text(&d, locale).unwrap_or(d)
+                    }
+                    (_, detail) => detail.unwrap_or_default(),
+                },
             })
             .collect(),
     )

@@ -223,28 +223,20 @@ pub async fn save(
     let mut tx = db.begin().await?;
     db::orgs::save_settings(&mut tx, actor.organization_id, &settings).await?;
     db::signups::set_approvers(&mut tx, actor.organization_id, &approvers).await?;
-    let detail = format!(
-        "auto_invite={}, invitation_lifetime_days={}, accent_color={}, logo_url={}, \
-         signup={}, approval={}, approvers={}, collaborator_seats={}, reset_lifetime_hours={}, \
-         language={}, time_zone={}",
-        settings.auto_invite,
-        settings.invitation_lifetime_days,
-        settings.accent_color,
-        settings.logo_url,
-        settings.signup_mode,
-        settings.signup_approval,
-        approvers
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        settings
-            .collaborator_seats
-            .map_or_else(|| "none".to_owned(), |n| n.to_string()),
-        settings.reset_lifetime_hours,
-        settings.default_language,
-        settings.time_zone,
-    );
+    let detail = SettingsRecord {
+        auto_invite: settings.auto_invite,
+        invitation_lifetime_days: settings.invitation_lifetime_days,
+        accent_color: settings.accent_color.clone(),
+        logo_url: settings.logo_url.clone(),
+        signup: settings.signup_mode.clone(),
+        approval: settings.signup_approval.clone(),
+        approvers: approvers.clone(),
+        collaborator_seats: settings.collaborator_seats,
+        reset_lifetime_hours: settings.reset_lifetime_hours,
+        language: settings.default_language,
+        time_zone: settings.time_zone.clone(),
+    }
+    .to_stored();
     let event = db::audit::Event {
         organization_id: Some(actor.organization_id),
         actor_id: Some(actor.user_id),
@@ -254,4 +246,84 @@ pub async fn save(
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The settings as saved, recorded with the audit event of the change
+/// (`audit_events.detail`, as JSON) and worded for the audit trail in the
+/// reader's language ([`SettingsRecord::text`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SettingsRecord {
+    pub auto_invite: bool,
+    /// Days.
+    pub invitation_lifetime_days: i64,
+    pub accent_color: String,
+    /// Empty for none.
+    pub logo_url: String,
+    /// off | clients | collaborators | both
+    pub signup: String,
+    /// automatic | approver
+    pub approval: String,
+    /// The approvers' user ids.
+    pub approvers: Vec<i64>,
+    /// None: no limit.
+    pub collaborator_seats: Option<i64>,
+    /// Hours.
+    pub reset_lifetime_hours: i64,
+    pub language: Language,
+    /// IANA name.
+    pub time_zone: String,
+}
+
+impl SettingsRecord {
+    /// As stored (JSON).
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The record in words, in `locale`; None for a detail that is not a
+    /// record (one stored before records were).
+    pub fn text(stored: &str, locale: crate::i18n::Locale) -> Option<String> {
+        use crate::i18n::td_string;
+        let r: SettingsRecord = serde_json::from_str(stored).ok()?;
+        let yes_no = |b: bool| {
+            if b {
+                td_string!(locale, common.yes)
+            } else {
+                td_string!(locale, common.no)
+            }
+        };
+        let signup = match r.signup.as_str() {
+            "clients" => td_string!(locale, settings.mode_clients),
+            "collaborators" => td_string!(locale, settings.mode_collaborators),
+            "both" => td_string!(locale, settings.mode_both),
+            _ => td_string!(locale, settings.mode_off),
+        };
+        let approval = match r.approval.as_str() {
+            "approver" => td_string!(locale, settings.approval_approver),
+            _ => td_string!(locale, settings.approval_automatic),
+        };
+        let none = td_string!(locale, audit.none);
+        Some(td_string!(
+            locale,
+            audit.settings_record,
+            auto = yes_no(r.auto_invite),
+            days = r.invitation_lifetime_days,
+            accent = &r.accent_color,
+            logo = if r.logo_url.is_empty() {
+                none
+            } else {
+                r.logo_url.as_str()
+            },
+            signup,
+            approval,
+            approvers = r.approvers.len(),
+            seats = r.collaborator_seats.map_or_else(
+                || td_string!(locale, audit.no_limit).to_owned(),
+                |n| n.to_string()
+            ),
+            hours = r.reset_lifetime_hours,
+            language = r.language.own_name(),
+            zone = &r.time_zone
+        ))
+    }
 }
