@@ -86,7 +86,7 @@ async fn run(backend: &str, url: &str, n: i64) {
         let mut times = Vec::with_capacity(RUNS);
         for _ in 0..RUNS {
             let q = ListQuery {
-                organization_id: org,
+                organization_id: porchlight::model::OrganizationId(org),
                 search,
                 status,
                 oldest_first: false,

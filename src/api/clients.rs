@@ -60,7 +60,7 @@ pub async fn create_client(
             state.mail.wake();
         }
         super::ssr::announce_client(&state, current.organization_id, created.client_id).await;
-        Ok(created.client_id)
+        Ok(created.client_id.0)
     })
     .await
 }
@@ -69,6 +69,7 @@ pub async fn create_client(
 #[server(prefix = "/api", endpoint = "send_invitation")]
 pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        let client_id = crate::model::ClientId(client_id);
         use crate::server::domain::authority::Action;
         use crate::server::domain::clients;
 
@@ -91,6 +92,7 @@ pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "set_client_access")]
 pub async fn set_client_access(client_id: i64, enabled: bool) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        let client_id = crate::model::ClientId(client_id);
         let (state, current) = super::ssr::require_staff().await?;
         let now = state.now();
         if crate::server::domain::clients::set_access(&state.db, &current, client_id, enabled, now)
@@ -108,6 +110,7 @@ pub async fn set_client_access(client_id: i64, enabled: bool) -> Result<(), AppE
 #[server(prefix = "/api", endpoint = "get_client")]
 pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
     super::ssr::answer(async move {
+        let client_id = crate::model::ClientId(client_id);
         let (state, current) = super::ssr::require_staff().await?;
         crate::server::domain::timeline::client_detail(&state.db, &current, client_id, state.now())
             .await
@@ -121,6 +124,7 @@ pub async fn get_client(client_id: i64) -> Result<ClientDetail, AppError> {
 #[server(prefix = "/api", endpoint = "change_client_language")]
 pub async fn change_client_language(client_id: i64, language: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        let client_id = crate::model::ClientId(client_id);
         let (state, current) = super::ssr::require_staff().await?;
         crate::server::domain::clients::change_language(&state.db, &current, client_id, &language)
             .await?;
@@ -133,6 +137,7 @@ pub async fn change_client_language(client_id: i64, language: String) -> Result<
 #[server(prefix = "/api", endpoint = "change_client_email")]
 pub async fn change_client_email(client_id: i64, email: String) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        let client_id = crate::model::ClientId(client_id);
         let (state, current) = super::ssr::require_staff().await?;
         let now = state.now();
         crate::server::domain::clients::change_email(&state.db, &current, client_id, &email, now)

@@ -17,7 +17,7 @@ mod ssr {
     use axum::http::{HeaderMap, HeaderValue, header};
     use leptos::prelude::expect_context;
 
-    use crate::model::AppError;
+    use crate::model::{AppError, ClientId, OrganizationId, UserId};
     use crate::server::AppState;
     use crate::server::auth::{CurrentSession, session};
     use crate::server::events::Event;
@@ -78,8 +78,8 @@ mod ssr {
     /// session (the old one, if any, ends) and its cookie on the response.
     pub async fn start_session(
         state: &AppState,
-        user_id: i64,
-        organization_id: i64,
+        user_id: UserId,
+        organization_id: OrganizationId,
     ) -> Result<(), AppError> {
         let headers = request_headers().await?;
         set_cookie(session::start(&state.sessions, &headers, user_id, organization_id).await?);
@@ -87,7 +87,11 @@ mod ssr {
     }
 
     /// Tells the organization's open pages that a client changed.
-    pub async fn announce_client(state: &AppState, organization_id: i64, client_id: i64) {
+    pub async fn announce_client(
+        state: &AppState,
+        organization_id: OrganizationId,
+        client_id: ClientId,
+    ) {
         state
             .events
             .publish(Event::client(organization_id, client_id))
@@ -96,7 +100,7 @@ mod ssr {
 
     /// Tells the open pages of every organization where this person is a
     /// client that their row changed (a sign-in, an activation).
-    pub async fn announce_person(state: &AppState, user_id: i64) {
+    pub async fn announce_person(state: &AppState, user_id: UserId) {
         match crate::server::domain::me::client_rows(&state.db, user_id).await {
             Ok(rows) => {
                 for (organization_id, client_id) in rows {

@@ -37,6 +37,7 @@ pub async fn create_organization(
 #[server(prefix = "/api", endpoint = "switch_organization")]
 pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        let organization_id = crate::model::OrganizationId(organization_id);
         use super::ssr::require_staff;
 
         use crate::server::domain::accounts;

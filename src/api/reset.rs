@@ -59,6 +59,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "send_password_reset")]
 pub async fn send_password_reset(client_id: i64) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        let client_id = crate::model::ClientId(client_id);
         use crate::server::domain::authority::Action;
         use crate::server::domain::{clients, reset};
 

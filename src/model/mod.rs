@@ -18,11 +18,13 @@ macro_rules! counted {
 pub(crate) use counted;
 
 mod error;
+mod ids;
 pub mod kinds;
 pub mod live;
 mod problem;
 
 pub use error::{AppError, FieldError, Validator};
+pub use ids::{ClientId, OrganizationId, UserId};
 pub use kinds::{
     AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, JobStatus, Language,
     MailStatus, SignupStatus,

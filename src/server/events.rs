@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 
 pub use crate::model::live::Change;
+use crate::model::{ClientId, OrganizationId, UserId};
 use crate::server::db::{Backend, Db};
 
 const CHANNEL: &str = "porchlight_events";
@@ -24,13 +25,13 @@ const MAX_IDS: usize = 200;
 /// Something that changed in one organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     #[serde(flatten)]
     pub change: Change,
 }
 
 impl Event {
-    pub fn clients(organization_id: i64, mut ids: Vec<i64>) -> Event {
+    pub fn clients(organization_id: OrganizationId, mut ids: Vec<i64>) -> Event {
         if ids.len() > MAX_IDS {
             ids.clear();
         }
@@ -40,18 +41,18 @@ impl Event {
         }
     }
 
-    pub fn client(organization_id: i64, id: i64) -> Event {
-        Event::clients(organization_id, vec![id])
+    pub fn client(organization_id: OrganizationId, id: ClientId) -> Event {
+        Event::clients(organization_id, vec![id.0])
     }
 
-    pub fn signups(organization_id: i64) -> Event {
+    pub fn signups(organization_id: OrganizationId) -> Event {
         Event {
             organization_id,
             change: Change::Signups,
         }
     }
 
-    pub fn job(organization_id: i64, id: i64) -> Event {
+    pub fn job(organization_id: OrganizationId, id: i64) -> Event {
         Event {
             organization_id,
             change: Change::Job { id },
@@ -69,7 +70,7 @@ pub struct Hub {
     /// graceful shutdown would wait for them forever.
     closing: Arc<watch::Sender<bool>>,
     /// Open streams per person, to cap what one person (or all) may hold.
-    streams: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+    streams: Arc<std::sync::Mutex<std::collections::HashMap<UserId, usize>>>,
 }
 
 /// Open event streams one person may hold at once (a tab each).
@@ -79,8 +80,8 @@ pub const STREAMS_IN_ALL: usize = 2_000;
 
 /// One open stream, counted until it is dropped.
 pub struct StreamSlot {
-    user_id: i64,
-    streams: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+    user_id: UserId,
+    streams: Arc<std::sync::Mutex<std::collections::HashMap<UserId, usize>>>,
 }
 
 impl Drop for StreamSlot {
@@ -113,7 +114,7 @@ impl Hub {
 
     /// A slot for one more open stream of `user_id`, or None when they hold
     /// [`STREAMS_PER_PERSON`] already or the server [`STREAMS_IN_ALL`].
-    pub fn open_stream(&self, user_id: i64) -> Option<StreamSlot> {
+    pub fn open_stream(&self, user_id: UserId) -> Option<StreamSlot> {
         let mut open = self.streams.lock().unwrap_or_else(|e| e.into_inner());
         let total: usize = open.values().sum();
         let mine = open.entry(user_id).or_default();
@@ -211,19 +212,22 @@ mod tests {
 
     #[test]
     fn events_read_back_as_written() {
-        for event in [Event::client(3, 42), Event::job(3, 7)] {
+        for event in [
+            Event::client(OrganizationId(3), ClientId(42)),
+            Event::job(OrganizationId(3), 7),
+        ] {
             let json = serde_json::to_string(&event).unwrap();
             assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
         }
         assert_eq!(
-            serde_json::to_string(&Event::client(3, 42)).unwrap(),
+            serde_json::to_string(&Event::client(OrganizationId(3), ClientId(42))).unwrap(),
             r#"{"organization_id":3,"kind":"clients","ids":[42]}"#
         );
     }
 
     #[test]
     fn too_many_ids_become_many() {
-        let event = Event::clients(1, (0..500).collect());
+        let event = Event::clients(OrganizationId(1), (0..500).collect());
         assert_eq!(event.change, Change::Clients { ids: vec![] });
     }
 }

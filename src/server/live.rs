@@ -15,6 +15,7 @@ use futures::Stream;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::watch;
 
+use crate::model::OrganizationId;
 use crate::server::AppState;
 use crate::server::auth::session;
 use crate::server::events::{Event, StreamSlot};
@@ -34,7 +35,7 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Respon
     };
     let Some(slot) = state.events.open_stream(current.user_id) else {
         tracing::info!(
-            user_id = current.user_id,
+            user_id = %current.user_id,
             "live events: too many open streams"
         );
         return StatusCode::TOO_MANY_REQUESTS.into_response();
@@ -57,7 +58,7 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Respon
 struct Listening {
     state: AppState,
     headers: HeaderMap,
-    organization_id: i64,
+    organization_id: OrganizationId,
     receiver: broadcast::Receiver<Arc<Event>>,
     recheck: tokio::time::Interval,
     closing: watch::Receiver<bool>,
@@ -68,7 +69,7 @@ struct Listening {
 fn organization_stream(
     state: AppState,
     headers: HeaderMap,
-    organization_id: i64,
+    organization_id: OrganizationId,
     receiver: broadcast::Receiver<Arc<Event>>,
     closing: watch::Receiver<bool>,
     slot: StreamSlot,

@@ -437,7 +437,7 @@ impl TestApp {
     /// Recomputes every client's stored list state, as the application does in
     /// each change: for tests that set invitation or email facts directly.
     pub async fn refresh_list_states(&self) {
-        let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM clients")
+        let ids: Vec<(porchlight::model::ClientId,)> = sqlx::query_as("SELECT id FROM clients")
             .fetch_all(&self.db.pool)
             .await
             .unwrap();

@@ -4,7 +4,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 
 use super::token::{keyed_hash, random_token};
-use crate::model::{AppError, Language, Role};
+use crate::model::{AppError, Language, OrganizationId, Role, UserId};
 use crate::server::Clock;
 use crate::server::config::Secret;
 use crate::server::db::{self, Db};
@@ -26,10 +26,10 @@ pub struct Sessions {
 /// The signed-in person behind a request.
 #[derive(Debug, Clone)]
 pub struct CurrentSession {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub user_name: String,
     pub user_email: String,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub role: Role,
     /// The language the person reads (see `db::sessions::SessionRow`); a
     /// tag this server does not know reads as English.
@@ -96,8 +96,8 @@ pub async fn current(
 pub async fn start(
     sessions: &Sessions,
     request_headers: &HeaderMap,
-    user_id: i64,
-    organization_id: i64,
+    user_id: UserId,
+    organization_id: OrganizationId,
 ) -> Result<HeaderValue, AppError> {
     end(sessions, request_headers).await?;
     let token = random_token();

@@ -4,14 +4,15 @@ use sqlx::AnyPool;
 
 use super::{Db, Tx};
 use crate::model::AuditKind;
+use crate::model::{ClientId, OrganizationId, UserId};
 
 /// One event. Unused references are None.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
-    pub organization_id: Option<i64>,
-    pub actor_id: Option<i64>,
-    pub user_id: Option<i64>,
-    pub client_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
+    pub actor_id: Option<UserId>,
+    pub user_id: Option<UserId>,
+    pub client_id: Option<ClientId>,
     pub kind: AuditKind,
     pub detail: Option<&'a str>,
 }
@@ -76,7 +77,7 @@ pub struct Line {
 /// newest first.
 pub async fn trail(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     kinds: &[AuditKind],
     limit: i64,
 ) -> Result<Vec<Line>, sqlx::Error> {

@@ -8,6 +8,7 @@ use super::clients::{filter_condition, like_pattern};
 use super::id_list;
 use super::{Db, Tx};
 use crate::model::{ClientFilter, MailStatus, Role};
+use crate::model::{OrganizationId, UserId};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -55,7 +56,7 @@ pub struct Selection {
 
 /// The SQL parameters every selection query binds, in this order.
 struct Params {
-    organization_id: i64,
+    organization_id: OrganizationId,
     pattern: String,
     now: i64,
     rule_value: i64,
@@ -124,7 +125,7 @@ impl Selection {
         )
     }
 
-    fn params(&self, organization_id: i64, now: i64) -> Params {
+    fn params(&self, organization_id: OrganizationId, now: i64) -> Params {
         let words = self.search.trim().to_lowercase();
         Params {
             organization_id,
@@ -178,7 +179,7 @@ impl Counts {
 /// What confirming the selection now would do.
 pub async fn preview(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     selection: &Selection,
     now: i64,
 ) -> Result<Counts, sqlx::Error> {
@@ -205,8 +206,8 @@ pub async fn preview(
 #[derive(Debug, Clone, FromRow)]
 pub struct Job {
     pub id: i64,
-    pub organization_id: i64,
-    pub created_by: Option<i64>,
+    pub organization_id: OrganizationId,
+    pub created_by: Option<UserId>,
     pub created_by_name: Option<String>,
     pub selection: String,
     pub description: String,
@@ -237,8 +238,8 @@ const JOB: &str = "SELECT j.id, j.organization_id, j.created_by, u.name AS creat
 #[allow(clippy::too_many_arguments)]
 pub async fn create(
     db: &Db,
-    organization_id: i64,
-    created_by: i64,
+    organization_id: OrganizationId,
+    created_by: UserId,
     request_key: &str,
     selection: &Selection,
     description: &str,
@@ -279,7 +280,7 @@ pub async fn create(
 /// One job of one organization; None for another organization's.
 pub async fn get(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
 ) -> Result<Option<Job>, sqlx::Error> {
     sqlx::query_as(&format!("{JOB} WHERE j.organization_id = $1 AND j.id = $2"))
@@ -292,7 +293,7 @@ pub async fn get(
 /// An organization's latest jobs, newest first.
 pub async fn recent(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     limit: i64,
 ) -> Result<Vec<Job>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -321,7 +322,12 @@ pub async fn delivery(pool: &AnyPool, job_id: i64) -> Result<(i64, i64), sqlx::E
 }
 
 /// Stops a running job: what it queued stays queued, nothing more is added.
-pub async fn cancel(db: &Db, organization_id: i64, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn cancel(
+    db: &Db,
+    organization_id: OrganizationId,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE bulk_jobs SET status = 'cancelled', finished_at = $3
          WHERE organization_id = $1 AND id = $2 AND status = 'running'",
@@ -344,9 +350,9 @@ pub async fn running(pool: &AnyPool) -> Result<Vec<i64>, sqlx::Error> {
 }
 
 /// What one batch did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BatchDone {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub client_ids: Vec<i64>,
     /// The job finished (nothing left) or was found cancelled.
     pub finished: bool,
@@ -367,7 +373,7 @@ pub async fn run_batch(
 ) -> Result<Option<BatchDone>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let lock = db.backend.skip_locked();
-    let job: Option<(i64, Option<i64>, String, i64, i64)> = sqlx::query_as(&format!(
+    let job: Option<(OrganizationId, Option<UserId>, String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT j.organization_id, j.created_by, j.selection, j.position, o.invitation_lifetime_days
          FROM bulk_jobs j JOIN organizations o ON o.id = j.organization_id
          WHERE j.id = $1 AND j.status = 'running' {lock}"
@@ -381,7 +387,7 @@ pub async fn run_batch(
     let selection: Selection = match serde_json::from_str(&selection) {
         Ok(s) => s,
         Err(e) => {
-            tracing::error!(job_id, error = %e, "unreadable bulk job selection; cancelling it");
+            tracing::error!(job_id = %job_id, error = %e, "unreadable bulk job selection; cancelling it");
             sqlx::query(
                 "UPDATE bulk_jobs SET status = 'cancelled', finished_at = $2 WHERE id = $1",
             )
@@ -476,7 +482,7 @@ pub async fn run_batch(
 async fn queue_invitations(
     tx: &mut Tx,
     job_id: i64,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     ids: &[i64],
     now: i64,
     expires_at: i64,

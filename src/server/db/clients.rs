@@ -2,11 +2,12 @@ use sqlx::{AnyPool, FromRow};
 
 use super::{Backend, Db, Tx};
 use crate::model::{ClientFilter, Language};
+use crate::model::{ClientId, OrganizationId, UserId};
 
 /// A client with the facts its status is made of.
 #[derive(Debug, Clone, FromRow)]
 pub struct ClientListRow {
-    pub id: i64,
+    pub id: ClientId,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
@@ -16,7 +17,7 @@ pub struct ClientListRow {
     pub language: Option<String>,
     pub created_at: i64,
     pub disabled_at: Option<i64>,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub last_login_at: Option<i64>,
     pub invitation_kind: Option<String>,
     pub invitation_created_at: Option<i64>,
@@ -63,7 +64,7 @@ pub(super) fn filter_condition(filter: Option<ClientFilter>) -> &'static str {
 /// A page of the client list: which clients, in which order, which slice.
 #[derive(Debug, Clone)]
 pub struct ListQuery<'a> {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     /// Words to find in the name or email; empty for all.
     pub search: &'a str,
     /// None: every client.
@@ -176,8 +177,8 @@ async fn few_trigram_hits(pool: &AnyPool, words: &str) -> Result<bool, sqlx::Err
 /// One client of one organization; None for another organization's client.
 pub async fn get(
     pool: &AnyPool,
-    organization_id: i64,
-    id: i64,
+    organization_id: OrganizationId,
+    id: ClientId,
 ) -> Result<Option<ClientListRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{COLUMNS} FROM clients c {JOINS} WHERE c.organization_id = $1 AND c.id = $2"
@@ -190,7 +191,7 @@ pub async fn get(
 
 pub async fn email_taken(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
 ) -> Result<bool, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as(
@@ -206,16 +207,16 @@ pub async fn email_taken(
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     first_name: &str,
     last_name: &str,
     email: Option<&str>,
     role: &str,
     language: Option<Language>,
-    created_by: Option<i64>,
+    created_by: Option<UserId>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
+) -> Result<ClientId, sqlx::Error> {
+    let (id,): (ClientId,) = sqlx::query_as(
         "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text, list_state, language)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
@@ -240,8 +241,8 @@ pub async fn insert(
 /// their emails. Every change to those calls it in the change's own
 /// transaction, so the list's filters (which read only the stored state)
 /// always agree with the status shown.
-pub async fn refresh_state(tx: &mut Tx, client_id: i64) -> Result<(), sqlx::Error> {
-    refresh_states(tx, &[client_id]).await
+pub async fn refresh_state(tx: &mut Tx, client_id: ClientId) -> Result<(), sqlx::Error> {
+    refresh_states(tx, &[client_id.0]).await
 }
 
 /// [`refresh_state`] for many clients in one statement.
@@ -274,7 +275,10 @@ pub async fn refresh_states(tx: &mut Tx, client_ids: &[i64]) -> Result<(), sqlx:
 }
 
 /// Every client row of a person, as (organization, client) pairs.
-pub async fn of_user(pool: &AnyPool, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+pub async fn of_user(
+    pool: &AnyPool,
+    user_id: UserId,
+) -> Result<Vec<(OrganizationId, ClientId)>, sqlx::Error> {
     sqlx::query_as("SELECT organization_id, id FROM clients WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(pool)
@@ -282,7 +286,11 @@ pub async fn of_user(pool: &AnyPool, user_id: i64) -> Result<Vec<(i64, i64)>, sq
 }
 
 /// Links the client profile to the identity that accepted its invitation.
-pub async fn set_user(tx: &mut Tx, client_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn set_user(
+    tx: &mut Tx,
+    client_id: ClientId,
+    user_id: UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET user_id = $1 WHERE id = $2")
         .bind(user_id)
         .bind(client_id)
@@ -295,9 +303,9 @@ pub async fn set_user(tx: &mut Tx, client_id: i64, user_id: i64) -> Result<(), s
 /// on the client row and, once activated, on the person's membership.
 pub async fn set_access(
     tx: &mut Tx,
-    organization_id: i64,
-    client_id: i64,
-    user_id: Option<i64>,
+    organization_id: OrganizationId,
+    client_id: ClientId,
+    user_id: Option<UserId>,
     disabled_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET disabled_at = $1 WHERE id = $2 AND organization_id = $3")
@@ -328,8 +336,8 @@ pub fn search_text(first_name: &str, last_name: &str, email: Option<&str>) -> St
 /// [`search_text`] with the client's names and the new email.
 pub async fn set_email(
     tx: &mut Tx,
-    organization_id: i64,
-    client_id: i64,
+    organization_id: OrganizationId,
+    client_id: ClientId,
     email: Option<&str>,
     search_text: &str,
 ) -> Result<(), sqlx::Error> {
@@ -351,8 +359,8 @@ pub async fn set_email(
 /// organization's).
 pub async fn set_language(
     db: &super::Db,
-    organization_id: i64,
-    client_id: i64,
+    organization_id: OrganizationId,
+    client_id: ClientId,
     language: Option<Language>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET language = $1 WHERE id = $2 AND organization_id = $3")
@@ -368,8 +376,8 @@ pub async fn set_language(
 /// password?".
 #[derive(Debug, Clone, FromRow)]
 pub struct InvitedClient {
-    pub id: i64,
-    pub organization_id: i64,
+    pub id: ClientId,
+    pub organization_id: OrganizationId,
     pub email: String,
     /// When the pending invitation expires (it may already have).
     pub invitation_expires_at: Option<i64>,
@@ -384,7 +392,7 @@ pub async fn invited_with_email(
     pool: &AnyPool,
     email: &str,
 ) -> Result<Vec<InvitedClient>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<(ClientId, OrganizationId, String, Option<i64>, i64)> = sqlx::query_as(
         "SELECT c.id, c.organization_id, c.email, c.invitation_expires_at, o.auto_invite
          FROM clients c JOIN organizations o ON o.id = c.organization_id
          WHERE c.email_lower = $1 AND c.user_id IS NULL AND c.list_state IN ('invited', 'failed')",
@@ -407,7 +415,7 @@ pub async fn invited_with_email(
 }
 
 /// A client's role (the role they get when they accept).
-pub async fn role_of(tx: &mut Tx, client_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn role_of(tx: &mut Tx, client_id: ClientId) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT role FROM clients WHERE id = $1")
         .bind(client_id)
         .fetch_optional(&mut **tx)
@@ -419,9 +427,9 @@ pub async fn role_of(tx: &mut Tx, client_id: i64) -> Result<Option<String>, sqlx
 /// (id, role).
 pub async fn unlinked_with_email(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+) -> Result<Option<(ClientId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, role FROM clients
          WHERE organization_id = $1 AND email_lower = $2 AND user_id IS NULL",

@@ -2,16 +2,17 @@ use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
 use crate::model::InvitationKind;
+use crate::model::{ClientId, OrganizationId, UserId};
 
 /// An invitation with what an activation page or an email needs to show.
 #[derive(Debug, Clone, FromRow)]
 pub struct InvitationView {
     pub id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub accent_color: String,
     pub logo_url: String,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub first_name: String,
     pub last_name: String,
     pub role: String,
@@ -70,11 +71,11 @@ fn view(link_expiry: &str) -> String {
 #[allow(clippy::too_many_arguments)]
 pub async fn insert(
     tx: &mut Tx,
-    organization_id: i64,
-    client_id: i64,
+    organization_id: OrganizationId,
+    client_id: ClientId,
     kind: InvitationKind,
     email: &str,
-    invited_by: Option<i64>,
+    invited_by: Option<UserId>,
     now: i64,
     expires_at: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -186,7 +187,7 @@ pub async fn accept(tx: &mut Tx, id: i64, token_hash: &str, now: i64) -> Result<
 /// The client's pending invitation (not accepted, not revoked) and its kind.
 pub async fn pending_for_client(
     tx: &mut Tx,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind FROM invitations
@@ -218,7 +219,7 @@ pub async fn sends(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
 }
 
 /// Revokes the client's pending invitations (their links stop working).
-pub async fn revoke_pending(tx: &mut Tx, client_id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn revoke_pending(tx: &mut Tx, client_id: ClientId, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE invitations SET revoked_at = $1
          WHERE client_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",

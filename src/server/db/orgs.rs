@@ -2,10 +2,11 @@ use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
 use crate::model::Language;
+use crate::model::{OrganizationId, UserId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Organization {
-    pub id: i64,
+    pub id: OrganizationId,
     pub slug: String,
     pub name: String,
 }
@@ -28,8 +29,13 @@ pub async fn claim_installation(tx: &mut Tx, now: i64) -> Result<(), sqlx::Error
         .map(|_| ())
 }
 
-pub async fn insert(tx: &mut Tx, slug: &str, name: &str, now: i64) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
+pub async fn insert(
+    tx: &mut Tx,
+    slug: &str,
+    name: &str,
+    now: i64,
+) -> Result<OrganizationId, sqlx::Error> {
+    let (id,): (OrganizationId,) = sqlx::query_as(
         "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(slug)
@@ -40,7 +46,10 @@ pub async fn insert(tx: &mut Tx, slug: &str, name: &str, now: i64) -> Result<i64
     Ok(id)
 }
 
-pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Option<Organization>, sqlx::Error> {
+pub async fn by_id(
+    pool: &AnyPool,
+    id: OrganizationId,
+) -> Result<Option<Organization>, sqlx::Error> {
     sqlx::query_as("SELECT id, slug, name FROM organizations WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
@@ -57,7 +66,10 @@ pub async fn slug_taken(pool: &AnyPool, slug: &str) -> Result<bool, sqlx::Error>
 }
 
 /// Invitation settings of an organization: (auto_invite, invitation_lifetime_days).
-pub async fn invitation_settings(tx: &mut super::Tx, id: i64) -> Result<(bool, i64), sqlx::Error> {
+pub async fn invitation_settings(
+    tx: &mut super::Tx,
+    id: OrganizationId,
+) -> Result<(bool, i64), sqlx::Error> {
     let (auto, days): (i64, i64) = sqlx::query_as(
         "SELECT auto_invite, invitation_lifetime_days FROM organizations WHERE id = $1",
     )
@@ -71,7 +83,7 @@ pub async fn invitation_settings(tx: &mut super::Tx, id: i64) -> Result<(bool, i
 /// with `staff_only`, only those where the role is owner, admin or staff.
 pub async fn organizations_of(
     pool: &AnyPool,
-    user_id: i64,
+    user_id: UserId,
     staff_only: bool,
 ) -> Result<Vec<Organization>, sqlx::Error> {
     sqlx::query_as(
@@ -107,7 +119,7 @@ pub struct SettingsRow {
 
 pub async fn settings(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    id: i64,
+    id: OrganizationId,
 ) -> Result<SettingsRow, sqlx::Error> {
     sqlx::query_as(
         "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
@@ -138,7 +150,7 @@ pub struct NewSettings {
 
 pub async fn save_settings(
     tx: &mut super::Tx,
-    id: i64,
+    id: OrganizationId,
     s: &NewSettings,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -167,7 +179,7 @@ pub async fn save_settings(
 /// An organization's sign-up settings, found by its portal address.
 #[derive(Debug, Clone, FromRow)]
 pub struct SignupSettings {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     pub signup_mode: String,
     pub signup_approval: String,
@@ -191,7 +203,10 @@ pub async fn signup_settings(
 /// transactions that count and then take collaborator seats run one at a
 /// time (on PostgreSQL a row lock; on SQLite every write transaction already
 /// holds the database's write lock), and returns its seat limit.
-pub async fn lock_seats(tx: &mut Tx, organization_id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn lock_seats(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+) -> Result<Option<i64>, sqlx::Error> {
     let (limit,): (Option<i64>,) = sqlx::query_as(
         "UPDATE organizations SET collaborator_seats = collaborator_seats WHERE id = $1
          RETURNING collaborator_seats",

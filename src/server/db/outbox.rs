@@ -4,13 +4,14 @@ use sqlx::{AnyPool, FromRow};
 
 use super::{Db, Tx};
 use crate::model::EmailKind;
+use crate::model::{ClientId, OrganizationId};
 
 /// A queued email, as the worker claims it.
 #[derive(Debug, Clone, FromRow)]
 pub struct OutboxEmail {
     pub id: i64,
-    pub organization_id: Option<i64>,
-    pub client_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
+    pub client_id: Option<ClientId>,
     pub kind: String,
     pub recipient: String,
     pub invitation_id: Option<i64>,
@@ -30,7 +31,7 @@ impl OutboxEmail {
 /// An email to queue.
 #[derive(Debug, Clone)]
 pub struct NewEmail<'a> {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub kind: EmailKind,
     pub recipient: &'a str,
     /// One email per cause: queueing the same key again does nothing.
@@ -41,7 +42,7 @@ pub struct NewEmail<'a> {
 /// What an email is about: the rows it refers to (None where it does not).
 #[derive(Debug, Clone, Default)]
 pub struct About {
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub invitation_id: Option<i64>,
     pub signup_id: Option<i64>,
     pub reset_id: Option<i64>,
@@ -234,7 +235,7 @@ pub async fn record_attempts(
     let failed: Vec<i64> = attempts
         .iter()
         .filter(|(_, o)| *o != Outcome::Accepted)
-        .filter_map(|(e, _)| e.client_id)
+        .filter_map(|(e, _)| e.client_id.map(|c| c.0))
         .collect();
     super::clients::refresh_states(&mut tx, &failed).await?;
     tx.commit().await
@@ -278,7 +279,7 @@ pub async fn deliver_to_mailbox(
 /// The development mailbox of one organization, newest first.
 pub async fn mailbox(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     limit: i64,
 ) -> Result<Vec<MailboxMessage>, sqlx::Error> {
     sqlx::query_as(

@@ -3,12 +3,13 @@
 use sqlx::AnyPool;
 
 use super::Tx;
+use crate::model::UserId;
 
 /// A new reset for `user_id`; the person's earlier unused links stop working.
 pub async fn create(
     tx: &mut Tx,
-    user_id: i64,
-    requested_by: Option<i64>,
+    user_id: UserId,
+    requested_by: Option<UserId>,
     now: i64,
     expires_at: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -50,7 +51,7 @@ pub async fn usable(
     pool: &AnyPool,
     token_hash: &str,
     now: i64,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+) -> Result<Option<(UserId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.superseded_at IS NULL
@@ -63,8 +64,12 @@ pub async fn usable(
 }
 
 /// Uses a link: exactly one caller wins. Returns the person it resets.
-pub async fn consume(tx: &mut Tx, token_hash: &str, now: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
+pub async fn consume(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<UserId>, sqlx::Error> {
+    let row: Option<(UserId,)> = sqlx::query_as(
         "UPDATE password_resets SET used_at = $2
          WHERE token_hash = $1 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > $2
          RETURNING user_id",
@@ -79,7 +84,7 @@ pub async fn consume(tx: &mut Tx, token_hash: &str, now: i64) -> Result<Option<i
 /// The shortest reset lifetime (hours) among the person's organizations.
 pub async fn lifetime_hours(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<i64, sqlx::Error> {
     let (hours,): (Option<i64>,) = sqlx::query_as(
         "SELECT MIN(o.reset_lifetime_hours) FROM memberships m
@@ -94,7 +99,7 @@ pub async fn lifetime_hours(
 /// Ends every unused reset link of the person (access disabled, email
 /// changed): they stop working at once, and enabling the person again does
 /// not bring them back.
-pub async fn end_all(tx: &mut Tx, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn end_all(tx: &mut Tx, user_id: UserId, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE password_resets SET superseded_at = $1
          WHERE user_id = $2 AND used_at IS NULL AND superseded_at IS NULL",

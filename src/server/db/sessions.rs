@@ -1,15 +1,16 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::Db;
+use crate::model::{OrganizationId, UserId};
 
 /// A live session joined with the person and their membership in the
 /// session's organization.
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub user_name: String,
     pub user_email: String,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub role: String,
     /// The language the person reads: their own choice, else their client
     /// record's in the session's organization, else the organization's.
@@ -21,8 +22,8 @@ pub struct SessionRow {
 pub async fn insert(
     db: &Db,
     token_hash: &str,
-    user_id: i64,
-    organization_id: i64,
+    user_id: UserId,
+    organization_id: OrganizationId,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -85,8 +86,8 @@ pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 /// Ends the person's sessions in one organization.
 pub async fn end_in_organization(
     tx: &mut super::Tx,
-    user_id: i64,
-    organization_id: i64,
+    user_id: UserId,
+    organization_id: OrganizationId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND organization_id = $2")
         .bind(user_id)
@@ -97,7 +98,7 @@ pub async fn end_in_organization(
 }
 
 /// Ends every session of the person, in every organization.
-pub async fn end_all(tx: &mut super::Tx, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn end_all(tx: &mut super::Tx, user_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)

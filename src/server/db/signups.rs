@@ -4,12 +4,13 @@ use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
 use crate::model::SignupStatus;
+use crate::model::{OrganizationId, UserId};
 
 /// An application with what its pages and emails show.
 #[derive(Debug, Clone, FromRow)]
 pub struct Signup {
     pub id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub organization_slug: String,
     pub accent_color: String,
@@ -45,7 +46,7 @@ const OPEN: &str = "s.status IN ('unconfirmed', 'pending')";
 
 /// What an application is made of.
 pub struct NewSignup<'a> {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub username: &'a str,
@@ -91,7 +92,7 @@ pub async fn username_taken(pool: &AnyPool, username: &str) -> Result<bool, sqlx
 /// The undecided application of this email in this organization, if any.
 pub async fn open_for_email(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
 ) -> Result<Option<(i64, Option<SignupStatus>)>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(&format!(
@@ -189,10 +190,10 @@ pub async fn confirm(
 /// pending (decided meanwhile) or belongs elsewhere.
 pub async fn decide(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
     approved: bool,
-    by: i64,
+    by: UserId,
     reason: Option<&str>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -218,7 +219,7 @@ pub async fn decide(
     .map(|r| r.rows_affected() == 1)
 }
 
-pub async fn set_user(tx: &mut Tx, id: i64, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn set_user(tx: &mut Tx, id: i64, user_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE signups SET user_id = $1 WHERE id = $2")
         .bind(user_id)
         .bind(id)
@@ -228,7 +229,10 @@ pub async fn set_user(tx: &mut Tx, id: i64, user_id: i64) -> Result<(), sqlx::Er
 }
 
 /// The organization's applications waiting for a decision, oldest first.
-pub async fn pending(pool: &AnyPool, organization_id: i64) -> Result<Vec<Signup>, sqlx::Error> {
+pub async fn pending(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+) -> Result<Vec<Signup>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{VIEW} WHERE s.organization_id = $1 AND s.status = 'pending' ORDER BY s.created_at, s.id"
     ))
@@ -241,7 +245,7 @@ pub async fn pending(pool: &AnyPool, organization_id: i64) -> Result<Vec<Signup>
 /// collaborators who have not accepted yet, and undecided applications.
 pub async fn collaborator_seats_used(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM memberships
@@ -262,7 +266,7 @@ pub async fn collaborator_seats_used(
 /// The organization's approvers: (user id, name, email).
 pub async fn approvers(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.name, u.email FROM signup_approvers a
@@ -279,7 +283,7 @@ pub async fn approvers(
 /// Members who may approve: owners and admins, (user id, name).
 pub async fn possible_approvers(
     pool: &AnyPool,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
@@ -293,7 +297,7 @@ pub async fn possible_approvers(
 
 pub async fn set_approvers(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     user_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM signup_approvers WHERE organization_id = $1")
@@ -315,7 +319,7 @@ pub async fn set_approvers(
 /// or changed address).
 pub async fn end_links(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -337,7 +341,7 @@ pub async fn end_links(
 /// organization gives way to a new one (status `superseded`).
 pub async fn supersede_unconfirmed(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

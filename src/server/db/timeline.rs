@@ -1,6 +1,7 @@
 //! The raw facts of one client's timeline. The caller has already checked the
 //! client belongs to its organization.
 
+use crate::model::{ClientId, OrganizationId, UserId};
 use sqlx::{AnyPool, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
@@ -39,7 +40,7 @@ pub struct EventFact {
     pub created_at: i64,
 }
 
-pub async fn creator(pool: &AnyPool, client_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn creator(pool: &AnyPool, client_id: ClientId) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT u.name FROM clients c LEFT JOIN users u ON u.id = c.created_by WHERE c.id = $1",
     )
@@ -51,7 +52,7 @@ pub async fn creator(pool: &AnyPool, client_id: i64) -> Result<Option<String>, s
 
 pub async fn invitations(
     pool: &AnyPool,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Vec<InvitationFact>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id, i.kind, u.name AS inviter, i.email, i.created_at, i.expires_at, i.accepted_at, i.revoked_at
@@ -63,14 +64,17 @@ pub async fn invitations(
     .await
 }
 
-pub async fn emails(pool: &AnyPool, client_id: i64) -> Result<Vec<EmailFact>, sqlx::Error> {
+pub async fn emails(pool: &AnyPool, client_id: ClientId) -> Result<Vec<EmailFact>, sqlx::Error> {
     sqlx::query_as("SELECT id, recipient, created_at FROM email_outbox WHERE client_id = $1")
         .bind(client_id)
         .fetch_all(pool)
         .await
 }
 
-pub async fn attempts(pool: &AnyPool, client_id: i64) -> Result<Vec<AttemptFact>, sqlx::Error> {
+pub async fn attempts(
+    pool: &AnyPool,
+    client_id: ClientId,
+) -> Result<Vec<AttemptFact>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.outbox_id, a.attempted_at, a.outcome, a.detail, a.retry_at
          FROM email_attempts a JOIN email_outbox e ON e.id = a.outbox_id
@@ -84,9 +88,9 @@ pub async fn attempts(pool: &AnyPool, client_id: i64) -> Result<Vec<AttemptFact>
 /// Events about the client, and the logins of its person in this organization.
 pub async fn events(
     pool: &AnyPool,
-    organization_id: i64,
-    client_id: i64,
-    user_id: Option<i64>,
+    organization_id: OrganizationId,
+    client_id: ClientId,
+    user_id: Option<UserId>,
 ) -> Result<Vec<EventFact>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.kind, u.name AS actor, a.detail, a.created_at
@@ -96,7 +100,7 @@ pub async fn events(
     )
     .bind(organization_id)
     .bind(client_id)
-    .bind(user_id.unwrap_or(-1))
+    .bind(user_id.map_or(-1, |u| u.0))
     .fetch_all(pool)
     .await
 }

@@ -2,10 +2,11 @@ use sqlx::{AnyPool, FromRow};
 
 use super::Tx;
 use crate::model::{AuditKind, Language, Role};
+use crate::model::{ClientId, OrganizationId, UserId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: Option<String>,
@@ -17,8 +18,8 @@ pub async fn insert(
     name: &str,
     password_hash: &str,
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
+) -> Result<UserId, sqlx::Error> {
+    let (id,): (UserId,) = sqlx::query_as(
         "INSERT INTO users (email, email_lower, name, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -33,7 +34,7 @@ pub async fn insert(
 }
 
 /// Gives a user the username chosen at sign-up.
-pub async fn set_username(tx: &mut Tx, user_id: i64, username: &str) -> Result<(), sqlx::Error> {
+pub async fn set_username(tx: &mut Tx, user_id: UserId, username: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET username = $1, username_lower = $2 WHERE id = $3")
         .bind(username)
         .bind(username.to_lowercase())
@@ -57,8 +58,8 @@ pub async fn by_email(
 /// event in the organization they signed in to.
 pub async fn record_login(
     tx: &mut Tx,
-    user_id: i64,
-    organization_id: i64,
+    user_id: UserId,
+    organization_id: OrganizationId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
@@ -78,8 +79,8 @@ pub async fn record_login(
 /// (in whatever role).
 pub async fn add_membership(
     tx: &mut Tx,
-    organization_id: i64,
-    user_id: i64,
+    organization_id: OrganizationId,
+    user_id: UserId,
     role: Role,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -101,9 +102,9 @@ pub async fn add_membership(
 /// membership that is not disabled.
 pub async fn first_active_membership(
     pool: &AnyPool,
-    user_id: i64,
-) -> Result<Option<(i64, Role)>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as(
+    user_id: UserId,
+) -> Result<Option<(OrganizationId, Role)>, sqlx::Error> {
+    let row: Option<(OrganizationId, String)> = sqlx::query_as(
         "SELECT organization_id, role FROM memberships
          WHERE user_id = $1 AND disabled_at IS NULL
          ORDER BY created_at, id LIMIT 1",
@@ -139,7 +140,7 @@ pub(super) use recipient_language;
 /// [`recipient_language`]): "en", "fr", or a tag this server may not know.
 pub async fn language_for(
     tx: &mut Tx,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
 ) -> Result<String, sqlx::Error> {
     let (language,): (String,) = sqlx::query_as(concat!(
@@ -159,7 +160,7 @@ pub async fn language_for(
 /// Keeps `language` as the person's own choice.
 pub async fn set_language(
     db: &super::Db,
-    user_id: i64,
+    user_id: UserId,
     language: Language,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
@@ -173,7 +174,10 @@ pub async fn set_language(
 /// Where a person's reset email is branded and logged: their first active
 /// organization (oldest membership not disabled) and their client row there,
 /// if they have one. None when every membership is disabled.
-pub async fn home(tx: &mut Tx, user_id: i64) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+pub async fn home(
+    tx: &mut Tx,
+    user_id: UserId,
+) -> Result<Option<(OrganizationId, Option<ClientId>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.organization_id,
                 (SELECT c.id FROM clients c
@@ -190,8 +194,8 @@ pub async fn home(tx: &mut Tx, user_id: i64) -> Result<Option<(i64, Option<i64>)
 /// there if any), disabled memberships included.
 pub async fn organizations_with_client(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    user_id: i64,
-) -> Result<Vec<(i64, Option<i64>)>, sqlx::Error> {
+    user_id: UserId,
+) -> Result<Vec<(OrganizationId, Option<ClientId>)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.organization_id,
                 (SELECT c.id FROM clients c
@@ -204,7 +208,7 @@ pub async fn organizations_with_client(
 }
 
 /// The sign-in email address of a person.
-pub async fn email_of(tx: &mut Tx, user_id: i64) -> Result<String, sqlx::Error> {
+pub async fn email_of(tx: &mut Tx, user_id: UserId) -> Result<String, sqlx::Error> {
     let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(&mut **tx)
@@ -215,7 +219,7 @@ pub async fn email_of(tx: &mut Tx, user_id: i64) -> Result<String, sqlx::Error> 
 /// Replaces a person's password hash (a PHC string).
 pub async fn set_password(
     tx: &mut Tx,
-    user_id: i64,
+    user_id: UserId,
     password_hash: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -240,7 +244,7 @@ pub async fn has_account(tx: &mut Tx, email: &str) -> Result<bool, sqlx::Error> 
 /// Names of the organizations where the person's access is disabled.
 pub async fn disabled_organizations(
     pool: &AnyPool,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
@@ -255,8 +259,8 @@ pub async fn disabled_organizations(
 /// The person's role in one organization, if they are a member there.
 pub async fn membership_role(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    organization_id: i64,
-    user_id: i64,
+    organization_id: OrganizationId,
+    user_id: UserId,
 ) -> Result<Option<Role>, sqlx::Error> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
@@ -271,7 +275,7 @@ pub async fn membership_role(
 /// member there.
 pub async fn member_role_by_email(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
 ) -> Result<Option<Role>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as(

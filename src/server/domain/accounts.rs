@@ -1,6 +1,7 @@
 //! First-run setup and sign-in.
 
 use crate::model::{AppError, AuditKind, Problem, Role, Validator};
+use crate::model::{OrganizationId, UserId};
 use crate::server::auth::password;
 use crate::server::db::{self, Db, is_unique_violation};
 use crate::server::domain::rules;
@@ -17,8 +18,8 @@ pub struct SetupInput {
 /// Who is signing in, and where they land.
 #[derive(Debug, Clone, Copy)]
 pub struct SignedIn {
-    pub user_id: i64,
-    pub organization_id: i64,
+    pub user_id: UserId,
+    pub organization_id: OrganizationId,
     pub role: Role,
 }
 
@@ -69,7 +70,7 @@ pub async fn setup(db: &Db, input: SetupInput, now: i64) -> Result<SignedIn, App
     let user_id = db::users::insert(&mut tx, &email, &owner_name, &hash, now).await?;
     db::users::add_membership(&mut tx, organization_id, user_id, Role::Owner, now).await?;
     tx.commit().await?;
-    tracing::info!(organization_id, user_id, "first-run setup completed");
+    tracing::info!(organization_id = %organization_id, user_id = %user_id, "first-run setup completed");
     Ok(SignedIn {
         user_id,
         organization_id,
@@ -112,7 +113,7 @@ pub async fn create_organization(
     name: &str,
     slug: &str,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<OrganizationId, AppError> {
     if dev_mailbox && actor.role != Role::Owner {
         return Err(AppError::Forbidden);
     }
@@ -132,12 +133,16 @@ pub async fn create_organization(
     };
     db::users::add_membership(&mut tx, organization_id, owner_id, Role::Owner, now).await?;
     tx.commit().await?;
-    tracing::info!(organization_id, owner_id, "organization created");
+    tracing::info!(organization_id = %organization_id, owner_id = %owner_id, "organization created");
     Ok(organization_id)
 }
 
 /// Checks that `user_id` may work in `organization_id` as staff.
-pub async fn staff_role_in(db: &Db, user_id: i64, organization_id: i64) -> Result<(), AppError> {
+pub async fn staff_role_in(
+    db: &Db,
+    user_id: UserId,
+    organization_id: OrganizationId,
+) -> Result<(), AppError> {
     let orgs = db::orgs::organizations_of(&db.pool, user_id, true).await?;
     if orgs.iter().any(|o| o.id == organization_id) {
         Ok(())
@@ -176,7 +181,7 @@ pub async fn sign_in(
     let ok = password::verify(password_input, stored).await?;
     if let (true, Some(a)) = (ok, &application) {
         tracing::info!(
-            signup_id = a.id,
+            signup_id = %a.id,
             "sign-in refused: application not approved"
         );
         return Err(super::signup::application_refusal(a));
@@ -197,7 +202,7 @@ pub async fn sign_in(
         db::users::first_active_membership(&db.pool, user.id).await?
     else {
         // The password was right, so saying why reveals nothing new.
-        tracing::info!(user_id = user.id, "sign-in refused: access disabled");
+        tracing::info!(user_id = %user.id, "sign-in refused: access disabled");
         let orgs = db::users::disabled_organizations(&db.pool, user.id).await?;
         return Err(match orgs.as_slice() {
             [] => AppError::InvalidCredentials,
@@ -210,7 +215,7 @@ pub async fn sign_in(
     let mut tx = db.begin().await?;
     db::users::record_login(&mut tx, user.id, organization_id, now).await?;
     tx.commit().await?;
-    tracing::info!(user_id = user.id, organization_id, "signed in");
+    tracing::info!(user_id = %user.id, organization_id = %organization_id, "signed in");
     Ok(SignedIn {
         user_id: user.id,
         organization_id,
@@ -267,7 +272,7 @@ pub async fn sign_in_throttled(
 
 /// A wrong password for an existing account, in the audit trail of each of
 /// its organizations.
-async fn record_failure(db: &Db, user_id: i64, now: i64) -> Result<(), AppError> {
+async fn record_failure(db: &Db, user_id: UserId, now: i64) -> Result<(), AppError> {
     let orgs = db::users::organizations_with_client(&db.pool, user_id).await?;
     for (organization_id, _) in orgs {
         let event = db::audit::Event {

@@ -2,6 +2,7 @@
 //! accepting it (consumes it, once).
 
 use crate::model::{AppError, AuditKind, InvitationKind, InvitationPage, Language, Problem, Role};
+use crate::model::{OrganizationId, UserId};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::dates::Local;
@@ -87,8 +88,8 @@ async fn check_seat(tx: &mut Tx, inv: &InvitationView, role: Role) -> Result<(),
 /// Who accepted an invitation, and where they now belong.
 #[derive(Debug, Clone, Copy)]
 pub struct Accepted {
-    pub user_id: i64,
-    pub organization_id: i64,
+    pub user_id: UserId,
+    pub organization_id: OrganizationId,
 }
 
 /// Sets the password and creates the identity for an activation invitation.
@@ -139,8 +140,8 @@ pub async fn activate(
     db::users::record_login(&mut tx, user_id, inv.organization_id, now).await?;
     tx.commit().await?;
     tracing::info!(
-        invitation_id = inv.id,
-        user_id,
+        invitation_id = %inv.id,
+        user_id = %user_id,
         "invitation accepted (activated)"
     );
     Ok(Accepted {
@@ -154,7 +155,7 @@ pub async fn join(
     db: &Db,
     secret: &[u8],
     token: &str,
-    user_id: i64,
+    user_id: UserId,
     user_email: &str,
     now: i64,
 ) -> Result<Accepted, AppError> {
@@ -193,8 +194,8 @@ pub async fn join(
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     tracing::info!(
-        invitation_id = inv.id,
-        user_id,
+        invitation_id = %inv.id,
+        user_id = %user_id,
         "invitation accepted (joined)"
     );
     Ok(Accepted {
@@ -225,7 +226,7 @@ pub async fn renew_expired(
         .is_some_and(|at| now - at < RENEW_INTERVAL_MS)
     {
         tracing::info!(
-            invitation_id = inv.id,
+            invitation_id = %inv.id,
             "new link refused: asked too recently"
         );
         return Ok(false);
@@ -249,7 +250,7 @@ pub async fn renew_expired(
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     tracing::info!(
-        invitation_id = inv.id,
+        invitation_id = %inv.id,
         "new link sent for an expired invitation"
     );
     Ok(true)

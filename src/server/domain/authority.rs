@@ -5,6 +5,7 @@
 //! person (owner > admin > staff > collaborator and client), an owner's
 //! access is changed only by another owner, and nobody disables themselves.
 
+use crate::model::UserId;
 use crate::model::{AppError, Problem, Role};
 
 /// What one person does to another.
@@ -35,7 +36,7 @@ impl Action {
 /// and the highest role they hold there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Person {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub role: Role,
 }
 
@@ -106,11 +107,11 @@ mod tests {
             for actor_role in ROLES {
                 for target_role in ROLES {
                     let actor = Person {
-                        user_id: Some(1),
+                        user_id: Some(UserId(1)),
                         role: actor_role,
                     };
                     let target = Person {
-                        user_id: Some(2),
+                        user_id: Some(UserId(2)),
                         role: target_role,
                     };
                     let allowed = actor_role.is_staff() && rank(actor_role) >= rank(target_role);
@@ -127,12 +128,12 @@ mod tests {
     #[test]
     fn only_an_owner_changes_an_owners_access() {
         let owner = Person {
-            user_id: Some(2),
+            user_id: Some(UserId(2)),
             role: Role::Owner,
         };
         for role in [Role::Admin, Role::Staff] {
             let actor = Person {
-                user_id: Some(1),
+                user_id: Some(UserId(1)),
                 role,
             };
             assert_eq!(
@@ -141,7 +142,7 @@ mod tests {
             );
         }
         let other_owner = Person {
-            user_id: Some(1),
+            user_id: Some(UserId(1)),
             role: Role::Owner,
         };
         assert!(may_act(other_owner, owner, Action::Disable).is_ok());
@@ -151,7 +152,7 @@ mod tests {
     fn nobody_disables_themselves() {
         for role in [Role::Owner, Role::Admin, Role::Staff] {
             let me = Person {
-                user_id: Some(7),
+                user_id: Some(UserId(7)),
                 role,
             };
             assert!(matches!(
@@ -167,11 +168,11 @@ mod tests {
         for actor in ROLES {
             for target in ROLES {
                 let a = Person {
-                    user_id: Some(1),
+                    user_id: Some(UserId(1)),
                     role: actor,
                 };
                 let t = Person {
-                    user_id: Some(2),
+                    user_id: Some(UserId(2)),
                     role: target,
                 };
                 assert_eq!(

@@ -4,6 +4,7 @@ use crate::model::{
     AppError, AuditKind, CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, EmailKind,
     InvitationKind, Language, MailStatus, Problem, Role, Validator,
 };
+use crate::model::{ClientId, OrganizationId, UserId};
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
@@ -28,7 +29,7 @@ pub struct NewClient {
 /// What creating a client did.
 #[derive(Debug, Clone, Copy)]
 pub struct Created {
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub invited: bool,
 }
 
@@ -52,7 +53,7 @@ fn email_in_use() -> AppError {
 /// Refuses an address that already belongs to a client of the organization or
 /// to one of its members (an owner has no client row): a second client row
 /// would shadow that person's role, and a join would link it to them.
-async fn check_email_free(db: &Db, org: i64, email: &str) -> Result<(), AppError> {
+async fn check_email_free(db: &Db, org: OrganizationId, email: &str) -> Result<(), AppError> {
     if db::clients::email_taken(&db.pool, org, email).await? {
         return Err(email_in_use());
     }
@@ -71,7 +72,7 @@ async fn check_email_free(db: &Db, org: i64, email: &str) -> Result<(), AppError
 pub async fn target(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client_id: ClientId,
     action: Action,
 ) -> Result<db::clients::ClientListRow, AppError> {
     let org = actor.organization_id;
@@ -175,7 +176,7 @@ pub async fn create(
         _ => false,
     };
     tx.commit().await?;
-    tracing::info!(client_id, organization_id = org, invited, "client created");
+    tracing::info!(client_id = %client_id, organization_id = %org, invited, "client created");
     Ok(Created { client_id, invited })
 }
 
@@ -212,7 +213,7 @@ pub async fn send_invitation(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(client_id, organization_id = org, "invitation sent");
+    tracing::info!(client_id = %client_id, organization_id = %org, "invitation sent");
     Ok(())
 }
 
@@ -223,7 +224,7 @@ pub async fn send_invitation(
 pub async fn set_access(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client_id: ClientId,
     enabled: bool,
     now: i64,
 ) -> Result<bool, AppError> {
@@ -290,8 +291,8 @@ pub async fn set_access(
     db::clients::refresh_state(&mut tx, client_id).await?;
     tx.commit().await?;
     tracing::info!(
-        client_id,
-        organization_id = org,
+        client_id = %client_id,
+        organization_id = %org,
         enabled,
         "client access changed"
     );
@@ -307,7 +308,7 @@ pub async fn set_access(
 pub async fn change_language(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client_id: ClientId,
     language: &str,
 ) -> Result<(), AppError> {
     let language = match language.trim() {
@@ -319,7 +320,7 @@ pub async fn change_language(
     };
     target(db, actor, client_id, Action::ChangeLanguage).await?;
     db::clients::set_language(db, actor.organization_id, client_id, language).await?;
-    tracing::info!(client_id, language = ?language, "client language chosen");
+    tracing::info!(client_id = %client_id, language = ?language, "client language chosen");
     Ok(())
 }
 
@@ -328,7 +329,7 @@ pub async fn change_language(
 pub async fn change_email(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client_id: ClientId,
     email: &str,
     now: i64,
 ) -> Result<(), AppError> {
@@ -385,7 +386,7 @@ pub async fn change_email(
 /// Every change of access or email goes through here.
 async fn end_links(
     tx: &mut Tx,
-    org: i64,
+    org: OrganizationId,
     client: &db::clients::ClientListRow,
     now: i64,
 ) -> Result<(), AppError> {
@@ -416,10 +417,10 @@ pub(super) enum Expiry {
 /// wrong kind (the address got an account since) is revoked and replaced.
 pub(super) async fn invite_in(
     tx: &mut Tx,
-    org: i64,
-    client_id: i64,
+    org: OrganizationId,
+    client_id: ClientId,
     email: &str,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     expiry: Expiry,
     now: i64,
 ) -> Result<(), AppError> {
@@ -537,7 +538,7 @@ pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> Cli
     };
     let (status, status_text) = status::describe(&facts, now, local);
     ClientRow {
-        id: r.id,
+        id: r.id.0,
         first_name: r.first_name,
         last_name: r.last_name,
         email: r.email,

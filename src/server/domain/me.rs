@@ -4,6 +4,7 @@
 use crate::model::{
     AppError, Dashboard, Language, MailboxMessage, OrganizationChoice, Problem, Role, ShellInfo,
 };
+use crate::model::{ClientId, OrganizationId, UserId};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
 
@@ -25,7 +26,7 @@ pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<She
     Ok(ShellInfo {
         user_name: me.user_name,
         user_email: me.user_email,
-        organization_id: org.id,
+        organization_id: org.id.0,
         organization_name: org.name,
         organization_slug: org.slug,
         role: me.role,
@@ -58,7 +59,7 @@ pub async fn choose_language(db: &Db, me: &CurrentSession, language: &str) -> Re
     let language = Language::parse(language.trim())
         .ok_or_else(|| AppError::field("language", Problem::LanguageFromList))?;
     db::users::set_language(db, me.user_id, language).await?;
-    tracing::info!(user_id = me.user_id, language = %language, "language chosen");
+    tracing::info!(user_id = %me.user_id, language = %language, "language chosen");
     Ok(())
 }
 
@@ -98,7 +99,10 @@ pub async fn mailbox(
 
 /// Every client row of a person, as (organization, client) pairs: where
 /// their sign-in or activation shows.
-pub async fn client_rows(db: &Db, user_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+pub async fn client_rows(
+    db: &Db,
+    user_id: UserId,
+) -> Result<Vec<(OrganizationId, ClientId)>, AppError> {
     Ok(db::clients::of_user(&db.pool, user_id).await?)
 }
 
@@ -109,7 +113,7 @@ fn sees_mailbox(dev_mailbox: bool, role: Role) -> bool {
 
 fn choice(o: db::orgs::Organization) -> OrganizationChoice {
     OrganizationChoice {
-        id: o.id,
+        id: o.id.0,
         name: o.name,
     }
 }

@@ -2,6 +2,7 @@
 //! the person's organizations, once, only the newest), or a fresh invitation
 //! for someone invited who never activated.
 
+use crate::model::UserId;
 use crate::model::{AppError, AuditKind, EmailKind, Problem};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
@@ -88,8 +89,8 @@ pub async fn request_for_client(
 /// client row there, so it also shows in their timeline).
 async fn record(
     tx: &mut Tx,
-    user_id: i64,
-    actor: Option<i64>,
+    user_id: UserId,
+    actor: Option<UserId>,
     kind: AuditKind,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -107,10 +108,15 @@ async fn record(
     Ok(())
 }
 
-async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>, now: i64) -> Result<bool, AppError> {
+async fn reset_for(
+    db: &Db,
+    user_id: UserId,
+    actor: Option<UserId>,
+    now: i64,
+) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
     let Some((organization_id, client_id)) = db::users::home(&mut tx, user_id).await? else {
-        tracing::info!(user_id, "password reset not sent: no active membership");
+        tracing::info!(user_id = %user_id, "password reset not sent: no active membership");
         return Ok(false);
     };
     let hours = db::resets::lifetime_hours(&mut *tx, user_id).await?;
@@ -138,7 +144,7 @@ async fn reset_for(db: &Db, user_id: i64, actor: Option<i64>, now: i64) -> Resul
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(user_id, reset_id, "password reset sent");
+    tracing::info!(user_id = %user_id, reset_id = %reset_id, "password reset sent");
     Ok(true)
 }
 
@@ -198,7 +204,7 @@ pub async fn complete(
     db::outbox::enqueue(&mut tx, &mail, now).await?;
     record(&mut tx, user_id, None, AuditKind::PasswordChanged, now).await?;
     tx.commit().await?;
-    tracing::info!(user_id, "password reset completed");
+    tracing::info!(user_id = %user_id, "password reset completed");
     Ok(SignedIn {
         user_id,
         organization_id,

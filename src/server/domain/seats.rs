@@ -6,6 +6,7 @@
 //! transaction that admits them, so two admissions at once cannot both take
 //! the last seat.
 
+use crate::model::OrganizationId;
 use crate::server::db::{self, Tx};
 
 /// Whether the person being admitted already holds a seat (an application
@@ -21,7 +22,11 @@ pub enum Claim {
 
 /// True when the seat may be taken (or kept). Locks the organization's seats
 /// for the rest of `tx`.
-pub async fn claim(tx: &mut Tx, organization_id: i64, claim: Claim) -> Result<bool, sqlx::Error> {
+pub async fn claim(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    claim: Claim,
+) -> Result<bool, sqlx::Error> {
     let Some(limit) = db::orgs::lock_seats(tx, organization_id).await? else {
         return Ok(true);
     };

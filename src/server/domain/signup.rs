@@ -5,6 +5,7 @@ use crate::model::{
     AppError, Applicant, AuditKind, EmailKind, Problem, Role, SignupLinkPage, SignupPage,
     SignupStatus, Validator,
 };
+use crate::model::{OrganizationId, UserId};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::signups::{NewSignup, Signup};
@@ -82,7 +83,12 @@ async fn seat_free(
 /// already has an account (which gets an email saying so instead): the page
 /// never tells who has an account. Returns the organization's id when an
 /// email was queued.
-pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i64, AppError> {
+pub async fn apply(
+    db: &Db,
+    slug: &str,
+    form: SignupForm,
+    now: i64,
+) -> Result<OrganizationId, AppError> {
     let org = organization(db, slug).await?;
     let roles = open_roles(&org.signup_mode);
     if roles.is_empty() {
@@ -137,14 +143,14 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
         };
         db::outbox::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
-        tracing::info!(organization_id = org.id, "sign-up by an existing account");
+        tracing::info!(organization_id = %org.id, "sign-up by an existing account");
         return Ok(org.id);
     }
     if let Some((_, status)) = db::signups::open_for_email(&mut *tx, org.id, &email).await?
         && status == Some(SignupStatus::Pending)
     {
         // Already waiting for a decision: nothing new to send.
-        tracing::info!(organization_id = org.id, "sign-up repeated while pending");
+        tracing::info!(organization_id = %org.id, "sign-up repeated while pending");
         return Ok(org.id);
     }
     // An earlier, unconfirmed application of this email gives way.
@@ -177,7 +183,7 @@ pub async fn apply(db: &Db, slug: &str, form: SignupForm, now: i64) -> Result<i6
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
-    tracing::info!(signup_id = id, organization_id = org.id, "sign-up received");
+    tracing::info!(signup_id = %id, organization_id = %org.id, "sign-up received");
     Ok(org.id)
 }
 
@@ -220,9 +226,12 @@ pub async fn link_page(
 #[derive(Debug, Clone)]
 pub enum Confirmed {
     /// Approved automatically: the person is a member, to be signed in.
-    Admitted { user_id: i64, organization_id: i64 },
+    Admitted {
+        user_id: UserId,
+        organization_id: OrganizationId,
+    },
     /// Waiting for an approver; the approvers were emailed.
-    Waiting { organization_id: i64 },
+    Waiting { organization_id: OrganizationId },
 }
 
 fn link_closed() -> AppError {
@@ -256,7 +265,7 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
         let user_id = admit(&mut tx, &s, None, now).await?;
         db::users::record_login(&mut tx, user_id, s.organization_id, now).await?;
         tx.commit().await?;
-        tracing::info!(signup_id = s.id, user_id, "sign-up confirmed and admitted");
+        tracing::info!(signup_id = %s.id, user_id = %user_id, "sign-up confirmed and admitted");
         return Ok(Confirmed::Admitted {
             user_id,
             organization_id: s.organization_id,
@@ -277,7 +286,7 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
         db::outbox::enqueue(&mut tx, &mail, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(signup_id = s.id, "sign-up confirmed, waiting for approval");
+    tracing::info!(signup_id = %s.id, "sign-up confirmed, waiting for approval");
     Ok(Confirmed::Waiting {
         organization_id: s.organization_id,
     })
@@ -286,7 +295,7 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
 /// Makes an approved applicant a member: their identity (with the password
 /// and username they chose), their membership and their row in the client
 /// list, shown as Active.
-async fn admit(tx: &mut Tx, s: &Signup, by: Option<i64>, now: i64) -> Result<i64, AppError> {
+async fn admit(tx: &mut Tx, s: &Signup, by: Option<UserId>, now: i64) -> Result<UserId, AppError> {
     let taken = || {
         AppError::Conflict(Problem::ApplicantTaken {
             name: format!("{} {}", s.first_name, s.last_name),
@@ -357,7 +366,7 @@ async fn may_decide(db: &Db, actor: &CurrentSession) -> Result<bool, AppError> {
     Ok(db::signups::approvers(&db.pool, actor.organization_id)
         .await?
         .iter()
-        .any(|(id, ..)| *id == actor.user_id))
+        .any(|(id, ..)| *id == actor.user_id.0))
 }
 
 /// The approval queue: applications waiting for a decision, oldest first.
@@ -467,7 +476,7 @@ pub async fn decide(
         };
         db::outbox::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
-        tracing::info!(signup_id = id, approve, "application decided");
+        tracing::info!(signup_id = %id, approve, "application decided");
     }
     Ok(ids.len())
 }

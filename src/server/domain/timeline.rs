@@ -1,6 +1,7 @@
 //! A client's timeline: the delivery log an admin reads instead of asking support.
 
 use crate::i18n::td_string;
+use crate::model::ClientId;
 use crate::model::{AppError, AuditKind, ClientDetail, InvitationKind, TimelineEntry};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
@@ -12,7 +13,7 @@ use crate::server::mail::failure::Failure;
 pub async fn client_detail(
     db: &Db,
     actor: &CurrentSession,
-    client_id: i64,
+    client_id: ClientId,
     now: i64,
 ) -> Result<ClientDetail, AppError> {
     let org = actor.organization_id;

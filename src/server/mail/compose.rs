@@ -12,7 +12,7 @@ use std::time::Duration;
 use minijinja::{Value, context};
 
 use super::templates::{Rendered, Template};
-use crate::model::{EmailKind, InvitationKind, Language};
+use crate::model::{EmailKind, InvitationKind, Language, OrganizationId};
 use crate::server::Clock;
 use crate::server::auth::token::{keyed_hash, random_token};
 use crate::server::dates::Local;
@@ -151,7 +151,7 @@ impl Composer {
             | EmailKind::SignupApproved
             | EmailKind::SignupRejected => self.signup(tx, email, kind, lang).await,
             EmailKind::Invitation => {
-                tracing::error!(outbox_id = email.id, "an invitation outside its batch");
+                tracing::error!(outbox_id = %email.id, "an invitation outside its batch");
                 Err(ComposeError::Gone)
             }
         }
@@ -194,7 +194,7 @@ impl Composer {
     async fn signup_exists(
         &self,
         tx: &mut Tx,
-        org_id: i64,
+        org_id: OrganizationId,
         lang: Language,
     ) -> Result<Rendered, ComposeError> {
         let org = db::orgs::settings(&mut **tx, org_id).await?;
@@ -213,7 +213,7 @@ impl Composer {
         &self,
         tx: &mut Tx,
         email: &OutboxEmail,
-        org_id: i64,
+        org_id: OrganizationId,
         lang: Language,
     ) -> Result<Rendered, ComposeError> {
         let org = db::orgs::settings(&mut **tx, org_id).await?;

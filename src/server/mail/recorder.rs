@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::model::OrganizationId;
 use crate::server::Clock;
 use crate::server::db::outbox::{OutboxEmail, Outcome};
 use crate::server::db::{self, Db};
@@ -52,10 +53,10 @@ pub(super) async fn record(
             }
         }
         drop(attempts);
-        let mut changed: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        let mut changed: std::collections::BTreeMap<OrganizationId, Vec<i64>> = Default::default();
         for r in &group {
             if let (Some(org), Some(client)) = (r.email.organization_id, r.email.client_id) {
-                changed.entry(org).or_default().push(client);
+                changed.entry(org).or_default().push(client.0);
             }
         }
         for (org, clients) in changed {

@@ -316,13 +316,13 @@ impl Runner {
         };
         match &outcome {
             Outcome::Accepted => {
-                tracing::debug!(outbox_id = email.id, kind = %email.kind, "email accepted")
+                tracing::debug!(outbox_id = %email.id, kind = %email.kind, "email accepted")
             }
             Outcome::Temporary { detail, .. } => {
-                tracing::warn!(outbox_id = email.id, kind = %email.kind, %detail, "email delivery failed, will retry")
+                tracing::warn!(outbox_id = %email.id, kind = %email.kind, %detail, "email delivery failed, will retry")
             }
             Outcome::Permanent { detail } => {
-                tracing::warn!(outbox_id = email.id, kind = %email.kind, %detail, "email delivery failed")
+                tracing::warn!(outbox_id = %email.id, kind = %email.kind, %detail, "email delivery failed")
             }
         }
         outcome
