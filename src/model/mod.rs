@@ -58,8 +58,10 @@ pub struct OrganizationChoice {
     pub name: String,
 }
 
-/// A person's role in one organization.
+/// A person's role in one organization; serde uses its stored name
+/// ([`Role::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     Owner,
     Admin,
@@ -307,8 +309,8 @@ pub struct OrganizationSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignupPage {
     pub organization: String,
-    /// The roles one may sign up for: client, collaborator; empty when closed.
-    pub roles: Vec<String>,
+    /// The roles one may sign up for (client, collaborator); empty when closed.
+    pub roles: Vec<Role>,
 }
 
 /// What a sign-up confirmation link's page shows. Unknown, used and

@@ -35,7 +35,7 @@ async fn an_owner_creates_a_second_organization_and_switches_between_them() {
     );
     let info = shell(&app, &second).await;
     assert_eq!(info["organization_name"], "South Swim Club");
-    assert_eq!(info["role"], "Owner");
+    assert_eq!(info["role"], "owner");
     let names: Vec<&str> = info["organizations"]
         .as_array()
         .unwrap()

@@ -29,11 +29,11 @@ pub struct SignupForm {
 }
 
 /// The roles a sign-up mode opens.
-fn open_roles(mode: &str) -> &'static [&'static str] {
+fn open_roles(mode: &str) -> &'static [Role] {
     match mode {
-        "clients" => &["client"],
-        "collaborators" => &["collaborator"],
-        "both" => &["client", "collaborator"],
+        "clients" => &[Role::Client],
+        "collaborators" => &[Role::Collaborator],
+        "both" => &[Role::Client, Role::Collaborator],
         _ => &[],
     }
 }
@@ -61,10 +61,7 @@ pub async fn page(db: &Db, slug: &str) -> Result<SignupPage, AppError> {
     let org = organization(db, slug).await?;
     Ok(SignupPage {
         organization: org.name,
-        roles: open_roles(&org.signup_mode)
-            .iter()
-            .map(|r| (*r).to_owned())
-            .collect(),
+        roles: open_roles(&org.signup_mode).to_vec(),
     })
 }
 
@@ -101,10 +98,10 @@ pub async fn apply(
     let email = v.take("email", rules::email(&form.email));
     let role = v.take(
         "role",
-        match (form.role.as_str(), roles) {
-            ("", [only]) => Ok((*only).to_owned()),
-            (r, _) if roles.contains(&r) => Ok(r.to_owned()),
-            ("client" | "collaborator", _) => Err(Problem::SignupRoleClosed),
+        match (form.role.trim(), Role::parse(form.role.trim()), roles) {
+            ("", _, [only]) => Ok(*only),
+            (_, Some(r), _) if roles.contains(&r) => Ok(r),
+            (_, Some(Role::Client | Role::Collaborator), _) => Err(Problem::SignupRoleClosed),
             _ => Err(Problem::SignupRoleChoose),
         },
     );
@@ -120,7 +117,7 @@ pub async fn apply(
     if db::signups::username_taken(&db.pool, &username).await? {
         return Err(AppError::field("username", Problem::UsernameTaken));
     }
-    if role == "collaborator" && !seat_free(&db.pool, &org).await? {
+    if role == Role::Collaborator && !seat_free(&db.pool, &org).await? {
         return Err(seats_full(&org.name));
     }
     // Hashing happens whatever the email, so both answers take as long.
@@ -161,12 +158,12 @@ pub async fn apply(
         last_name: &last,
         username: &username,
         email: &email,
-        role: &role,
+        role: role.as_str(),
         password_hash: &hash,
     };
     // Counted again, under the seats lock, now that this application is
     // about to take one: parallel sign-ups cannot share the last seat.
-    if role == "collaborator" && !seats::claim(&mut tx, org.id, Claim::New).await? {
+    if role == Role::Collaborator && !seats::claim(&mut tx, org.id, Claim::New).await? {
         return Err(seats_full(&org.name));
     }
     let id = db::signups::insert(&mut tx, &new, now).await?;
