@@ -80,6 +80,23 @@ test('a French organization invites a client who activates, all in French', asyn
   await expect(clientPage.locator('html')).toHaveAttribute('lang', 'en');
   await client.close();
 
+  // Signing in from a sign-in page in another language (her browser asks
+  // for French, and there are two organizations): the page she lands on is
+  // in her own choice, loaded whole, not the sign-in page's language.
+  const again = await browser.newContext({ locale: 'fr-CA' });
+  const againPage = await again.newPage();
+  againPage.on('console', keep);
+  await againPage.goto('/login');
+  await expect(againPage.locator('html')).toHaveAttribute('lang', 'fr');
+  await hydrated(againPage);
+  await againPage.getByLabel('Courriel').fill('zoe@example.test');
+  await againPage.getByLabel('Mot de passe').fill('zoé compte les érables');
+  await againPage.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(againPage).toHaveURL(/\/dashboard$/);
+  await expect(againPage.getByRole('heading', { name: 'Hello, Zoé Tremblay' })).toBeVisible();
+  await expect(againPage.locator('html')).toHaveAttribute('lang', 'en');
+  await again.close();
+
   await page.goto('/clients');
   await expect(page.getByRole('row', { name: /Zoé Tremblay/ })).toContainText(
     'Actif, dernière connexion à l\'instant',

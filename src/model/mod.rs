@@ -63,10 +63,17 @@ pub struct OrganizationChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    // The aliases read the names stored before roles took their stored
+    // names on the wire too (bulk jobs keep the roles they may invite).
+    #[serde(alias = "Owner")]
     Owner,
+    #[serde(alias = "Admin")]
     Admin,
+    #[serde(alias = "Staff")]
     Staff,
+    #[serde(alias = "Collaborator")]
     Collaborator,
+    #[serde(alias = "Client")]
     Client,
 }
 
@@ -452,7 +459,32 @@ pub fn format_count(n: i64, language: Language) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Language, format_count};
+    use super::{Language, Role, format_count};
+
+    #[test]
+    fn roles_travel_under_their_stored_names_and_read_the_old_ones() {
+        assert_eq!(serde_json::to_string(&Role::Client).unwrap(), r#""client""#);
+        for role in [
+            Role::Owner,
+            Role::Admin,
+            Role::Staff,
+            Role::Collaborator,
+            Role::Client,
+        ] {
+            let stored = format!("{:?}", format!("{role:?}"));
+            assert_eq!(
+                serde_json::from_str::<Role>(&stored).unwrap(),
+                role,
+                "{stored}"
+            );
+            let named = format!("{:?}", role.as_str());
+            assert_eq!(
+                serde_json::from_str::<Role>(&named).unwrap(),
+                role,
+                "{named}"
+            );
+        }
+    }
 
     #[test]
     fn counts_get_thousands_separators() {

@@ -108,14 +108,14 @@ impl Runner {
                         .publish(Event::job(done.organization_id, job_id))
                         .await;
                     if done.finished {
-                        tracing::info!(job_id = %job_id, "bulk invitation expanded");
+                        tracing::info!(job_id = job_id, "bulk invitation expanded");
                         return;
                     }
                 }
                 Ok(None) => return,
                 Err(e) => {
                     if !db.pool.is_closed() {
-                        tracing::error!(job_id = %job_id, error = %e, "bulk job batch failed; retrying");
+                        tracing::error!(job_id = job_id, error = %e, "bulk job batch failed; retrying");
                     }
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     return;

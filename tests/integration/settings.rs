@@ -88,10 +88,9 @@ async fn settings_change_invitations_and_are_audited() {
     assert_eq!(record.accent_color, "#123abc");
     assert_eq!(
         SettingsRecord::text(&detail, Locale::en).unwrap(),
-        "Invite at once: no · invitation links: 7 days · accent colour: #123abc · logo: none · \
-         sign-up: Off: only invited people get in · approval: Approved by default: confirmed \
-         applicants get in at once · approvers: 0 · collaborator seats: no limit · reset links: \
-         6 h · language: English · time zone: UTC"
+        "Invite at once: no · invitation links (days): 7 · accent colour: #123abc · logo: none · \
+         sign-up: closed · approval: automatic · approvers: 0 · collaborator seats: no limit · \
+         reset links (hours): 6 · language: English · time zone: UTC"
     );
     let trail = app
         .call("audit_trail", &[("filter", "settings")], Some(&owner))

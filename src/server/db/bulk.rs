@@ -387,7 +387,7 @@ pub async fn run_batch(
     let selection: Selection = match serde_json::from_str(&selection) {
         Ok(s) => s,
         Err(e) => {
-            tracing::error!(job_id = %job_id, error = %e, "unreadable bulk job selection; cancelling it");
+            tracing::error!(job_id = job_id, error = %e, "unreadable bulk job selection; cancelling it");
             sqlx::query(
                 "UPDATE bulk_jobs SET status = 'cancelled', finished_at = $2 WHERE id = $1",
             )

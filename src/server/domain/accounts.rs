@@ -181,7 +181,7 @@ pub async fn sign_in(
     let ok = password::verify(password_input, stored).await?;
     if let (true, Some(a)) = (ok, &application) {
         tracing::info!(
-            signup_id = %a.id,
+            signup_id = a.id,
             "sign-in refused: application not approved"
         );
         return Err(super::signup::application_refusal(a));

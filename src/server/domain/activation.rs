@@ -140,7 +140,7 @@ pub async fn activate(
     db::users::record_login(&mut tx, user_id, inv.organization_id, now).await?;
     tx.commit().await?;
     tracing::info!(
-        invitation_id = %inv.id,
+        invitation_id = inv.id,
         user_id = %user_id,
         "invitation accepted (activated)"
     );
@@ -194,7 +194,7 @@ pub async fn join(
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     tracing::info!(
-        invitation_id = %inv.id,
+        invitation_id = inv.id,
         user_id = %user_id,
         "invitation accepted (joined)"
     );
@@ -226,7 +226,7 @@ pub async fn renew_expired(
         .is_some_and(|at| now - at < RENEW_INTERVAL_MS)
     {
         tracing::info!(
-            invitation_id = %inv.id,
+            invitation_id = inv.id,
             "new link refused: asked too recently"
         );
         return Ok(false);
@@ -250,7 +250,7 @@ pub async fn renew_expired(
     db::audit::record_in(&mut tx, &event, now).await?;
     tx.commit().await?;
     tracing::info!(
-        invitation_id = %inv.id,
+        invitation_id = inv.id,
         "new link sent for an expired invitation"
     );
     Ok(true)

@@ -177,7 +177,7 @@ pub async fn start(
     .await?;
     if created {
         tracing::info!(
-            job_id = %id,
+            job_id = id,
             organization_id = %actor.organization_id,
             expected = counts.invitations(),
             "bulk invitation started"
@@ -198,7 +198,7 @@ pub async fn cancel(
     if !bulk::cancel(db, actor.organization_id, job.id, now).await? {
         return Err(AppError::Conflict(Problem::JobFinished));
     }
-    tracing::info!(job_id = %job_id, "bulk invitation cancelled");
+    tracing::info!(job_id = job_id, "bulk invitation cancelled");
     Ok(())
 }
 

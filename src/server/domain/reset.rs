@@ -144,7 +144,7 @@ async fn reset_for(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(user_id = %user_id, reset_id = %reset_id, "password reset sent");
+    tracing::info!(user_id = %user_id, reset_id = reset_id, "password reset sent");
     Ok(true)
 }
 

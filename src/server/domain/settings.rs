@@ -292,15 +292,18 @@ impl SettingsRecord {
                 td_string!(locale, common.no)
             }
         };
+        // A value this server does not know shows as it was saved.
         let signup = match r.signup.as_str() {
-            "clients" => td_string!(locale, settings.mode_clients),
-            "collaborators" => td_string!(locale, settings.mode_collaborators),
-            "both" => td_string!(locale, settings.mode_both),
-            _ => td_string!(locale, settings.mode_off),
+            "off" => td_string!(locale, audit.signup_off),
+            "clients" => td_string!(locale, audit.signup_clients),
+            "collaborators" => td_string!(locale, audit.signup_collaborators),
+            "both" => td_string!(locale, audit.signup_both),
+            other => other,
         };
         let approval = match r.approval.as_str() {
-            "approver" => td_string!(locale, settings.approval_approver),
-            _ => td_string!(locale, settings.approval_automatic),
+            "automatic" => td_string!(locale, audit.approval_automatic),
+            "approver" => td_string!(locale, audit.approval_approver),
+            other => other,
         };
         let none = td_string!(locale, audit.none);
         Some(td_string!(

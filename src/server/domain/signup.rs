@@ -180,7 +180,7 @@ pub async fn apply(
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
-    tracing::info!(signup_id = %id, organization_id = %org.id, "sign-up received");
+    tracing::info!(signup_id = id, organization_id = %org.id, "sign-up received");
     Ok(org.id)
 }
 
@@ -262,7 +262,7 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
         let user_id = admit(&mut tx, &s, None, now).await?;
         db::users::record_login(&mut tx, user_id, s.organization_id, now).await?;
         tx.commit().await?;
-        tracing::info!(signup_id = %s.id, user_id = %user_id, "sign-up confirmed and admitted");
+        tracing::info!(signup_id = s.id, user_id = %user_id, "sign-up confirmed and admitted");
         return Ok(Confirmed::Admitted {
             user_id,
             organization_id: s.organization_id,
@@ -283,7 +283,7 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
         db::outbox::enqueue(&mut tx, &mail, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(signup_id = %s.id, "sign-up confirmed, waiting for approval");
+    tracing::info!(signup_id = s.id, "sign-up confirmed, waiting for approval");
     Ok(Confirmed::Waiting {
         organization_id: s.organization_id,
     })
@@ -473,7 +473,7 @@ pub async fn decide(
         };
         db::outbox::enqueue(&mut tx, &mail, now).await?;
         tx.commit().await?;
-        tracing::info!(signup_id = %id, approve, "application decided");
+        tracing::info!(signup_id = id, approve, "application decided");
     }
     Ok(ids.len())
 }

@@ -151,7 +151,7 @@ impl Composer {
             | EmailKind::SignupApproved
             | EmailKind::SignupRejected => self.signup(tx, email, kind, lang).await,
             EmailKind::Invitation => {
-                tracing::error!(outbox_id = %email.id, "an invitation outside its batch");
+                tracing::error!(outbox_id = email.id, "an invitation outside its batch");
                 Err(ComposeError::Gone)
             }
         }

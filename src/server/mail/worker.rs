@@ -316,13 +316,15 @@ impl Runner {
         };
         match &outcome {
             Outcome::Accepted => {
-                tracing::debug!(outbox_id = %email.id, kind = %email.kind, "email accepted")
+                tracing::debug!(outbox_id = email.id, kind = %email.kind, "email accepted")
             }
             Outcome::Temporary { detail, .. } => {
-                tracing::warn!(outbox_id = %email.id, kind = %email.kind, %detail, "email delivery failed, will retry")
+                let failure = Failure::from_stored(detail);
+                tracing::warn!(outbox_id = email.id, kind = %email.kind, %failure, "email delivery failed, will retry")
             }
             Outcome::Permanent { detail } => {
-                tracing::warn!(outbox_id = %email.id, kind = %email.kind, %detail, "email delivery failed")
+                let failure = Failure::from_stored(detail);
+                tracing::warn!(outbox_id = email.id, kind = %email.kind, %failure, "email delivery failed")
             }
         }
         outcome
