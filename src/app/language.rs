@@ -9,6 +9,18 @@ use crate::api::me::ChooseLanguage;
 use crate::i18n::*;
 use crate::model::Language;
 
+/// Loads the page again when the signed-in person reads `theirs` but the
+/// page is in another language: after signing in, switching organization or
+/// activating, the router shows the next page inside the one already open,
+/// whose language was decided for the page before. Only in the browser.
+pub fn follow_language(theirs: Language) {
+    Effect::new(move |_| {
+        if theirs != Language::of_locale(super::form::page_locale()) {
+            let _ = window().location().reload();
+        }
+    });
+}
+
 /// A menu of the languages, each by its own name, and a button that keeps
 /// the one chosen on the signed-in person's account; a refusal shows under
 /// it.

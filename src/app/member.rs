@@ -143,7 +143,9 @@ pub fn DashboardPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(d) => view! {
+                        Ok(d) => {
+                            super::language::follow_language(d.language);
+                            view! {
                             <h1>{td_string!(locale, dashboard.hello, name = d.name.clone())}</h1>
                             <p class="lead">{td_string!(locale, dashboard.signed_in_to, organization = d.current_organization.clone())}</p>
                             <super::language::LanguageMenu current=d.language />
@@ -160,7 +162,8 @@ pub fn DashboardPage() -> impl IntoView {
                                 <button type="submit">{td_string!(locale, common.sign_out)}</button>
                             </ActionForm>
                         }
-                        .into_any(),
+                        .into_any()
+                        },
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }

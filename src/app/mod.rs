@@ -125,16 +125,7 @@ pub fn App() -> impl IntoView {
     // The server gave the page its language as context; the browser reads
     // back the one the server wrote, so both render the same words.
     #[cfg(feature = "hydrate")]
-    {
-        provide_context(PageLanguage(language_written()));
-        // A server function that redirects (sign-in, sign-out, switching
-        // organization, activating) loads the next page whole, as a plain
-        // form post does: the server decides its language again. Set before
-        // the router sets its own (the first one set is kept).
-        let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
-            let _ = window().location().set_href(to);
-        });
-    }
+    provide_context(PageLanguage(language_written()));
     view! {
         <Stylesheet id="leptos" href="/pkg/porchlight.css" />
         <Title formatter=|page: String| format!("{page} · Porchlight") />

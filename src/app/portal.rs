@@ -42,6 +42,7 @@ pub fn Portal(
 /// Organization (with the switcher when there are several), navigation, account.
 #[component]
 fn TopBar(info: ShellInfo) -> impl IntoView {
+    super::language::follow_language(info.language);
     let locale = page_locale();
     let logout = ServerAction::<Logout>::new();
     let switch = ServerAction::<SwitchOrganization>::new();
