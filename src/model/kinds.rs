@@ -154,6 +154,25 @@ impl ClientFilter {
 }
 
 named! {
+    /// A person's role in one organization (`memberships.role`,
+    /// `clients.role`).
+    pub enum Role {
+        // The aliases read the names roles were stored under in bulk jobs
+        // before they took their stored names on the wire too.
+        #[serde(alias = "Owner")]
+        Owner = "owner",
+        #[serde(alias = "Admin")]
+        Admin = "admin",
+        #[serde(alias = "Staff")]
+        Staff = "staff",
+        #[serde(alias = "Collaborator")]
+        Collaborator = "collaborator",
+        #[serde(alias = "Client")]
+        Client = "client",
+    }
+}
+
+named! {
     /// Where an application to join stands (`signups.status`).
     pub enum SignupStatus {
         /// The applicant has not confirmed their email yet.

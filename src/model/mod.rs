@@ -27,7 +27,7 @@ pub use error::{AppError, FieldError, Validator};
 pub use ids::{ClientId, OrganizationId, UserId};
 pub use kinds::{
     AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, JobStatus, Language,
-    MailStatus, SignupStatus,
+    MailStatus, Role, SignupStatus,
 };
 pub use problem::Problem;
 
@@ -58,48 +58,7 @@ pub struct OrganizationChoice {
     pub name: String,
 }
 
-/// A person's role in one organization; serde uses its stored name
-/// ([`Role::as_str`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    // The aliases read the names stored before roles took their stored
-    // names on the wire too (bulk jobs keep the roles they may invite).
-    #[serde(alias = "Owner")]
-    Owner,
-    #[serde(alias = "Admin")]
-    Admin,
-    #[serde(alias = "Staff")]
-    Staff,
-    #[serde(alias = "Collaborator")]
-    Collaborator,
-    #[serde(alias = "Client")]
-    Client,
-}
-
 impl Role {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Staff => "staff",
-            Role::Collaborator => "collaborator",
-            Role::Client => "client",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        [
-            Role::Owner,
-            Role::Admin,
-            Role::Staff,
-            Role::Collaborator,
-            Role::Client,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-
     /// The role's name in `locale`, as a label ("Collaborator").
     pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
         use crate::i18n::td_string;

@@ -114,15 +114,7 @@ pub async fn create(
         v.take("email", rules::email(&input.email)).map(Some)
     };
     let role = v.take("role", role_to_grant(actor.role, &input.role));
-    let language = v.take(
-        "language",
-        match input.language.trim() {
-            "" => Ok(None),
-            l => Language::parse(l)
-                .map(Some)
-                .ok_or(Problem::LanguageFromList),
-        },
-    );
+    let language = v.take("language", rules::client_language(&input.language));
     let (Some(first), Some(last), Some(email), Some(role), Some(language)) =
         (first, last, email, role, language)
     else {
@@ -311,13 +303,7 @@ pub async fn change_language(
     client_id: ClientId,
     language: &str,
 ) -> Result<(), AppError> {
-    let language = match language.trim() {
-        "" => None,
-        l => Some(
-            Language::parse(l)
-                .ok_or_else(|| AppError::field("language", Problem::LanguageFromList))?,
-        ),
-    };
+    let language = rules::client_language(language).map_err(|p| AppError::field("language", p))?;
     target(db, actor, client_id, Action::ChangeLanguage).await?;
     db::clients::set_language(db, actor.organization_id, client_id, language).await?;
     tracing::info!(client_id = %client_id, language = ?language, "client language chosen");

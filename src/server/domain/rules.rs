@@ -2,7 +2,7 @@
 
 use email_address::EmailAddress;
 
-use crate::model::{PASSWORD_MAX, PASSWORD_MIN, Problem};
+use crate::model::{Language, PASSWORD_MAX, PASSWORD_MIN, Problem};
 
 /// Characters no text a person types may hold: control characters (line
 /// breaks, tabs, NUL, escapes), bidirectional formatting (which makes text
@@ -185,6 +185,17 @@ pub fn email(value: &str) -> Result<Email, Problem> {
     }
 }
 
+/// A client's language as a form sends it: "en" or "fr", or empty for
+/// none of their own (the organization's).
+pub fn client_language(value: &str) -> Result<Option<Language>, Problem> {
+    match value.trim() {
+        "" => Ok(None),
+        l => Language::parse(l)
+            .map(Some)
+            .ok_or(Problem::LanguageFromList),
+    }
+}
+
 /// A URL slug: 3–40 lowercase letters, digits and hyphens, starting and ending
 /// with a letter or digit.
 pub fn slug(value: &str) -> Result<String, Problem> {
@@ -342,6 +353,13 @@ mod tests {
         for bad in ["ab", "North", "-north", "north-", "no rth", &"a".repeat(41)] {
             assert!(slug(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn a_client_language_is_ours_or_none() {
+        assert_eq!(client_language(" fr "), Ok(Some(Language::French)));
+        assert_eq!(client_language(""), Ok(None));
+        assert_eq!(client_language("de"), Err(Problem::LanguageFromList));
     }
 
     #[test]
