@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 
-import { hydrated, signInAsOwner } from './support';
+import { hydrated, signInAsOwner, home } from './support';
 
 // An organization that writes in French: its staff pages, the invitation,
 // the activation page and the client list's statuses are all in French,
@@ -23,15 +23,15 @@ test('a French organization invites a client who activates, all in French', asyn
   await page.getByLabel('Organization name').fill('École Érable');
   await page.getByLabel('Portal address').fill('ecole-erable');
   await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(/\/clients$/);
+  await expect(page).toHaveURL(home);
   await expect(page.getByRole('banner')).toContainText('École Érable');
 
-  await page.goto('/settings');
+  await page.goto('/settings/language');
   await hydrated(page);
   await page.getByLabel('Language of emails and pages').selectOption({ label: 'Français' });
   await page.getByLabel('Time zone').fill('America/Toronto');
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await expect(page.getByText('Language and time saved.')).toBeVisible();
 
   // From the next page on, the owner reads this organization in French.
   await page.goto('/clients');

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 
-import { hydrated, signInAsOwner } from './support';
+import { hydrated, signInAsOwner, home } from './support';
 
 // After first-run.spec.ts (files run in name order): the owner exists.
 
@@ -33,16 +33,16 @@ test('an admin bulk-invites 25 clients created since a date and watches them go 
   await page.getByLabel('Organization name').fill('Birch Swim School');
   await page.getByLabel('Portal address').fill('birch-swim');
   await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(/\/clients$/);
-  await page.goto('/settings');
+  await expect(page).toHaveURL(home);
+  await page.goto('/settings/invitations');
   await hydrated(page);
   await page.getByLabel('Invite clients as soon as they are added with an email').uncheck();
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await expect(page.getByText('Invitations saved.')).toBeVisible();
   for (let i = 1; i <= 25; i++) {
     const created = await page.request.post('/api/create_client', {
       headers: { accept: 'application/json' },
-      form: { first_name: 'Swimmer', last_name: `${i}`, email: `swimmer${i}@birch.test`, role: 'client' },
+      form: { first_name: 'Swimmer', last_name: `${i}`, email: `swimmer${i}@birch.test`, role: 'client', request_key: `swimmer-${i}` },
     });
     expect(created.ok()).toBeTruthy();
   }
@@ -62,7 +62,7 @@ test('an admin bulk-invites 25 clients created since a date and watches them go 
   // live, and the preview being read stays (the job will skip that client).
   const added = await page.request.post('/api/create_client', {
     headers: { accept: 'application/json' },
-    form: { first_name: 'Walk-in', last_name: 'Swimmer', email: '', role: 'client' },
+    form: { first_name: 'Walk-in', last_name: 'Swimmer', email: '', role: 'client', request_key: 'walk-in' },
   });
   expect(added.ok()).toBeTruthy();
   await expect(page.getByText('26 clients', { exact: true })).toBeVisible();

@@ -15,14 +15,17 @@ export async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
-/** Signs the owner in and waits for the hydrated client list. */
+/** Where staff land after signing in: the overview, `/`. */
+export const home = /:\d+\/$/;
+
+/** Signs the owner in and waits for the hydrated overview. */
 export async function signInAsOwner(page: Page) {
   await page.goto('/login');
   await hydrated(page);
   await page.getByLabel('Email').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/clients$/);
+  await expect(page).toHaveURL(home);
   await hydrated(page);
 }
 
@@ -31,13 +34,13 @@ export const signupPath = `/o/${owner.slug}/signup`;
 
 /** Opens sign-up to clients, approved as `approval` says (the owner is the approver). */
 export async function setSignup(page: Page, approval: 'Approved by default: confirmed applicants get in at once' | 'Approved by a chosen person') {
-  await page.goto('/settings');
+  await page.goto('/settings/signup');
   await hydrated(page);
   await page.getByLabel('Who may sign up').selectOption({ label: 'Open to clients' });
   await page.getByLabel('Approval').selectOption({ label: approval });
   await page.getByRole('checkbox', { name: owner.name }).check();
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await expect(page.getByText('Sign-up saved.')).toBeVisible();
   await expect(page.getByRole('link', { name: signupPath })).toBeVisible();
 }
 

@@ -32,7 +32,7 @@ pub async fn setup(
         )
         .await?;
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
-        leptos_axum::redirect("/clients");
+        leptos_axum::redirect("/");
         Ok(())
     })
     .await

@@ -30,7 +30,9 @@ pub async fn list_clients(
 }
 
 /// Creates a client; with an email, the invitation goes out at once when the
-/// organization invites automatically.
+/// organization invites automatically. `request_key` is the form's
+/// (`forms::new_request_key`): sent again, it returns the client the
+/// first request created, and creates nothing.
 #[server(prefix = "/api", endpoint = "create_client")]
 pub async fn create_client(
     first_name: String,
@@ -38,6 +40,7 @@ pub async fn create_client(
     email: String,
     role: String,
     #[server(default)] language: String,
+    #[server(default)] request_key: String,
 ) -> Result<i64, AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::clients::{self, NewClient};
@@ -52,6 +55,7 @@ pub async fn create_client(
                 email,
                 role,
                 language,
+                request_key,
             },
             state.now(),
         )
@@ -59,7 +63,9 @@ pub async fn create_client(
         if created.invited {
             state.mail.wake();
         }
-        super::ssr::announce_client(&state, current.organization_id, created.client_id).await;
+        if created.new {
+            super::ssr::announce_client(&state, current.organization_id, created.client_id).await;
+        }
         Ok(created.client_id.0)
     })
     .await

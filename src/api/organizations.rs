@@ -5,10 +5,13 @@ use leptos::prelude::*;
 use crate::model::AppError;
 
 /// Creates an organization owned by the caller and makes it current.
+/// `request_key` is the form's ([`super::forms::new_request_key`]): sent again, it finds
+/// the organization the first request created.
 #[server(prefix = "/api", endpoint = "create_organization")]
 pub async fn create_organization(
     organization_name: String,
     organization_slug: String,
+    #[server(default)] request_key: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use super::ssr::require_staff;
@@ -22,11 +25,12 @@ pub async fn create_organization(
             state.config.dev_mailbox,
             &organization_name,
             &organization_slug,
+            &request_key,
             state.now(),
         )
         .await?;
         super::ssr::start_session(&state, current.user_id, organization_id).await?;
-        leptos_axum::redirect("/clients");
+        leptos_axum::redirect("/");
         Ok(())
     })
     .await
@@ -45,7 +49,7 @@ pub async fn switch_organization(organization_id: i64) -> Result<(), AppError> {
         let (state, current) = require_staff().await?;
         accounts::staff_role_in(&state.db, current.user_id, organization_id).await?;
         super::ssr::start_session(&state, current.user_id, organization_id).await?;
-        leptos_axum::redirect("/clients");
+        leptos_axum::redirect("/");
         Ok(())
     })
     .await

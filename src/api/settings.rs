@@ -16,26 +16,34 @@ pub async fn get_settings() -> Result<OrganizationSettings, AppError> {
     .await
 }
 
-/// Saves the invitation settings. `auto_invite` is the checkbox: present when ticked.
+/// Saves one section of the settings (`section`: invitations, branding,
+/// passwords, signup or language); only that section's fields are read, the
+/// others keep their values. `auto_invite` is the invitations section's
+/// checkbox: present when ticked.
 #[server(prefix = "/api", endpoint = "save_organization_settings")]
 pub async fn save_settings(
+    section: String,
     #[server(default)] auto_invite: Option<String>,
-    invitation_lifetime_days: String,
-    accent_color: String,
+    #[server(default)] invitation_lifetime_days: String,
+    #[server(default)] accent_color: String,
     #[server(default)] logo_url: String,
     #[server(default)] signup_mode: String,
     #[server(default)] signup_approval: String,
     #[server(default)] approvers: String,
     #[server(default)] collaborator_seats: String,
     #[server(default)] reset_lifetime_hours: String,
-    #[server(default)] default_language: Option<String>,
-    #[server(default)] time_zone: Option<String>,
+    #[server(default)] default_language: String,
+    #[server(default)] time_zone: String,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
+        use crate::model::{Problem, SettingsSection};
         use crate::server::domain::settings::{SettingsForm, save};
 
         let (state, current) = super::ssr::require_staff().await?;
+        let section = SettingsSection::parse(&section)
+            .ok_or_else(|| AppError::field("section", Problem::SettingsSectionChoose))?;
         let form = SettingsForm {
+            section,
             auto_invite: auto_invite.is_some(),
             invitation_lifetime_days,
             accent_color,

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{page_locale, say};
 use super::portal::Portal;
+use super::ui::{page_locale, say};
 use crate::api::audit::audit_trail;
 use crate::i18n::*;
 use crate::model::AuditFilter;
@@ -61,7 +61,7 @@ pub fn AuditPage() -> impl IntoView {
                         }
                         .into_any(),
                         Ok(list) => view! {
-                            <table class="clients" aria-label=td_string!(locale, audit.table_label)>
+                            <table class="clients cards" aria-label=td_string!(locale, audit.table_label)>
                                 <thead>
                                     <tr>
                                         <th scope="col">{td_string!(locale, audit.when)}</th>
@@ -76,11 +76,11 @@ pub fn AuditPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|l| view! {
                                             <tr>
-                                                <td>{l.when}</td>
-                                                <td>{l.event}</td>
-                                                <td>{l.about}</td>
-                                                <td>{l.by}</td>
-                                                <td>{l.detail}</td>
+                                                <td data-label=td_string!(locale, audit.when)>{l.when}</td>
+                                                <td data-label=td_string!(locale, audit.event)>{l.event}</td>
+                                                <td data-label=td_string!(locale, audit.about)>{l.about}</td>
+                                                <td data-label=td_string!(locale, audit.by)>{l.by}</td>
+                                                <td data-label=td_string!(locale, audit.detail)>{l.detail}</td>
                                             </tr>
                                         })
                                         .collect_view()}

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::form::{action_error, page_locale, say};
 use super::live::{Change, use_live};
 use super::portal::Portal;
+use super::ui::{action_error, page_locale, say};
 use crate::api::bulk::{CancelBulkInvite, PreviewBulkInvite, StartBulkInvite, list_bulk_jobs};
 use crate::i18n::*;
 use crate::model::{AppError, BulkJob, BulkPreview, JobStatus, Language};
@@ -299,6 +299,9 @@ fn PreviewSummary(
 pub fn BulkJobs(
     /// Show at most this many.
     limit: usize,
+    /// Only the jobs still running (the overview's "needs attention").
+    #[prop(optional)]
+    running_only: bool,
 ) -> impl IntoView {
     let locale = page_locale();
     let cancel = ServerAction::<CancelBulkInvite>::new();
@@ -312,8 +315,13 @@ pub fn BulkJobs(
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match jobs.await {
-                    Ok(list) if list.is_empty() => ().into_any(),
-                    Ok(list) => {
+                    Ok(mut list) => {
+                        if running_only {
+                            list.retain(|job| job.status == JobStatus::Running);
+                        }
+                        if list.is_empty() {
+                            return ().into_any();
+                        }
                         view! {
                             <section class="jobs" aria-labelledby="jobs-title">
                                 <h2 id="jobs-title">{td_string!(locale, bulk.jobs)}</h2>

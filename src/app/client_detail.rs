@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::clients::client_languages;
-use super::form::{Field, FormMessage, Select, action_error, page_locale, say};
 use super::live::use_live;
 use super::portal::Portal;
+use super::ui::{
+    Badge, Field, FormMessage, Notice, Notices, Select, Tone, action_error, page_locale, say,
+};
 use crate::api::clients::{
     ChangeClientEmail, ChangeClientLanguage, SendInvitation, SetClientAccess, get_client,
 };
@@ -29,6 +31,26 @@ pub fn ClientDetailPage() -> impl IntoView {
     let language = ServerAction::<ChangeClientLanguage>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
+    // What the last action did, announced politely: the access being set
+    // (true: enabled) is kept when its button is pressed.
+    let notice = RwSignal::new(None::<&'static str>);
+    let access_asked = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = send.value().get() {
+            notice.set(Some(td_string!(locale, clients.invitation_queued)));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = access.value().get() {
+            notice.set(access_asked.get_untracked().map(|on| {
+                if on {
+                    td_string!(locale, timeline.access_enabled)
+                } else {
+                    td_string!(locale, timeline.access_disabled)
+                }
+            }));
+        }
+    });
     // The timeline follows the worker and the client as they act.
     let live = use_live(move |c| c.touches_client(id.get_untracked()));
     let detail = Resource::new(
@@ -47,10 +69,13 @@ pub fn ClientDetailPage() -> impl IntoView {
     view! {
         <Portal title=td_string!(locale, detail.title)>
             <p><a href="/clients">{td_string!(locale, detail.all_clients)}</a></p>
+            <Notices>
+                {move || notice.get().map(|words| view! { <Notice tone=Tone::Good>{words}</Notice> })}
+            </Notices>
             <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(d) => view! { <Detail detail=d change language send access /> }.into_any(),
+                        Ok(d) => view! { <Detail detail=d change language send access access_asked /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
@@ -66,6 +91,7 @@ fn Detail(
     language: ServerAction<ChangeClientLanguage>,
     send: ServerAction<SendInvitation>,
     access: ServerAction<SetClientAccess>,
+    access_asked: RwSignal<Option<bool>>,
 ) -> impl IntoView {
     let locale = page_locale();
     let c = detail.client;
@@ -91,7 +117,7 @@ fn Detail(
     view! {
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">
-            <span class=c.status.css_class()>{c.status_text}</span>
+            <Badge tone=c.status.tone()>{c.status_text}</Badge>
             " · " {role.label(page_locale())} " · "
             {td_string!(locale, detail.created, created = c.created)}
         </p>
@@ -109,7 +135,10 @@ fn Detail(
             <button
                 type="button"
                 class="secondary"
-                on:click=move |_| { access.dispatch(SetClientAccess { client_id: id, enabled: !enabled }); }
+                on:click=move |_| {
+                    access_asked.set(Some(!enabled));
+                    access.dispatch(SetClientAccess { client_id: id, enabled: !enabled });
+                }
             >
                 {if enabled {
                     td_string!(locale, clients.disable_access)

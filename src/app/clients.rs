@@ -5,9 +5,12 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
-use super::form::{Field, FormMessage, Select, action_error, link, page_locale, say, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
+use super::ui::{
+    Badge, Field, FormMessage, Notice, Notices, RequestKey, Select, Tone, action_error, link,
+    page_locale, reset_after_success, say, tick,
+};
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
 use crate::i18n::*;
 use crate::model::{
@@ -129,14 +132,32 @@ fn roles() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Adding a client. After each success the form is emptied, the cursor goes
+/// back to the first name and the notice says who was added; its request
+/// key makes a double click add the client once.
 #[component]
 fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
     let locale = page_locale();
     let error = action_error(action);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let added = RwSignal::new(None::<i64>);
+    reset_after_success(action, form, move |id: &i64| added.set(Some(*id)));
+    let key_loading = RwSignal::new(false);
+    let version = Signal::derive(move || action.version().get());
     view! {
         <details class="new-client" open>
             <summary>{td_string!(locale, clients.add)}</summary>
-            <ActionForm action=action attr:class="card">
+            <Notices>
+                {move || added.get().map(|id| view! {
+                    <Notice tone=Tone::Good>
+                        {td_string!(locale, clients.added)}
+                        " "
+                        <a href=format!("/clients/{id}")>{td_string!(locale, clients.open_added)}</a>
+                    </Notice>
+                })}
+            </Notices>
+            <ActionForm action=action node_ref=form attr:class="card">
+                <RequestKey version loading=key_loading />
                 <div class="row">
                     <Field label=td_string!(locale, clients.first_name) name="first_name" autocomplete="off" error />
                     <Field label=td_string!(locale, clients.last_name) name="last_name" autocomplete="off" error />
@@ -158,7 +179,9 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
                     error
                 />
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>{td_string!(locale, clients.add_button)}</button>
+                <button type="submit" disabled=move || action.pending().get() || key_loading.get()>
+                    {td_string!(locale, clients.add_button)}
+                </button>
             </ActionForm>
         </details>
     }
@@ -288,10 +311,10 @@ fn ClientTable(
     let page_ids_for_change = page_ids.clone();
     view! {
         <p class="count" aria-live="polite">{client_count(page.total, page.more, page_locale())}</p>
-        <table class="clients">
+        <table class="clients cards">
             <thead>
                 <tr>
-                    <th scope="col">
+                    <th scope="col" class="select">
                         <input
                             type="checkbox"
                             aria-label=td_string!(locale, clients.select_page)
@@ -399,11 +422,11 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
             <td>
                 <a href=format!("/clients/{id}")>{name.clone()}</a>
             </td>
-            <td>{client.email.unwrap_or_else(|| "—".into())}</td>
-            <td>
-                <span class=client.status.css_class()>{client.status_text}</span>
+            <td data-label=td_string!(locale, common.email)>{client.email.unwrap_or_else(|| "—".into())}</td>
+            <td data-label=td_string!(locale, clients.status)>
+                <Badge tone=client.status.tone()>{client.status_text}</Badge>
             </td>
-            <td>{client.created}</td>
+            <td data-label=td_string!(locale, clients.created)>{client.created}</td>
             <td>
                 {action.map(|(label, described)| {
                     view! {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::form::{FormMessage, action_error, page_locale};
+use super::ui::{FormMessage, action_error, page_locale};
 use crate::api::me::ChooseLanguage;
 use crate::i18n::*;
 use crate::model::Language;
@@ -15,7 +15,7 @@ use crate::model::Language;
 /// whose language was decided for the page before. Only in the browser.
 pub fn follow_language(theirs: Language) {
     Effect::new(move |_| {
-        if theirs != Language::of_locale(super::form::page_locale()) {
+        if theirs != Language::of_locale(super::ui::page_locale()) {
             let _ = window().location().reload();
         }
     });

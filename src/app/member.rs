@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
-use super::form::{Field, FormMessage, action_error, page_locale, password_hint, say};
+use super::ui::{Field, FormMessage, action_error, page_locale, password_hint, say};
 use crate::api::activation::{Activate, Join, RequestNewLink, view_invitation};
 use crate::api::auth::Logout;
 use crate::api::me::{dev_mailbox, my_dashboard};

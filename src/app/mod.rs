@@ -5,14 +5,15 @@ mod audit;
 mod bulk;
 mod client_detail;
 mod clients;
-mod form;
 mod language;
 mod live;
 mod member;
+mod overview;
 mod portal;
 mod public;
 mod settings;
 mod signup;
+mod ui;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -24,6 +25,7 @@ use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
 use clients::ClientsPage;
 use member::{ActivatePage, DashboardPage, MailboxPage};
+use overview::OverviewPage;
 use portal::NewOrganizationPage;
 use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
 use settings::SettingsPage;
@@ -34,7 +36,7 @@ use crate::model::Language;
 /// The language a page is shown in, decided by the server for each request
 /// (`server::page_language`) and given to the page as context; the shell
 /// writes it in `<html lang>`, where the browser reads it back when it
-/// hydrates ([`App`]). Pages read it with `form::page_locale()` and word
+/// hydrates ([`App`]). Pages read it with `ui::page_locale()` and word
 /// everything with the catalog's `td_string!`/`td!` in it.
 #[derive(Debug, Clone, Copy)]
 pub struct PageLanguage(pub Language);
@@ -102,6 +104,7 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(OverviewRoute, OverviewPage);
 lazy_page!(ClientsRoute, ClientsPage);
 lazy_page!(ClientDetailRoute, ClientDetailPage);
 lazy_page!(NewOrganizationRoute, NewOrganizationPage);
@@ -136,14 +139,15 @@ pub fn App() -> impl IntoView {
             // anything but "Loading…", and they must work before the wasm
             // arrives (plain form posts).
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/clients" /> } />
+                <Route path=path!("/") view={Lazy::<OverviewRoute>::new()} />
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} />
                 <Route path=path!("/clients/:id") view={Lazy::<ClientDetailRoute>::new()} />
                 <Route path=path!("/organizations/new") view={Lazy::<NewOrganizationRoute>::new()} />
                 <Route path=path!("/mailbox") view={Lazy::<MailboxRoute>::new()} />
-                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/invitations" /> } />
+                <Route path=path!("/settings/:section") view={Lazy::<SettingsRoute>::new()} />
                 <Route path=path!("/invitations") view={Lazy::<BulkJobsRoute>::new()} />
                 <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} />
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />

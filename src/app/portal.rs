@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_location;
 
-use super::form::{Field, FormMessage, action_error, page_locale, say};
 use super::language::LanguageMenu;
+use super::ui::{Field, FormMessage, RequestKey, action_error, page_locale, say};
 use crate::api::auth::{Logout, current_shell};
 use crate::api::organizations::{CreateOrganization, SwitchOrganization};
 use crate::i18n::*;
@@ -39,20 +40,63 @@ pub fn Portal(
     }
 }
 
-/// Organization (with the switcher when there are several), navigation, account.
+/// The top bar: the main navigation for daily work, the organization menu
+/// (settings, audit trail, mailbox, switching or creating organizations) and
+/// the person's own menu. On a narrow screen a menu button shows and hides
+/// all three; without JavaScript they are always shown.
 #[component]
 fn TopBar(info: ShellInfo) -> impl IntoView {
     super::language::follow_language(info.language);
     let locale = page_locale();
     let logout = ServerAction::<Logout>::new();
+    let open = RwSignal::new(false);
+    // A page chosen from the menu closes it.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    view! {
+        <a class="org" href="/">{info.organization_name.clone()}</a>
+        <button
+            type="button"
+            class="menu-button secondary"
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            aria-controls="portal-menu"
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            {td_string!(locale, portal.menu)}
+        </button>
+        <div id="portal-menu" class="menu-panel" class:open=move || open.get()>
+            <nav aria-label=td_string!(locale, portal.main_nav)>
+                <A href="/" exact=true>{td_string!(locale, portal.overview)}</A>
+                <A href="/clients">{td_string!(locale, portal.clients)}</A>
+                <A href="/invitations">{td_string!(locale, portal.bulk)}</A>
+                <A href="/approvals">{td_string!(locale, portal.approvals)}</A>
+            </nav>
+            <OrganizationMenu info=info.clone() />
+            <div class="account">
+                <span class="who">{info.user_name}</span>
+                <LanguageMenu current=info.language />
+                <ActionForm action=logout>
+                    <button type="submit" class="link">{td_string!(locale, common.sign_out)}</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+/// The organization's own pages, and switching to or creating another: a
+/// disclosure that works with the keyboard and without JavaScript.
+#[component]
+fn OrganizationMenu(info: ShellInfo) -> impl IntoView {
+    let locale = page_locale();
     let switch = ServerAction::<SwitchOrganization>::new();
     let current = info.organization_id;
     let switcher = (info.organizations.len() > 1).then(|| {
         view! {
             <ActionForm action=switch attr:class="switcher">
-                <label for="organization-switch" class="visually-hidden">
-                    {td_string!(locale, portal.organization)}
-                </label>
+                <label for="organization-switch">{td_string!(locale, portal.switch_to)}</label>
                 <select id="organization-switch" name="organization_id">
                     {info
                         .organizations
@@ -71,24 +115,18 @@ fn TopBar(info: ShellInfo) -> impl IntoView {
         }
     });
     view! {
-        <span class="org">{info.organization_name}</span>
-        {switcher}
-        <nav aria-label=td_string!(locale, portal.main_nav)>
-            <a href="/clients">{td_string!(locale, portal.clients)}</a>
-            <a href="/invitations">{td_string!(locale, portal.bulk)}</a>
-            <a href="/approvals">{td_string!(locale, portal.approvals)}</a>
-            <a href="/audit">{td_string!(locale, portal.audit)}</a>
-            <a href="/settings">{td_string!(locale, portal.settings)}</a>
-            {info.sees_mailbox.then(|| view! { <a href="/mailbox">{td_string!(locale, portal.mailbox)}</a> })}
-            <a href="/organizations/new">{td_string!(locale, portal.new_organization)}</a>
-        </nav>
-        <div class="account">
-            <span class="who">{info.user_name}</span>
-            <LanguageMenu current=info.language />
-            <ActionForm action=logout>
-                <button type="submit" class="link">{td_string!(locale, common.sign_out)}</button>
-            </ActionForm>
-        </div>
+        <details class="org-menu">
+            <summary>{td_string!(locale, portal.organization)}</summary>
+            <div class="org-menu-panel">
+                <nav aria-label=td_string!(locale, portal.organization)>
+                    <A href="/settings">{td_string!(locale, portal.settings)}</A>
+                    <A href="/audit">{td_string!(locale, portal.audit)}</A>
+                    {info.sees_mailbox.then(|| view! { <A href="/mailbox">{td_string!(locale, portal.mailbox)}</A> })}
+                    <A href="/organizations/new">{td_string!(locale, portal.new_organization)}</A>
+                </nav>
+                {switcher}
+            </div>
+        </details>
     }
 }
 
@@ -97,11 +135,14 @@ pub fn NewOrganizationPage() -> impl IntoView {
     let locale = page_locale();
     let action = ServerAction::<CreateOrganization>::new();
     let error = action_error(action);
+    let key_loading = RwSignal::new(false);
+    let version = Signal::derive(move || action.version().get());
     view! {
         <Portal title=td_string!(locale, portal.new_organization)>
             <h1>{td_string!(locale, portal.new_organization)}</h1>
             <p class="lead">{td_string!(locale, portal.new_organization_lead)}</p>
             <ActionForm action=action attr:class="card">
+                <RequestKey version loading=key_loading />
                 <Field label=td_string!(locale, common.organization_name) name="organization_name" error />
                 <Field
                     label=td_string!(locale, common.portal_address)
@@ -110,7 +151,7 @@ pub fn NewOrganizationPage() -> impl IntoView {
                     error
                 />
                 <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>
+                <button type="submit" disabled=move || action.pending().get() || key_loading.get()>
                     {td_string!(locale, setup.create)}
                 </button>
             </ActionForm>

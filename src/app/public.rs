@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::form::{Field, FormMessage, action_error, link, page_locale, password_hint};
+use super::ui::{Field, FormMessage, action_error, link, page_locale, password_hint};
 use crate::api::auth::{Login, Setup};
 use crate::api::reset::{ForgotPassword, ResetPassword, reset_link};
 use crate::i18n::*;
@@ -163,7 +163,7 @@ pub fn ResetPage() -> impl IntoView {
                             <p>{td!(locale, reset.unusable, <a> = link("/forgot"))}</p>
                         }
                         .into_any(),
-                        Err(e) => view! { <p role="alert">{super::form::say(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{super::ui::say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,25 +1,48 @@
 //! The organization's settings page.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
-use super::form::{Field, FormMessage, Select, action_error, page_locale, say, tick};
 use super::portal::Portal;
+use super::ui::{Field, FormMessage, Select, action_error, page_locale, say, tick};
 use crate::api::settings::{SaveSettings, get_settings};
 use crate::i18n::*;
-use crate::model::{AppError, Language, OrganizationSettings};
+use crate::model::{AppError, Language, OrganizationSettings, SettingsSection};
 
+/// `/settings/<section>`: the settings in sections, each with its own page
+/// and form, saved on its own (`/settings` leads to the first).
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let locale = page_locale();
+    let params = use_params_map();
+    let section = move || {
+        params
+            .read()
+            .get("section")
+            .and_then(|s| SettingsSection::parse(&s))
+            .unwrap_or(SettingsSection::Invitations)
+    };
     let save = ServerAction::<SaveSettings>::new();
+    // The section whose form was sent last: only its page says "saved".
+    let submitted = RwSignal::new(None::<SettingsSection>);
     let settings = Resource::new(move || save.version().get(), |_| get_settings());
     view! {
         <Portal title=td_string!(locale, settings.title)>
             <h1>{td_string!(locale, settings.title)}</h1>
+            <nav class="tabs" aria-label=td_string!(locale, settings.sections)>
+                {SettingsSection::ALL
+                    .iter()
+                    .map(|s| view! {
+                        <A href=format!("/settings/{}", s.as_str())>{section_name(*s, locale)}</A>
+                    })
+                    .collect_view()}
+            </nav>
             <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
+                    let section = section();
                     match settings.await {
-                        Ok(s) => view! { <SettingsForm settings=s save /> }.into_any(),
+                        Ok(s) => view! { <SettingsForm section settings=s save submitted /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
@@ -28,77 +51,114 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// A section's name in the tabs and as its form's heading.
+fn section_name(section: SettingsSection, locale: Locale) -> &'static str {
+    match section {
+        SettingsSection::Invitations => td_string!(locale, settings.invitations),
+        SettingsSection::Branding => td_string!(locale, settings.branding),
+        SettingsSection::Passwords => td_string!(locale, settings.passwords),
+        SettingsSection::Signup => td_string!(locale, settings.signup),
+        SettingsSection::Language => td_string!(locale, settings.language_and_time),
+    }
+}
+
+/// One section's form. Its confirmation is its own and says which section
+/// was saved.
 #[component]
-fn SettingsForm(settings: OrganizationSettings, save: ServerAction<SaveSettings>) -> impl IntoView {
+fn SettingsForm(
+    section: SettingsSection,
+    settings: OrganizationSettings,
+    save: ServerAction<SaveSettings>,
+    submitted: RwSignal<Option<SettingsSection>>,
+) -> impl IntoView {
     let locale = page_locale();
+    let ours = move || submitted.get() == Some(section);
     let error = action_error(save);
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
-    let signup = settings.clone();
+    let error = Signal::derive(move || error.get().filter(|_| ours() || submitted.get().is_none()));
+    let saved = move || ours() && matches!(save.value().get(), Some(Ok(())));
+    let fields = match section {
+        SettingsSection::Invitations => view! {
+            <div class="field checkbox">
+                <input id="field-auto_invite" type="checkbox" name="auto_invite" value="on" checked=settings.auto_invite />
+                <label for="field-auto_invite">{td_string!(locale, settings.auto_invite)}</label>
+            </div>
+            <Field
+                label=td_string!(locale, settings.invitation_days)
+                name="invitation_lifetime_days"
+                kind="number"
+                hint=td_string!(locale, settings.invitation_days_hint)
+                value=settings.invitation_lifetime_days.to_string()
+                error
+            />
+        }
+        .into_any(),
+        SettingsSection::Branding => view! {
+            <Field
+                label=td_string!(locale, settings.accent)
+                name="accent_color"
+                hint=td_string!(locale, settings.accent_hint)
+                value=settings.accent_color.clone()
+                error
+            />
+            <Field
+                label=td_string!(locale, settings.logo)
+                name="logo_url"
+                kind="url"
+                optional=true
+                hint=td_string!(locale, settings.logo_hint)
+                value=settings.logo_url.clone()
+                error
+            />
+        }
+        .into_any(),
+        SettingsSection::Passwords => view! {
+            <Field
+                label=td_string!(locale, settings.reset_hours)
+                name="reset_lifetime_hours"
+                kind="number"
+                hint=td_string!(locale, settings.reset_hours_hint)
+                value=settings.reset_lifetime_hours.to_string()
+                error
+            />
+        }
+        .into_any(),
+        SettingsSection::Language => view! {
+            <Select
+                label=td_string!(locale, settings.default_language)
+                name="default_language"
+                options=languages()
+                selected=settings.default_language.as_str()
+                error
+            />
+            <Field
+                label=td_string!(locale, settings.time_zone)
+                name="time_zone"
+                hint=td_string!(locale, settings.time_zone_hint)
+                value=settings.time_zone.clone()
+                error
+            />
+        }
+        .into_any(),
+        SettingsSection::Signup => view! { <SignupSettings settings=settings.clone() error /> }.into_any(),
+    };
     view! {
         <p class="lead">{td_string!(locale, settings.lead, name = settings.name.clone(), slug = settings.slug.clone())}</p>
-        <ActionForm action=save attr:class="card">
+        <ActionForm
+            action=save
+            attr:class="card"
+            attr:aria-labelledby="section-title"
+            on:submit=move |_| submitted.set(Some(section))
+        >
+            <h2 id="section-title">{section_name(section, locale)}</h2>
+            <input type="hidden" name="section" value=section.as_str() />
             <fieldset disabled=!settings.can_edit>
-                <legend>{td_string!(locale, settings.invitations)}</legend>
-                <div class="field checkbox">
-                    <input id="field-auto_invite" type="checkbox" name="auto_invite" value="on" checked=settings.auto_invite />
-                    <label for="field-auto_invite">{td_string!(locale, settings.auto_invite)}</label>
-                </div>
-                <Field
-                    label=td_string!(locale, settings.invitation_days)
-                    name="invitation_lifetime_days"
-                    kind="number"
-                    hint=td_string!(locale, settings.invitation_days_hint)
-                    value=settings.invitation_lifetime_days.to_string()
-                    error
-                />
-                <Field
-                    label=td_string!(locale, settings.accent)
-                    name="accent_color"
-                    hint=td_string!(locale, settings.accent_hint)
-                    value=settings.accent_color
-                    error
-                />
-                <Field
-                    label=td_string!(locale, settings.logo)
-                    name="logo_url"
-                    kind="url"
-                    optional=true
-                    hint=td_string!(locale, settings.logo_hint)
-                    value=settings.logo_url
-                    error
-                />
+                <legend class="visually-hidden">{section_name(section, locale)}</legend>
+                {fields}
             </fieldset>
-            <fieldset disabled=!settings.can_edit>
-                <legend>{td_string!(locale, settings.passwords)}</legend>
-                <Field
-                    label=td_string!(locale, settings.reset_hours)
-                    name="reset_lifetime_hours"
-                    kind="number"
-                    hint=td_string!(locale, settings.reset_hours_hint)
-                    value=settings.reset_lifetime_hours.to_string()
-                    error
-                />
-            </fieldset>
-            <fieldset disabled=!settings.can_edit>
-                <legend>{td_string!(locale, settings.language_and_time)}</legend>
-                <Select
-                    label=td_string!(locale, settings.default_language)
-                    name="default_language"
-                    options=languages()
-                    selected=settings.default_language.as_str()
-                    error
-                />
-                <Field
-                    label=td_string!(locale, settings.time_zone)
-                    name="time_zone"
-                    hint=td_string!(locale, settings.time_zone_hint)
-                    value=settings.time_zone.clone()
-                    error
-                />
-            </fieldset>
-            <SignupSettings settings=signup error />
             <FormMessage error />
-            <p aria-live="polite" class="saved">{move || saved().then(|| td_string!(locale, settings.saved))}</p>
+            <p aria-live="polite" class="saved">
+                {move || saved().then(|| td_string!(locale, settings.saved_section, section = section_name(section, locale)))}
+            </p>
             {settings.can_edit.then(|| view! { <button type="submit">{td_string!(locale, settings.save)}</button> })}
             {(!settings.can_edit).then(|| view! { <p class="hint">{td_string!(locale, settings.owners_only)}</p> })}
         </ActionForm>
@@ -167,9 +227,7 @@ fn SignupSettings(
     let copied = RwSignal::new(false);
     let copy_path = path.clone();
     view! {
-        <fieldset disabled=!settings.can_edit>
-            <legend>{td_string!(locale, settings.signup)}</legend>
-            <Select label=td_string!(locale, settings.who_may_sign_up) name="signup_mode" options=signup_modes() selected=settings.signup_mode.clone() error />
+        <Select label=td_string!(locale, settings.who_may_sign_up) name="signup_mode" options=signup_modes() selected=settings.signup_mode.clone() error />
             <Select label=td_string!(locale, settings.approval) name="signup_approval" options=approvals() selected=settings.signup_approval.clone() error />
             <fieldset class="field" aria-describedby="field-approvers-error">
                 <legend>{td_string!(locale, settings.approvers)}</legend>
@@ -225,7 +283,6 @@ fn SignupSettings(
                     <span aria-live="polite">{move || copied.get().then(|| td_string!(locale, settings.copied))}</span>
                 </p>
             </div>
-        </fieldset>
     }
 }
 

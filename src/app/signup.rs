@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::form::{Field, FormMessage, action_error, link, page_locale, password_hint, say, tick};
 use super::live::{Change, use_live};
 use super::portal::Portal;
+use super::ui::{Field, FormMessage, action_error, link, page_locale, password_hint, say, tick};
 use crate::api::signup::{
     ConfirmSignup, DecideSignups, SignUp, approval_queue, load_signup_page, signup_link,
 };
@@ -272,7 +272,7 @@ fn Queue(
 ) -> impl IntoView {
     let locale = page_locale();
     view! {
-        <table class="clients">
+        <table class="clients cards">
             <thead>
                 <tr>
                     <th scope="col"><span class="visually-hidden">{td_string!(locale, approvals.select)}</span></th>
@@ -301,10 +301,10 @@ fn Queue(
                                     />
                                 </td>
                                 <td>{a.name.clone()}</td>
-                                <td>{a.username}</td>
-                                <td>{a.email}</td>
-                                <td>{a.role.label(locale)}</td>
-                                <td>{a.applied}</td>
+                                <td data-label=td_string!(locale, signup.username)>{a.username}</td>
+                                <td data-label=td_string!(locale, common.email)>{a.email}</td>
+                                <td data-label=td_string!(locale, clients.role)>{a.role.label(locale)}</td>
+                                <td data-label=td_string!(locale, approvals.applied)>{a.applied}</td>
                                 <td>
                                     <button type="button" class="small" aria-label=td_string!(locale, approvals.approve_one, name = name.clone()) on:click=move |_| act(vec![id], true)>
                                         {td_string!(locale, approvals.approve)}

@@ -183,6 +183,11 @@ impl Validator {
         }
     }
 
+    /// Whether every check so far passed.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     /// The collected field errors as one error.
     pub fn into_error(self) -> AppError {
         AppError::Invalid(self.errors)

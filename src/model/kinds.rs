@@ -43,6 +43,23 @@ macro_rules! named {
 }
 
 named! {
+    /// A section of the settings: its own page (`/settings/<name>`) with its
+    /// own form, saved on its own; the other sections' values are kept.
+    pub enum SettingsSection {
+        /// Automatic invitations and how long an invitation lasts.
+        Invitations = "invitations",
+        /// The accent colour and the logo.
+        Branding = "branding",
+        /// How long a reset link lasts.
+        Passwords = "passwords",
+        /// Who may sign up, who approves, collaborator seats.
+        Signup = "signup",
+        /// The default language and the time zone.
+        Language = "language",
+    }
+}
+
+named! {
     /// What a queued email is about (`email_outbox.kind`).
     pub enum EmailKind {
         /// An invitation to activate an account, or to join with one.

@@ -21,14 +21,16 @@ mod error;
 mod ids;
 pub mod kinds;
 pub mod live;
+pub mod overview;
 mod problem;
 
 pub use error::{AppError, FieldError, Validator};
 pub use ids::{ClientId, OrganizationId, UserId};
 pub use kinds::{
     AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, JobStatus, Language,
-    MailStatus, Role, SignupStatus,
+    MailStatus, Role, SettingsSection, SignupStatus,
 };
+pub use overview::{Attention, AttentionItem, Funnel, Overview, WeekCount};
 pub use problem::Problem;
 
 use serde::{Deserialize, Serialize};
@@ -143,17 +145,40 @@ impl ClientStatus {
         }
     }
 
-    pub const fn css_class(self) -> &'static str {
+    /// How the status's badge looks; its words always say the status too.
+    pub const fn tone(self) -> BadgeTone {
         match self {
-            ClientStatus::NoEmail | ClientStatus::NotInvited => "status neutral",
+            ClientStatus::NoEmail | ClientStatus::NotInvited => BadgeTone::Neutral,
             ClientStatus::Queued
             | ClientStatus::Sent
             | ClientStatus::Waiting
-            | ClientStatus::WaitingToJoin => "status pending",
+            | ClientStatus::WaitingToJoin => BadgeTone::Pending,
             ClientStatus::Expired | ClientStatus::EmailFailed | ClientStatus::Disabled => {
-                "status problem"
+                BadgeTone::Problem
             }
-            ClientStatus::Active => "status good",
+            ClientStatus::Active => BadgeTone::Good,
+        }
+    }
+}
+
+/// A badge's colour (`app::ui::Badge`): a hint beside its words, never the
+/// only sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeTone {
+    Neutral,
+    Pending,
+    Problem,
+    Good,
+}
+
+impl BadgeTone {
+    /// The stylesheet's class for it (`.status.<class>`).
+    pub const fn class(self) -> &'static str {
+        match self {
+            BadgeTone::Neutral => "neutral",
+            BadgeTone::Pending => "pending",
+            BadgeTone::Problem => "problem",
+            BadgeTone::Good => "good",
         }
     }
 }

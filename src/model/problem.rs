@@ -108,6 +108,8 @@ pub enum Problem {
     DaysRange,
     RuleChoose,
     RequestKeyMissing,
+    /// A settings form named no section this server knows.
+    SettingsSectionChoose,
     JobFinished,
     // Settings.
     ColourFormat,
@@ -217,6 +219,7 @@ impl Problem {
             DaysRange => td_string!(locale, problems.days_range).into(),
             RuleChoose => td_string!(locale, problems.rule_choose).into(),
             RequestKeyMissing => td_string!(locale, problems.request_key_missing).into(),
+            SettingsSectionChoose => td_string!(locale, problems.settings_section).into(),
             JobFinished => td_string!(locale, problems.job_finished).into(),
             ColourFormat => td_string!(locale, problems.colour_format).into(),
             LogoAddress => td_string!(locale, problems.logo_address).into(),

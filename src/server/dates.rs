@@ -52,6 +52,19 @@ impl Local {
         td_string!(locale, dates.date, day, month, year = zoned.year())
     }
 
+    /// "3 Nov" / "3 nov." ("1er déc."): the day `ms` falls on in this zone,
+    /// without the year.
+    pub fn day_month(&self, ms: i64) -> String {
+        let locale = self.language.locale();
+        let zoned = self.zoned(ms);
+        let month = month_name(locale, zoned.month());
+        let day = match zoned.day() {
+            1 => td_string!(locale, dates.first_day).to_owned(),
+            d => d.to_string(),
+        };
+        td_string!(locale, dates.day_month, day, month)
+    }
+
     /// "3 Nov 2026, 13:05 EST" / "3 nov. 2026, 13 h 05 EST" (24-hour
     /// clock, the hour without a leading zero).
     pub fn date_time(&self, ms: i64) -> String {

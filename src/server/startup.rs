@@ -330,6 +330,7 @@ async fn healthz(State(db): State<Db>) -> Response {
 
 /// Pages that need a signed-in member of staff.
 const STAFF_PAGES: &[&str] = &[
+    // The overview, "/", is matched on its own (it is every path's prefix).
     "/clients",
     "/invitations",
     "/approvals",
@@ -414,7 +415,8 @@ async fn guard_target(
     }
     let signed_in = session::current(&state.sessions, headers).await?;
     let to = match (&signed_in, path) {
-        (Some(s), "/" | "/login") if s.role.is_staff() => Some("/clients".to_owned()),
+        (Some(s), "/login") if s.role.is_staff() => Some("/".to_owned()),
+        (Some(s), "/") if s.role.is_staff() => None,
         (Some(_), "/" | "/login") => Some("/dashboard".to_owned()),
         (Some(s), _) if is_staff_page && !s.role.is_staff() => Some("/dashboard".to_owned()),
         (None, "/") => Some("/login".to_owned()),

@@ -38,13 +38,11 @@ async fn security_events_are_recorded_and_filtered() {
     app.set_access(&owner, id, false).await;
     app.call("forgot_password", &[("email", OWNER_EMAIL)], None)
         .await;
-    app.call(
-        "save_organization_settings",
-        &[
-            ("invitation_lifetime_days", "9"),
-            ("accent_color", "#b44d12"),
-        ],
-        Some(&owner),
+    save_settings(
+        &app,
+        &owner,
+        "invitations",
+        &[("invitation_lifetime_days", "9")],
     )
     .await;
 
@@ -84,6 +82,7 @@ async fn only_owners_and_admins_read_the_trail() {
         .call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", "Sam"),
                 ("last_name", "Staff"),
                 ("email", "sam@example.com"),

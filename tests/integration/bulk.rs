@@ -440,17 +440,7 @@ async fn a_bulk_invitation_skips_people_above_the_starters_rank_and_collaborator
     assert_eq!(seen["activate"], 2, "{seen}");
 
     // A seat limit: the collaborator is left to be invited one by one.
-    let seats = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("invitation_lifetime_days", "30"),
-                ("accent_color", "#b44d12"),
-                ("collaborator_seats", "5"),
-            ],
-            Some(&owner),
-        )
-        .await;
+    let seats = save_settings(&app, &owner, "signup", &[("collaborator_seats", "5")]).await;
     assert_eq!(seats.status, 200, "{}", seats.body);
     let seen = preview(&app, &staff, &rule).await;
     assert_eq!(

@@ -514,7 +514,11 @@ impl TestApp {
     pub async fn create_organization(&self, cookie: &str, name: &str, slug: &str) -> String {
         self.call(
             "create_organization",
-            &[("organization_name", name), ("organization_slug", slug)],
+            &[
+                ("request_key", request_key().as_str()),
+                ("organization_name", name),
+                ("organization_slug", slug),
+            ],
             Some(cookie),
         )
         .await
@@ -533,6 +537,7 @@ impl TestApp {
         self.call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", first),
                 ("last_name", last),
                 ("email", email),
@@ -563,6 +568,7 @@ impl TestApp {
         self.call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", "Pat"),
                 ("last_name", role),
                 ("email", email),
@@ -908,22 +914,40 @@ pub fn decode_quoted_printable(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A fresh request key, as a form that creates is shown with: each call
+/// gives another.
+pub fn request_key() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("test-key-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Saves one settings section (`section`) with `fields` as `cookie`.
+pub async fn save_settings(
+    app: &TestApp,
+    cookie: &str,
+    section: &str,
+    fields: &[(&str, &str)],
+) -> FnResponse {
+    let mut form = vec![("section", section)];
+    form.extend_from_slice(fields);
+    app.call("save_organization_settings", &form, Some(cookie))
+        .await
+}
+
 /// The password the fixtures' clients activate with.
 pub const FIXTURE_PASSWORD: &str = "a brand new password";
 const DAY_SECS: u64 = 24 * 3600;
 
 /// Invitations on demand only: a new client is not invited at once.
 pub async fn turn_off_auto_invite(app: &TestApp, owner: &str) {
-    let resp = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("invitation_lifetime_days", "30"),
-                ("accent_color", "#b44d12"),
-            ],
-            Some(owner),
-        )
-        .await;
+    let resp = save_settings(
+        app,
+        owner,
+        "invitations",
+        &[("invitation_lifetime_days", "30")],
+    )
+    .await;
     assert_eq!(resp.status, 200, "{}", resp.body);
 }
 

@@ -14,16 +14,11 @@ async fn set_language_and_zone(
     language: &str,
     zone: &str,
 ) -> FnResponse {
-    app.call(
-        "save_organization_settings",
-        &[
-            ("auto_invite", "on"),
-            ("invitation_lifetime_days", "30"),
-            ("accent_color", "#b44d12"),
-            ("default_language", language),
-            ("time_zone", zone),
-        ],
-        Some(owner),
+    save_settings(
+        app,
+        owner,
+        "language",
+        &[("default_language", language), ("time_zone", zone)],
     )
     .await
 }
@@ -33,6 +28,7 @@ async fn create_bo(app: &TestApp, owner: &str, language: &str) -> FnResponse {
     app.call(
         "create_client",
         &[
+            ("request_key", request_key().as_str()),
             ("first_name", "Bo"),
             ("last_name", "Park"),
             ("email", "bo@example.com"),
@@ -287,6 +283,7 @@ async fn refusals_reach_the_page_as_values_it_words_in_its_language() {
         .call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", ""),
                 ("last_name", "Lee"),
                 ("email", "not an address"),

@@ -81,17 +81,13 @@ async fn forgot_password_never_revives_an_expired_invitation_behind_the_organiza
     assert_eq!(queued, 1, "nothing sent for an on-demand organization");
 
     // Inviting by itself: a new link, shown in the timeline; the old one stays dead.
-    let settings = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("auto_invite", "on"),
-                ("invitation_lifetime_days", "30"),
-                ("accent_color", "#b44d12"),
-            ],
-            Some(&owner),
-        )
-        .await;
+    let settings = save_settings(
+        &app,
+        &owner,
+        "invitations",
+        &[("auto_invite", "on"), ("invitation_lifetime_days", "30")],
+    )
+    .await;
     assert_eq!(settings.status, 200, "{}", settings.body);
     app.call("forgot_password", &[("email", "ann@example.com")], None)
         .await;

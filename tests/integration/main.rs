@@ -16,6 +16,7 @@ mod live;
 mod logs;
 mod names;
 mod organizations;
+mod overview;
 mod pages;
 mod rank;
 mod reset;

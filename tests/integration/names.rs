@@ -41,6 +41,7 @@ async fn organization_and_applicant_names_follow_the_same_rule() {
             .call(
                 "create_organization",
                 &[
+                    ("request_key", request_key().as_str()),
                     ("organization_name", name),
                     ("organization_slug", "south-swim"),
                 ],
@@ -50,17 +51,7 @@ async fn organization_and_applicant_names_follow_the_same_rule() {
         assert_eq!(org.status, 422, "{name:?}: {}", org.body);
         assert_eq!(org.json()["Invalid"][0]["field"], "organization_name");
     }
-    let settings = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("invitation_lifetime_days", "30"),
-                ("accent_color", "#b44d12"),
-                ("signup_mode", "clients"),
-            ],
-            Some(&owner),
-        )
-        .await;
+    let settings = save_settings(&app, &owner, "signup", &[("signup_mode", "clients")]).await;
     assert_eq!(settings.status, 200, "{}", settings.body);
     for (n, name) in HOSTILE.iter().enumerate() {
         let email = format!("pat{n}@example.com");

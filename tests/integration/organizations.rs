@@ -20,6 +20,7 @@ async fn an_owner_creates_a_second_organization_and_switches_between_them() {
         .call(
             "create_organization",
             &[
+                ("request_key", request_key().as_str()),
                 ("organization_name", "South Swim Club"),
                 ("organization_slug", "south-swim"),
             ],
@@ -77,6 +78,7 @@ async fn a_taken_portal_address_is_refused_at_its_field() {
         .call(
             "create_organization",
             &[
+                ("request_key", request_key().as_str()),
                 ("organization_name", "Copy"),
                 ("organization_slug", "north-tutors"),
             ],

@@ -50,15 +50,9 @@ async fn signed_in_owner_sees_the_shell_and_an_empty_client_list() {
     );
     assert!(html.contains("No clients yet"));
     assert!(html.contains("Sign out"));
-    // Signed in, the start page and the login page lead to the portal.
-    assert_eq!(
-        location(&app.get("/", Some(&cookie)).await),
-        Some("/clients")
-    );
-    assert_eq!(
-        location(&app.get("/login", Some(&cookie)).await),
-        Some("/clients")
-    );
+    // Signed in, the start page is the overview and the login page leads there.
+    assert_eq!(app.get("/", Some(&cookie)).await.status(), 200);
+    assert_eq!(location(&app.get("/login", Some(&cookie)).await), Some("/"));
 }
 
 #[tokio::test]
@@ -119,7 +113,7 @@ async fn a_form_posted_without_javascript_is_answered_with_the_next_page() {
     )
     .await;
     assert_eq!(right.status(), 302);
-    assert_eq!(location(&right), Some("/clients"));
+    assert_eq!(location(&right), Some("/"));
     assert!(session_set_cookie(right.headers()).is_some());
 
     // "Forgot your password?" says what happened on the page it lands on.

@@ -4,14 +4,11 @@
 use crate::helpers::*;
 
 async fn save_settings(app: &TestApp, cookie: &str) -> FnResponse {
-    app.call(
-        "save_organization_settings",
-        &[
-            ("auto_invite", "on"),
-            ("invitation_lifetime_days", "14"),
-            ("accent_color", "#b44d12"),
-        ],
-        Some(cookie),
+    crate::helpers::save_settings(
+        app,
+        cookie,
+        "invitations",
+        &[("auto_invite", "on"), ("invitation_lifetime_days", "14")],
     )
     .await
 }
@@ -36,6 +33,7 @@ async fn owners_add_staff_and_admins_and_each_gets_their_rights() {
         .call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", "Eve"),
                 ("last_name", "Admin"),
                 ("email", "eve@example.com"),

@@ -145,7 +145,7 @@ async fn after_sign_in_only_pages_of_this_site_are_followed() {
         ] {
             assert_eq!(
                 after_login(&app, hostile, javascript).await,
-                "/clients",
+                "/",
                 "{hostile:?} (javascript: {javascript})"
             );
         }
@@ -208,6 +208,7 @@ async fn with_the_development_mailbox_only_owners_create_organizations() {
         .call(
             "create_organization",
             &[
+                ("request_key", request_key().as_str()),
                 ("organization_name", "Sam's Own"),
                 ("organization_slug", "sams-own"),
             ],

@@ -16,35 +16,63 @@ async fn settings_change_invitations_and_are_audited() {
     assert_eq!(got["auto_invite"], true);
     assert_eq!(got["invitation_lifetime_days"], 30);
 
-    let bad = app
-        .call(
-            "save_organization_settings",
-            &[("invitation_lifetime_days", "400"), ("accent_color", "red")],
-            Some(&owner),
-        )
-        .await;
+    // Each section is its own form: a bad field is refused at its field and
+    // nothing of that section is written.
+    let bad = save_settings(
+        &app,
+        &owner,
+        "invitations",
+        &[("invitation_lifetime_days", "400")],
+    )
+    .await;
     assert_eq!(bad.status, 422);
-    let body = bad.json();
-    let fields: Vec<&str> = body["Invalid"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["invitation_lifetime_days", "accent_color"]);
+    assert_eq!(
+        bad.json()["Invalid"][0]["field"],
+        "invitation_lifetime_days"
+    );
+    let bad = save_settings(&app, &owner, "branding", &[("accent_color", "red")]).await;
+    assert_eq!(bad.json()["Invalid"][0]["field"], "accent_color");
+    let nowhere = save_settings(&app, &owner, "everything", &[("accent_color", "#123abc")]).await;
+    assert_eq!(nowhere.status, 422);
+    assert_eq!(nowhere.json()["Invalid"][0]["field"], "section");
+    let unchanged = app
+        .call("organization_settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        (
+            &unchanged["invitation_lifetime_days"],
+            &unchanged["accent_color"]
+        ),
+        (&json!(30), &json!("#b44d12")),
+        "refused forms save nothing"
+    );
 
-    // Auto-invite off (the checkbox left out), links for 7 days.
-    let ok = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("invitation_lifetime_days", "7"),
-                ("accent_color", "#123ABC"),
-            ],
-            Some(&owner),
-        )
-        .await;
+    // Auto-invite off (the checkbox left out), links for 7 days; then the
+    // branding section on its own keeps them.
+    let ok = save_settings(
+        &app,
+        &owner,
+        "invitations",
+        &[("invitation_lifetime_days", "7")],
+    )
+    .await;
     assert_eq!(ok.status, 200, "{}", ok.body);
+    let ok = save_settings(&app, &owner, "branding", &[("accent_color", "#123ABC")]).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let saved = app
+        .call("organization_settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        (
+            &saved["auto_invite"],
+            &saved["invitation_lifetime_days"],
+            &saved["accent_color"]
+        ),
+        (&json!(false), &json!(7), &json!("#123abc")),
+        "each section saved its own fields and kept the other's"
+    );
     let id = app
         .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
@@ -75,8 +103,9 @@ async fn settings_change_invitations_and_are_audited() {
         page.body
     );
 
-    let (kind, detail): (String, String) =
-        sqlx::query_as("SELECT kind, detail FROM audit_events WHERE kind = 'settings_changed'")
+    let (kind, detail): (String, String) = sqlx::query_as(
+        "SELECT kind, detail FROM audit_events WHERE kind = 'settings_changed' ORDER BY id DESC LIMIT 1",
+    )
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
@@ -117,15 +146,11 @@ async fn a_logo_heads_the_emails_once_set() {
         let app = &app;
         let owner = owner.clone();
         async move {
-            app.call(
-                "save_organization_settings",
-                &[
-                    ("auto_invite", "on"),
-                    ("invitation_lifetime_days", "30"),
-                    ("accent_color", "#b44d12"),
-                    ("logo_url", logo),
-                ],
-                Some(&owner),
+            save_settings(
+                app,
+                &owner,
+                "branding",
+                &[("accent_color", "#b44d12"), ("logo_url", logo)],
             )
             .await
         }

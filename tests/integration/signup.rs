@@ -7,25 +7,22 @@ use crate::helpers::*;
 
 const PASSWORD: &str = "a brand new password";
 
-/// Saves sign-up settings (and the standard invitation settings).
+/// Saves the sign-up section of the settings.
 async fn open_signup(app: &TestApp, owner: &str, mode: &str, approval: &str, seats: &str) {
     let owner_id = app.scalar("SELECT id FROM users ORDER BY id LIMIT 1").await;
     let owner_id = owner_id.to_string();
-    let resp = app
-        .call(
-            "save_organization_settings",
-            &[
-                ("auto_invite", "on"),
-                ("invitation_lifetime_days", "30"),
-                ("accent_color", "#b44d12"),
-                ("signup_mode", mode),
-                ("signup_approval", approval),
-                ("approvers", &owner_id),
-                ("collaborator_seats", seats),
-            ],
-            Some(owner),
-        )
-        .await;
+    let resp = save_settings(
+        app,
+        owner,
+        "signup",
+        &[
+            ("signup_mode", mode),
+            ("signup_approval", approval),
+            ("approvers", &owner_id),
+            ("collaborator_seats", seats),
+        ],
+    )
+    .await;
     assert_eq!(resp.status, 200, "{}", resp.body);
 }
 
@@ -451,6 +448,7 @@ async fn only_approvers_and_the_owner_decide() {
         .call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", "Sam"),
                 ("last_name", "Staff"),
                 ("email", "sam@example.com"),
@@ -514,6 +512,7 @@ async fn parallel_sign_ups_cannot_share_the_last_collaborator_seat() {
         .call(
             "create_client",
             &[
+                ("request_key", request_key().as_str()),
                 ("first_name", "Cole"),
                 ("last_name", "Lab"),
                 ("email", "cole@example.com"),

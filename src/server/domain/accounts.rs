@@ -4,7 +4,7 @@ use crate::model::{AppError, AuditKind, Problem, Role, Validator};
 use crate::model::{OrganizationId, UserId};
 use crate::server::auth::password;
 use crate::server::db::{self, Db, is_unique_violation};
-use crate::server::domain::rules;
+use crate::server::domain::{requests, rules};
 
 /// What the first-run form submits.
 pub struct SetupInput {
@@ -24,11 +24,11 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
-    /// Where the person lands: the client list for staff, their own
-    /// dashboard for clients.
+    /// Where the person lands: the overview for staff, their own dashboard
+    /// for clients.
     pub fn home(&self) -> &'static str {
         if self.role.is_staff() {
-            "/clients"
+            "/"
         } else {
             "/dashboard"
         }
@@ -104,6 +104,9 @@ fn slug_taken() -> AppError {
 /// working links for any address invited there, so a member of staff could
 /// otherwise make an account for an address they do not hold.
 ///
+/// A repeat of the request (the same `request_key`) returns the
+/// organization the first one created.
+///
 /// Errors: [`AppError::Forbidden`] for that case, field errors for the name
 /// and address, and a field error when the address is taken.
 pub async fn create_organization(
@@ -112,12 +115,17 @@ pub async fn create_organization(
     dev_mailbox: bool,
     name: &str,
     slug: &str,
+    request_key: &str,
     now: i64,
 ) -> Result<OrganizationId, AppError> {
     if dev_mailbox && actor.role != Role::Owner {
         return Err(AppError::Forbidden);
     }
     let owner_id = actor.user_id;
+    let key = requests::key(request_key)?;
+    if let Some(id) = requests::earlier(db, owner_id, &key).await? {
+        return Ok(OrganizationId(id));
+    }
     let mut v = Validator::default();
     let (Some(name), Some(slug)) = organization_fields(&mut v, name, slug) else {
         return Err(v.into_error());
@@ -126,11 +134,17 @@ pub async fn create_organization(
         return Err(slug_taken());
     }
     let mut tx = db.begin().await?;
+    if let Err(requests::Repeat) = requests::claim(&mut tx, owner_id, &key, now).await? {
+        tx.rollback().await?;
+        let id = requests::earlier(db, owner_id, &key).await?;
+        return Ok(OrganizationId(id.ok_or(AppError::NotFound)?));
+    }
     let organization_id = match db::orgs::insert(&mut tx, &slug, &name, now).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Err(slug_taken()),
         Err(e) => return Err(e.into()),
     };
+    requests::record(&mut tx, owner_id, &key, organization_id.0).await?;
     db::users::add_membership(&mut tx, organization_id, owner_id, Role::Owner, now).await?;
     tx.commit().await?;
     tracing::info!(organization_id = %organization_id, owner_id = %owner_id, "organization created");

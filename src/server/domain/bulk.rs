@@ -9,7 +9,7 @@ use crate::server::auth::CurrentSession;
 use crate::server::dates::{Local, parse_date};
 use crate::server::db::Db;
 use crate::server::db::bulk::{self, Rule, Selection};
-use crate::server::domain::authority;
+use crate::server::domain::{authority, rules};
 
 /// Explicitly ticked rows, at most.
 const MAX_SELECTED: usize = 5_000;
@@ -158,10 +158,8 @@ pub async fn start(
     request_key: &str,
     now: i64,
 ) -> Result<(i64, bool), AppError> {
-    let key = request_key.trim();
-    if key.is_empty() || key.len() > 100 {
-        return Err(AppError::field("request_key", Problem::RequestKeyMissing));
-    }
+    let key = rules::request_key(request_key).map_err(|p| AppError::field("request_key", p))?;
+    let key = key.as_str();
     let selection = selection_for(actor, form)?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(

@@ -9,9 +9,9 @@ use crate::server::auth::CurrentSession;
 use crate::server::dates;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
 use crate::server::domain::authority::{self, Action, Person};
-use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::status::{self, Facts};
+use crate::server::domain::{requests, rules};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -24,6 +24,8 @@ pub struct NewClient {
     /// "en" or "fr" for the client's emails; empty for the organization's
     /// language.
     pub language: String,
+    /// The form's request key (see [`super::requests`]).
+    pub request_key: String,
 }
 
 /// What creating a client did.
@@ -31,6 +33,9 @@ pub struct NewClient {
 pub struct Created {
     pub client_id: ClientId,
     pub invited: bool,
+    /// False when this was a repeat of a request that created the client
+    /// already (the same request key): nothing was written.
+    pub new: bool,
 }
 
 /// The role a new person gets in the organization. Staff may add clients and
@@ -105,6 +110,14 @@ pub async fn create(
     input: NewClient,
     now: i64,
 ) -> Result<Created, AppError> {
+    let key = requests::key(&input.request_key)?;
+    if let Some(id) = requests::earlier(db, actor.user_id, &key).await? {
+        return Ok(Created {
+            client_id: ClientId(id),
+            invited: false,
+            new: false,
+        });
+    }
     let mut v = Validator::default();
     let first = v.take("first_name", rules::name(&input.first_name));
     let last = v.take("last_name", rules::name(&input.last_name));
@@ -126,6 +139,15 @@ pub async fn create(
     }
 
     let mut tx = db.begin().await?;
+    if let Err(requests::Repeat) = requests::claim(&mut tx, actor.user_id, &key, now).await? {
+        tx.rollback().await?;
+        let id = requests::earlier(db, actor.user_id, &key).await?;
+        return Ok(Created {
+            client_id: ClientId(id.ok_or(AppError::NotFound)?),
+            invited: false,
+            new: false,
+        });
+    }
     let client_id = match db::clients::insert(
         &mut tx,
         org,
@@ -143,6 +165,7 @@ pub async fn create(
         Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
         Err(e) => return Err(e.into()),
     };
+    requests::record(&mut tx, actor.user_id, &key, client_id.0).await?;
     let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
     let invited = match &email {
         Some(address) if auto_invite => {
@@ -169,7 +192,11 @@ pub async fn create(
     };
     tx.commit().await?;
     tracing::info!(client_id = %client_id, organization_id = %org, invited, "client created");
-    Ok(Created { client_id, invited })
+    Ok(Created {
+        client_id,
+        invited,
+        new: true,
+    })
 }
 
 /// Sends (or resends) the invitation of `client`, a person the actor may

@@ -69,6 +69,11 @@ checked_text! {
     Email
 }
 
+checked_text! {
+    /// A request key that passed [`request_key`].
+    RequestKey
+}
+
 /// A new password that passed the policy ([`password`]). Its `Debug` never
 /// shows it.
 pub struct NewPassword(String);
@@ -83,6 +88,18 @@ impl std::fmt::Debug for NewPassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("NewPassword(…)")
     }
+}
+
+/// The key a form that creates something sends with it (made when the form
+/// was shown): 1–100 visible ASCII characters, trimmed. A repeat of a
+/// request with the same key finds what the first one created (see
+/// [`super::requests`]).
+pub fn request_key(value: &str) -> Result<RequestKey, Problem> {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 100 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Problem::RequestKeyMissing);
+    }
+    Ok(RequestKey(v.to_owned()))
 }
 
 /// A name: a person's first or last name, an organization's name, and every
@@ -303,6 +320,14 @@ mod tests {
         assert!(free_text("a\u{0}b", 10).is_err());
         assert!(free_text("a\u{202E}b", 10).is_err());
         assert!(free_text("abcdef", 5).is_err());
+    }
+
+    #[test]
+    fn request_keys_are_short_visible_text() {
+        assert_eq!(request_key(" abc-123_ ").unwrap().as_str(), "abc-123_");
+        for bad in ["", "   ", "a b", "é", &"k".repeat(101)] {
+            assert_eq!(request_key(bad), Err(Problem::RequestKeyMissing), "{bad:?}");
+        }
     }
 
     #[test]

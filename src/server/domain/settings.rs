@@ -1,7 +1,8 @@
 //! Organization settings.
 
 use crate::model::{
-    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Problem, Role, Validator,
+    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Problem, Role,
+    SettingsSection, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -73,8 +74,11 @@ fn logo_url(value: &str) -> Result<String, Problem> {
     }
 }
 
-/// The settings form as submitted.
+/// A settings section's form as submitted. Only the fields of `section` are
+/// read; a missing field reads as an empty one (an unticked checkbox, no
+/// seat limit) and fails its rule when it is required.
 pub struct SettingsForm {
+    pub section: SettingsSection,
     pub auto_invite: bool,
     pub invitation_lifetime_days: String,
     pub accent_color: String,
@@ -89,11 +93,10 @@ pub struct SettingsForm {
     pub collaborator_seats: String,
     /// 1–24; empty for the default, 6.
     pub reset_lifetime_hours: String,
-    /// "en" or "fr"; None (a form without the field, or with it empty: the
-    /// page's field is required) keeps the current one.
-    pub default_language: Option<String>,
-    /// An IANA name such as America/Toronto; None keeps the current one.
-    pub time_zone: Option<String>,
+    /// "en" or "fr".
+    pub default_language: String,
+    /// An IANA name such as America/Toronto.
+    pub time_zone: String,
 }
 
 fn reset_hours(value: &str) -> Result<i64, Problem> {
@@ -133,7 +136,10 @@ fn seats(value: &str) -> Result<Option<i64>, Problem> {
     }
 }
 
-/// Saves the settings; owners and admins only. Recorded in the audit trail.
+/// Saves one section of the settings (`form.section`); owners and admins
+/// only. The other sections keep their values. Invalid fields are refused
+/// together, at their fields, and nothing is written. Recorded in the audit
+/// trail with the settings as saved.
 pub async fn save(
     db: &Db,
     actor: &CurrentSession,
@@ -143,86 +149,104 @@ pub async fn save(
     if !matches!(actor.role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden);
     }
-    let mut v = Validator::default();
-    let days = v.take(
-        "invitation_lifetime_days",
-        lifetime(&form.invitation_lifetime_days),
-    );
-    let accent = v.take("accent_color", color(&form.accent_color));
-    let logo = v.take("logo_url", logo_url(&form.logo_url));
-    let mode = v.take("signup_mode", signup_mode(&form.signup_mode));
-    let seats = v.take("collaborator_seats", seats(&form.collaborator_seats));
-    let reset = v.take(
-        "reset_lifetime_hours",
-        reset_hours(&form.reset_lifetime_hours),
-    );
-    let current = db::orgs::settings(&db.pool, actor.organization_id).await?;
-    let language = v.take(
-        "default_language",
-        default_language(
-            form.default_language
-                .as_deref()
-                .unwrap_or(&current.default_language),
-        ),
-    );
-    let zone = v.take(
-        "time_zone",
-        time_zone(form.time_zone.as_deref().unwrap_or(&current.time_zone)),
-    );
-    let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, actor.organization_id)
+    let org = actor.organization_id;
+    let current = db::orgs::settings(&db.pool, org).await?;
+    let mut approvers: Vec<i64> = db::signups::approvers(&db.pool, org)
         .await?
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|(id, ..)| id)
         .collect();
-    let approvers: Vec<i64> = v
-        .take(
-            "approvers",
-            rules::id_list(&form.approvers, possible.len()).map_err(|_| Problem::ApproversFromList),
-        )
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|id| possible.contains(id))
-        .collect();
-    let approval = v.take(
-        "signup_approval",
-        match form.signup_approval.as_str() {
-            "" | "automatic" => Ok("automatic".to_owned()),
-            "approver" if approvers.is_empty() => Err(Problem::ApproversChoose),
-            "approver" => Ok("approver".to_owned()),
-            _ => Err(Problem::ApprovalChoose),
-        },
-    );
-    let (
-        Some(days),
-        Some(accent),
-        Some(logo),
-        Some(mode),
-        Some(seats),
-        Some(approval),
-        Some(reset),
-        Some(language),
-        Some(zone),
-    ) = (
-        days, accent, logo, mode, seats, approval, reset, language, zone,
-    )
-    else {
+    let mut settings = db::orgs::NewSettings {
+        auto_invite: current.auto_invite != 0,
+        invitation_lifetime_days: current.invitation_lifetime_days,
+        accent_color: current.accent_color,
+        logo_url: current.logo_url,
+        signup_mode: current.signup_mode,
+        signup_approval: current.signup_approval,
+        collaborator_seats: current.collaborator_seats,
+        reset_lifetime_hours: current.reset_lifetime_hours,
+        default_language: Language::parse(&current.default_language).unwrap_or(Language::English),
+        time_zone: current.time_zone,
+    };
+    let mut v = Validator::default();
+    match form.section {
+        SettingsSection::Invitations => {
+            let days = v.take(
+                "invitation_lifetime_days",
+                lifetime(&form.invitation_lifetime_days),
+            );
+            settings.auto_invite = form.auto_invite;
+            if let Some(days) = days {
+                settings.invitation_lifetime_days = days;
+            }
+        }
+        SettingsSection::Branding => {
+            let accent = v.take("accent_color", color(&form.accent_color));
+            let logo = v.take("logo_url", logo_url(&form.logo_url));
+            if let (Some(accent), Some(logo)) = (accent, logo) {
+                settings.accent_color = accent;
+                settings.logo_url = logo;
+            }
+        }
+        SettingsSection::Passwords => {
+            if let Some(hours) = v.take(
+                "reset_lifetime_hours",
+                reset_hours(&form.reset_lifetime_hours),
+            ) {
+                settings.reset_lifetime_hours = hours;
+            }
+        }
+        SettingsSection::Language => {
+            let language = v.take("default_language", default_language(&form.default_language));
+            let zone = v.take("time_zone", time_zone(&form.time_zone));
+            if let (Some(language), Some(zone)) = (language, zone) {
+                settings.default_language = language;
+                settings.time_zone = zone;
+            }
+        }
+        SettingsSection::Signup => {
+            let mode = v.take("signup_mode", signup_mode(&form.signup_mode));
+            let seats = v.take("collaborator_seats", seats(&form.collaborator_seats));
+            let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, org)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            let chosen: Vec<i64> = v
+                .take(
+                    "approvers",
+                    rules::id_list(&form.approvers, possible.len())
+                        .map_err(|_| Problem::ApproversFromList),
+                )
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|id| possible.contains(id))
+                .collect();
+            let approval = v.take(
+                "signup_approval",
+                match form.signup_approval.as_str() {
+                    "" | "automatic" => Ok("automatic".to_owned()),
+                    "approver" if chosen.is_empty() => Err(Problem::ApproversChoose),
+                    "approver" => Ok("approver".to_owned()),
+                    _ => Err(Problem::ApprovalChoose),
+                },
+            );
+            if let (Some(mode), Some(seats), Some(approval)) = (mode, seats, approval) {
+                settings.signup_mode = mode;
+                settings.collaborator_seats = seats;
+                settings.signup_approval = approval;
+                approvers = chosen;
+            }
+        }
+    }
+    if !v.is_empty() {
         return Err(v.into_error());
-    };
-    let settings = db::orgs::NewSettings {
-        auto_invite: form.auto_invite,
-        invitation_lifetime_days: days,
-        accent_color: accent,
-        logo_url: logo,
-        signup_mode: mode,
-        signup_approval: approval,
-        collaborator_seats: seats,
-        reset_lifetime_hours: reset,
-        default_language: language,
-        time_zone: zone,
-    };
+    }
     let mut tx = db.begin().await?;
-    db::orgs::save_settings(&mut tx, actor.organization_id, &settings).await?;
-    db::signups::set_approvers(&mut tx, actor.organization_id, &approvers).await?;
+    db::orgs::save_settings(&mut tx, org, &settings).await?;
+    if form.section == SettingsSection::Signup {
+        db::signups::set_approvers(&mut tx, org, &approvers).await?;
+    }
     let detail = SettingsRecord {
         auto_invite: settings.auto_invite,
         invitation_lifetime_days: settings.invitation_lifetime_days,
@@ -238,7 +262,7 @@ pub async fn save(
     }
     .to_stored();
     let event = db::audit::Event {
-        organization_id: Some(actor.organization_id),
+        organization_id: Some(org),
         actor_id: Some(actor.user_id),
         detail: Some(&detail),
         ..db::audit::Event::new(AuditKind::SettingsChanged)

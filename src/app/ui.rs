@@ -1,10 +1,13 @@
-//! Form building blocks: a labelled field with its error beside it, and the
-//! form-level message.
+//! The components every page is built from, so that they look and behave
+//! alike: labelled fields with their errors beside them, the form-level
+//! message, the request key of a form that creates, notices announced to
+//! screen readers, and status badges. Colours come from the stylesheet's
+//! custom properties (`style/main.css`), light or dark as the system says.
 
 use leptos::prelude::*;
 
 use crate::i18n::{Locale, td_string};
-use crate::model::{AppError, PASSWORD_MIN};
+use crate::model::{AppError, BadgeTone, PASSWORD_MIN};
 
 /// The language the page is in ([`super::PageLanguage`]; English if none
 /// was given). It does not change while a page is open: choosing another
@@ -169,4 +172,81 @@ pub fn tick(ticked: RwSignal<Vec<i64>>, id: i64, on: bool) {
             ids.push(id);
         }
     });
+}
+
+/// The hidden `request_key` field of a form that creates something: a fresh
+/// key from the server, renewed after each success (`version`, the
+/// action's). Sent twice (a double click, a page sent again), the same key
+/// makes the server return what the first request created. `loading` is
+/// true while a new key is on its way; the submit button waits for it.
+#[component]
+pub fn RequestKey(version: Signal<usize>, loading: RwSignal<bool>) -> impl IntoView {
+    let key = Resource::new(
+        move || version.get(),
+        |_| crate::api::forms::new_request_key(),
+    );
+    view! {
+        <Transition fallback=|| () set_pending=loading.write_only()>
+            {move || Suspend::new(async move {
+                let key = key.await.unwrap_or_default();
+                view! { <input type="hidden" name="request_key" value=key /> }
+            })}
+        </Transition>
+    }
+}
+
+/// After each success of `action`, empties its form, puts the cursor in the
+/// form's first field, and calls `then` with the answer: a person adding
+/// ten clients types each one into a clean form.
+pub fn reset_after_success<I, O>(
+    action: ServerAction<I>,
+    form: NodeRef<leptos::html::Form>,
+    then: impl Fn(&O) + 'static,
+) where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = action.value().get() {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+                #[cfg(feature = "hydrate")]
+                if let Ok(Some(first)) = form.query_selector("input:not([type=hidden]), select")
+                    && let Ok(first) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(first)
+                {
+                    let _ = first.focus();
+                }
+            }
+            then(&done);
+        }
+    });
+}
+
+/// How a notice looks: good news or a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Problem,
+}
+
+/// A polite live region: what it holds is announced by screen readers when
+/// it changes, and shown as a notice.
+#[component]
+pub fn Notices(children: Children) -> impl IntoView {
+    view! { <div class="notices" aria-live="polite">{children()}</div> }
+}
+
+/// One notice (inside [`Notices`]).
+#[component]
+pub fn Notice(tone: Tone, children: Children) -> impl IntoView {
+    view! {
+        <p class="notice" class:problem=tone == Tone::Problem>{children()}</p>
+    }
+}
+
+/// A small label with a colour that repeats its words (never colour alone):
+/// a status, a count.
+#[component]
+pub fn Badge(tone: BadgeTone, children: Children) -> impl IntoView {
+    view! { <span class=format!("status {}", tone.class())>{children()}</span> }
 }
