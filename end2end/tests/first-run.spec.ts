@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 
-import { addClient, hydrated, owner, signInAsOwner, home } from './support';
+import { addClient, home, hydrated, openClientList, owner, signInAsOwner } from './support';
 
 // Runs first (files run in name order): it sets the installation up.
 test.describe.serial('first run', () => {
@@ -64,6 +64,7 @@ test.describe.serial('first run', () => {
 
   test('an admin invites a client, who activates from the emailed link', async ({ page, browser }) => {
     await signInAsOwner(page);
+    await openClientList(page);
 
     await addClient(page, 'Ada', 'Lovelace', 'ada@example.test');
     const row = page.getByRole('row', { name: /Ada Lovelace/ });
@@ -96,6 +97,7 @@ test.describe.serial('first run', () => {
 
   test('a disabled client cannot sign in', async ({ page, browser }) => {
     await signInAsOwner(page);
+    await openClientList(page);
     await page.getByRole('button', { name: 'Disable access for Ada Lovelace' }).click();
     await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Disabled');
 
@@ -114,6 +116,7 @@ test.describe.serial('first run', () => {
 
   test('a client added without email gets an invitation once the email is known', async ({ page }) => {
     await signInAsOwner(page);
+    await openClientList(page);
     await addClient(page, 'Grace', 'Hopper');
     await expect(page.getByRole('row', { name: /Grace Hopper/ })).toContainText('No email');
 

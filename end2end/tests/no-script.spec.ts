@@ -1,6 +1,6 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 
-import { addClient, hydrated, mailTo, setSignup, signInAsOwner, signupPath } from './support';
+import { addClient, hydrated, mailTo, openClientList, setSignup, signInAsOwner, signupPath } from './support';
 
 // The public pages work before the wasm arrives (a slow phone, a script
 // blocker): with JavaScript off, every form is a plain HTML form post, and
@@ -32,6 +32,7 @@ test.describe.serial('without JavaScript', () => {
 
   test('a client activates, signs out, signs in, and resets a forgotten password', async ({ page, browser }) => {
     await signInAsOwner(page);
+    await openClientList(page);
     await addClient(page, 'Nora', 'Noscript', 'nora@example.test');
     await expect(page.getByRole('row', { name: /Nora Noscript/ })).toContainText('Invitation sent');
     const invitation = await mailTo(page, 'nora@example.test', 'Activate your Maple Tutoring portal account');

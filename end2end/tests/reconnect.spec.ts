@@ -58,6 +58,8 @@ test('an open client list comes back by itself after the server restarts', async
     await page.getByRole('button', { name: 'Create organization' }).click();
     await expect(page).toHaveURL(home);
     await hydrated(page);
+    await page.goto('/clients');
+    await hydrated(page);
 
     await addClientOverApi(page, 'Nora', 'North');
     await expect(page.getByRole('row', { name: /Nora North/ })).toContainText('Invitation sent just now');

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { hydrated, mailTo, signInAsOwner, signupPath } from './support';
+import { hydrated, signInAsOwner, signupPath } from './support';
 
 // Runs after the other stories: the portal holds clients in every state,
 // bulk jobs, applications and email by now.
@@ -11,19 +11,24 @@ const widths = [390, 1280];
  * or critical accessibility fault (axe-core, WCAG 2.1 A and AA), and a
  * full-page screenshot attached to the report. */
 async function checkPage(page: Page, path: string, label: string, info: TestInfo) {
+  await page.setViewportSize({ width: widths[0], height: 900 });
+  await page.goto(path);
+  await hydrated(page);
+  // Let the page's data arrive before measuring (live pages keep a
+  // connection open, so the network is never idle).
+  await expect(page.locator('.loading')).toHaveCount(0);
   for (const width of widths) {
     await page.setViewportSize({ width, height: 900 });
-    await page.goto(path);
-    await hydrated(page);
-    // Let live lists and lazy routes settle before measuring.
-    await page.waitForLoadState('networkidle');
     const { scroll, viewport } = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       viewport: window.innerWidth,
     }));
     expect(scroll, `${label} at ${width} px scrolls sideways`).toBe(viewport);
+    // The mailbox's emails, each in its own frame, are email, not page:
+    // their HTML is checked by the snapshot tests.
     const results = await new AxeBuilder({ page })
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .exclude('iframe')
       .analyze();
     const serious = results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -45,30 +50,48 @@ async function tabTo(page: Page, target: ReturnType<Page['locator']>, max = 60) 
   throw new Error(`could not reach ${target} with the keyboard`);
 }
 
-/** A client of Maple Tutoring with an account, signed in in a browser of
- * their own (context closed by the caller). */
-async function signedInClient(page: Page, browser: Browser, locale: string) {
-  const email = `dana.${locale}@maple.test`;
+/** A new client of Maple Tutoring who reads `language`, her invitation
+ * link, and a browser of her own (closed by the caller). */
+async function invitedClient(page: Page, browser: Browser, language: string) {
+  const email = `dana.${language}@maple.test`;
   const created = await page.request.post('/api/create_client', {
     headers: { accept: 'application/json' },
-    form: { first_name: 'Dana', last_name: locale, email, role: 'client', request_key: `dana-${locale}` },
+    form: { first_name: 'Dana', last_name: language, email, role: 'client', language, request_key: `dana-${language}` },
   });
   expect(created.ok()).toBeTruthy();
-  const text = await mailTo(page, email, 'Activate your Maple Tutoring portal account');
+  await page.goto('/mailbox');
+  const mail = page.locator('ul.mailbox article').filter({ hasText: email }).first();
+  const text = (await mail.locator('pre').textContent()) ?? '';
   const link = text.match(/https?:\/\/\S+\/activate\/[A-Za-z0-9_-]+/)![0];
-  const context = await browser.newContext({ locale });
+  const context = await browser.newContext({ locale: language });
   const client = await context.newPage();
   return { context, client, link };
 }
 
 for (const language of ['en', 'fr'] as const) {
   test(`every page fits a phone and a laptop and passes axe (${language})`, async ({ page, browser }, info) => {
-    test.setTimeout(240_000);
+    test.setTimeout(300_000);
     await signInAsOwner(page);
-    await page.request.post('/api/choose_language', {
-      headers: { accept: 'application/json' },
-      form: { language },
-    });
+    await chooseLanguage(page, language);
+    try {
+      await everyPage(page, browser, language, info);
+    } finally {
+      await chooseLanguage(page, 'en');
+    }
+  });
+}
+
+/** The owner's own language, kept on their account. */
+async function chooseLanguage(page: Page, language: string) {
+  const chosen = await page.request.post('/api/choose_language', {
+    headers: { accept: 'application/json' },
+    form: { language },
+  });
+  expect(chosen.ok()).toBeTruthy();
+}
+
+async function everyPage(page: Page, browser: Browser, language: 'en' | 'fr', info: TestInfo) {
+  {
     const someClient = await page.request.post('/api/list_clients', {
       headers: { accept: 'application/json' },
       form: { page: '1' },
@@ -95,12 +118,14 @@ for (const language of ['en', 'fr'] as const) {
     await expect(page.locator('html')).toHaveAttribute('lang', language);
 
     // A client's pages: activation and the dashboard.
-    const { context, client, link } = await signedInClient(page, browser, language);
+    const { context, client, link } = await invitedClient(page, browser, language);
     await checkPage(client, new URL(link).pathname, `${language} activate`, info);
+    await expect(client.locator('html')).toHaveAttribute('lang', language);
     await client.getByLabel(language === 'en' ? 'Choose a password' : 'Choisissez un mot de passe').fill('dana reads every page');
     await client.locator('form button[type=submit]').click();
     await expect(client).toHaveURL(/\/dashboard$/);
     await checkPage(client, '/dashboard', `${language} dashboard`, info);
+    await expect(client.locator('html')).toHaveAttribute('lang', language);
     await context.close();
 
     // Signed out, in a browser that asks for the language.
@@ -109,15 +134,16 @@ for (const language of ['en', 'fr'] as const) {
     for (const path of ['/login', '/forgot', signupPath, '/reset/not-a-real-link', '/signup/waiting', '/no-such-page']) {
       await checkPage(v, path, `${language} signed out ${path}`, info);
     }
-    await expect(v.locator('html')).toHaveAttribute('lang', language);
+    // (In the browser's language when the installation has several
+    // organizations, as it has once french.spec.ts ran; else in the only
+    // organization's.)
     await visitor.close();
-  });
+  }
 }
 
 test('at a phone\'s width the navigation hides behind a menu button', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 800 });
   await signInAsOwner(page);
-  await page.request.post('/api/choose_language', { headers: { accept: 'application/json' }, form: { language: 'en' } });
   await page.goto('/');
   await hydrated(page);
   const menu = page.getByRole('button', { name: 'Menu' });
@@ -215,7 +241,6 @@ test('the same client list in the dark', async ({ browser }) => {
   const context = await browser.newContext({ colorScheme: 'dark' });
   const page = await context.newPage();
   await signInAsOwner(page);
-  await page.request.post('/api/choose_language', { headers: { accept: 'application/json' }, form: { language: 'en' } });
   await page.goto('/clients');
   await hydrated(page);
   const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);

@@ -18,6 +18,12 @@ export async function hydrated(page: Page) {
 /** Where staff land after signing in: the overview, `/`. */
 export const home = /:\d+\/$/;
 
+/** Opens the client list and waits until it is interactive. */
+export async function openClientList(page: Page) {
+  await page.goto('/clients');
+  await hydrated(page);
+}
+
 /** Signs the owner in and waits for the hydrated overview. */
 export async function signInAsOwner(page: Page) {
   await page.goto('/login');

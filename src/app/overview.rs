@@ -62,14 +62,18 @@ fn OverviewView(overview: Overview) -> impl IntoView {
         <WeeksChart weeks />
         <section class="attention" aria-labelledby="attention-title">
             <h2 id="attention-title">{td_string!(locale, overview.attention)}</h2>
-            {nothing.then(|| view! {
-                <p class="empty">{td_string!(locale, overview.nothing)}</p>
-            })}
-            <div class="attention-grid">
-                <AttentionList id="failed" title=td_string!(locale, overview.failed).to_owned() list=failed all="/clients?status=failed" />
-                <AttentionList id="waiting" title=waiting_title list=waiting all="/clients?status=pending" />
-                <AttentionList id="applications" title=td_string!(locale, overview.applications).to_owned() list=applications all="/approvals" />
-            </div>
+            {if nothing {
+                view! { <p class="empty">{td_string!(locale, overview.nothing)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="attention-grid">
+                        <AttentionList id="failed" title=td_string!(locale, overview.failed).to_owned() list=failed all="/clients?status=failed" />
+                        <AttentionList id="waiting" title=waiting_title list=waiting all="/clients?status=pending&sort=oldest" />
+                        <AttentionList id="applications" title=td_string!(locale, overview.applications).to_owned() list=applications all="/approvals" />
+                    </div>
+                }
+                .into_any()
+            }}
         </section>
         {jobs_running.then(|| view! { <BulkJobs limit=5 running_only=true /> })}
     }
@@ -129,7 +133,8 @@ fn WeeksChart(weeks: Vec<WeekCount>) -> impl IntoView {
     let n = weeks.len();
     let sent_total: i64 = weeks.iter().map(|w| w.sent).sum();
     let accepted_total: i64 = weeks.iter().map(|w| w.accepted).sum();
-    let marks = if max >= 2 {
+    // A line halfway when half the scale is a whole number.
+    let marks = if max % 2 == 0 {
         vec![0, max / 2, max]
     } else {
         vec![0, max]
