@@ -76,17 +76,17 @@ pub fn ClientsPage() -> impl IntoView {
         <Portal title=td_string!(locale, clients.title)>
             <h1>{td_string!(locale, clients.title)}</h1>
             <NewClientForm action=create />
-            <div aria-live="polite">
+            <Notices>
                 {move || {
                     match (send.value().get(), send_error.get()) {
-                        (Some(Ok(())), _) => Some(view! { <p class="notice">{td_string!(locale, clients.invitation_queued)}</p> }.into_any()),
-                        (_, error) => error.map(|e| view! { <p class="notice problem">{say(&e)}</p> }.into_any()),
+                        (Some(Ok(())), _) => Some(view! { <Notice tone=Tone::Good>{td_string!(locale, clients.invitation_queued)}</Notice> }.into_any()),
+                        (_, error) => error.map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> }.into_any()),
                     }
                 }}
                 {move || {
-                    access_error.get().map(|e| view! { <p class="notice problem">{say(&e)}</p> })
+                    access_error.get().map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> })
                 }}
-            </div>
+            </Notices>
             <FilterForm filters=filters() />
             <BulkInvitePanel selected scope />
             <BulkJobs limit=3 />
@@ -141,9 +141,18 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
     let error = action_error(action);
     let form = NodeRef::<leptos::html::Form>::new();
     let added = RwSignal::new(None::<i64>);
-    reset_after_success(action, form, move |id: &i64| added.set(Some(*id)));
+    let created = RwSignal::new(0_usize);
+    reset_after_success(action, form, move |id: &i64| {
+        added.set(Some(*id));
+        created.update(|n| *n += 1);
+    });
+    // A failure after the notice takes the notice away.
+    Effect::new(move |_| {
+        if let Some(Err(_)) = action.value().get() {
+            added.set(None);
+        }
+    });
     let key_loading = RwSignal::new(false);
-    let version = Signal::derive(move || action.version().get());
     view! {
         <details class="new-client" open>
             <summary>{td_string!(locale, clients.add)}</summary>
@@ -157,7 +166,7 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
                 })}
             </Notices>
             <ActionForm action=action node_ref=form attr:class="card">
-                <RequestKey version loading=key_loading />
+                <RequestKey created=created.into() loading=key_loading />
                 <div class="row">
                     <Field label=td_string!(locale, clients.first_name) name="first_name" autocomplete="off" error />
                     <Field label=td_string!(locale, clients.last_name) name="last_name" autocomplete="off" error />

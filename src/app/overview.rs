@@ -15,6 +15,8 @@ use crate::model::overview::{
 };
 use crate::model::{AppError, Attention, Funnel, Language, Overview, WeekCount, format_count};
 
+/// `/` for staff: the funnel, the chart and what needs attention, reloaded
+/// on every live change. Clients are sent to their dashboard.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let locale = page_locale();
@@ -51,7 +53,8 @@ fn OverviewView(overview: Overview) -> impl IntoView {
         applications,
         jobs_running,
     } = overview;
-    let nothing = failed.total == 0 && waiting.total == 0 && applications.total == 0;
+    let nothing =
+        failed.total == 0 && waiting.total == 0 && applications.total == 0 && !jobs_running;
     let waiting_title = td_string!(
         locale,
         overview.waiting,
@@ -68,7 +71,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                 view! {
                     <div class="attention-grid">
                         <AttentionList id="failed" title=td_string!(locale, overview.failed).to_owned() list=failed all="/clients?status=failed" />
-                        <AttentionList id="waiting" title=waiting_title list=waiting all="/clients?status=pending&sort=oldest" />
+                        <AttentionList id="waiting" title=waiting_title list=waiting all="/clients?status=pending&sort=oldest" all_words=td_string!(locale, overview.see_pending) />
                         <AttentionList id="applications" title=td_string!(locale, overview.applications).to_owned() list=applications all="/approvals" />
                     </div>
                 }
@@ -129,6 +132,7 @@ fn FunnelView(funnel: Funnel) -> impl IntoView {
 #[component]
 fn WeeksChart(weeks: Vec<WeekCount>) -> impl IntoView {
     let locale = page_locale();
+    let language = Language::of_locale(locale);
     let max = chart_max(&weeks);
     let n = weeks.len();
     let sent_total: i64 = weeks.iter().map(|w| w.sent).sum();
@@ -157,8 +161,8 @@ fn WeeksChart(weeks: Vec<WeekCount>) -> impl IntoView {
             let s = bar(x, w.sent, max);
             let a = bar(x + BAR_WIDTH, w.accepted, max);
             let label_x = x + BAR_WIDTH;
-            // Every other week's label, so that they do not run together.
-            let label = (i % 2 == n % 2).then(|| w.label.clone());
+            // Every other week's label, the current week's among them.
+            let label = (n - 1 - i).is_multiple_of(2).then(|| w.label.clone());
             view! {
                 <rect class="sent" x=s.x y=s.y width=BAR_WIDTH height=s.height />
                 <rect class="accepted" x=a.x y=a.y width=BAR_WIDTH height=a.height />
@@ -172,8 +176,8 @@ fn WeeksChart(weeks: Vec<WeekCount>) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{w.label}</th>
-                    <td>{w.sent}</td>
-                    <td>{w.accepted}</td>
+                    <td>{format_count(w.sent, language)}</td>
+                    <td>{format_count(w.accepted, language)}</td>
                 </tr>
             }
         })
@@ -182,7 +186,13 @@ fn WeeksChart(weeks: Vec<WeekCount>) -> impl IntoView {
         <section class="card chart" aria-labelledby="chart-title">
             <h2 id="chart-title">{td_string!(locale, overview.chart)}</h2>
             <p class="meta">
-                {td_string!(locale, overview.chart_summary, sent = sent_total, accepted = accepted_total)}
+                {td_string!(
+                    locale,
+                    overview.chart_summary,
+                    weeks = n,
+                    sent = format_count(sent_total, language),
+                    accepted = format_count(accepted_total, language)
+                )}
             </p>
             <svg
                 viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")
@@ -220,7 +230,12 @@ fn AttentionList(
     id: &'static str,
     title: String,
     list: Attention,
+    /// Where every entry of this kind is listed.
     all: &'static str,
+    /// The link's words when that list holds more than this one counts
+    /// (else "See all N").
+    #[prop(optional, into)]
+    all_words: Option<String>,
 ) -> impl IntoView {
     let locale = page_locale();
     let language = Language::of_locale(locale);
@@ -254,7 +269,11 @@ fn AttentionList(
                 .into_any()
             }}
             {(list.total > shown).then(|| view! {
-                <p><a href=all>{td_string!(locale, overview.see_all, count = format_count(list.total, language))}</a></p>
+                <p>
+                    <a href=all>
+                        {all_words.unwrap_or_else(|| td_string!(locale, overview.see_all, count = format_count(list.total, language)))}
+                    </a>
+                </p>
             })}
         </section>
     }

@@ -136,13 +136,15 @@ pub fn NewOrganizationPage() -> impl IntoView {
     let action = ServerAction::<CreateOrganization>::new();
     let error = action_error(action);
     let key_loading = RwSignal::new(false);
-    let version = Signal::derive(move || action.version().get());
+    // A success leaves this page (for the new organization's overview): the
+    // key is never renewed here.
+    let created = Signal::stored(0_usize);
     view! {
         <Portal title=td_string!(locale, portal.new_organization)>
             <h1>{td_string!(locale, portal.new_organization)}</h1>
             <p class="lead">{td_string!(locale, portal.new_organization_lead)}</p>
             <ActionForm action=action attr:class="card">
-                <RequestKey version loading=key_loading />
+                <RequestKey created loading=key_loading />
                 <Field label=td_string!(locale, common.organization_name) name="organization_name" error />
                 <Field
                     label=td_string!(locale, common.portal_address)

@@ -5,7 +5,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::portal::Portal;
-use super::ui::{Field, FormMessage, Select, action_error, page_locale, say, tick};
+use super::ui::{
+    Field, FormMessage, Notice, Notices, Select, Tone, action_error, page_locale, say, tick,
+};
 use crate::api::settings::{SaveSettings, get_settings};
 use crate::i18n::*;
 use crate::model::{AppError, Language, OrganizationSettings, SettingsSection};
@@ -27,6 +29,23 @@ pub fn SettingsPage() -> impl IntoView {
     // The section whose form was sent last: only its page says "saved".
     let submitted = RwSignal::new(None::<SettingsSection>);
     let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    // Another section's page starts without the last one's confirmation.
+    Effect::new(move |_| {
+        section();
+        submitted.set(None);
+    });
+    let saved = move || {
+        submitted
+            .get()
+            .filter(|_| matches!(save.value().get(), Some(Ok(()))))
+            .map(|s| {
+                td_string!(
+                    locale,
+                    settings.saved_section,
+                    section = section_name(s, locale)
+                )
+            })
+    };
     view! {
         <Portal title=td_string!(locale, settings.title)>
             <h1>{td_string!(locale, settings.title)}</h1>
@@ -38,7 +57,12 @@ pub fn SettingsPage() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
-            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
+            // Outside the form, which is drawn again with the saved values:
+            // the confirmation is announced when it appears.
+            <Notices>
+                {move || saved().map(|words| view! { <Notice tone=Tone::Good>{words}</Notice> })}
+            </Notices>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let section = section();
                     match settings.await {
@@ -46,7 +70,7 @@ pub fn SettingsPage() -> impl IntoView {
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </Portal>
     }
 }
@@ -62,8 +86,8 @@ fn section_name(section: SettingsSection, locale: Locale) -> &'static str {
     }
 }
 
-/// One section's form. Its confirmation is its own and says which section
-/// was saved.
+/// One section's form; its errors show only after it was sent (the page
+/// shows the confirmation, naming the section).
 #[component]
 fn SettingsForm(
     section: SettingsSection,
@@ -75,7 +99,6 @@ fn SettingsForm(
     let ours = move || submitted.get() == Some(section);
     let error = action_error(save);
     let error = Signal::derive(move || error.get().filter(|_| ours() || submitted.get().is_none()));
-    let saved = move || ours() && matches!(save.value().get(), Some(Ok(())));
     let fields = match section {
         SettingsSection::Invitations => view! {
             <div class="field checkbox">
@@ -156,9 +179,6 @@ fn SettingsForm(
                 {fields}
             </fieldset>
             <FormMessage error />
-            <p aria-live="polite" class="saved">
-                {move || saved().then(|| td_string!(locale, settings.saved_section, section = section_name(section, locale)))}
-            </p>
             {settings.can_edit.then(|| view! { <button type="submit">{td_string!(locale, settings.save)}</button> })}
             {(!settings.can_edit).then(|| view! { <p class="hint">{td_string!(locale, settings.owners_only)}</p> })}
         </ActionForm>

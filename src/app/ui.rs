@@ -175,14 +175,16 @@ pub fn tick(ticked: RwSignal<Vec<i64>>, id: i64, on: bool) {
 }
 
 /// The hidden `request_key` field of a form that creates something: a fresh
-/// key from the server, renewed after each success (`version`, the
-/// action's). Sent twice (a double click, a page sent again), the same key
-/// makes the server return what the first request created. `loading` is
-/// true while a new key is on its way; the submit button waits for it.
+/// key from the server, renewed each time `created` moves (count the
+/// successes only: after a failure, or an answer lost on the way, the same
+/// key goes again, and a request that did create is not repeated). Sent
+/// twice (a double click, a page sent again), the same key makes the server
+/// return what the first request created. `loading` is true while a new key
+/// is on its way; the submit button waits for it.
 #[component]
-pub fn RequestKey(version: Signal<usize>, loading: RwSignal<bool>) -> impl IntoView {
+pub fn RequestKey(created: Signal<usize>, loading: RwSignal<bool>) -> impl IntoView {
     let key = Resource::new(
-        move || version.get(),
+        move || created.get(),
         |_| crate::api::forms::new_request_key(),
     );
     view! {

@@ -165,9 +165,13 @@ impl ClientStatus {
 /// only sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BadgeTone {
+    /// Nothing under way (no email, not invited).
     Neutral,
+    /// Waiting for someone (sent, waiting to join).
     Pending,
+    /// Needs a hand (expired, failed, disabled).
     Problem,
+    /// Done (active).
     Good,
 }
 

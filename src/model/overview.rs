@@ -34,8 +34,11 @@ pub struct Overview {
 /// joined without an invitation), and those who joined (have an account).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funnel {
+    /// Client records of the organization.
     pub created: i64,
+    /// Of those, ever sent an invitation, or joined without one.
     pub invited: i64,
+    /// Of those, with an account (whether or not their access is enabled).
     pub joined: i64,
 }
 
@@ -55,7 +58,9 @@ impl Funnel {
 pub struct WeekCount {
     /// The week's Monday, "3 Nov" / "3 nov.".
     pub label: String,
+    /// Invitations created that week.
     pub sent: i64,
+    /// Invitations accepted that week (whenever they were sent).
     pub accepted: i64,
 }
 

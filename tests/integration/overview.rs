@@ -129,6 +129,25 @@ async fn a_client_form_sent_twice_adds_the_client_once() {
     assert_eq!(send(request_key()).await.status, 200);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 2);
 
+    // With an email too: the repeat is not refused as "address in use" by
+    // the client the first request made.
+    let with_email = request_key();
+    let ann = [
+        ("request_key", with_email.as_str()),
+        ("first_name", "Ann"),
+        ("last_name", "Lee"),
+        ("email", "ann@example.com"),
+        ("role", "client"),
+    ];
+    let send_ann = || app.call("create_client", &ann, Some(&owner));
+    let (a, b) = tokio::join!(send_ann(), send_ann());
+    let again = send_ann().await;
+    for resp in [&a, &b, &again] {
+        assert_eq!(resp.status, 200, "{}", resp.body);
+    }
+    assert_eq!((a.json(), b.json()), (again.json(), again.json()));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 3);
+
     // Without a key, nothing is written and the form says so.
     let keyless = app
         .call(
@@ -144,7 +163,7 @@ async fn a_client_form_sent_twice_adds_the_client_once() {
         .await;
     assert_eq!(keyless.status, 422);
     assert_eq!(keyless.json()["Invalid"][0]["field"], "request_key");
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, 3);
 }
 
 #[tokio::test]

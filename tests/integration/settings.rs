@@ -183,3 +183,35 @@ async fn a_logo_heads_the_emails_once_set() {
         branded.html
     );
 }
+
+#[tokio::test]
+async fn two_sections_saved_at_once_both_keep_their_values() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    for round in 1..=5 {
+        let days = (10 + round).to_string();
+        let colour = format!("#12345{round}");
+        let invitations = [("invitation_lifetime_days", days.as_str())];
+        let branding = [("accent_color", colour.as_str())];
+        let (a, b) = tokio::join!(
+            save_settings(&app, &owner, "invitations", &invitations),
+            save_settings(&app, &owner, "branding", &branding),
+        );
+        assert_eq!(
+            (a.status.as_u16(), b.status.as_u16()),
+            (200, 200),
+            "{} {}",
+            a.body,
+            b.body
+        );
+        let saved = app
+            .call("organization_settings", &[], Some(&owner))
+            .await
+            .json();
+        assert_eq!(
+            (&saved["invitation_lifetime_days"], &saved["accent_color"]),
+            (&json!(10 + round), &json!(colour)),
+            "neither save undid the other"
+        );
+    }
+}

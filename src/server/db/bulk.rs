@@ -340,6 +340,20 @@ pub async fn cancel(
     .map(|r| r.rows_affected() == 1)
 }
 
+/// Whether one of the organization's jobs is still running.
+pub async fn any_running(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM bulk_jobs WHERE organization_id = $1 AND status = 'running' LIMIT 1",
+    )
+    .bind(organization_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Ids of the jobs still running, oldest first.
 pub async fn running(pool: &AnyPool) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> =

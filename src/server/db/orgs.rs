@@ -1,6 +1,6 @@
 use sqlx::{AnyPool, FromRow};
 
-use super::Tx;
+use super::{Backend, Tx};
 use crate::model::Language;
 use crate::model::{OrganizationId, UserId};
 
@@ -115,6 +115,30 @@ pub struct SettingsRow {
     pub default_language: String,
     /// Where its times are shown: an IANA name such as America/Toronto.
     pub time_zone: String,
+}
+
+/// The organization's settings, read inside `tx` and held until it ends:
+/// on PostgreSQL the row is locked (`FOR UPDATE`), on SQLite the
+/// transaction already holds the write lock. Two sections saved at once
+/// then apply one after the other, neither undoing the other.
+pub async fn settings_for_update(
+    tx: &mut Tx,
+    backend: Backend,
+    id: OrganizationId,
+) -> Result<SettingsRow, sqlx::Error> {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    sqlx::query_as(&format!(
+        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
+                signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
+                default_language, time_zone
+         FROM organizations WHERE id = $1 {lock}"
+    ))
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 pub async fn settings(

@@ -58,6 +58,7 @@ pub struct Waiting {
     pub id: ClientId,
     pub first_name: String,
     pub last_name: String,
+    /// When the open invitation was sent (ms).
     pub since: i64,
 }
 

@@ -4,7 +4,8 @@ use crate::model::{AppError, AuditKind, Problem, Role, Validator};
 use crate::model::{OrganizationId, UserId};
 use crate::server::auth::password;
 use crate::server::db::{self, Db, is_unique_violation};
-use crate::server::domain::{requests, rules};
+use crate::server::domain::requests::{Purpose, Repeat, Request};
+use crate::server::domain::rules;
 
 /// What the first-run form submits.
 pub struct SetupInput {
@@ -122,8 +123,8 @@ pub async fn create_organization(
         return Err(AppError::Forbidden);
     }
     let owner_id = actor.user_id;
-    let key = requests::key(request_key)?;
-    if let Some(id) = requests::earlier(db, owner_id, &key).await? {
+    let request = Request::new(owner_id, Purpose::Organization, request_key)?;
+    if let Some(id) = request.earlier(db).await? {
         return Ok(OrganizationId(id));
     }
     let mut v = Validator::default();
@@ -131,20 +132,25 @@ pub async fn create_organization(
         return Err(v.into_error());
     };
     if db::orgs::slug_taken(&db.pool, &slug).await? {
-        return Err(slug_taken());
+        return request
+            .or_earlier(db, slug_taken())
+            .await
+            .map(OrganizationId);
     }
     let mut tx = db.begin().await?;
-    if let Err(requests::Repeat) = requests::claim(&mut tx, owner_id, &key, now).await? {
+    if let Err(Repeat) = request.claim(&mut tx, now).await? {
         tx.rollback().await?;
-        let id = requests::earlier(db, owner_id, &key).await?;
-        return Ok(OrganizationId(id.ok_or(AppError::NotFound)?));
+        return request
+            .or_earlier(db, AppError::NotFound)
+            .await
+            .map(OrganizationId);
     }
     let organization_id = match db::orgs::insert(&mut tx, &slug, &name, now).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Err(slug_taken()),
         Err(e) => return Err(e.into()),
     };
-    requests::record(&mut tx, owner_id, &key, organization_id.0).await?;
+    request.record(&mut tx, organization_id.0).await?;
     db::users::add_membership(&mut tx, organization_id, owner_id, Role::Owner, now).await?;
     tx.commit().await?;
     tracing::info!(organization_id = %organization_id, owner_id = %owner_id, "organization created");

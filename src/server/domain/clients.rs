@@ -9,9 +9,10 @@ use crate::server::auth::CurrentSession;
 use crate::server::dates;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
 use crate::server::domain::authority::{self, Action, Person};
+use crate::server::domain::requests::{Purpose, Repeat, Request};
+use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
 use crate::server::domain::status::{self, Facts};
-use crate::server::domain::{requests, rules};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -110,13 +111,15 @@ pub async fn create(
     input: NewClient,
     now: i64,
 ) -> Result<Created, AppError> {
-    let key = requests::key(&input.request_key)?;
-    if let Some(id) = requests::earlier(db, actor.user_id, &key).await? {
-        return Ok(Created {
-            client_id: ClientId(id),
-            invited: false,
-            new: false,
-        });
+    let org = actor.organization_id;
+    let request = Request::new(actor.user_id, Purpose::Client(org), &input.request_key)?;
+    let repeat = |id: i64| Created {
+        client_id: ClientId(id),
+        invited: false,
+        new: false,
+    };
+    if let Some(id) = request.earlier(db).await? {
+        return Ok(repeat(id));
     }
     let mut v = Validator::default();
     let first = v.take("first_name", rules::name(&input.first_name));
@@ -133,20 +136,16 @@ pub async fn create(
     else {
         return Err(v.into_error());
     };
-    let org = actor.organization_id;
-    if let Some(e) = &email {
-        check_email_free(db, org, e).await?;
+    if let Some(e) = &email
+        && let Err(taken) = check_email_free(db, org, e).await
+    {
+        return request.or_earlier(db, taken).await.map(repeat);
     }
 
     let mut tx = db.begin().await?;
-    if let Err(requests::Repeat) = requests::claim(&mut tx, actor.user_id, &key, now).await? {
+    if let Err(Repeat) = request.claim(&mut tx, now).await? {
         tx.rollback().await?;
-        let id = requests::earlier(db, actor.user_id, &key).await?;
-        return Ok(Created {
-            client_id: ClientId(id.ok_or(AppError::NotFound)?),
-            invited: false,
-            new: false,
-        });
+        return request.or_earlier(db, AppError::NotFound).await.map(repeat);
     }
     let client_id = match db::clients::insert(
         &mut tx,
@@ -165,7 +164,7 @@ pub async fn create(
         Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
         Err(e) => return Err(e.into()),
     };
-    requests::record(&mut tx, actor.user_id, &key, client_id.0).await?;
+    request.record(&mut tx, client_id.0).await?;
     let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
     let invited = match &email {
         Some(address) if auto_invite => {

@@ -6,14 +6,15 @@ use jiff::{Timestamp, ToSpan};
 
 use crate::i18n::td_string;
 use crate::model::overview::{ATTENTION_SHOWN, OVERVIEW_WEEKS, WAITING_DAYS};
-use crate::model::{AppError, Attention, AttentionItem, Funnel, JobStatus, Overview, WeekCount};
+use crate::model::{AppError, Attention, AttentionItem, Funnel, Overview, WeekCount};
 use crate::server::auth::CurrentSession;
 use crate::server::dates::Local;
 use crate::server::db::{self, Db};
 
 const DAY_MS: i64 = 86_400_000;
 
-/// The overview for staff of the actor's organization at `now` (ms).
+/// The overview for staff of the actor's organization at `now` (ms): every
+/// query is scoped to that organization.
 pub async fn get(db: &Db, actor: &CurrentSession, now: i64) -> Result<Overview, AppError> {
     let org = actor.organization_id;
     let local = actor.local();
@@ -77,10 +78,7 @@ pub async fn get(db: &Db, actor: &CurrentSession, now: i64) -> Result<Overview, 
             })
             .collect(),
     };
-    let jobs_running = db::bulk::recent(&db.pool, org, 20)
-        .await?
-        .iter()
-        .any(|j| JobStatus::parse(&j.status) == Some(JobStatus::Running));
+    let jobs_running = db::bulk::any_running(&db.pool, org).await?;
 
     Ok(Overview {
         funnel: Funnel {
@@ -114,7 +112,8 @@ pub fn week_starts(now: i64, zone: &TimeZone, weeks: usize) -> Vec<i64> {
                 .checked_sub((7 * back as i64).days())
                 .ok()
                 .and_then(|d| d.to_zoned_datetime(zone.clone()).ok())
-                .map_or(0, |z| z.timestamp().as_millisecond())
+                // Only a date beyond jiff's range fails: count from now.
+                .map_or(now, |z| z.timestamp().as_millisecond())
         })
         .collect()
 }

@@ -9,6 +9,9 @@ use crate::server::dates;
 use crate::server::db::{self, Db};
 use crate::server::domain::rules;
 
+/// The organization's settings as the settings pages show them, with the
+/// owners and admins who may approve applications; `can_edit` for owners
+/// and admins.
 pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings, AppError> {
     let s = db::orgs::settings(&db.pool, actor.organization_id).await?;
     let chosen: Vec<i64> = db::signups::approvers(&db.pool, actor.organization_id)
@@ -150,8 +153,20 @@ pub async fn save(
         return Err(AppError::Forbidden);
     }
     let org = actor.organization_id;
-    let current = db::orgs::settings(&db.pool, org).await?;
-    let mut approvers: Vec<i64> = db::signups::approvers(&db.pool, org)
+    // Read the section's choices first (outside the transaction: the pool
+    // is not used while it is open), then the settings under lock.
+    let possible: Vec<i64> = if form.section == SettingsSection::Signup {
+        db::signups::possible_approvers(&db.pool, org)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut tx = db.begin().await?;
+    let current = db::orgs::settings_for_update(&mut tx, db.backend, org).await?;
+    let mut approvers: Vec<i64> = db::signups::approvers(&mut *tx, org)
         .await?
         .into_iter()
         .map(|(id, ..)| id)
@@ -207,11 +222,6 @@ pub async fn save(
         SettingsSection::Signup => {
             let mode = v.take("signup_mode", signup_mode(&form.signup_mode));
             let seats = v.take("collaborator_seats", seats(&form.collaborator_seats));
-            let possible: Vec<i64> = db::signups::possible_approvers(&db.pool, org)
-                .await?
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect();
             let chosen: Vec<i64> = v
                 .take(
                     "approvers",
@@ -240,9 +250,9 @@ pub async fn save(
         }
     }
     if !v.is_empty() {
+        tx.rollback().await?;
         return Err(v.into_error());
     }
-    let mut tx = db.begin().await?;
     db::orgs::save_settings(&mut tx, org, &settings).await?;
     if form.section == SettingsSection::Signup {
         db::signups::set_approvers(&mut tx, org, &approvers).await?;
