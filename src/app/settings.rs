@@ -38,13 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
         submitted
             .get()
             .filter(|_| matches!(save.value().get(), Some(Ok(()))))
-            .map(|s| {
-                td_string!(
-                    locale,
-                    settings.saved_section,
-                    section = section_name(s, locale)
-                )
-            })
+            .map(|s| td_string!(locale, settings.saved_section, section = s.label(locale)))
     };
     view! {
         <Portal title=td_string!(locale, settings.title)>
@@ -53,7 +47,7 @@ pub fn SettingsPage() -> impl IntoView {
                 {SettingsSection::ALL
                     .iter()
                     .map(|s| view! {
-                        <A href=format!("/settings/{}", s.as_str())>{section_name(*s, locale)}</A>
+                        <A href=format!("/settings/{}", s.as_str())>{s.label(locale)}</A>
                     })
                     .collect_view()}
             </nav>
@@ -72,17 +66,6 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Transition>
         </Portal>
-    }
-}
-
-/// A section's name in the tabs and as its form's heading.
-fn section_name(section: SettingsSection, locale: Locale) -> &'static str {
-    match section {
-        SettingsSection::Invitations => td_string!(locale, settings.invitations),
-        SettingsSection::Branding => td_string!(locale, settings.branding),
-        SettingsSection::Passwords => td_string!(locale, settings.passwords),
-        SettingsSection::Signup => td_string!(locale, settings.signup),
-        SettingsSection::Language => td_string!(locale, settings.language_and_time),
     }
 }
 
@@ -172,10 +155,10 @@ fn SettingsForm(
             attr:aria-labelledby="section-title"
             on:submit=move |_| submitted.set(Some(section))
         >
-            <h2 id="section-title">{section_name(section, locale)}</h2>
+            <h2 id="section-title">{section.label(locale)}</h2>
             <input type="hidden" name="section" value=section.as_str() />
             <fieldset disabled=!settings.can_edit>
-                <legend class="visually-hidden">{section_name(section, locale)}</legend>
+                <legend class="visually-hidden">{section.label(locale)}</legend>
                 {fields}
             </fieldset>
             <FormMessage error />

@@ -154,6 +154,20 @@ named! {
     }
 }
 
+impl SettingsSection {
+    /// The section's name in `locale`: its tab and its form's heading.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            SettingsSection::Invitations => td_string!(locale, settings.invitations),
+            SettingsSection::Branding => td_string!(locale, settings.branding),
+            SettingsSection::Passwords => td_string!(locale, settings.passwords),
+            SettingsSection::Signup => td_string!(locale, settings.signup),
+            SettingsSection::Language => td_string!(locale, settings.language_and_time),
+        }
+    }
+}
+
 impl ClientFilter {
     /// What the status menu calls the filter, in `locale`.
     pub fn label(self, locale: crate::i18n::Locale) -> &'static str {

@@ -44,11 +44,7 @@ impl Local {
     pub fn date(&self, ms: i64) -> String {
         let locale = self.language.locale();
         let zoned = self.zoned(ms);
-        let month = month_name(locale, zoned.month());
-        let day = match zoned.day() {
-            1 => td_string!(locale, dates.first_day).to_owned(),
-            d => d.to_string(),
-        };
+        let (day, month) = day_and_month(locale, &zoned);
         td_string!(locale, dates.date, day, month, year = zoned.year())
     }
 
@@ -56,12 +52,7 @@ impl Local {
     /// without the year.
     pub fn day_month(&self, ms: i64) -> String {
         let locale = self.language.locale();
-        let zoned = self.zoned(ms);
-        let month = month_name(locale, zoned.month());
-        let day = match zoned.day() {
-            1 => td_string!(locale, dates.first_day).to_owned(),
-            d => d.to_string(),
-        };
+        let (day, month) = day_and_month(locale, &self.zoned(ms));
         td_string!(locale, dates.day_month, day, month)
     }
 
@@ -103,6 +94,16 @@ impl Local {
             .unwrap_or(Timestamp::UNIX_EPOCH)
             .to_zoned_datetime(self.time_zone.clone())
     }
+}
+
+/// The day of the month as written ("1er" on a first in French) and the
+/// month's short name.
+fn day_and_month(locale: Locale, zoned: &jiff::ZonedDateTime) -> (String, &'static str) {
+    let day = match zoned.day() {
+        1 => td_string!(locale, dates.first_day).to_owned(),
+        d => d.to_string(),
+    };
+    (day, month_name(locale, zoned.month()))
 }
 
 /// A month's short name (`month`: 1–12).

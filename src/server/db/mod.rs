@@ -75,6 +75,18 @@ impl Backend {
             Backend::Sqlite => "",
         }
     }
+
+    /// The clause that ends a `SELECT` reading rows a transaction will then
+    /// write from: on PostgreSQL `FOR UPDATE`, so that a concurrent writer
+    /// waits instead of writing from the same stale values; nothing on
+    /// SQLite, where the transaction holds the write lock from its start
+    /// (see [`Db::begin`]).
+    pub fn lock_rows(self) -> &'static str {
+        match self {
+            Backend::Postgres => "FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
 }
 
 /// The connection pool and the backend it talks to.

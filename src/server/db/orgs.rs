@@ -117,43 +117,31 @@ pub struct SettingsRow {
     pub time_zone: String,
 }
 
-/// The organization's settings, read inside `tx` and held until it ends:
-/// on PostgreSQL the row is locked (`FOR UPDATE`), on SQLite the
-/// transaction already holds the write lock. Two sections saved at once
-/// then apply one after the other, neither undoing the other.
+/// An organization's settings, `WHERE id = $1`.
+const SETTINGS: &str = "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color,
+        logo_url, signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
+        default_language, time_zone
+     FROM organizations WHERE id = $1";
+
+/// The organization's settings, read inside `tx` and held until it ends
+/// ([`Backend::lock_rows`]): two sections saved at once then apply one
+/// after the other, neither undoing the other.
 pub async fn settings_for_update(
     tx: &mut Tx,
     backend: Backend,
     id: OrganizationId,
 ) -> Result<SettingsRow, sqlx::Error> {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE",
-        Backend::Sqlite => "",
-    };
-    sqlx::query_as(&format!(
-        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
-                signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
-                default_language, time_zone
-         FROM organizations WHERE id = $1 {lock}"
-    ))
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await
+    sqlx::query_as(&format!("{SETTINGS} {}", backend.lock_rows()))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
 }
 
 pub async fn settings(
     db: impl sqlx::Executor<'_, Database = sqlx::Any>,
     id: OrganizationId,
 ) -> Result<SettingsRow, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color, logo_url,
-                signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
-                default_language, time_zone
-         FROM organizations WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(db)
-    .await
+    sqlx::query_as(SETTINGS).bind(id).fetch_one(db).await
 }
 
 /// Settings as validated for saving.
