@@ -68,6 +68,7 @@ e2e:
 bench:
 	@scripts/ensure-tools.sh --bench
 	cargo bench --features ssr --bench client_list
+	cargo bench --features ssr --bench client_export
 	cargo bench --features ssr --bench bulk_invite
 	cargo bench --features ssr --bench pages
 	cargo bench --features ssr --bench activations

@@ -1,11 +1,13 @@
-//! How fast is the first page of the client list with many clients?
+//! How fast is the first page of the client list with many accounts?
 //!
-//!     make bench                       # SQLite, 100,000 clients
-//!     BENCH_CLIENTS=20000 make bench   # another size
+//!     make bench                        # SQLite, 100,000 accounts (150,000 members)
+//!     BENCH_ACCOUNTS=20000 make bench   # another size
 //!
 //! With PORCHLIGHT_TEST_POSTGRES_URL set, PostgreSQL is measured too. Prints
-//! p50 and p99 of the list query (page, count and statuses) for: no filter,
-//! a search, and a status filter.
+//! p50 and p99 of the list query (the page of accounts, their members, the
+//! count) for: no filter, searches, a status filter, a plan, a staff member.
+
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -18,10 +20,7 @@ const RUNS: usize = 100;
 
 #[tokio::main]
 async fn main() {
-    let n: i64 = std::env::var("BENCH_CLIENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n: i64 = support::env_or("BENCH_ACCOUNTS", 100_000);
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!(
         "sqlite://{}?mode=rwc",
@@ -57,30 +56,53 @@ async fn run(backend: &str, url: &str, n: i64) {
     .fetch_one(&db.pool)
     .await
     .unwrap();
+    let (staff,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (email, email_lower, name, created_at)
+         VALUES ('sam@bench.example', 'sam@bench.example', 'Sam Staff', 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
     let started = Instant::now();
-    seed(&db, org, n).await;
+    let plan = support::seed_accounts(&db, org, n, Some(staff)).await;
+    let (members,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clients")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     println!(
-        "{backend}: seeded {n} clients in {:.1} s",
+        "{backend}: seeded {n} accounts, {members} members in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 
-    for (label, search, status) in [
-        ("first page, no filter", "", None),
+    let none = (None, None);
+    for (label, search, status, (plan, staff)) in [
+        ("first page, no filter", "", None, none),
         (
-            "first page, search for one client 'client 4242'",
-            "client 4242",
+            "first page, search for one member 'client 4242-1'",
+            "client 4242-1",
             None,
+            none,
         ),
         (
             "first page, search matching 90% 'example.com'",
             "example.com",
             None,
+            none,
         ),
-        ("first page, two letters 'nt'", "nt", None),
+        ("first page, two letters 'nt'", "nt", None, none),
         (
             "first page, status 'no email'",
             "",
             Some(ClientFilter::NoEmail),
+            none,
+        ),
+        ("first page, plan 'Pro'", "", None, (Some(plan), None)),
+        ("first page, assigned staff", "", None, (None, Some(staff))),
+        (
+            "first page, status 'no email' on plan 'Pro'",
+            "",
+            Some(ClientFilter::NoEmail),
+            (Some(plan), None),
         ),
     ] {
         let mut times = Vec::with_capacity(RUNS);
@@ -89,6 +111,8 @@ async fn run(backend: &str, url: &str, n: i64) {
                 organization_id: porchlight::model::OrganizationId(org),
                 search,
                 status,
+                plan: plan.map(porchlight::model::PlanId),
+                staff: staff.map(porchlight::model::UserId),
                 oldest_first: false,
                 limit: 50,
                 offset: 0,
@@ -97,7 +121,7 @@ async fn run(backend: &str, url: &str, n: i64) {
             let t = Instant::now();
             let page = page(&db, &q).await.unwrap();
             times.push(t.elapsed());
-            assert!(!page.rows.is_empty());
+            assert!(!page.accounts.is_empty());
         }
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -108,40 +132,4 @@ async fn run(backend: &str, url: &str, n: i64) {
         );
     }
     db.pool.close().await;
-}
-
-async fn seed(db: &Db, org: i64, n: i64) {
-    const BATCH: i64 = 500;
-    let mut tx = db.begin().await.unwrap();
-    let mut i = 0;
-    while i < n {
-        let end = (i + BATCH).min(n);
-        let mut sql = String::from(
-            "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_at, search_text, list_state) VALUES ",
-        );
-        for k in i..end {
-            if k > i {
-                sql.push(',');
-            }
-            // Every tenth client has no email.
-            let (email, search, state) = if k % 10 == 0 {
-                ("NULL".to_owned(), format!("client {k} "), "no_email")
-            } else {
-                (
-                    format!("'client{k}@example.com'"),
-                    format!("client {k} client{k}@example.com"),
-                    "not_invited",
-                )
-            };
-            sql.push_str(&format!(
-                "({org}, 'Client', '{k}', {email}, {email}, 'client', {k}, '{search}', '{state}')"
-            ));
-        }
-        sqlx::query(&sql).execute(&mut *tx).await.unwrap();
-        i = end;
-    }
-    tx.commit().await.unwrap();
-    // Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize`
-    // would leave them.
-    sqlx::query("ANALYZE").execute(&db.pool).await.unwrap();
 }

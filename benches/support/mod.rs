@@ -144,3 +144,71 @@ pub fn status_mib(field: &str) -> f64 {
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
+
+/// Seeds `accounts` client accounts into organization `org`, newest last:
+/// every other account has a second member (a guest), so 100,000 accounts
+/// hold 150,000 members; every tenth member has no email; every tenth
+/// account is on a plan "Pro" and every seventh is assigned to `staff`
+/// (when given). Written with SQL alone, in one transaction; statistics
+/// refreshed after, as autovacuum or `PRAGMA optimize` would leave them.
+/// Returns the plan's id.
+pub async fn seed_accounts(
+    db: &porchlight::server::db::Db,
+    org: i64,
+    accounts: i64,
+    staff: Option<i64>,
+) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let (plan,): (i64,) = sqlx::query_as(
+        "INSERT INTO plans (organization_id, name, name_lower, created_at)
+         VALUES ($1, 'Pro', 'pro', 0) RETURNING id",
+    )
+    .bind(org)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let numbers = "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < $2)";
+    sqlx::query(&format!(
+        "{numbers}
+         INSERT INTO client_accounts (id, organization_id, name, plan_id, assigned_staff_id, created_at)
+         SELECT n, $1, 'Account ' || CAST(n AS TEXT),
+                CASE WHEN n % 10 = 0 THEN $3 END, CASE WHEN n % 7 = 0 THEN $4 END, n
+         FROM k"
+    ))
+    .bind(org)
+    .bind(accounts)
+    .bind(plan)
+    .bind(staff)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    // Member j (1: the owner, 2: a guest) of account n.
+    for (place, which) in [("owner", "1"), ("guest", "2")] {
+        let only = if which == "2" { "WHERE n % 2 = 0" } else { "" };
+        sqlx::query(&format!(
+            "{numbers}
+             INSERT INTO clients (organization_id, account_id, place, first_name, last_name, email,
+                                  email_lower, role, created_at, search_text, list_state)
+             SELECT $1, n, '{place}', 'Client', CAST(n AS TEXT) || '-{which}',
+                    CASE WHEN (n + {which}) % 10 = 0 THEN NULL
+                         ELSE 'client' || CAST(n AS TEXT) || '-{which}@example.com' END,
+                    CASE WHEN (n + {which}) % 10 = 0 THEN NULL
+                         ELSE 'client' || CAST(n AS TEXT) || '-{which}@example.com' END,
+                    'client', n,
+                    'client ' || CAST(n AS TEXT) || '-{which} '
+                      || CASE WHEN (n + {which}) % 10 = 0 THEN ''
+                              ELSE 'client' || CAST(n AS TEXT) || '-{which}@example.com' END
+                      || ' account ' || CAST(n AS TEXT),
+                    CASE WHEN (n + {which}) % 10 = 0 THEN 'no_email' ELSE 'not_invited' END
+             FROM k {only}"
+        ))
+        .bind(org)
+        .bind(accounts)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(&db.pool).await.unwrap();
+    plan
+}

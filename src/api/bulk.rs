@@ -17,7 +17,9 @@ fn form(
     created_after: String,
     waiting_days: String,
     resend_pending: Option<String>,
+    accounts: [String; 4],
 ) -> crate::server::domain::bulk::BulkForm {
+    let [plan, staff, list_plan, list_staff] = accounts;
     crate::server::domain::bulk::BulkForm {
         rule,
         ids,
@@ -26,6 +28,10 @@ fn form(
         created_after,
         waiting_days,
         resend_pending: resend_pending.is_some(),
+        plan,
+        staff,
+        list_plan,
+        list_staff,
     }
 }
 
@@ -39,6 +45,10 @@ pub async fn preview_bulk_invite(
     #[server(default)] created_after: String,
     #[server(default)] waiting_days: String,
     #[server(default)] resend_pending: Option<String>,
+    #[server(default)] plan: String,
+    #[server(default)] staff: String,
+    #[server(default)] list_plan: String,
+    #[server(default)] list_staff: String,
 ) -> Result<BulkPreview, AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
@@ -50,6 +60,7 @@ pub async fn preview_bulk_invite(
             created_after,
             waiting_days,
             resend_pending,
+            [plan, staff, list_plan, list_staff],
         );
         crate::server::domain::bulk::preview(&state.db, &current, &form, state.now()).await
     })
@@ -68,6 +79,10 @@ pub async fn start_bulk_invite(
     #[server(default)] created_after: String,
     #[server(default)] waiting_days: String,
     #[server(default)] resend_pending: Option<String>,
+    #[server(default)] plan: String,
+    #[server(default)] staff: String,
+    #[server(default)] list_plan: String,
+    #[server(default)] list_staff: String,
 ) -> Result<i64, AppError> {
     super::ssr::answer(async move {
         use crate::server::events::Event;
@@ -81,6 +96,7 @@ pub async fn start_bulk_invite(
             created_after,
             waiting_days,
             resend_pending,
+            [plan, staff, list_plan, list_staff],
         );
         let now = state.now();
         let (id, created) =

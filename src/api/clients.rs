@@ -4,15 +4,19 @@ use leptos::prelude::*;
 
 use crate::model::{AppError, ClientDetail, ClientPage};
 
-/// One page (1-based) of the caller's organization's clients: `search` finds
-/// words in names and emails, `status` is a filter name (`pending`, `failed`,
-/// … or empty for all), `sort` is `oldest` or newest first.
+/// One page (1-based) of the caller's organization's client accounts with
+/// their members: `search` finds words in names and emails, `status` is a
+/// filter name (`pending`, `failed`, … or empty for all), `plan` a plan's id,
+/// `staff` an assigned staff member's id or `me` (empty for all), `sort` is
+/// `oldest` or newest first.
 #[server(prefix = "/api", endpoint = "list_clients")]
 pub async fn list_clients(
     page: i64,
     #[server(default)] search: String,
     #[server(default)] status: String,
     #[server(default)] sort: String,
+    #[server(default)] plan: String,
+    #[server(default)] staff: String,
 ) -> Result<ClientPage, AppError> {
     super::ssr::answer(async move {
         use crate::server::domain::clients::{ListRequest, list};
@@ -22,6 +26,8 @@ pub async fn list_clients(
             page,
             search,
             status,
+            plan,
+            staff,
             sort,
         };
         list(&state.db, &current, &request, state.now()).await
@@ -50,6 +56,8 @@ pub async fn create_client(
             &state.db,
             &current,
             NewClient {
+                account: None,
+                place: String::new(),
                 first_name,
                 last_name,
                 email,

@@ -1,6 +1,7 @@
 //! Server functions: thin adapters that take the state and the caller from
 //! the request, call `server::domain`, and return DTOs from `model`.
 
+pub mod accounts;
 pub mod activation;
 pub mod audit;
 pub mod auth;

@@ -20,6 +20,7 @@ fn label(filter: Option<AuditFilter>, locale: Locale) -> &'static str {
         Some(AuditFilter::Invitations) => td_string!(locale, audit.invitations),
         Some(AuditFilter::Access) => td_string!(locale, audit.access),
         Some(AuditFilter::Settings) => td_string!(locale, audit.settings),
+        Some(AuditFilter::Exports) => td_string!(locale, audit.exports),
     }
 }
 

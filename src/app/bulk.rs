@@ -8,7 +8,7 @@ use super::portal::Portal;
 use super::ui::{action_error, page_locale, say};
 use crate::api::bulk::{CancelBulkInvite, PreviewBulkInvite, StartBulkInvite, list_bulk_jobs};
 use crate::i18n::*;
-use crate::model::{AppError, BulkJob, BulkPreview, JobStatus, Language};
+use crate::model::{AccountChoices, AppError, BulkJob, BulkPreview, Choice, JobStatus, Language};
 
 /// A count as the page's language writes it ("1,000", "1 000").
 fn count(n: i64) -> String {
@@ -20,6 +20,8 @@ fn count(n: i64) -> String {
 pub struct ListScope {
     pub search: String,
     pub status: String,
+    pub plan: String,
+    pub staff: String,
     pub total: i64,
     pub more: bool,
 }
@@ -30,12 +32,16 @@ pub fn BulkInvitePanel(
     /// Rows ticked in the list.
     selected: RwSignal<Vec<i64>>,
     scope: Signal<ListScope>,
+    /// The organization's plans and staff, for the rules that name one.
+    choices: Resource<Result<AccountChoices, AppError>>,
 ) -> impl IntoView {
     let locale = page_locale();
     let open = RwSignal::new(false);
     let rule = RwSignal::new(String::from("matching"));
     let created_after = RwSignal::new(String::new());
     let waiting_days = RwSignal::new(String::from("7"));
+    let plan = RwSignal::new(String::new());
+    let staff = RwSignal::new(String::new());
     let resend = RwSignal::new(false);
     let preview = ServerAction::<PreviewBulkInvite>::new();
     let start = ServerAction::<StartBulkInvite>::new();
@@ -51,10 +57,10 @@ pub fn BulkInvitePanel(
     // preview being read.
     let list_filter = Memo::new(move |_| {
         let s = scope.get();
-        (s.search, s.status)
+        (s.search, s.status, s.plan, s.staff)
     });
     let fields = move || {
-        let (search, status) = list_filter.get();
+        let (search, status, list_plan, list_staff) = list_filter.get();
         PreviewBulkInvite {
             rule: rule.get(),
             ids: selected
@@ -68,6 +74,10 @@ pub fn BulkInvitePanel(
             created_after: created_after.get(),
             waiting_days: waiting_days.get(),
             resend_pending: resend.get().then(|| "on".to_owned()),
+            plan: plan.get(),
+            staff: staff.get(),
+            list_plan,
+            list_staff,
         }
     };
     // A changed choice needs a fresh preview before anything is sent.
@@ -95,6 +105,10 @@ pub fn BulkInvitePanel(
             created_after: f.created_after,
             waiting_days: f.waiting_days,
             resend_pending: f.resend_pending,
+            plan: f.plan,
+            staff: f.staff,
+            list_plan: f.list_plan,
+            list_staff: f.list_staff,
         });
     };
     // Once started, the panel closes and the job shows in the list of jobs.
@@ -152,12 +166,16 @@ pub fn BulkInvitePanel(
                 <legend>{td_string!(locale, bulk.who)}</legend>
                 {move || {
                     let n = selected.read().len();
-                    (n > 0).then(|| option("selected", td_string!(locale, bulk.the_selected, count = count(n as i64))))
+                    (n > 0).then(|| view! {
+                        {option("selected", td_string!(locale, bulk.the_selected, count = count(n as i64)))}
+                        {option("owners_of_selected", td_string!(locale, bulk.owners_of_selected).into())}
+                    })
                 }}
                 {move || {
                     let s = scope.get();
                     let total = count(s.total);
-                    let label = match (s.search.is_empty() && s.status.is_empty(), s.more) {
+                    let everyone = s.search.is_empty() && s.status.is_empty() && s.plan.is_empty() && s.staff.is_empty();
+                    let label = match (everyone, s.more) {
                         (true, false) => td_string!(locale, bulk.all, count = total),
                         (true, true) => td_string!(locale, bulk.all_more, count = total),
                         (false, false) => td_string!(locale, bulk.all_matching, count = total),
@@ -165,6 +183,41 @@ pub fn BulkInvitePanel(
                     };
                     option("matching", label)
                 }}
+                {option("plan", td_string!(locale, bulk.plan_option).into())}
+                {option("staff", td_string!(locale, bulk.staff_option).into())}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let choices = choices.await.unwrap_or_default();
+                        let menu = move |id: &'static str, label: &'static str, value: RwSignal<String>, rule_name: &'static str, list: Vec<Choice>| {
+                            let error_id = format!("{id}-error");
+                            view! {
+                                <div class="field indented" class:invalid=move || field_error(rule_name)().is_some()>
+                                    <label for=id>{label}</label>
+                                    <select
+                                        id=id
+                                        prop:value=value
+                                        aria-describedby=error_id.clone()
+                                        on:change=move |ev| {
+                                            value.set(event_target_value(&ev));
+                                            rule.set(rule_name.into());
+                                        }
+                                    >
+                                        <option value="">{td_string!(locale, bulk.choose)}</option>
+                                        {list
+                                            .into_iter()
+                                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                                            .collect_view()}
+                                    </select>
+                                    <p class="field-error" id=error_id>{field_error(rule_name)}</p>
+                                </div>
+                            }
+                        };
+                        view! {
+                            {menu("bulk-plan", td_string!(locale, bulk.plan), plan, "plan", choices.plans)}
+                            {menu("bulk-staff", td_string!(locale, bulk.staff), staff, "staff", choices.staff)}
+                        }
+                    })}
+                </Suspense>
                 {option("created_after", td_string!(locale, bulk.created_after_option).into())}
                 <div class="field indented" class:invalid=move || field_error("created_after")().is_some()>
                     <label for="bulk-created-after">{td_string!(locale, bulk.created_after)}</label>

@@ -3,12 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::accounts::places;
 use super::clients::client_languages;
 use super::live::use_live;
 use super::portal::Portal;
 use super::ui::{
     Badge, Field, FormMessage, Notice, Notices, Select, Tone, action_error, page_locale, say,
 };
+use crate::api::accounts::{MoveMember, find_accounts};
 use crate::api::clients::{
     ChangeClientEmail, ChangeClientLanguage, SendInvitation, SetClientAccess, get_client,
 };
@@ -114,12 +116,18 @@ fn Detail(
         td_string!(locale, clients.resend_invitation)
     };
     let role = c.role;
+    let account_id = c.account_id;
     view! {
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">
             <Badge tone=c.status.tone()>{c.status_text}</Badge>
             " · " {role.label(page_locale())} " · "
             {td_string!(locale, detail.created, created = c.created)}
+        </p>
+        <p>
+            {td_string!(locale, accounts.member_of, place = c.place.label(locale))}
+            " "
+            <a href=format!("/accounts/{account_id}")>{c.account_name.clone()}</a>
         </p>
         <div class="actions">
             {can_invite.then(|| view! {
@@ -180,6 +188,7 @@ fn Detail(
             <FormMessage error=language_error />
             <button type="submit">{td_string!(locale, detail.save_language)}</button>
         </ActionForm>
+        <MoveForm client_id=id />
         <h2>{td_string!(locale, detail.timeline)}</h2>
         <ol class="timeline" aria-label=td_string!(locale, detail.timeline_label)>
             {detail
@@ -193,5 +202,62 @@ fn Detail(
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// "Move to another account": words find the account (its name or a
+/// member's), one is chosen, with the place the client takes there.
+#[component]
+fn MoveForm(client_id: i64) -> impl IntoView {
+    let locale = page_locale();
+    let action = ServerAction::<MoveMember>::new();
+    let error = action_error(action);
+    let words = RwSignal::new(String::new());
+    let found = Resource::new(move || words.get(), find_accounts);
+    view! {
+        <details class="card">
+            <summary>{td_string!(locale, accounts.move_title)}</summary>
+            <div class="field">
+                <label for="move-search">{td_string!(locale, accounts.find_account)}</label>
+                <input
+                    id="move-search"
+                    type="search"
+                    on:input=move |ev| words.set(event_target_value(&ev))
+                />
+            </div>
+            <ActionForm action>
+                <input type="hidden" name="client_id" value=client_id.to_string() />
+                <fieldset>
+                    <legend>{td_string!(locale, accounts.choose_account)}</legend>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let found = found.await.unwrap_or_default();
+                            if found.is_empty() {
+                                return view! { <p class="muted">{td_string!(locale, accounts.find_hint)}</p> }.into_any();
+                            }
+                            found
+                                .into_iter()
+                                .map(|a| {
+                                    let input_id = format!("move-to-{}", a.id);
+                                    view! {
+                                        <div class="field checkbox">
+                                            <input id=input_id.clone() type="radio" name="account_id" value=a.id.to_string() />
+                                            <label for=input_id>{a.name}</label>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()
+                                .into_any()
+                        })}
+                    </Transition>
+                </fieldset>
+                <Select label=td_string!(locale, accounts.place) name="place" options=places() selected="owner" error />
+                <FormMessage error />
+                <p aria-live="polite" class="saved">
+                    {move || matches!(action.value().get(), Some(Ok(()))).then(|| td_string!(locale, accounts.moved))}
+                </p>
+                <button type="submit">{td_string!(locale, accounts.move_button)}</button>
+            </ActionForm>
+        </details>
     }
 }

@@ -8,13 +8,15 @@ use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
 use super::live::{Change, use_live};
 use super::portal::Portal;
 use super::ui::{
-    Badge, Field, FormMessage, Notice, Notices, RequestKey, Select, Tone, action_error, link,
-    page_locale, reset_after_success, say, tick,
+    Badge, Field, FormMessage, Notice, Notices, Options, RequestKey, Select, Tone, action_error,
+    link, page_locale, reset_after_success, say, tick,
 };
+use crate::api::accounts::{InviteOwners, get_account_choices};
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
 use crate::i18n::*;
 use crate::model::{
-    CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, ClientStatus, Language, format_count,
+    AccountChoices, AccountRow, CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow,
+    ClientStatus, Language, OwnersInvited, format_count,
 };
 
 #[component]
@@ -23,10 +25,18 @@ pub fn ClientsPage() -> impl IntoView {
     let create = ServerAction::<CreateClient>::new();
     let send = ServerAction::<SendInvitation>::new();
     let access = ServerAction::<SetClientAccess>::new();
+    let owners = ServerAction::<InviteOwners>::new();
     let send_error = action_error(send);
     let access_error = action_error(access);
-    let actions = Actions { send, access };
+    let owners_error = action_error(owners);
+    let actions = Actions {
+        send,
+        access,
+        owners,
+    };
     let selected = RwSignal::new(Vec::<i64>::new());
+    // Accounts whose members were shown or hidden by hand.
+    let open = RwSignal::new(Vec::<i64>::new());
     let query = use_query_map();
     let filters = move || {
         let q = query.read();
@@ -34,6 +44,8 @@ pub fn ClientsPage() -> impl IntoView {
         ListFilters {
             search: get("q"),
             status: get("status"),
+            plan: get("plan"),
+            staff: get("staff"),
             sort: get("sort"),
             page: get("page").parse().unwrap_or(1).max(1),
         }
@@ -47,11 +59,13 @@ pub fn ClientsPage() -> impl IntoView {
                 create.version().get(),
                 send.version().get(),
                 access.version().get(),
+                owners.version().get(),
                 live.get(),
             )
         },
-        |(f, ..)| list_clients(f.page, f.search, f.status, f.sort),
+        |(f, ..)| list_clients(f.page, f.search, f.status, f.sort, f.plan, f.staff),
     );
+    let choices = Resource::new(|| (), |_| get_account_choices());
     // The list's count as last loaded: while a live reload runs, the bulk
     // panel keeps saying "All 25 clients" rather than "All 0".
     let counted = Memo::new(move |before: Option<&(i64, bool)>| {
@@ -68,6 +82,8 @@ pub fn ClientsPage() -> impl IntoView {
         ListScope {
             search: f.search,
             status: f.status,
+            plan: f.plan,
+            staff: f.staff,
             total,
             more,
         }
@@ -86,14 +102,30 @@ pub fn ClientsPage() -> impl IntoView {
                 {move || {
                     access_error.get().map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> })
                 }}
+                {move || match (owners.value().get(), owners_error.get()) {
+                    (Some(Ok(done)), _) => Some(view! { <Notice tone=Tone::Good>{owners_invited(done, locale)}</Notice> }.into_any()),
+                    (_, error) => error.map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> }.into_any()),
+                }}
             </Notices>
-            <FilterForm filters=filters() />
-            <BulkInvitePanel selected scope />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let choices = choices.await.unwrap_or_default();
+                    view! { <FilterForm filters=filters() choices /> }
+                })}
+            </Suspense>
+            <p class="export">
+                <a class="button secondary" href=move || filters().export_href() download>
+                    {td_string!(locale, clients.export)}
+                </a>
+                " "
+                <span class="hint">{td_string!(locale, clients.export_hint)}</span>
+            </p>
+            <BulkInvitePanel selected scope choices />
             <BulkJobs limit=3 />
             <Transition fallback=move || view! { <p class="loading">{td_string!(locale, clients.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match clients.await {
-                        Ok(page) => view! { <ClientTable page actions filters=filters() selected /> }.into_any(),
+                        Ok(page) => view! { <ClientTable page actions filters=filters() selected open /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
@@ -102,33 +134,92 @@ pub fn ClientsPage() -> impl IntoView {
     }
 }
 
+/// What "Invite all owners" did, in words: "2 owners invited. Skipped: 1
+/// already active, 1 without an email."
+pub(super) fn owners_invited(done: OwnersInvited, locale: Locale) -> String {
+    let mut words = crate::model::counted!(
+        locale,
+        done.invited,
+        accounts.owners_invited,
+        count = done.invited
+    );
+    let skipped: Vec<String> = [
+        (
+            done.skipped_active,
+            td_string!(locale, accounts.skipped_active, count = done.skipped_active),
+        ),
+        (
+            done.skipped_no_email,
+            td_string!(
+                locale,
+                accounts.skipped_no_email,
+                count = done.skipped_no_email
+            ),
+        ),
+        (
+            done.skipped_disabled,
+            td_string!(
+                locale,
+                accounts.skipped_disabled,
+                count = done.skipped_disabled
+            ),
+        ),
+        (
+            done.skipped_rank,
+            td_string!(locale, accounts.skipped_rank, count = done.skipped_rank),
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(_, text)| text)
+    .collect();
+    if !skipped.is_empty() {
+        words.push(' ');
+        words.push_str(&td_string!(
+            locale,
+            accounts.skipped,
+            list = skipped.join(", ")
+        ));
+    }
+    words
+}
+
 /// A client's language: the organization's unless chosen here.
-pub(super) fn client_languages() -> Vec<(&'static str, String)> {
+pub(super) fn client_languages() -> Options {
     let locale = page_locale();
     std::iter::once((
-        "",
+        "".into(),
         td_string!(locale, clients.organization_language).to_owned(),
     ))
     .chain(
         Language::ALL
             .iter()
-            .map(|l| (l.as_str(), l.own_name().to_owned())),
+            .map(|l| (l.as_str().into(), l.own_name().to_owned())),
     )
     .collect()
 }
 
 /// The roles a new person can get. Only owners and admins may choose the
 /// last two; the server says so at the field otherwise.
-fn roles() -> Vec<(&'static str, String)> {
+pub(super) fn roles() -> Options {
     let locale = page_locale();
     vec![
-        ("client", td_string!(locale, clients.role_client).to_owned()),
         (
-            "collaborator",
+            "client".into(),
+            td_string!(locale, clients.role_client).to_owned(),
+        ),
+        (
+            "collaborator".into(),
             td_string!(locale, clients.role_collaborator).to_owned(),
         ),
-        ("staff", td_string!(locale, clients.role_staff).to_owned()),
-        ("admin", td_string!(locale, clients.role_admin).to_owned()),
+        (
+            "staff".into(),
+            td_string!(locale, clients.role_staff).to_owned(),
+        ),
+        (
+            "admin".into(),
+            td_string!(locale, clients.role_admin).to_owned(),
+        ),
     ]
 }
 
@@ -201,25 +292,49 @@ fn NewClientForm(action: ServerAction<CreateClient>) -> impl IntoView {
 struct ListFilters {
     search: String,
     status: String,
+    plan: String,
+    staff: String,
     sort: String,
     page: i64,
 }
 
 impl ListFilters {
     fn is_filtered(&self) -> bool {
+        self.members_filtered() || !self.plan.is_empty() || !self.staff.is_empty()
+    }
+
+    /// The list is searched or filtered by status: it shows the accounts
+    /// with a member that matches, and marks them.
+    fn members_filtered(&self) -> bool {
         !self.search.is_empty() || !self.status.is_empty()
     }
 
     /// The address of another page of the same list.
     fn page_href(&self, page: i64) -> String {
-        let mut href = format!("/clients?page={page}");
+        self.href(&format!("/clients?page={page}"))
+    }
+
+    /// The address of the list's CSV export, with its search and filters.
+    fn export_href(&self) -> String {
+        self.href("/clients/export.csv?")
+    }
+
+    /// `base` (an address ending its query so far) with the list's
+    /// search, filters and order added.
+    fn href(&self, base: &str) -> String {
+        let mut href = base.to_owned();
         for (key, value) in [
             ("q", &self.search),
             ("status", &self.status),
+            ("plan", &self.plan),
+            ("staff", &self.staff),
             ("sort", &self.sort),
         ] {
             if !value.is_empty() {
-                href.push_str(&format!("&{key}={}", super::encode_query(value)));
+                if !href.ends_with('?') {
+                    href.push('&');
+                }
+                href.push_str(&format!("{key}={}", super::encode_query(value)));
             }
         }
         href
@@ -235,7 +350,7 @@ fn filter_label(filter: Option<ClientFilter>, locale: Locale) -> &'static str {
 }
 
 #[component]
-fn FilterForm(filters: ListFilters) -> impl IntoView {
+fn FilterForm(filters: ListFilters, choices: AccountChoices) -> impl IntoView {
     let locale = page_locale();
     view! {
         <Form method="GET" action="/clients" attr:class="filters" attr:role="search">
@@ -262,6 +377,37 @@ fn FilterForm(filters: ListFilters) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
+                <label for="filter-plan">{td_string!(locale, accounts.plan)}</label>
+                <select id="filter-plan" name="plan">
+                    <option value="" selected=filters.plan.is_empty()>{td_string!(locale, accounts.any_plan)}</option>
+                    {choices
+                        .plans
+                        .into_iter()
+                        .map(|p| {
+                            let value = p.id.to_string();
+                            let chosen = filters.plan == value;
+                            view! { <option value=value selected=chosen>{p.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-staff">{td_string!(locale, accounts.assigned_staff)}</label>
+                <select id="filter-staff" name="staff">
+                    <option value="" selected=filters.staff.is_empty()>{td_string!(locale, accounts.anyone)}</option>
+                    <option value="me" selected=filters.staff == "me">{td_string!(locale, accounts.my_clients)}</option>
+                    {choices
+                        .staff
+                        .into_iter()
+                        .map(|p| {
+                            let value = p.id.to_string();
+                            let chosen = filters.staff == value;
+                            view! { <option value=value selected=chosen>{p.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
                 <label for="filter-sort">{td_string!(locale, clients.order)}</label>
                 <select id="filter-sort" name="sort">
                     <option value="" selected=filters.sort != "oldest">{td_string!(locale, clients.newest_first)}</option>
@@ -278,15 +424,16 @@ fn FilterForm(filters: ListFilters) -> impl IntoView {
 struct Actions {
     send: ServerAction<SendInvitation>,
     access: ServerAction<SetClientAccess>,
+    owners: ServerAction<InviteOwners>,
 }
 
-/// "25 clients", "1 client", "More than 10,000 clients", in `locale`.
-pub fn client_count(total: i64, more: bool, locale: Locale) -> String {
+/// "25 accounts", "1 account", "More than 10,000 accounts", in `locale`.
+pub fn account_count(total: i64, more: bool, locale: Locale) -> String {
     let count = format_count(total, Language::of_locale(locale));
     if more {
-        td_string!(locale, clients.count_more, count)
+        td_string!(locale, accounts.count_more, count)
     } else {
-        crate::model::counted!(locale, total, clients.count, count)
+        crate::model::counted!(locale, total, accounts.count, count)
     }
 }
 
@@ -296,6 +443,7 @@ fn ClientTable(
     actions: Actions,
     filters: ListFilters,
     selected: RwSignal<Vec<i64>>,
+    open: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let locale = page_locale();
     if page.rows.is_empty() && filters.is_filtered() {
@@ -316,10 +464,17 @@ fn ClientTable(
         }
         .into_any();
     }
-    let page_ids: std::sync::Arc<[i64]> = page.rows.iter().map(|r| r.id).collect();
+    let page_ids: std::sync::Arc<[i64]> = page
+        .rows
+        .iter()
+        .flat_map(|a| a.members.iter().map(|m| m.id))
+        .collect();
     let page_ids_for_change = page_ids.clone();
+    // A search or a status filter opens the accounts to show the members
+    // that match.
+    let searched = filters.members_filtered();
     view! {
-        <p class="count" aria-live="polite">{client_count(page.total, page.more, page_locale())}</p>
+        <p class="count" aria-live="polite">{account_count(page.total, page.more, page_locale())}</p>
         <table class="clients cards">
             <thead>
                 <tr>
@@ -345,17 +500,146 @@ fn ClientTable(
                     <th scope="col">{td_string!(locale, common.name)}</th>
                     <th scope="col">{td_string!(locale, common.email)}</th>
                     <th scope="col">{td_string!(locale, clients.status)}</th>
-                    <th scope="col">{td_string!(locale, clients.created)}</th>
+                    <th scope="col">{td_string!(locale, accounts.plan_and_staff)}</th>
                     <th scope="col">
                         <span class="visually-hidden">{td_string!(locale, clients.actions)}</span>
                     </th>
                 </tr>
             </thead>
-            <tbody>
-                {page.rows.into_iter().map(|c| view! { <ClientLine client=c actions selected /> }).collect_view()}
-            </tbody>
+            {page
+                .rows
+                .into_iter()
+                .map(|account| view! { <AccountLines account actions selected open searched /> })
+                .collect_view()}
         </table>
         <Pager total=page.total more=page.more filters />
+    }
+    .into_any()
+}
+
+/// "Pro · Ana Staff": an account's plan and assigned staff member, or a
+/// dash.
+fn plan_and_staff(plan: Option<String>, staff: Option<String>) -> String {
+    let parts: Vec<String> = plan.into_iter().chain(staff).collect();
+    if parts.is_empty() {
+        "—".to_owned()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// An account's rows: one row for an account of one person (the simple
+/// case reads as a client); otherwise the account's row, whose disclosure
+/// button shows and hides a row per member.
+#[component]
+fn AccountLines(
+    account: AccountRow,
+    actions: Actions,
+    selected: RwSignal<Vec<i64>>,
+    open: RwSignal<Vec<i64>>,
+    searched: bool,
+) -> impl IntoView {
+    let locale = page_locale();
+    let plan = plan_and_staff(account.plan.clone(), account.assigned_staff.clone());
+    if account.members.len() == 1 {
+        let member = account.members.into_iter().next();
+        return view! {
+            <tbody>
+                {member.map(|client| view! {
+                    <ClientLine client actions selected plan matched=false nested=false expanded=Signal::stored(true) />
+                })}
+            </tbody>
+        }
+        .into_any();
+    }
+    let id = account.id;
+    let name = account.name.clone();
+    // Open by default when a search or filter picked members inside.
+    let opened_first = searched && !account.matched.is_empty();
+    let expanded = Signal::derive(move || open.read().contains(&id) != opened_first);
+    let member_ids: Vec<i64> = account.members.iter().map(|m| m.id).collect();
+    let controls = member_ids
+        .iter()
+        .map(|m| format!("member-{m}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let all_ids = std::sync::Arc::<[i64]>::from(member_ids);
+    let all_ids_for_change = all_ids.clone();
+    let summary = td_string!(
+        locale,
+        accounts.active_of,
+        active = account.active(),
+        total = account.members.len()
+    );
+    let members_count = crate::model::counted!(
+        locale,
+        account.members.len() as i64,
+        accounts.members_count,
+        count = account.members.len()
+    );
+    let matched = account.matched.clone();
+    view! {
+        <tbody class="account">
+            <tr class="account-row">
+                <td>
+                    <input
+                        type="checkbox"
+                        aria-label=td_string!(locale, accounts.select_members, name = name.clone())
+                        prop:checked=move || {
+                            let s = selected.read();
+                            all_ids.iter().all(|id| s.contains(id))
+                        }
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|s| {
+                                s.retain(|id| !all_ids_for_change.contains(id));
+                                if on {
+                                    s.extend(all_ids_for_change.iter().copied());
+                                }
+                            });
+                        }
+                    />
+                </td>
+                <td>
+                    <button
+                        type="button"
+                        class="disclosure"
+                        aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                        aria-controls=controls
+                        on:click=move |_| tick(open, id, !open.read_untracked().contains(&id))
+                    >
+                        {name.clone()}
+                    </button>
+                    " "
+                    <span class="muted">{members_count}</span>
+                    " "
+                    <a href=format!("/accounts/{id}")>{td_string!(locale, accounts.open, name = name.clone())}</a>
+                </td>
+                <td data-label=td_string!(locale, common.email)>"—"</td>
+                <td data-label=td_string!(locale, clients.status)>{summary}</td>
+                <td data-label=td_string!(locale, accounts.plan_and_staff)>{plan.clone()}</td>
+                <td>
+                    <button
+                        type="button"
+                        class="secondary small"
+                        aria-label=td_string!(locale, accounts.invite_owners_of, name = name.clone())
+                        on:click=move |_| {
+                            actions.owners.dispatch(InviteOwners { account_id: id });
+                        }
+                    >
+                        {td_string!(locale, accounts.invite_owners)}
+                    </button>
+                </td>
+            </tr>
+            {account
+                .members
+                .into_iter()
+                .map(|client| {
+                    let matched = matched.contains(&client.id);
+                    view! { <ClientLine client actions selected plan=String::new() matched nested=true expanded /> }
+                })
+                .collect_view()}
+        </tbody>
     }
     .into_any()
 }
@@ -386,8 +670,21 @@ fn Pager(total: i64, more: bool, filters: ListFilters) -> impl IntoView {
     })
 }
 
+/// A client's row: alone (an account of one), or one member's row under
+/// their account's (`nested`), shown while the account is `expanded`, with
+/// their place and, when the list is searched or filtered, whether they
+/// match.
 #[component]
-fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>) -> impl IntoView {
+fn ClientLine(
+    client: ClientRow,
+    actions: Actions,
+    selected: RwSignal<Vec<i64>>,
+    /// The account's plan and staff (alone), or nothing (nested).
+    plan: String,
+    matched: bool,
+    nested: bool,
+    expanded: Signal<bool>,
+) -> impl IntoView {
     let locale = page_locale();
     let name = format!("{} {}", client.first_name, client.last_name);
     let action = match client.status {
@@ -418,8 +715,14 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
             td_string!(locale, clients.enable_access_for, name = name.clone()),
         )
     };
+    let place = client.place.label(locale);
     view! {
-        <tr>
+        <tr
+            id=format!("member-{id}")
+            class:member=nested
+            class:matched=matched
+            hidden=move || !expanded.get()
+        >
             <td>
                 <input
                     type="checkbox"
@@ -430,12 +733,14 @@ fn ClientLine(client: ClientRow, actions: Actions, selected: RwSignal<Vec<i64>>)
             </td>
             <td>
                 <a href=format!("/clients/{id}")>{name.clone()}</a>
+                {nested.then(|| view! { " " <span class="muted">{place}</span> })}
+                {matched.then(|| view! { " " <span class="status neutral">{td_string!(locale, accounts.matches)}</span> })}
             </td>
             <td data-label=td_string!(locale, common.email)>{client.email.unwrap_or_else(|| "—".into())}</td>
             <td data-label=td_string!(locale, clients.status)>
                 <Badge tone=client.status.tone()>{client.status_text}</Badge>
             </td>
-            <td data-label=td_string!(locale, clients.created)>{client.created}</td>
+            <td data-label=td_string!(locale, accounts.plan_and_staff)>{plan}</td>
             <td>
                 {action.map(|(label, described)| {
                     view! {

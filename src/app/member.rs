@@ -156,6 +156,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <dt>{td_string!(locale, common.email)}</dt>
                                 <dd>{d.email}</dd>
                             </dl>
+                            {d.account.map(|a| view! { <AccountCard account=a /> })}
                             <h2>{td_string!(locale, dashboard.organizations)}</h2>
                             <ul>{d.organizations.into_iter().map(|o| view! { <li>{o.name}</li> }).collect_view()}</ul>
                             <ActionForm action=logout>
@@ -170,6 +171,40 @@ pub fn DashboardPage() -> impl IntoView {
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// The reader's client account: its name and everyone in it, whether each
+/// joined (owners also see the addresses).
+#[component]
+fn AccountCard(account: crate::model::DashboardAccount) -> impl IntoView {
+    let locale = page_locale();
+    view! {
+        <section aria-labelledby="account-title">
+            <h2 id="account-title">{td_string!(locale, dashboard.account, name = account.name)}</h2>
+            <ul class="mates">
+                {account
+                    .members
+                    .into_iter()
+                    .map(|m| {
+                        let (tone, joined) = if m.joined {
+                            (crate::model::BadgeTone::Good, td_string!(locale, dashboard.joined))
+                        } else {
+                            (crate::model::BadgeTone::Neutral, td_string!(locale, dashboard.not_joined))
+                        };
+                        view! {
+                            <li>
+                                <strong>{m.name}</strong>
+                                {m.you.then(|| view! { " " {td_string!(locale, dashboard.you)} })}
+                                " · " {m.place.label(locale)}
+                                {m.email.map(|e| view! { " · " {e} })}
+                                " " <super::ui::Badge tone>{joined}</super::ui::Badge>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -1,6 +1,7 @@
 //! The pages, compiled for both builds: rendered on the server, hydrated in
 //! the browser.
 
+mod accounts;
 mod audit;
 mod bulk;
 mod client_detail;
@@ -20,6 +21,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
+use accounts::AccountPage;
 use audit::AuditPage;
 use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
@@ -107,6 +109,7 @@ macro_rules! lazy_page {
 lazy_page!(OverviewRoute, OverviewPage);
 lazy_page!(ClientsRoute, ClientsPage);
 lazy_page!(ClientDetailRoute, ClientDetailPage);
+lazy_page!(AccountRoute, AccountPage);
 lazy_page!(NewOrganizationRoute, NewOrganizationPage);
 lazy_page!(MailboxRoute, MailboxPage);
 lazy_page!(SettingsRoute, SettingsPage);
@@ -144,6 +147,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} />
                 <Route path=path!("/clients/:id") view={Lazy::<ClientDetailRoute>::new()} />
+                <Route path=path!("/accounts/:id") view={Lazy::<AccountRoute>::new()} />
                 <Route path=path!("/organizations/new") view={Lazy::<NewOrganizationRoute>::new()} />
                 <Route path=path!("/mailbox") view={Lazy::<MailboxRoute>::new()} />
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/invitations" /> } />

@@ -6,8 +6,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::portal::Portal;
 use super::ui::{
-    Field, FormMessage, Notice, Notices, Select, Tone, action_error, page_locale, say, tick,
+    Field, FormMessage, Notice, Notices, Options, Select, Tone, action_error, page_locale, say,
+    tick,
 };
+use crate::api::accounts::{AddPlan, RemovePlan, list_plans};
 use crate::api::settings::{SaveSettings, get_settings};
 use crate::i18n::*;
 use crate::model::{AppError, Language, OrganizationSettings, SettingsSection};
@@ -60,6 +62,7 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let section = section();
                     match settings.await {
+                        Ok(s) if section == SettingsSection::Plans => view! { <PlansSettings can_edit=s.can_edit /> }.into_any(),
                         Ok(s) => view! { <SettingsForm section settings=s save submitted /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
@@ -146,6 +149,8 @@ fn SettingsForm(
         }
         .into_any(),
         SettingsSection::Signup => view! { <SignupSettings settings=settings.clone() error /> }.into_any(),
+        // Drawn by `PlansSettings` instead.
+        SettingsSection::Plans => ().into_any(),
     };
     view! {
         <p class="lead">{td_string!(locale, settings.lead, name = settings.name.clone(), slug = settings.slug.clone())}</p>
@@ -169,38 +174,44 @@ fn SettingsForm(
 }
 
 /// The languages an organization can write in, by their own names.
-fn languages() -> Vec<(&'static str, String)> {
+fn languages() -> Options {
     Language::ALL
         .iter()
-        .map(|l| (l.as_str(), l.own_name().to_owned()))
+        .map(|l| (l.as_str().into(), l.own_name().to_owned()))
         .collect()
 }
 
-fn signup_modes() -> Vec<(&'static str, String)> {
+fn signup_modes() -> Options {
     let locale = page_locale();
     vec![
-        ("off", td_string!(locale, settings.mode_off).to_owned()),
         (
-            "clients",
+            "off".into(),
+            td_string!(locale, settings.mode_off).to_owned(),
+        ),
+        (
+            "clients".into(),
             td_string!(locale, settings.mode_clients).to_owned(),
         ),
         (
-            "collaborators",
+            "collaborators".into(),
             td_string!(locale, settings.mode_collaborators).to_owned(),
         ),
-        ("both", td_string!(locale, settings.mode_both).to_owned()),
+        (
+            "both".into(),
+            td_string!(locale, settings.mode_both).to_owned(),
+        ),
     ]
 }
 
-fn approvals() -> Vec<(&'static str, String)> {
+fn approvals() -> Options {
     let locale = page_locale();
     vec![
         (
-            "automatic",
+            "automatic".into(),
             td_string!(locale, settings.approval_automatic).to_owned(),
         ),
         (
-            "approver",
+            "approver".into(),
             td_string!(locale, settings.approval_approver).to_owned(),
         ),
     ]
@@ -301,4 +312,72 @@ fn copy_to_clipboard(path: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
+}
+
+/// Settings → Plans: the plan names accounts may be on, each removable,
+/// and a form to add one (owners and admins; staff read them).
+#[component]
+fn PlansSettings(can_edit: bool) -> impl IntoView {
+    let locale = page_locale();
+    let add = ServerAction::<AddPlan>::new();
+    let remove = ServerAction::<RemovePlan>::new();
+    let add_error = action_error(add);
+    let remove_error = action_error(remove);
+    let form = NodeRef::<leptos::html::Form>::new();
+    super::ui::reset_after_success(add, form, |_: &i64| ());
+    let plans = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        |_| list_plans(),
+    );
+    view! {
+        <section class="card" aria-labelledby="section-title">
+            <h2 id="section-title">{SettingsSection::Plans.label(locale)}</h2>
+            <p class="hint">{td_string!(locale, settings.plans_lead)}</p>
+            <Notices>
+                {move || matches!(add.value().get(), Some(Ok(_))).then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, settings.plan_added)}</Notice> })}
+                {move || matches!(remove.value().get(), Some(Ok(()))).then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, settings.plan_removed)}</Notice> })}
+                {move || remove_error.get().map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> })}
+            </Notices>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match plans.await {
+                        Ok(list) if list.is_empty() => view! { <p>{td_string!(locale, settings.no_plans)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plans">
+                                {list
+                                    .into_iter()
+                                    .map(|p| {
+                                        let id = p.id;
+                                        let accounts = crate::model::counted!(locale, p.accounts, settings.plan_accounts, count = p.accounts);
+                                        let label = td_string!(locale, settings.remove_plan, name = p.name.clone());
+                                        view! {
+                                            <li>
+                                                <strong>{p.name}</strong> " · " {accounts}
+                                                {can_edit.then(|| view! {
+                                                    " "
+                                                    <button type="button" class="link small" on:click=move |_| { remove.dispatch(RemovePlan { plan_id: id }); }>
+                                                        {label}
+                                                    </button>
+                                                })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {can_edit.then(|| view! {
+                <ActionForm action=add node_ref=form>
+                    <Field label=td_string!(locale, settings.plan_name) name="name" error=add_error />
+                    <FormMessage error=add_error />
+                    <button type="submit">{td_string!(locale, settings.add_plan)}</button>
+                </ActionForm>
+            })}
+            {(!can_edit).then(|| view! { <p class="hint">{td_string!(locale, settings.owners_only)}</p> })}
+        </section>
+    }
 }

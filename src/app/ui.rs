@@ -103,6 +103,9 @@ pub fn Field(
     }
 }
 
+/// The choices of a [`Select`]: (value, words in the page's language).
+pub type Options = Vec<(std::borrow::Cow<'static, str>, String)>;
+
 /// A labelled choice among `options` (value, label), with its error under it
 /// like [`Field`].
 #[component]
@@ -112,7 +115,7 @@ pub fn Select(
     label: String,
     name: &'static str,
     /// (value, words in the page's language).
-    options: Vec<(&'static str, String)>,
+    options: Options,
     /// The value chosen at first.
     #[prop(into)]
     selected: String,
@@ -133,7 +136,8 @@ pub fn Select(
                 {options
                     .into_iter()
                     .map(|(value, text)| {
-                        view! { <option value=value selected=value == selected.as_str()>{text}</option> }
+                        let chosen = value == selected.as_str();
+                        view! { <option value=value.into_owned() selected=chosen>{text}</option> }
                     })
                     .collect_view()}
             </select>

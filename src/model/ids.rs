@@ -37,3 +37,14 @@ id! {
     /// `users.id`: a person with an account (or invited to have one).
     UserId
 }
+
+id! {
+    /// `client_accounts.id`: a client account (a person, a household, a
+    /// company) of one organization, with its members.
+    AccountId
+}
+
+id! {
+    /// `plans.id`: one of an organization's plan names.
+    PlanId
+}

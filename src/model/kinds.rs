@@ -56,6 +56,29 @@ named! {
         Signup = "signup",
         /// The default language and the time zone.
         Language = "language",
+        /// The plan names client accounts may be on.
+        Plans = "plans",
+    }
+}
+
+named! {
+    /// A member's place in their client account (`clients.place`): owners
+    /// (one or more, co-owners) hold the account; a guest (an accountant, a
+    /// grandparent) is invited by or for them and sees less.
+    pub enum Place {
+        Owner = "owner",
+        Guest = "guest",
+    }
+}
+
+impl Place {
+    /// The place's name in `locale`, as a label ("Owner").
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Place::Owner => td_string!(locale, accounts.owner),
+            Place::Guest => td_string!(locale, accounts.guest),
+        }
     }
 }
 
@@ -94,6 +117,8 @@ named! {
         EmailChanged = "email_changed",
         /// Someone asked an expired invitation for a new link.
         NewLinkRequested = "new_link_requested",
+        /// Staff downloaded the client list as a file.
+        ClientsExported = "clients_exported",
     }
 }
 
@@ -106,6 +131,7 @@ named! {
         Invitations = "invitations",
         Access = "access",
         Settings = "settings",
+        Exports = "exports",
     }
 }
 
@@ -126,6 +152,7 @@ impl AuditFilter {
             ],
             AuditFilter::Access => &[AuditKind::AccessDisabled, AuditKind::AccessEnabled],
             AuditFilter::Settings => &[AuditKind::SettingsChanged],
+            AuditFilter::Exports => &[AuditKind::ClientsExported],
         }
     }
 }
@@ -164,6 +191,7 @@ impl SettingsSection {
             SettingsSection::Passwords => td_string!(locale, settings.passwords),
             SettingsSection::Signup => td_string!(locale, settings.signup),
             SettingsSection::Language => td_string!(locale, settings.language_and_time),
+            SettingsSection::Plans => td_string!(locale, settings.plans),
         }
     }
 }

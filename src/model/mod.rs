@@ -25,10 +25,10 @@ pub mod overview;
 mod problem;
 
 pub use error::{AppError, FieldError, Validator};
-pub use ids::{ClientId, OrganizationId, UserId};
+pub use ids::{AccountId, ClientId, OrganizationId, PlanId, UserId};
 pub use kinds::{
     AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, JobStatus, Language,
-    MailStatus, Role, SettingsSection, SignupStatus,
+    MailStatus, Place, Role, SettingsSection, SignupStatus,
 };
 pub use overview::{Attention, AttentionItem, Funnel, Overview, WeekCount};
 pub use problem::Problem;
@@ -92,10 +92,14 @@ impl Role {
     }
 }
 
-/// One row of the client list.
+/// A client: one member of a client account, as the client list, the
+/// account page and the client page show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientRow {
     pub id: i64,
+    pub account_id: i64,
+    pub account_name: String,
+    pub place: Place,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
@@ -199,11 +203,107 @@ pub const CLIENT_PAGE_SIZE: i64 = 50;
 /// One page of the client list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientPage {
-    pub rows: Vec<ClientRow>,
-    /// How many clients match; a lower bound when `more` is set.
+    pub rows: Vec<AccountRow>,
+    /// How many accounts match; a lower bound when `more` is set.
     pub total: i64,
     /// More than `total` match: counting stopped there.
     pub more: bool,
+}
+
+/// One row of the client list: a client account and its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub name: String,
+    pub plan: Option<String>,
+    pub assigned_staff: Option<String>,
+    /// Owners first, then guests.
+    pub members: Vec<ClientRow>,
+    /// The members that match the list's search or status filter (empty
+    /// when the list shows everyone).
+    pub matched: Vec<i64>,
+}
+
+impl AccountRow {
+    /// Members whose portal access is active.
+    pub fn active(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| m.status == ClientStatus::Active)
+            .count()
+    }
+}
+
+/// A client account with everything its page shows and offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    pub id: i64,
+    pub name: String,
+    pub plan_id: Option<i64>,
+    pub assigned_staff_id: Option<i64>,
+    /// "3 Nov 2026".
+    pub created: String,
+    /// Owners first, then guests.
+    pub members: Vec<ClientRow>,
+    /// The organization's plans, to choose from.
+    pub plans: Vec<Choice>,
+    /// The organization's owners, admins and staff, to assign.
+    pub staff: Vec<Choice>,
+}
+
+/// What the client list's filters offer: the organization's plans and
+/// staff.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoices {
+    pub plans: Vec<Choice>,
+    pub staff: Vec<Choice>,
+}
+
+/// Something to choose in a menu: its id and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One of an organization's plans, with how many accounts are on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: i64,
+    pub name: String,
+    pub accounts: i64,
+}
+
+/// What "Invite all owners" did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnersInvited {
+    pub invited: i64,
+    pub skipped_active: i64,
+    pub skipped_no_email: i64,
+    pub skipped_disabled: i64,
+    /// Owners the person may not invite (they rank higher).
+    pub skipped_rank: i64,
+}
+
+/// The account a client sees on their dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardAccount {
+    pub name: String,
+    /// Everyone in it, the reader included, owners first.
+    pub members: Vec<AccountMate>,
+}
+
+/// A member of the reader's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountMate {
+    pub name: String,
+    pub place: Place,
+    /// They activated their portal access.
+    pub joined: bool,
+    /// Shown to owners only: a guest never sees an owner's address.
+    pub email: Option<String>,
+    /// This is the reader.
+    pub you: bool,
 }
 
 /// What an activation link's page shows. Unknown, used and revoked links get
@@ -239,6 +339,9 @@ pub struct Dashboard {
     pub current_organization: String,
     /// The language the person reads the portal in.
     pub language: Language,
+    /// Their client account in the current organization, if they are a
+    /// member of one.
+    pub account: Option<DashboardAccount>,
 }
 
 /// A message in the development mailbox.

@@ -59,6 +59,17 @@ pub enum Problem {
     EmailIsTheirs,
     CannotDisableSelf,
     FilterChoose,
+    // Client accounts and plans.
+    PlaceChoose,
+    /// Moving or changing this member would leave their account without
+    /// an owner.
+    AccountKeepsOwner,
+    /// The member is in that account already.
+    SameAccount,
+    AccountChoose,
+    PlanNameTaken,
+    PlanChoose,
+    StaffChoose,
     // Setup and sign-in.
     AlreadySetUp,
     AccessDisabledAt {
@@ -170,6 +181,13 @@ impl Problem {
             EmailIsTheirs => td_string!(locale, problems.email_is_theirs).into(),
             CannotDisableSelf => td_string!(locale, problems.cannot_disable_self).into(),
             FilterChoose => td_string!(locale, problems.filter_choose).into(),
+            PlaceChoose => td_string!(locale, problems.place_choose).into(),
+            AccountKeepsOwner => td_string!(locale, problems.account_keeps_owner).into(),
+            SameAccount => td_string!(locale, problems.same_account).into(),
+            AccountChoose => td_string!(locale, problems.account_choose).into(),
+            PlanNameTaken => td_string!(locale, problems.plan_name_taken).into(),
+            PlanChoose => td_string!(locale, problems.plan_choose).into(),
+            StaffChoose => td_string!(locale, problems.staff_choose).into(),
             AlreadySetUp => td_string!(locale, problems.already_set_up).into(),
             AccessDisabledAt { organization } => {
                 td_string!(locale, problems.access_disabled_at, organization)

@@ -89,6 +89,12 @@ impl Local {
         }
     }
 
+    /// "2026-11-03T14:05:00-05:00": `ms` as ISO 8601 in this zone, with its
+    /// offset (for files that programs read back, such as the CSV export).
+    pub fn iso(&self, ms: i64) -> String {
+        self.zoned(ms).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+
     fn zoned(&self, ms: i64) -> jiff::ZonedDateTime {
         Timestamp::from_millisecond(ms)
             .unwrap_or(Timestamp::UNIX_EPOCH)
@@ -150,6 +156,15 @@ pub fn parse_date(s: &str, zone: &TimeZone) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_times_carry_the_zones_offset() {
+        // 2026-11-03 19:05:00 UTC.
+        let ms = 1_793_732_700_000;
+        let toronto = Local::new(Language::English, "America/Toronto");
+        assert_eq!(toronto.iso(ms), "2026-11-03T14:05:00-05:00");
+        assert_eq!(Local::utc_english().iso(ms), "2026-11-03T19:05:00+00:00");
+    }
 
     #[test]
     fn formats_known_dates() {

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod db;
 pub mod domain;
 pub mod events;
+pub mod export;
 pub mod jobs;
 pub mod live;
 pub mod mail;

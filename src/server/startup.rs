@@ -170,6 +170,10 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/events", get(crate::server::live::events))
+        .route(
+            "/clients/export.csv",
+            get(crate::server::export::clients_csv),
+        )
         .merge(pages)
         // Site files (the wasm, CSS, public/) from memory; any other
         // address gets the app's "not found" page (its router renders

@@ -169,6 +169,7 @@ async fn seed_clients(app: &TestApp, n: i64) {
     .execute(&app.db.pool)
     .await
     .unwrap();
+    app.give_accounts().await;
 }
 
 async fn small_batches() -> TestApp {

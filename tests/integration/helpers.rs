@@ -633,15 +633,50 @@ impl TestApp {
             .unwrap()
     }
 
-    /// The client list's rows, as JSON.
+    /// The members of the client list's first page of accounts, as JSON,
+    /// account by account.
     pub async fn client_rows(&self, cookie: &str) -> Vec<Value> {
-        self.call("list_clients", &[("page", "1")], Some(cookie))
-            .await
-            .json()["rows"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        members_of(
+            &self
+                .call("list_clients", &[("page", "1")], Some(cookie))
+                .await
+                .json(),
+        )
     }
+
+    /// Gives each client inserted straight into the database (without an
+    /// account, as fixtures of many clients are) an account of its own, as
+    /// the migration did for the clients before accounts.
+    pub async fn give_accounts(&self) {
+        for sql in [
+            "INSERT INTO client_accounts (id, organization_id, name, created_at)
+             SELECT id, organization_id, first_name || ' ' || last_name, created_at FROM clients
+             WHERE account_id IS NULL",
+            "UPDATE clients SET account_id = id WHERE account_id IS NULL",
+        ] {
+            sqlx::query(sql).execute(&self.db.pool).await.unwrap();
+        }
+        if on_postgres() {
+            sqlx::query(
+                "SELECT setval(pg_get_serial_sequence('client_accounts', 'id'),
+                               (SELECT MAX(id) FROM client_accounts) + 1, false)",
+            )
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Every member of every account of a client list page (`list_clients`'s
+/// answer), account by account.
+pub fn members_of(page: &Value) -> Vec<Value> {
+    page["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|account| account["members"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 /// A free port on this machine, on which nobody listens yet (a server or a

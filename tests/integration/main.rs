@@ -3,10 +3,12 @@
 //! `PORCHLIGHT_TEST_POSTGRES_URL` is set (see the README).
 
 mod access;
+mod accounts;
 mod audit;
 mod auth;
 mod bulk;
 mod detail;
+mod export;
 mod helpers;
 mod invitations;
 mod languages;

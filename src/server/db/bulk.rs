@@ -21,9 +21,29 @@ pub enum Rule {
     Selected {
         ids: Vec<i64>,
     },
-    /// Everyone the list shows with its status filter.
+    /// Everyone the list shows with its status filter, in the accounts on
+    /// its plan and of its staff member (when it is filtered by them).
     Matching {
         status: String,
+        #[serde(default)]
+        plan: Option<i64>,
+        #[serde(default)]
+        staff: Option<i64>,
+    },
+    /// Every owner of the accounts of the ticked members.
+    OwnersOfSelected {
+        ids: Vec<i64>,
+    },
+    /// Every member of the accounts on a plan (its name as it was then).
+    OnPlan {
+        plan: i64,
+        name: String,
+    },
+    /// Every member of the accounts assigned to a staff member (their name
+    /// as it was then).
+    AssignedTo {
+        staff: i64,
+        name: String,
     },
     /// Created on or after this time (ms).
     CreatedAfter {
@@ -66,8 +86,11 @@ impl Selection {
     /// The condition on `clients c`, with $1 the organization, $2 the search
     /// pattern, $3 now and $4 the rule's value.
     fn condition(&self) -> String {
-        let search = if self.search.trim().is_empty() || matches!(self.rule, Rule::Selected { .. })
-        {
+        let search = if self.search.trim().is_empty()
+            || matches!(
+                self.rule,
+                Rule::Selected { .. } | Rule::OwnersOfSelected { .. }
+            ) {
             "$2 = ''"
         } else {
             "c.search_text LIKE $2 ESCAPE '\\'"
@@ -75,7 +98,39 @@ impl Selection {
         let rule = match &self.rule {
             Rule::Selected { ids } if ids.is_empty() => "1 = 0".to_owned(),
             Rule::Selected { ids } => format!("c.id IN ({})", id_list(ids)),
-            Rule::Matching { status } => filter_condition(ClientFilter::parse(status)).to_owned(),
+            Rule::Matching {
+                status,
+                plan,
+                staff,
+            } => {
+                // Ids are numbers: nothing to escape.
+                let accounts = |column: &str, id: Option<i64>| {
+                    id.map_or_else(String::new, |id| {
+                        format!(
+                            " AND c.account_id IN (SELECT a.id FROM client_accounts a
+                               WHERE a.organization_id = $1 AND a.{column} = {id})"
+                        )
+                    })
+                };
+                format!(
+                    "{}{}{}",
+                    filter_condition(ClientFilter::parse(status)),
+                    accounts("plan_id", *plan),
+                    accounts("assigned_staff_id", *staff)
+                )
+            }
+            Rule::OwnersOfSelected { ids } if ids.is_empty() => "1 = 0".to_owned(),
+            Rule::OwnersOfSelected { ids } => format!(
+                "c.place = 'owner' AND c.account_id IN (SELECT t.account_id FROM clients t
+                   WHERE t.organization_id = $1 AND t.id IN ({}))",
+                id_list(ids)
+            ),
+            Rule::OnPlan { .. } => "c.account_id IN (SELECT a.id FROM client_accounts a
+                   WHERE a.organization_id = $1 AND a.plan_id = $4)"
+                .to_owned(),
+            Rule::AssignedTo { .. } => "c.account_id IN (SELECT a.id FROM client_accounts a
+                   WHERE a.organization_id = $1 AND a.assigned_staff_id = $4)"
+                .to_owned(),
             Rule::CreatedAfter { .. } => "c.created_at >= $4".to_owned(),
             Rule::NeverInvited => filter_condition(Some(ClientFilter::NotInvited)).to_owned(),
             Rule::Expired => filter_condition(Some(ClientFilter::Expired)).to_owned(),
@@ -138,6 +193,8 @@ impl Selection {
             rule_value: match self.rule {
                 Rule::CreatedAfter { since } => since,
                 Rule::WaitingLongerThan { days } => now - days * DAY_MS,
+                Rule::OnPlan { plan, .. } => plan,
+                Rule::AssignedTo { staff, .. } => staff,
                 _ => 0,
             },
         }

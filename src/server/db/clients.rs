@@ -1,13 +1,17 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::{Backend, Db, Tx};
-use crate::model::{ClientFilter, Language};
-use crate::model::{ClientId, OrganizationId, UserId};
+use crate::model::{AccountId, ClientId, OrganizationId, PlanId, UserId};
+use crate::model::{ClientFilter, Language, Place};
 
 /// A client with the facts its status is made of.
 #[derive(Debug, Clone, FromRow)]
 pub struct ClientListRow {
     pub id: ClientId,
+    pub account_id: AccountId,
+    pub account_name: String,
+    /// owner | guest ([`Place`]).
+    pub place: String,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
@@ -28,17 +32,24 @@ pub struct ClientListRow {
     pub mail_error: Option<String>,
 }
 
+impl ClientListRow {
+    pub fn place(&self) -> Place {
+        Place::parse(&self.place).unwrap_or(Place::Owner)
+    }
+}
+
 /// The client list's columns: the client, their account and their latest
 /// invitation with its latest email.
-const COLUMNS: &str = concat!(
-    "SELECT c.id, c.first_name, c.last_name, c.email, c.role, c.language, c.created_at,
+pub(super) const COLUMNS: &str = concat!(
+    "SELECT c.id, c.account_id, ca.name AS account_name, c.place, c.first_name, c.last_name, c.email, c.role, c.language, c.created_at,
         c.disabled_at, c.user_id, u.last_login_at, ",
     super::invitations::kind_now!(),
     " AS invitation_kind, i.created_at AS invitation_created_at,
         i.expires_at AS invitation_expires_at, i.revoked_at AS invitation_revoked_at,
         e.status AS mail_status, e.sent_at AS mail_sent_at, e.last_error AS mail_error"
 );
-const JOINS: &str = "LEFT JOIN users u ON u.id = c.user_id
+pub(super) const JOINS: &str = "JOIN client_accounts ca ON ca.id = c.account_id
+     LEFT JOIN users u ON u.id = c.user_id
      LEFT JOIN invitations i ON i.id = (SELECT MAX(id) FROM invitations WHERE client_id = c.id)
      LEFT JOIN email_outbox e ON e.id = (SELECT MAX(id) FROM email_outbox WHERE invitation_id = i.id)";
 
@@ -61,14 +72,19 @@ pub(super) fn filter_condition(filter: Option<ClientFilter>) -> &'static str {
     }
 }
 
-/// A page of the client list: which clients, in which order, which slice.
+/// A page of the client list: which accounts, in which order, which slice.
 #[derive(Debug, Clone)]
 pub struct ListQuery<'a> {
     pub organization_id: OrganizationId,
-    /// Words to find in the name or email; empty for all.
+    /// Words to find in a member's name or email or the account's name;
+    /// empty for all.
     pub search: &'a str,
-    /// None: every client.
+    /// None: every account; else accounts with a member in this state.
     pub status: Option<ClientFilter>,
+    /// Only accounts on this plan.
+    pub plan: Option<PlanId>,
+    /// Only accounts assigned to this staff member.
+    pub staff: Option<UserId>,
     pub oldest_first: bool,
     pub limit: i64,
     pub offset: i64,
@@ -76,13 +92,20 @@ pub struct ListQuery<'a> {
 }
 
 /// Counting stops here: past it a list says "more than 10,000" rather than
-/// reading every matching client to count them.
+/// reading every matching account to count them.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// A page of clients and how many match in all, up to [`COUNT_CAP`] + 1.
+/// A page of accounts with their members, and how many accounts match in
+/// all, up to [`COUNT_CAP`] + 1.
 #[derive(Debug)]
 pub struct Page {
-    pub rows: Vec<ClientListRow>,
+    /// The page's accounts, in list order.
+    pub accounts: Vec<super::client_accounts::AccountRow>,
+    /// Every member of those accounts, by account, owners first.
+    pub members: Vec<ClientListRow>,
+    /// The members that match the search and status filter (empty when the
+    /// list is not searched nor filtered by status).
+    pub matched: Vec<ClientId>,
     /// Exact when at most [`COUNT_CAP`]; otherwise `COUNT_CAP + 1`.
     pub total: i64,
 }
@@ -92,55 +115,159 @@ pub struct Page {
 /// list order until a page is full.
 const TRIGRAM_HITS_MAX: i64 = 1_000;
 
-/// One page of an organization's clients and the total that match.
+/// One page of an organization's accounts and the total that match.
+///
+/// Accounts are listed by id (the order they were created in). Without a
+/// search or a status filter the accounts themselves are walked; with one,
+/// the matching members are walked in account order (the
+/// `clients_org_state_account` and `clients_org_account` indexes) and each
+/// account is taken once.
 pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
     let words = q.search.trim().to_lowercase();
-    let mut organization = "c.organization_id = $1";
-    let (search, param) = if words.is_empty() {
-        // $2 is bound either way; PostgreSQL needs every parameter used.
-        ("$2 = ''", String::new())
-    } else if db.backend == Backend::Sqlite && few_trigram_hits(&db.pool, &words).await? {
-        // Start from the few matching rows: `+` keeps SQLite from walking an
-        // organization index instead.
-        organization = "+c.organization_id = $1";
+    let Filter {
+        members: member_filter,
+        plan,
+        staff,
+        param,
+    } = Filter::new(db, q).await?;
+    let by_member = !words.is_empty() || q.status.is_some();
+    let (id, from) = if by_member {
+        let join = if q.plan.is_some() || q.staff.is_some() {
+            "JOIN client_accounts a ON a.id = c.account_id"
+        } else {
+            ""
+        };
         (
-            "c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH $2)",
-            trigram_phrase(&words),
+            "c.account_id",
+            format!("FROM clients c {join} WHERE {member_filter} AND {plan} AND {staff}"),
         )
     } else {
-        // On PostgreSQL the pg_trgm index serves this LIKE.
-        ("c.search_text LIKE $2 ESCAPE '\\'", like_pattern(&words))
+        (
+            "a.id",
+            format!(
+                "FROM client_accounts a WHERE a.organization_id = $1 AND $2 = '' AND $3 >= 0
+                 AND {plan} AND {staff}"
+            ),
+        )
     };
-    let filter = format!(
-        "WHERE {organization} AND {search} AND $3 >= 0 AND {}",
-        filter_condition(q.status)
-    );
     let order = if q.oldest_first { "ASC" } else { "DESC" };
-    let order_by = format!("ORDER BY c.created_at {order}, c.id {order}");
-    // Pick the page's clients first, then join their invitations and emails:
-    // the joins run for one page of rows, not for every client searched.
-    let rows_sql = format!(
-        "{COLUMNS} FROM (SELECT * FROM clients c {filter} {order_by} LIMIT $4 OFFSET $5) c {JOINS} {order_by}"
-    );
-    let rows = sqlx::query_as(&rows_sql)
+    let ids: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT DISTINCT {id} {from} ORDER BY {id} {order} LIMIT $6 OFFSET $7"
+    ))
+    .bind(q.organization_id)
+    .bind(&param)
+    .bind(q.now)
+    .bind(q.plan.map_or(0, |p| p.0))
+    .bind(q.staff.map_or(0, |s| s.0))
+    .bind(q.limit)
+    .bind(q.offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+    let (total,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT {id} {from} LIMIT {}) t",
+        COUNT_CAP + 1
+    ))
+    .bind(q.organization_id)
+    .bind(&param)
+    .bind(q.now)
+    .bind(q.plan.map_or(0, |p| p.0))
+    .bind(q.staff.map_or(0, |s| s.0))
+    .fetch_one(&db.pool)
+    .await?;
+    if ids.is_empty() {
+        return Ok(Page {
+            accounts: Vec::new(),
+            members: Vec::new(),
+            matched: Vec::new(),
+            total,
+        });
+    }
+    let mut accounts = super::client_accounts::by_ids(&db.pool, q.organization_id, &ids).await?;
+    accounts.sort_by_key(|a| ids.iter().position(|id| *id == a.id.0));
+    // The joins run for the page's members only.
+    let members = sqlx::query_as(&format!(
+        "{COLUMNS} FROM clients c {JOINS}
+         WHERE c.organization_id = $1 AND c.account_id IN ({})
+         ORDER BY c.account_id, c.place DESC, c.id",
+        super::id_list(&ids)
+    ))
+    .bind(q.organization_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let matched = if by_member {
+        let rows: Vec<(ClientId,)> = sqlx::query_as(&format!(
+            "SELECT c.id FROM clients c WHERE {member_filter} AND c.account_id IN ({})",
+            super::id_list(&ids)
+        ))
         .bind(q.organization_id)
         .bind(&param)
         .bind(q.now)
-        .bind(q.limit)
-        .bind(q.offset)
         .fetch_all(&db.pool)
         .await?;
-    let count = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM clients c {filter} LIMIT {}) t",
-        COUNT_CAP + 1
-    );
-    let (total,): (i64,) = sqlx::query_as(&count)
-        .bind(q.organization_id)
-        .bind(&param)
-        .bind(q.now)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(Page { rows, total })
+        rows.into_iter().map(|(id,)| id).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Page {
+        accounts,
+        members,
+        matched,
+        total,
+    })
+}
+
+/// The SQL conditions of a list query (see [`ListQuery`]), with `$1` the
+/// organization, `$2` the search's parameter, `$3` the time, `$4` the plan
+/// and `$5` the staff member (0 when not filtered).
+pub struct Filter {
+    /// On `clients c`: the organization, the search and the status filter.
+    pub members: String,
+    /// On `client_accounts a`.
+    pub plan: &'static str,
+    /// On `client_accounts a`.
+    pub staff: &'static str,
+    /// `$2`: the search as the chosen index wants it.
+    pub param: String,
+}
+
+impl Filter {
+    pub async fn new(db: &Db, q: &ListQuery<'_>) -> Result<Filter, sqlx::Error> {
+        let words = q.search.trim().to_lowercase();
+        let mut organization = "c.organization_id = $1";
+        let (search, param) = if words.is_empty() {
+            // $2 is bound either way; PostgreSQL needs every parameter used.
+            ("$2 = ''", String::new())
+        } else if db.backend == Backend::Sqlite && few_trigram_hits(&db.pool, &words).await? {
+            // Start from the few matching rows: `+` keeps SQLite from walking
+            // an organization index instead.
+            organization = "+c.organization_id = $1";
+            (
+                "c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH $2)",
+                trigram_phrase(&words),
+            )
+        } else {
+            // On PostgreSQL the pg_trgm index serves this LIKE.
+            ("c.search_text LIKE $2 ESCAPE '\\'", like_pattern(&words))
+        };
+        Ok(Filter {
+            members: format!(
+                "{organization} AND {search} AND $3 >= 0 AND {}",
+                filter_condition(q.status)
+            ),
+            plan: if q.plan.is_some() {
+                "a.plan_id = $4"
+            } else {
+                "$4 = 0"
+            },
+            staff: if q.staff.is_some() {
+                "a.assigned_staff_id = $5"
+            } else {
+                "$5 = 0"
+            },
+            param,
+        })
+    }
 }
 
 /// `%words%` for LIKE, with LIKE's wildcards in the words taken literally.
@@ -189,6 +316,22 @@ pub async fn get(
     .await
 }
 
+/// Every member of one account of one organization, owners first.
+pub async fn of_account(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    account_id: AccountId,
+) -> Result<Vec<ClientListRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{COLUMNS} FROM clients c {JOINS} WHERE c.organization_id = $1 AND c.account_id = $2
+         ORDER BY c.place DESC, c.id"
+    ))
+    .bind(organization_id)
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn email_taken(
     pool: &AnyPool,
     organization_id: OrganizationId,
@@ -204,33 +347,54 @@ pub async fn email_taken(
     Ok(n > 0)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn insert(
-    tx: &mut Tx,
-    organization_id: OrganizationId,
-    first_name: &str,
-    last_name: &str,
-    email: Option<&str>,
-    role: &str,
-    language: Option<Language>,
-    created_by: Option<UserId>,
-    now: i64,
-) -> Result<ClientId, sqlx::Error> {
+/// A client record to insert: a member of an account.
+#[derive(Debug, Clone)]
+pub struct NewClient<'a> {
+    pub organization_id: OrganizationId,
+    /// The account (in the same organization) and its name, which the
+    /// member's search text holds.
+    pub account: (AccountId, &'a str),
+    pub place: Place,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: Option<&'a str>,
+    pub role: &'a str,
+    pub language: Option<Language>,
+    pub created_by: Option<UserId>,
+}
+
+/// Inserts a client record; fails with a unique violation when the
+/// organization has a client with that email already.
+pub async fn insert(tx: &mut Tx, new: &NewClient<'_>, now: i64) -> Result<ClientId, sqlx::Error> {
+    let (account_id, account_name) = new.account;
     let (id,): (ClientId,) = sqlx::query_as(
-        "INSERT INTO clients (organization_id, first_name, last_name, email, email_lower, role, created_by, created_at, search_text, list_state, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO clients (organization_id, account_id, place, first_name, last_name, email,
+                              email_lower, role, created_by, created_at, search_text, list_state,
+                              language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
-    .bind(organization_id)
-    .bind(first_name)
-    .bind(last_name)
-    .bind(email)
-    .bind(email.map(str::to_lowercase))
-    .bind(role)
-    .bind(created_by)
+    .bind(new.organization_id)
+    .bind(account_id)
+    .bind(new.place.as_str())
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.email)
+    .bind(new.email.map(str::to_lowercase))
+    .bind(new.role)
+    .bind(new.created_by)
     .bind(now)
-    .bind(search_text(first_name, last_name, email))
-    .bind(if email.is_some() { "not_invited" } else { "no_email" })
-    .bind(language.map(Language::as_str))
+    .bind(search_text(
+        new.first_name,
+        new.last_name,
+        new.email,
+        account_name,
+    ))
+    .bind(if new.email.is_some() {
+        "not_invited"
+    } else {
+        "no_email"
+    })
+    .bind(new.language.map(Language::as_str))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -327,9 +491,19 @@ pub async fn set_access(
     Ok(())
 }
 
-/// What a search looks in: the lower-cased name and email, in one column.
-pub fn search_text(first_name: &str, last_name: &str, email: Option<&str>) -> String {
-    format!("{first_name} {last_name} {}", email.unwrap_or_default()).to_lowercase()
+/// What a search looks in: the member's name and email and their account's
+/// name, lower-cased, in one column.
+pub fn search_text(
+    first_name: &str,
+    last_name: &str,
+    email: Option<&str>,
+    account_name: &str,
+) -> String {
+    format!(
+        "{first_name} {last_name} {} {account_name}",
+        email.unwrap_or_default()
+    )
+    .to_lowercase()
 }
 
 /// Sets a client's email (None removes it). `search_text` must come from

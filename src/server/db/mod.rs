@@ -5,7 +5,9 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod client_accounts;
 pub mod clients;
+pub mod export;
 pub mod invitations;
 pub mod languages;
 pub mod orgs;

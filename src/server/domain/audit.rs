@@ -22,6 +22,7 @@ pub fn event_name(kind: AuditKind, locale: Locale) -> &'static str {
         AuditKind::SettingsChanged => td_string!(locale, audit_events.settings_changed),
         AuditKind::EmailChanged => td_string!(locale, audit_events.email_changed),
         AuditKind::NewLinkRequested => td_string!(locale, audit_events.new_link_requested),
+        AuditKind::ClientsExported => td_string!(locale, audit_events.clients_exported),
     }
 }
 

@@ -18,17 +18,20 @@ pub enum Action {
     SendReset,
     Disable,
     Enable,
+    /// Moving a member to another account, or changing their place in it.
+    ChangeAccount,
 }
 
 impl Action {
     /// Every action, for tests that walk them all.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ChangeEmail,
         Action::ChangeLanguage,
         Action::SendInvitation,
         Action::SendReset,
         Action::Disable,
         Action::Enable,
+        Action::ChangeAccount,
     ];
 }
 

@@ -5,10 +5,11 @@ use crate::i18n::td_string;
 use crate::model::{
     AppError, BulkJob, BulkPreview, ClientFilter, JobStatus, Problem, counted, format_count,
 };
+use crate::model::{PlanId, UserId};
 use crate::server::auth::CurrentSession;
 use crate::server::dates::{Local, parse_date};
-use crate::server::db::Db;
 use crate::server::db::bulk::{self, Rule, Selection};
+use crate::server::db::{self, Db};
 use crate::server::domain::{authority, rules};
 
 /// Explicitly ticked rows, at most.
@@ -17,7 +18,8 @@ const MAX_SELECTED: usize = 5_000;
 /// The bulk invitation form as submitted.
 #[derive(Debug, Clone, Default)]
 pub struct BulkForm {
-    /// selected | matching | created_after | never_invited | expired | failed | waiting
+    /// selected | owners_of_selected | matching | plan | staff | created_after |
+    /// never_invited | expired | failed | waiting
     pub rule: String,
     /// Ticked client ids, comma-separated (rule `selected`).
     pub ids: String,
@@ -29,31 +31,54 @@ pub struct BulkForm {
     /// Days (rule `waiting`).
     pub waiting_days: String,
     pub resend_pending: bool,
+    /// A plan's id (rule `plan`).
+    pub plan: String,
+    /// A staff member's id, or `me` (rule `staff`).
+    pub staff: String,
+    /// The list's plan and staff filters (rule `matching`), as in its
+    /// address.
+    pub list_plan: String,
+    pub list_staff: String,
 }
 
 impl BulkForm {
     /// The selection the form describes, or the field that is wrong. A date
     /// is read in `local`'s time zone (the organization's): "created on or
     /// after 3 Nov" starts at midnight there.
-    pub fn selection(&self, local: &Local) -> Result<Selection, AppError> {
-        let rule = match self.rule.as_str() {
-            "selected" => {
-                use super::rules::{IdListError, id_list};
-                match id_list(&self.ids, MAX_SELECTED) {
-                    Ok(ids) if ids.is_empty() => {
-                        return Err(AppError::field("ids", Problem::TickOne));
-                    }
-                    Ok(ids) => Rule::Selected { ids },
-                    Err(IdListError::TooMany) => {
-                        return Err(AppError::field("ids", Problem::TickAtMost));
-                    }
-                    Err(IdListError::NotIds) => {
-                        return Err(AppError::field("ids", Problem::TickFromList));
-                    }
-                }
+    ///
+    /// A plan or staff member is named by id here; [`resolve`] checks it is
+    /// the organization's and takes its name.
+    pub fn selection(&self, local: &Local, me: UserId) -> Result<Selection, AppError> {
+        let ticked = || {
+            use super::rules::{IdListError, id_list};
+            match id_list(&self.ids, MAX_SELECTED) {
+                Ok(ids) if ids.is_empty() => Err(AppError::field("ids", Problem::TickOne)),
+                Ok(ids) => Ok(ids),
+                Err(IdListError::TooMany) => Err(AppError::field("ids", Problem::TickAtMost)),
+                Err(IdListError::NotIds) => Err(AppError::field("ids", Problem::TickFromList)),
             }
+        };
+        let rule = match self.rule.as_str() {
+            "selected" => Rule::Selected { ids: ticked()? },
+            "owners_of_selected" => Rule::OwnersOfSelected { ids: ticked()? },
             "matching" => Rule::Matching {
                 status: self.status.clone(),
+                plan: optional_id(&self.list_plan, me)?,
+                staff: optional_id(&self.list_staff, me)?,
+            },
+            "plan" => match optional_id(&self.plan, me)? {
+                Some(plan) => Rule::OnPlan {
+                    plan,
+                    name: String::new(),
+                },
+                None => return Err(AppError::field("plan", Problem::PlanChoose)),
+            },
+            "staff" => match optional_id(&self.staff, me)? {
+                Some(staff) => Rule::AssignedTo {
+                    staff,
+                    name: String::new(),
+                },
+                None => return Err(AppError::field("staff", Problem::StaffChoose)),
             },
             "created_after" => match parse_date(&self.created_after, &local.time_zone) {
                 Some(since) => Rule::CreatedAfter { since },
@@ -79,10 +104,78 @@ impl BulkForm {
     }
 }
 
+/// An id from the form (a plan's, a staff member's; `me` is the person
+/// sending it); None when empty.
+///
+/// Errors: not found for anything else (nothing has that id).
+fn optional_id(value: &str, me: UserId) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        "me" => Ok(Some(me.0)),
+        id => id.parse().map(Some).map_err(|_| AppError::NotFound),
+    }
+}
+
+/// Checks that the plan and staff member a selection names are the
+/// organization's, and writes their names into it (a job's description
+/// keeps the names it started with).
+///
+/// Errors: not found for another organization's plan or staff member.
+async fn resolve(
+    db: &Db,
+    actor: &CurrentSession,
+    selection: &mut Selection,
+) -> Result<(), AppError> {
+    let org = actor.organization_id;
+    let plan_name = |plans: &[(PlanId, String, i64)], id: i64| {
+        plans
+            .iter()
+            .find(|(p, ..)| p.0 == id)
+            .map(|(_, name, _)| name.clone())
+            .ok_or(AppError::NotFound)
+    };
+    let staff_name = |staff: &[(UserId, String)], id: i64| {
+        staff
+            .iter()
+            .find(|(u, _)| u.0 == id)
+            .map(|(_, name)| name.clone())
+            .ok_or(AppError::NotFound)
+    };
+    match &mut selection.rule {
+        Rule::OnPlan { plan, name } => {
+            *name = plan_name(&db::client_accounts::plans(&db.pool, org).await?, *plan)?;
+        }
+        Rule::AssignedTo { staff, name } => {
+            *name = staff_name(
+                &db::client_accounts::staff_choices(&db.pool, org).await?,
+                *staff,
+            )?;
+        }
+        Rule::Matching { plan, staff, .. } => {
+            if let Some(plan) = plan {
+                plan_name(&db::client_accounts::plans(&db.pool, org).await?, *plan)?;
+            }
+            if let Some(staff) = staff {
+                staff_name(
+                    &db::client_accounts::staff_choices(&db.pool, org).await?,
+                    *staff,
+                )?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The form's selection, limited to the roles the actor may invite
 /// ([`authority::within_reach`]): the preview and the job skip the others.
-fn selection_for(actor: &CurrentSession, form: &BulkForm) -> Result<Selection, AppError> {
-    let mut selection = form.selection(&actor.local())?;
+async fn selection_for(
+    db: &Db,
+    actor: &CurrentSession,
+    form: &BulkForm,
+) -> Result<Selection, AppError> {
+    let mut selection = form.selection(&actor.local(), actor.user_id)?;
+    resolve(db, actor, &mut selection).await?;
     selection.roles = authority::within_reach(actor.role);
     Ok(selection)
 }
@@ -97,7 +190,18 @@ pub fn describe(selection: &Selection, local: &Local) -> String {
             let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
             counted!(locale, n, selection.selected, count = count(ids.len()))
         }
-        Rule::Matching { status } => match ClientFilter::parse(status) {
+        Rule::OwnersOfSelected { ids } => {
+            let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+            counted!(
+                locale,
+                n,
+                selection.owners_of_selected,
+                count = count(ids.len())
+            )
+        }
+        Rule::OnPlan { name, .. } => td_string!(locale, selection.on_plan, plan = name),
+        Rule::AssignedTo { name, .. } => td_string!(locale, selection.assigned_to, name),
+        Rule::Matching { status, .. } => match ClientFilter::parse(status) {
             None => td_string!(locale, selection.all_in_list).to_owned(),
             Some(filter) => {
                 td_string!(
@@ -116,7 +220,7 @@ pub fn describe(selection: &Selection, local: &Local) -> String {
         Rule::WaitingLongerThan { days } => counted!(locale, *days, selection.waiting_days, days),
     };
     let rule = match (&selection.rule, selection.search.is_empty()) {
-        (Rule::Selected { .. }, _) | (_, true) => rule,
+        (Rule::Selected { .. } | Rule::OwnersOfSelected { .. }, _) | (_, true) => rule,
         (_, false) => td_string!(locale, selection.matching, rule, search = &selection.search),
     };
     if selection.resend_pending {
@@ -132,7 +236,7 @@ pub async fn preview(
     form: &BulkForm,
     now: i64,
 ) -> Result<BulkPreview, AppError> {
-    let selection = selection_for(actor, form)?;
+    let selection = selection_for(db, actor, form).await?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     Ok(BulkPreview {
         description: describe(&selection, &actor.local()),
@@ -160,7 +264,7 @@ pub async fn start(
 ) -> Result<(i64, bool), AppError> {
     let key = rules::request_key(request_key).map_err(|p| AppError::field("request_key", p))?;
     let key = key.as_str();
-    let selection = selection_for(actor, form)?;
+    let selection = selection_for(db, actor, form).await?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(
         db,
@@ -260,11 +364,14 @@ mod tests {
 
     #[test]
     fn forms_become_selections_or_field_errors() {
-        let field = |f: BulkForm| match f.selection(&Local::utc_english()) {
+        let field = |f: BulkForm| match f.selection(&Local::utc_english(), UserId(1)) {
             Err(AppError::Invalid(errors)) => errors[0].field.clone(),
             other => panic!("expected a field error, got {other:?}"),
         };
         assert_eq!(field(form("selected")), "ids");
+        assert_eq!(field(form("owners_of_selected")), "ids");
+        assert_eq!(field(form("plan")), "plan");
+        assert_eq!(field(form("staff")), "staff");
         assert_eq!(field(form("created_after")), "created_after");
         assert_eq!(
             field(BulkForm {
@@ -279,7 +386,7 @@ mod tests {
             search: "  ann ".into(),
             ..form("selected")
         }
-        .selection(&Local::utc_english())
+        .selection(&Local::utc_english(), UserId(1))
         .unwrap();
         assert_eq!(s.rule, Rule::Selected { ids: vec![3, 5, 8] });
         assert_eq!(
@@ -297,7 +404,7 @@ mod tests {
             resend_pending: true,
             ..form("created_after")
         }
-        .selection(&Local::utc_english())
+        .selection(&Local::utc_english(), UserId(1))
         .unwrap();
         assert_eq!(
             describe(&s, &Local::utc_english()),
@@ -314,7 +421,7 @@ mod tests {
             created_after: "2026-11-03".into(),
             ..form("created_after")
         }
-        .selection(&toronto)
+        .selection(&toronto, UserId(1))
         .unwrap();
         assert_eq!(
             describe(&since, &toronto),
@@ -324,7 +431,7 @@ mod tests {
             status: "not-invited".into(),
             ..form("matching")
         }
-        .selection(&Local::utc_english())
+        .selection(&Local::utc_english(), UserId(1))
         .unwrap();
         assert_eq!(
             describe(&pending, &Local::utc_english()),

@@ -1,14 +1,15 @@
 //! Client accounts and their invitations.
 
+use crate::model::{AccountId, AccountRow, ClientId, OrganizationId, Place, PlanId, UserId};
 use crate::model::{
     AppError, AuditKind, CLIENT_PAGE_SIZE, ClientFilter, ClientPage, ClientRow, EmailKind,
     InvitationKind, Language, MailStatus, Problem, Role, Validator,
 };
-use crate::model::{ClientId, OrganizationId, UserId};
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
 use crate::server::db::{self, Db, Tx, is_unique_violation};
-use crate::server::domain::authority::{self, Action, Person};
+use crate::server::domain::authority::{self, Action};
+use crate::server::domain::client_accounts::{self, Person};
 use crate::server::domain::requests::{Purpose, Repeat, Request};
 use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
@@ -16,8 +17,15 @@ use crate::server::domain::status::{self, Facts};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// What the "new client" form submits. An empty email means none.
+/// What the "new client" and "add member" forms submit. An empty email
+/// means none.
 pub struct NewClient {
+    /// None: a new account named after the person, with them as its owner.
+    /// Some: a member of this existing account.
+    pub account: Option<AccountId>,
+    /// "owner" or "guest" (only asked when adding to an account; a new
+    /// account's first member is its owner).
+    pub place: String,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
@@ -59,7 +67,11 @@ fn email_in_use() -> AppError {
 /// Refuses an address that already belongs to a client of the organization or
 /// to one of its members (an owner has no client row): a second client row
 /// would shadow that person's role, and a join would link it to them.
-async fn check_email_free(db: &Db, org: OrganizationId, email: &str) -> Result<(), AppError> {
+pub(super) async fn check_email_free(
+    db: &Db,
+    org: OrganizationId,
+    email: &str,
+) -> Result<(), AppError> {
     if db::clients::email_taken(&db.pool, org, email).await? {
         return Err(email_in_use());
     }
@@ -91,20 +103,25 @@ pub async fn target(
     {
         role = authority::higher(role, member);
     }
-    let actor = Person {
+    let actor = authority::Person {
         user_id: Some(actor.user_id),
         role: actor.role,
     };
-    let person = Person {
+    let person = authority::Person {
         user_id: client.user_id,
         role,
     };
     authority::may_act(actor, person, action)?;
     Ok(client)
 }
-/// Creates a client in the caller's organization and, when it has an email and
-/// the organization invites automatically, queues the invitation in the same
-/// transaction.
+/// Creates a client in the caller's organization: the owner of a new
+/// account, or a member of an existing one (`input.account`). With an email,
+/// the invitation is queued in the same transaction for a guest always (the
+/// owner asked for them), for an owner when the organization invites
+/// automatically.
+///
+/// Errors: field errors (names, email, role, place, language); not found
+/// for an account of another organization.
 pub async fn create(
     db: &Db,
     actor: &CurrentSession,
@@ -131,10 +148,25 @@ pub async fn create(
     };
     let role = v.take("role", role_to_grant(actor.role, &input.role));
     let language = v.take("language", rules::client_language(&input.language));
-    let (Some(first), Some(last), Some(email), Some(role), Some(language)) =
-        (first, last, email, role, language)
+    let place = v.take(
+        "place",
+        match (input.account, input.place.as_str()) {
+            (None, _) => Ok(Place::Owner),
+            (Some(_), place) => Place::parse(place).ok_or(Problem::PlaceChoose),
+        },
+    );
+    let (Some(first), Some(last), Some(email), Some(role), Some(language), Some(place)) =
+        (first, last, email, role, language, place)
     else {
         return Err(v.into_error());
+    };
+    let account = match input.account {
+        Some(id) => Some(
+            db::client_accounts::get(&db.pool, org, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
     };
     if let Some(e) = &email
         && let Err(taken) = check_email_free(db, org, e).await
@@ -147,27 +179,41 @@ pub async fn create(
         tx.rollback().await?;
         return request.or_earlier(db, AppError::NotFound).await.map(repeat);
     }
-    let client_id = match db::clients::insert(
-        &mut tx,
-        org,
-        &first,
-        &last,
-        email.as_deref(),
-        &role,
+    let person = Person {
+        first_name: &first,
+        last_name: &last,
+        email: email.as_deref(),
+        role: &role,
         language,
-        Some(actor.user_id),
-        now,
-    )
-    .await
-    {
+    };
+    let added = match &account {
+        None => client_accounts::open(&mut tx, org, &person, Some(actor.user_id), now).await,
+        Some(account) => {
+            let new = db::clients::NewClient {
+                organization_id: org,
+                account: (account.id, &account.name),
+                place,
+                first_name: &first,
+                last_name: &last,
+                email: email.as_deref(),
+                role: &role,
+                language,
+                created_by: Some(actor.user_id),
+            };
+            db::clients::insert(&mut tx, &new, now).await
+        }
+    };
+    let client_id = match added {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Err(email_in_use()),
         Err(e) => return Err(e.into()),
     };
     request.record(&mut tx, client_id.0).await?;
     let (auto_invite, _) = db::orgs::invitation_settings(&mut tx, org).await?;
+    // A guest is invited at once, as the owner who asked for them expects.
+    let invite = auto_invite || place == Place::Guest;
     let invited = match &email {
-        Some(address) if auto_invite => {
+        Some(address) if invite => {
             match invite_in(
                 &mut tx,
                 org,
@@ -369,7 +415,12 @@ pub async fn change_email(
         org,
         client_id,
         email.as_deref(),
-        &db::clients::search_text(&client.first_name, &client.last_name, email.as_deref()),
+        &db::clients::search_text(
+            &client.first_name,
+            &client.last_name,
+            email.as_deref(),
+            &client.account_name,
+        ),
     )
     .await
     {
@@ -491,42 +542,103 @@ pub(super) async fn invite_in(
 
 /// What the client list asks for: a 1-based `page`; `search`, words found
 /// in names and emails; `status`, a filter name (`pending`, `failed`, … or
-/// empty for all); `sort`, `oldest` or newest first.
+/// empty for all); `plan`, a plan's id (empty for any); `staff`, an assigned
+/// staff member's id or `me` (empty for anyone); `sort`, `oldest` or newest
+/// first.
 #[derive(Debug, Clone, Default)]
 pub struct ListRequest {
     pub page: i64,
     pub search: String,
     pub status: String,
+    pub plan: String,
+    pub staff: String,
     pub sort: String,
 }
 
-/// One page of `actor`'s organization's clients, their statuses described
-/// at `now` (ms); [`crate::model::CLIENT_PAGE_SIZE`] rows at most. Counting
-/// stops at [`db::clients::COUNT_CAP`] (`more` is then set).
+impl ListRequest {
+    /// The plan filter; None for any plan (an id that is not a number
+    /// matches nothing rather than everything).
+    fn plan(&self) -> Option<PlanId> {
+        match self.plan.trim() {
+            "" => None,
+            id => Some(PlanId(id.parse().unwrap_or(-1))),
+        }
+    }
+
+    /// The database query for this request's page, `search` being its
+    /// words as [`rules::search`] cleaned them.
+    pub fn query<'a>(
+        &self,
+        actor: &CurrentSession,
+        search: &'a str,
+        now: i64,
+    ) -> db::clients::ListQuery<'a> {
+        db::clients::ListQuery {
+            organization_id: actor.organization_id,
+            search,
+            status: ClientFilter::parse(&self.status),
+            plan: self.plan(),
+            staff: self.staff(actor),
+            oldest_first: self.sort == "oldest",
+            limit: CLIENT_PAGE_SIZE,
+            offset: (self.page.clamp(1, 1_000_000) - 1) * CLIENT_PAGE_SIZE,
+            now,
+        }
+    }
+
+    /// The assigned staff filter, `me` being `actor`.
+    fn staff(&self, actor: &CurrentSession) -> Option<UserId> {
+        match self.staff.trim() {
+            "" => None,
+            "me" => Some(actor.user_id),
+            id => Some(UserId(id.parse().unwrap_or(-1))),
+        }
+    }
+}
+
+/// One page of `actor`'s organization's client accounts with their
+/// members, their statuses described at `now` (ms);
+/// [`crate::model::CLIENT_PAGE_SIZE`] accounts at most. Counting stops at
+/// [`db::clients::COUNT_CAP`] (`more` is then set).
 pub async fn list(
     db: &Db,
     actor: &CurrentSession,
     request: &ListRequest,
     now: i64,
 ) -> Result<ClientPage, AppError> {
-    use db::clients::ListQuery;
-
     let search = rules::search(&request.search);
-    let query = ListQuery {
-        organization_id: actor.organization_id,
-        search: &search,
-        status: ClientFilter::parse(&request.status),
-        oldest_first: request.sort == "oldest",
-        limit: CLIENT_PAGE_SIZE,
-        offset: (request.page.clamp(1, 1_000_000) - 1) * CLIENT_PAGE_SIZE,
-        now,
-    };
+    let query = request.query(actor, &search, now);
     let page = db::clients::page(db, &query).await?;
+    let local = actor.local();
+    let mut members: std::collections::HashMap<AccountId, Vec<ClientRow>> =
+        std::collections::HashMap::new();
+    for m in page.members {
+        members
+            .entry(m.account_id)
+            .or_default()
+            .push(row(m, now, &local));
+    }
+    let rows = page
+        .accounts
+        .into_iter()
+        .map(|a| {
+            let of_account = members.remove(&a.id).unwrap_or_default();
+            AccountRow {
+                id: a.id.0,
+                name: a.name,
+                plan: a.plan,
+                assigned_staff: a.assigned_staff,
+                matched: of_account
+                    .iter()
+                    .map(|m| m.id)
+                    .filter(|id| page.matched.contains(&ClientId(*id)))
+                    .collect(),
+                members: of_account,
+            }
+        })
+        .collect();
     Ok(ClientPage {
-        rows: {
-            let local = actor.local();
-            page.rows.into_iter().map(|r| row(r, now, &local)).collect()
-        },
+        rows,
         total: page.total.min(db::clients::COUNT_CAP),
         more: page.total > db::clients::COUNT_CAP,
     })
@@ -535,6 +647,7 @@ pub async fn list(
 /// A list row for the browser, its status described at `now` in `local`'s
 /// language and time zone.
 pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> ClientRow {
+    let place = r.place();
     let facts = Facts {
         has_email: r.email.is_some(),
         disabled: r.disabled_at.is_some(),
@@ -551,6 +664,9 @@ pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> Cli
     let (status, status_text) = status::describe(&facts, now, local);
     ClientRow {
         id: r.id.0,
+        account_id: r.account_id.0,
+        place,
+        account_name: r.account_name,
         first_name: r.first_name,
         last_name: r.last_name,
         email: r.email,

@@ -38,6 +38,7 @@ pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<She
 
 /// A client's own page: their profile and every organization they belong to.
 pub async fn dashboard(db: &Db, me: CurrentSession) -> Result<Dashboard, AppError> {
+    let account = super::client_accounts::of_person(db, &me).await?;
     let orgs = db::orgs::organizations_of(&db.pool, me.user_id, false).await?;
     let current = orgs
         .iter()
@@ -50,6 +51,7 @@ pub async fn dashboard(db: &Db, me: CurrentSession) -> Result<Dashboard, AppErro
         organizations: orgs.into_iter().map(choice).collect(),
         current_organization: current,
         language: me.language,
+        account,
     })
 }
 

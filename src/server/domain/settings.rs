@@ -219,6 +219,10 @@ pub async fn save(
                 settings.time_zone = zone;
             }
         }
+        // Plans are added and removed one by one (`client_accounts`).
+        SettingsSection::Plans => {
+            return Err(AppError::field("section", Problem::SettingsSectionChoose));
+        }
         SettingsSection::Signup => {
             let mode = v.take("signup_mode", signup_mode(&form.signup_mode));
             let seats = v.take("collaborator_seats", seats(&form.collaborator_seats));

@@ -10,6 +10,7 @@ use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
 use crate::server::db::signups::{NewSignup, Signup};
 use crate::server::db::{self, Db, Tx, is_unique_violation};
+use crate::server::domain::client_accounts::{self, Person};
 use crate::server::domain::rules;
 use crate::server::domain::seats::{self, Claim};
 
@@ -327,18 +328,14 @@ async fn admit(tx: &mut Tx, s: &Signup, by: Option<UserId>, now: i64) -> Result<
             }));
         }
         None => {
-            db::clients::insert(
-                tx,
-                s.organization_id,
-                &s.first_name,
-                &s.last_name,
-                Some(&s.email),
-                &s.role,
-                None,
-                by,
-                now,
-            )
-            .await?
+            let person = Person {
+                first_name: &s.first_name,
+                last_name: &s.last_name,
+                email: Some(&s.email),
+                role: &s.role,
+                language: None,
+            };
+            client_accounts::open(tx, s.organization_id, &person, by, now).await?
         }
     };
     db::clients::set_user(tx, client_id, user_id).await?;

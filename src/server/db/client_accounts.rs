@@ -1,0 +1,334 @@
+//! Client accounts (`client_accounts`): a person, a household or a company,
+//! with its members (`clients.account_id`, `clients.place`); and the plan
+//! names an account may be on (`plans`).
+
+use sqlx::{AnyPool, FromRow};
+
+use super::Tx;
+use crate::model::{AccountId, ClientId, OrganizationId, Place, PlanId, UserId};
+
+/// An account with its plan's and assigned staff member's names.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRow {
+    pub id: AccountId,
+    pub name: String,
+    pub plan_id: Option<PlanId>,
+    pub plan: Option<String>,
+    pub assigned_staff_id: Option<UserId>,
+    pub assigned_staff: Option<String>,
+    pub created_at: i64,
+}
+
+const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.name, a.plan_id, p.name AS plan,
+        a.assigned_staff_id, u.name AS assigned_staff, a.created_at
+     FROM client_accounts a
+     LEFT JOIN plans p ON p.id = a.plan_id
+     LEFT JOIN users u ON u.id = a.assigned_staff_id";
+
+/// Creates an account with no member yet (its first owner is inserted in
+/// the same transaction).
+pub async fn insert(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    name: &str,
+    now: i64,
+) -> Result<AccountId, sqlx::Error> {
+    let (id,): (AccountId,) = sqlx::query_as(
+        "INSERT INTO client_accounts (organization_id, name, created_at) VALUES ($1, $2, $3)
+         RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(name)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// One account of one organization; None for another organization's.
+pub async fn get(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    id: AccountId,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{ACCOUNT_COLUMNS} WHERE a.organization_id = $1 AND a.id = $2"
+    ))
+    .bind(organization_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The accounts `ids` of one organization (any order).
+pub async fn by_ids(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    ids: &[i64],
+) -> Result<Vec<AccountRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "{ACCOUNT_COLUMNS} WHERE a.organization_id = $1 AND a.id IN ({})",
+        super::id_list(ids)
+    ))
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Up to `limit` accounts of one organization whose name, or a member's
+/// name or email, holds `words` (lower-cased), newest first, as (id, name).
+pub async fn find(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    words: &str,
+    limit: i64,
+) -> Result<Vec<(AccountId, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.name FROM client_accounts a
+         WHERE a.organization_id = $1 AND a.id IN (
+             SELECT c.account_id FROM clients c
+             WHERE c.organization_id = $1 AND c.search_text LIKE $2 ESCAPE '\\')
+         ORDER BY a.id DESC LIMIT $3",
+    )
+    .bind(organization_id)
+    .bind(super::clients::like_pattern(words))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// What staff may change of an account.
+#[derive(Debug, Clone)]
+pub struct Details<'a> {
+    pub name: &'a str,
+    pub plan_id: Option<PlanId>,
+    pub assigned_staff_id: Option<UserId>,
+}
+
+/// Saves an account's name, plan and assigned staff member.
+pub async fn set_details(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    id: AccountId,
+    details: &Details<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE client_accounts SET name = $1, plan_id = $2, assigned_staff_id = $3
+         WHERE id = $4 AND organization_id = $5",
+    )
+    .bind(details.name)
+    .bind(details.plan_id)
+    .bind(details.assigned_staff_id)
+    .bind(id)
+    .bind(organization_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// A member as the account's rules see them.
+#[derive(Debug, Clone, FromRow)]
+pub struct Member {
+    pub id: ClientId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub place: String,
+}
+
+impl Member {
+    pub fn place(&self) -> Place {
+        Place::parse(&self.place).unwrap_or(Place::Owner)
+    }
+}
+
+/// The members of an account, owners first, inside `tx` (which then writes
+/// from them).
+pub async fn members_in(tx: &mut Tx, account_id: AccountId) -> Result<Vec<Member>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, email, place FROM clients
+         WHERE account_id = $1 ORDER BY place DESC, id",
+    )
+    .bind(account_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Puts a member in an account at a place (moving them, or changing their
+/// place in the same account), with the search text of their new account.
+pub async fn place_member(
+    tx: &mut Tx,
+    client_id: ClientId,
+    account_id: AccountId,
+    place: Place,
+    search_text: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET account_id = $1, place = $2, search_text = $3 WHERE id = $4")
+        .bind(account_id)
+        .bind(place.as_str())
+        .bind(search_text)
+        .bind(client_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Sets a member's search text (after their account was renamed).
+pub async fn set_search_text(
+    tx: &mut Tx,
+    client_id: ClientId,
+    search_text: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET search_text = $1 WHERE id = $2")
+        .bind(search_text)
+        .bind(client_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes an account left with no member.
+pub async fn delete_if_empty(tx: &mut Tx, id: AccountId) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM client_accounts WHERE id = $1
+         AND NOT EXISTS (SELECT 1 FROM clients WHERE account_id = $1)",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The account a member of `organization_id` belongs to, with their place,
+/// inside `tx`.
+pub async fn of_member(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    client_id: ClientId,
+) -> Result<Option<(AccountId, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT account_id, place FROM clients WHERE id = $1 AND organization_id = $2")
+        .bind(client_id)
+        .bind(organization_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// The account the person `user_id` is a member of in one organization,
+/// with their own place: what their dashboard shows.
+pub async fn of_user(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    user_id: UserId,
+) -> Result<Option<(AccountId, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.name, c.place FROM clients c
+         JOIN client_accounts a ON a.id = c.account_id
+         WHERE c.organization_id = $1 AND c.user_id = $2",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A member as the other members see them on their dashboard.
+#[derive(Debug, Clone, FromRow)]
+pub struct Mate {
+    pub id: ClientId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub place: String,
+    /// Set once they activated.
+    pub user_id: Option<UserId>,
+    pub disabled_at: Option<i64>,
+}
+
+/// Every member of an account, owners first.
+pub async fn mates(pool: &AnyPool, account_id: AccountId) -> Result<Vec<Mate>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, email, place, user_id, disabled_at FROM clients
+         WHERE account_id = $1 ORDER BY place DESC, first_name, last_name, id",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The staff of an organization an account may be assigned to (owners,
+/// admins and staff whose access is on), as (id, name), by name.
+pub async fn staff_choices(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+) -> Result<Vec<(UserId, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND m.disabled_at IS NULL
+           AND m.role IN ('owner', 'admin', 'staff')
+         ORDER BY u.name, u.id",
+    )
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// An organization's plans, by name, as (id, name, accounts on it).
+pub async fn plans(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+) -> Result<Vec<(PlanId, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.name,
+            (SELECT COUNT(*) FROM client_accounts a WHERE a.plan_id = p.id) AS accounts
+         FROM plans p WHERE p.organization_id = $1 ORDER BY p.name_lower, p.id",
+    )
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Adds a plan name; fails with a unique violation when the organization
+/// has one of that name already (compared case-insensitively).
+pub async fn insert_plan(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    name: &str,
+    now: i64,
+) -> Result<PlanId, sqlx::Error> {
+    let (id,): (PlanId,) = sqlx::query_as(
+        "INSERT INTO plans (organization_id, name, name_lower, created_at) VALUES ($1, $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(name)
+    .bind(name.to_lowercase())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Removes a plan of one organization; the accounts on it are then on no
+/// plan. Returns false when the organization has no such plan.
+pub async fn delete_plan(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    id: PlanId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE client_accounts SET plan_id = NULL WHERE organization_id = $1 AND plan_id = $2",
+    )
+    .bind(organization_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    let done = sqlx::query("DELETE FROM plans WHERE organization_id = $1 AND id = $2")
+        .bind(organization_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
