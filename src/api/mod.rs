@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bulk;
 pub mod clients;
 pub mod forms;
+pub mod imports;
 pub mod me;
 pub mod organizations;
 pub mod overview;

@@ -117,6 +117,7 @@ pub fn ClientsPage() -> impl IntoView {
                 <a class="button secondary" href=move || filters().export_href() download>
                     {td_string!(locale, clients.export)}
                 </a>
+                <a class="button secondary" href="/clients/import">{td_string!(locale, clients.import)}</a>
                 " "
                 <span class="hint">{td_string!(locale, clients.export_hint)}</span>
             </p>

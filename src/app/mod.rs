@@ -6,6 +6,7 @@ mod audit;
 mod bulk;
 mod client_detail;
 mod clients;
+mod imports;
 mod language;
 mod live;
 mod member;
@@ -26,6 +27,7 @@ use audit::AuditPage;
 use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
 use clients::ClientsPage;
+use imports::{ImportDetailPage, ImportPage};
 use member::{ActivatePage, DashboardPage, MailboxPage};
 use overview::OverviewPage;
 use portal::NewOrganizationPage;
@@ -100,7 +102,7 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
+                view! { <$page /> <PageReady /> }.into_any()
             }
         }
     };
@@ -110,6 +112,8 @@ lazy_page!(OverviewRoute, OverviewPage);
 lazy_page!(ClientsRoute, ClientsPage);
 lazy_page!(ClientDetailRoute, ClientDetailPage);
 lazy_page!(AccountRoute, AccountPage);
+lazy_page!(ImportRoute, ImportPage);
+lazy_page!(ImportDetailRoute, ImportDetailPage);
 lazy_page!(NewOrganizationRoute, NewOrganizationPage);
 lazy_page!(MailboxRoute, MailboxPage);
 lazy_page!(SettingsRoute, SettingsPage);
@@ -117,16 +121,29 @@ lazy_page!(BulkJobsRoute, BulkJobsPage);
 lazy_page!(ApprovalsRoute, ApprovalsPage);
 lazy_page!(AuditRoute, AuditPage);
 
+/// Marks the page interactive: `data-hydrated="true"` on `<html>`, which
+/// tells people and tests alike that its buttons now work. It follows each
+/// page's own view, so its effect runs once that view has hydrated: for a
+/// lazy route, after its code arrived and hydrated, not merely the shell's.
 #[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    // Effects run only in the browser, after hydration: the attribute tells
-    // people and tests alike that the page is now interactive.
+fn PageReady() -> impl IntoView {
+    // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// `page` followed by [`PageReady`], for a route whose view is loaded with
+/// the main bundle.
+fn ready<V: IntoView + 'static>(page: fn() -> V) -> impl Fn() -> AnyView + Clone + Send + Sync {
+    move || view! { {page()} <PageReady /> }.into_any()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
 
     // The server gave the page its language as context; the browser reads
     // back the one the server wrote, so both render the same words.
@@ -141,11 +158,13 @@ pub fn App() -> impl IntoView {
             // streamed out of order, they would need JavaScript to show
             // anything but "Loading…", and they must work before the wasm
             // arrives (plain form posts).
-            <Routes fallback=NotFound>
+            <Routes fallback=ready(NotFound)>
                 <Route path=path!("/") view={Lazy::<OverviewRoute>::new()} />
-                <Route path=path!("/setup") view=SetupPage />
-                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/setup") view=ready(SetupPage) />
+                <Route path=path!("/login") view=ready(LoginPage) />
                 <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} />
+                <Route path=path!("/clients/import") view={Lazy::<ImportRoute>::new()} />
+                <Route path=path!("/clients/import/:id") view={Lazy::<ImportDetailRoute>::new()} />
                 <Route path=path!("/clients/:id") view={Lazy::<ClientDetailRoute>::new()} />
                 <Route path=path!("/accounts/:id") view={Lazy::<AccountRoute>::new()} />
                 <Route path=path!("/organizations/new") view={Lazy::<NewOrganizationRoute>::new()} />
@@ -155,13 +174,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invitations") view={Lazy::<BulkJobsRoute>::new()} />
                 <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} />
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />
-                <Route path=path!("/forgot") view=ForgotPage />
-                <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
-                <Route path=path!("/o/:slug/signup") view=SignupView ssr=SsrMode::Async />
-                <Route path=path!("/signup/confirm/:token") view=ConfirmSignupView ssr=SsrMode::Async />
-                <Route path=path!("/signup/waiting") view=SignupWaitingView />
-                <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                <Route path=path!("/activate/:token") view=ActivatePage ssr=SsrMode::Async />
+                <Route path=path!("/forgot") view=ready(ForgotPage) />
+                <Route path=path!("/reset/:token") view=ready(ResetPage) ssr=SsrMode::Async />
+                <Route path=path!("/o/:slug/signup") view=ready(SignupView) ssr=SsrMode::Async />
+                <Route path=path!("/signup/confirm/:token") view=ready(ConfirmSignupView) ssr=SsrMode::Async />
+                <Route path=path!("/signup/waiting") view=ready(SignupWaitingView) />
+                <Route path=path!("/dashboard") view=ready(DashboardPage) ssr=SsrMode::Async />
+                <Route path=path!("/activate/:token") view=ready(ActivatePage) ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

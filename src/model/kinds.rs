@@ -83,6 +83,51 @@ impl Place {
 }
 
 named! {
+    /// What a column of an imported file holds.
+    pub enum ImportField {
+        FirstName = "first_name",
+        LastName = "last_name",
+        Email = "email",
+        Account = "account",
+        Place = "place",
+        Role = "role",
+        Plan = "plan",
+        Staff = "assigned_staff",
+        /// Not imported.
+        Ignore = "ignore",
+    }
+}
+
+impl ImportField {
+    /// The field's name in `locale`, as the mapping menu shows it.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            ImportField::FirstName => td_string!(locale, export.first_name),
+            ImportField::LastName => td_string!(locale, export.last_name),
+            ImportField::Email => td_string!(locale, export.email),
+            ImportField::Account => td_string!(locale, export.account),
+            ImportField::Place => td_string!(locale, export.place),
+            ImportField::Role => td_string!(locale, export.role),
+            ImportField::Plan => td_string!(locale, export.plan),
+            ImportField::Staff => td_string!(locale, imports.staff_email),
+            ImportField::Ignore => td_string!(locale, imports.ignore),
+        }
+    }
+}
+
+named! {
+    /// Where an import stands (`imports.status`).
+    pub enum ImportStatus {
+        /// Uploaded: its preview waits to be confirmed.
+        Preview = "preview",
+        Running = "running",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+named! {
     /// What a queued email is about (`email_outbox.kind`).
     pub enum EmailKind {
         /// An invitation to activate an account, or to join with one.

@@ -17,11 +17,13 @@ pub enum Change {
     Job { id: i64 },
     /// An application arrived or was decided.
     Signups,
+    /// A client import moved on.
+    Import { id: i64 },
 }
 
 impl Change {
     /// Every event name, for the browser's listeners.
-    pub const NAMES: [&str; 3] = ["clients", "job", "signups"];
+    pub const NAMES: [&str; 4] = ["clients", "job", "signups", "import"];
 
     /// The server-sent event's name.
     pub fn name(&self) -> &'static str {
@@ -29,6 +31,7 @@ impl Change {
             Change::Clients { .. } => Change::NAMES[0],
             Change::Job { .. } => Change::NAMES[1],
             Change::Signups => Change::NAMES[2],
+            Change::Import { .. } => Change::NAMES[3],
         }
     }
 
@@ -37,7 +40,7 @@ impl Change {
     pub fn data(&self) -> String {
         match self {
             Change::Clients { ids } => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
-            Change::Job { id } => id.to_string(),
+            Change::Job { id } | Change::Import { id } => id.to_string(),
             Change::Signups => String::new(),
         }
     }
@@ -50,6 +53,11 @@ impl Change {
                 .parse()
                 .map_or(Change::Clients { ids: Vec::new() }, |id| Change::Job { id }),
             "signups" => Change::Signups,
+            "import" => data
+                .parse()
+                .map_or(Change::Clients { ids: Vec::new() }, |id| Change::Import {
+                    id,
+                }),
             _ => Change::Clients {
                 ids: data.split(',').filter_map(|s| s.parse().ok()).collect(),
             },
@@ -60,7 +68,7 @@ impl Change {
     pub fn touches_client(&self, id: i64) -> bool {
         match self {
             Change::Clients { ids } => ids.is_empty() || ids.contains(&id),
-            Change::Job { .. } | Change::Signups => false,
+            Change::Job { .. } | Change::Signups | Change::Import { .. } => false,
         }
     }
 }
@@ -76,6 +84,7 @@ mod tests {
             Change::Clients { ids: vec![] },
             Change::Job { id: 7 },
             Change::Signups,
+            Change::Import { id: 9 },
         ] {
             assert_eq!(Change::from_sse(change.name(), &change.data()), change);
         }

@@ -27,8 +27,8 @@ mod problem;
 pub use error::{AppError, FieldError, Validator};
 pub use ids::{AccountId, ClientId, OrganizationId, PlanId, UserId};
 pub use kinds::{
-    AuditFilter, AuditKind, ClientFilter, EmailKind, InvitationKind, JobStatus, Language,
-    MailStatus, Place, Role, SettingsSection, SignupStatus,
+    AuditFilter, AuditKind, ClientFilter, EmailKind, ImportField, ImportStatus, InvitationKind,
+    JobStatus, Language, MailStatus, Place, Role, SettingsSection, SignupStatus,
 };
 pub use overview::{Attention, AttentionItem, Funnel, Overview, WeekCount};
 pub use problem::Problem;
@@ -304,6 +304,60 @@ pub struct AccountMate {
     pub email: Option<String>,
     /// This is the reader.
     pub you: bool,
+}
+
+/// A column of an imported file: its header and the field it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportColumn {
+    pub header: String,
+    pub field: ImportField,
+    /// The header was recognised (else the column is ignored until the
+    /// person chooses its field).
+    pub recognised: bool,
+}
+
+/// A row of an imported file that will not be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    /// The line in the file (1 is the header's).
+    pub line: i64,
+    /// The header of the column at fault.
+    pub column: String,
+    pub problem: Problem,
+}
+
+/// An import: its preview while it waits, then its progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportView {
+    pub id: i64,
+    pub file_name: String,
+    pub started_by: String,
+    /// "3 Nov 2026, 14:05 UTC".
+    pub uploaded: String,
+    pub status: ImportStatus,
+    /// The columns and their fields (while a preview).
+    pub columns: Vec<ImportColumn>,
+    /// Rows under the header.
+    pub rows: i64,
+    pub new_accounts: i64,
+    pub new_members: i64,
+    /// Rows matching a member already here (by email, else by account and
+    /// name): skipped, or updated when asked.
+    pub existing: i64,
+    /// Rows with a problem, all of them; the first are in `shown_problems`.
+    pub problems: i64,
+    pub shown_problems: Vec<RowProblem>,
+    pub update_existing: bool,
+    pub invite: bool,
+    /// Rows the job writes; the progress bar's end.
+    pub expected: i64,
+    pub done_rows: i64,
+    pub created_accounts: i64,
+    pub created_members: i64,
+    pub updated: i64,
+    /// Rows skipped: with problems, or matching a member.
+    pub skipped: i64,
+    pub invited: i64,
 }
 
 /// What an activation link's page shows. Unknown, used and revoked links get

@@ -70,6 +70,27 @@ pub enum Problem {
     PlanNameTaken,
     PlanChoose,
     StaffChoose,
+    // Importing clients from a file.
+    ImportTooLarge,
+    ImportTooManyRows,
+    ImportNotCsv,
+    ImportEmpty,
+    ImportMapping,
+    ImportMapNames,
+    ImportChooseRows,
+    ImportStarted,
+    ImportRole,
+    ImportUnknownPlan,
+    ImportUnknownStaff,
+    /// `line`: where the address was first.
+    ImportEmailTwice {
+        line: u64,
+    },
+    ImportAccountNoOwner {
+        account: String,
+    },
+    /// The row's person is a member already (and was not updated).
+    ImportExisting,
     // Setup and sign-in.
     AlreadySetUp,
     AccessDisabledAt {
@@ -188,6 +209,24 @@ impl Problem {
             PlanNameTaken => td_string!(locale, problems.plan_name_taken).into(),
             PlanChoose => td_string!(locale, problems.plan_choose).into(),
             StaffChoose => td_string!(locale, problems.staff_choose).into(),
+            ImportTooLarge => td_string!(locale, problems.import_too_large).into(),
+            ImportTooManyRows => td_string!(locale, problems.import_too_many_rows).into(),
+            ImportNotCsv => td_string!(locale, problems.import_not_csv).into(),
+            ImportEmpty => td_string!(locale, problems.import_empty).into(),
+            ImportMapping => td_string!(locale, problems.import_mapping).into(),
+            ImportMapNames => td_string!(locale, problems.import_map_names).into(),
+            ImportChooseRows => td_string!(locale, problems.import_choose_rows).into(),
+            ImportStarted => td_string!(locale, problems.import_started).into(),
+            ImportRole => td_string!(locale, problems.import_role).into(),
+            ImportUnknownPlan => td_string!(locale, problems.import_unknown_plan).into(),
+            ImportUnknownStaff => td_string!(locale, problems.import_unknown_staff).into(),
+            ImportEmailTwice { line } => {
+                td_string!(locale, problems.import_email_twice, line = *line)
+            }
+            ImportAccountNoOwner { account } => {
+                td_string!(locale, problems.import_account_no_owner, account)
+            }
+            ImportExisting => td_string!(locale, problems.import_existing).into(),
             AlreadySetUp => td_string!(locale, problems.already_set_up).into(),
             AccessDisabledAt { organization } => {
                 td_string!(locale, problems.access_disabled_at, organization)
@@ -251,6 +290,34 @@ impl Problem {
             CheckField => td_string!(locale, problems.check_field).into(),
             DidNotWork => td_string!(locale, problems.did_not_work).into(),
         }
+    }
+}
+
+impl Problem {
+    /// The problems an uploaded file can have, as the import page's
+    /// address names them (`?problem=not_csv`).
+    const UPLOAD: [(Problem, &'static str); 4] = [
+        (Problem::ImportTooLarge, "too_large"),
+        (Problem::ImportTooManyRows, "too_many_rows"),
+        (Problem::ImportNotCsv, "not_csv"),
+        (Problem::ImportEmpty, "empty"),
+    ];
+
+    /// This upload problem's name in the import page's address (`not_csv`
+    /// for any other problem).
+    pub fn upload_name(&self) -> &'static str {
+        Self::UPLOAD
+            .iter()
+            .find(|(p, _)| p == self)
+            .map_or("not_csv", |(_, name)| name)
+    }
+
+    /// The upload problem named `name` in the import page's address.
+    pub fn from_upload_name(name: &str) -> Option<Problem> {
+        Self::UPLOAD
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(p, _)| p.clone())
     }
 }
 

@@ -58,6 +58,13 @@ impl Event {
             change: Change::Job { id },
         }
     }
+
+    pub fn import(organization_id: OrganizationId, id: i64) -> Event {
+        Event {
+            organization_id,
+            change: Change::Import { id },
+        }
+    }
 }
 
 /// Publishes events and hands them to subscribers.

@@ -1,7 +1,8 @@
-//! The bulk job runner: the background task that expands running bulk
+//! The job runner: the background task that expands running bulk
 //! invitation jobs, batch by batch (each batch one transaction in
-//! `db::bulk::run_batch`), waking the outbox worker and telling open pages
-//! after each.
+//! `db::bulk::run_batch`), and runs client imports the same way
+//! (`domain::import::run_batch`), waking the outbox worker and telling open
+//! pages after each.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use tokio::sync::Notify;
 use crate::server::Clock;
 use crate::server::db::Db;
 use crate::server::db::bulk;
+use crate::server::domain::import;
 use crate::server::events::{Event, Hub};
 use crate::server::mail::Worker;
 
@@ -87,7 +89,54 @@ impl Runner {
             for job_id in jobs {
                 self.run_job(job_id).await;
             }
+            match import::running(&self.db).await {
+                Ok(imports) => {
+                    for id in imports {
+                        self.run_import(id).await;
+                    }
+                }
+                Err(e) => {
+                    if !self.db.pool.is_closed() {
+                        tracing::error!(error = %e, "imports: could not list running imports");
+                    }
+                }
+            }
             let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
+        }
+    }
+
+    /// Runs an import's batches until it is done, cancelled, or another
+    /// server holds it.
+    async fn run_import(&self, id: i64) {
+        let (db, events) = (&self.db, &self.events);
+        loop {
+            match import::run_batch(db, id, self.batch_size, self.clock.now_ms()).await {
+                Ok(Some(done)) => {
+                    if done.invited {
+                        self.mail.wake();
+                    }
+                    if !done.client_ids.is_empty() {
+                        events
+                            .publish(Event::clients(done.organization_id, done.client_ids))
+                            .await;
+                    }
+                    events
+                        .publish(Event::import(done.organization_id, id))
+                        .await;
+                    if done.finished {
+                        tracing::info!(import_id = id, "import done");
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    if !db.pool.is_closed() {
+                        tracing::error!(import_id = id, error = %e, "import batch failed; retrying");
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    return;
+                }
+            }
         }
     }
 

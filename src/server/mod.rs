@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod events;
 pub mod export;
+pub mod import;
 pub mod jobs;
 pub mod live;
 pub mod mail;

@@ -174,6 +174,10 @@ fn router(state: AppState) -> Router {
             "/clients/export.csv",
             get(crate::server::export::clients_csv),
         )
+        .route(
+            "/clients/import/{id}/skipped.csv",
+            get(crate::server::import::skipped),
+        )
         .merge(pages)
         // Site files (the wasm, CSS, public/) from memory; any other
         // address gets the app's "not found" page (its router renders
@@ -205,12 +209,6 @@ fn router(state: AppState) -> Router {
                 }
             }
         })
-        .layer(middleware::from_fn_with_state(state.clone(), page_guard))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::server::security::same_origin,
-        ))
-        .layer(middleware::from_fn(crate::server::security::headers))
         // Every request body (forms, server-function calls) is capped here,
         // not by whatever a dependency happens to default to: the extractors'
         // limit, and the body itself for handlers that read it directly.
@@ -218,6 +216,26 @@ fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_REQUEST_BODY,
         ))
+        // A CSV file to import may be larger: its route has its own cap.
+        .merge(
+            Router::new()
+                .route(
+                    "/clients/import/upload",
+                    axum::routing::post(crate::server::import::upload),
+                )
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::server::import::MAX_UPLOAD_BODY,
+                ))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    crate::server::import::MAX_UPLOAD_BODY,
+                )),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), page_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::security::same_origin,
+        ))
+        .layer(middleware::from_fn(crate::server::security::headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

@@ -10,6 +10,7 @@ mod bulk;
 mod detail;
 mod export;
 mod helpers;
+mod imports;
 mod invitations;
 mod languages;
 mod links;

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod client_accounts;
 pub mod clients;
 pub mod export;
+pub mod imports;
 pub mod invitations;
 pub mod languages;
 pub mod orgs;

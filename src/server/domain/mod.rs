@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod client_accounts;
 pub mod clients;
 pub mod export;
+pub mod import;
 pub mod language;
 pub mod me;
 pub mod overview;

@@ -1,0 +1,482 @@
+//! Client imports (`imports`): an uploaded file's rows and column mapping
+//! while it is a preview, then a job importing its good rows
+//! (`import_rows`) batch by batch, and the rows it skipped and why
+//! (`import_skips`).
+
+use sqlx::{AnyPool, FromRow};
+
+use super::{Backend, Tx};
+use crate::model::{AccountId, ClientId, OrganizationId, PlanId, UserId};
+
+/// An import as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct Import {
+    pub id: i64,
+    pub organization_id: OrganizationId,
+    pub created_by_name: Option<String>,
+    pub file_name: String,
+    /// The file's header row (JSON list), kept after the import.
+    pub headers: String,
+    /// The file's rows (JSON of `domain::import::Table`); emptied once the
+    /// import is done.
+    pub content: String,
+    /// The columns' fields, comma-separated.
+    pub mapping: String,
+    /// The preview's figures and first problems (JSON).
+    pub preview: String,
+    pub status: String,
+    pub update_existing: i64,
+    pub invite: i64,
+    pub total_rows: i64,
+    pub expected: i64,
+    pub position: i64,
+    pub done_rows: i64,
+    pub created_accounts: i64,
+    pub created_members: i64,
+    pub updated: i64,
+    pub skipped: i64,
+    pub invited: i64,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "SELECT i.id, i.organization_id, u.name AS created_by_name, i.file_name,
+        i.headers, i.content, i.mapping, i.preview, i.status, i.update_existing, i.invite, i.total_rows,
+        i.expected, i.position, i.done_rows, i.created_accounts, i.created_members, i.updated,
+        i.skipped, i.invited, i.created_at
+     FROM imports i LEFT JOIN users u ON u.id = i.created_by";
+
+/// What a new import holds.
+#[derive(Debug, Clone)]
+pub struct NewImport<'a> {
+    pub organization_id: OrganizationId,
+    pub created_by: UserId,
+    pub file_name: &'a str,
+    pub headers: &'a str,
+    pub content: &'a str,
+    pub mapping: &'a str,
+    pub preview: &'a str,
+    pub total_rows: i64,
+}
+
+pub async fn insert(tx: &mut Tx, new: &NewImport<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO imports (organization_id, created_by, file_name, headers, content, mapping,
+                              preview, status, total_rows, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'preview', $8, $9) RETURNING id",
+    )
+    .bind(new.organization_id)
+    .bind(new.created_by)
+    .bind(new.file_name)
+    .bind(new.headers)
+    .bind(new.content)
+    .bind(new.mapping)
+    .bind(new.preview)
+    .bind(new.total_rows)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// One import of one organization; None for another organization's.
+pub async fn get(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    id: i64,
+) -> Result<Option<Import>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{COLUMNS} WHERE i.organization_id = $1 AND i.id = $2"
+    ))
+    .bind(organization_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// An organization's latest imports, newest first.
+pub async fn recent(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    limit: i64,
+) -> Result<Vec<Import>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{COLUMNS} WHERE i.organization_id = $1 ORDER BY i.id DESC LIMIT $2"
+    ))
+    .bind(organization_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Saves a preview's mapping and figures, while it is still a preview.
+/// Returns false when it is not (it started meanwhile).
+pub async fn set_preview(
+    tx: &mut Tx,
+    id: i64,
+    mapping: &str,
+    preview: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE imports SET mapping = $1, preview = $2 WHERE id = $3 AND status = 'preview'",
+    )
+    .bind(mapping)
+    .bind(preview)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Claims a preview to start it (`status` becomes running), with its
+/// options and how many rows it will write. Returns false when it is not a
+/// preview any more (started twice: the second start does nothing).
+pub async fn start(
+    tx: &mut Tx,
+    id: i64,
+    update_existing: bool,
+    invite: bool,
+    expected: i64,
+    skipped: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE imports SET status = 'running', update_existing = $1, invite = $2, expected = $3,
+                skipped = $4, started_at = $5
+         WHERE id = $6 AND status = 'preview'",
+    )
+    .bind(i64::from(update_existing))
+    .bind(i64::from(invite))
+    .bind(expected)
+    .bind(skipped)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Adds rows for the job to write (`data`: a planned row as JSON), in
+/// statements of a few hundred rows.
+pub async fn add_rows(tx: &mut Tx, id: i64, rows: &[(u64, String)]) -> Result<(), sqlx::Error> {
+    add_many(tx, "import_rows (import_id, line, data)", id, rows).await
+}
+
+/// Adds skipped rows (`data`: the reason and the cells as JSON).
+pub async fn add_skips(tx: &mut Tx, id: i64, rows: &[(u64, String)]) -> Result<(), sqlx::Error> {
+    add_many(tx, "import_skips (import_id, line, data)", id, rows).await
+}
+
+async fn add_many(
+    tx: &mut Tx,
+    table: &str,
+    id: i64,
+    rows: &[(u64, String)],
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(300) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({id}, ${}, ${})", i * 2 + 1, i * 2 + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO {table} VALUES {values}");
+        let mut query = sqlx::query(&sql);
+        for (line, data) in chunk {
+            query = query
+                .bind(i64::try_from(*line).unwrap_or(i64::MAX))
+                .bind(data);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The ids of running imports, oldest first.
+pub async fn running(pool: &AnyPool) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM imports WHERE status = 'running' ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A running import claimed for one batch, inside `tx`: its organization,
+/// who started it, its options and where it is. None when it is not
+/// running (finished, cancelled) or another server holds it.
+#[derive(Debug, Clone, FromRow)]
+pub struct Claimed {
+    pub organization_id: OrganizationId,
+    pub created_by: Option<UserId>,
+    pub update_existing: i64,
+    pub invite: i64,
+    pub position: i64,
+}
+
+pub async fn claim(tx: &mut Tx, backend: Backend, id: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT organization_id, created_by, update_existing, invite, position FROM imports
+         WHERE id = $1 AND status = 'running' {}",
+        backend.skip_locked()
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The next rows to write after line `after`, in file order.
+pub async fn next_rows(
+    tx: &mut Tx,
+    id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2
+         ORDER BY line LIMIT $3",
+    )
+    .bind(id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// What a batch did, added to the import's figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub rows: i64,
+    pub created_accounts: i64,
+    pub created_members: i64,
+    pub updated: i64,
+    pub skipped: i64,
+    pub invited: i64,
+}
+
+/// Moves an import on to line `position` with a batch's figures, and drops
+/// the rows written.
+pub async fn advance(tx: &mut Tx, id: i64, position: i64, p: &Progress) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET position = $1, done_rows = done_rows + $2,
+            created_accounts = created_accounts + $3, created_members = created_members + $4,
+            updated = updated + $5, skipped = skipped + $6, invited = invited + $7
+         WHERE id = $8",
+    )
+    .bind(position)
+    .bind(p.rows)
+    .bind(p.created_accounts)
+    .bind(p.created_members)
+    .bind(p.updated)
+    .bind(p.skipped)
+    .bind(p.invited)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM import_rows WHERE import_id = $1 AND line <= $2")
+        .bind(id)
+        .bind(position)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Ends an import (`done` or `cancelled`): its remaining rows and its file
+/// go. Returns false when it was already over (done or cancelled).
+pub async fn finish(tx: &mut Tx, id: i64, status: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE imports SET status = $1, finished_at = $2, content = ''
+         WHERE id = $3 AND status IN ('preview', 'running')",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM import_rows WHERE import_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The rows an import skipped, by line, as (line, data).
+pub async fn skips(pool: &AnyPool, id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT line, data FROM import_skips WHERE import_id = $1 ORDER BY line")
+        .bind(id)
+        .fetch_all(pool)
+        .await
+}
+
+/// What an organization already holds that a file's rows are checked
+/// against. Lists of names and emails are looked up a few hundred at a time.
+pub async fn known_emails(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    emails: &[String],
+) -> Result<Vec<(String, ClientId)>, sqlx::Error> {
+    let mut found = Vec::new();
+    for chunk in emails.chunks(500) {
+        let sql = format!(
+            "SELECT email_lower, id FROM clients WHERE organization_id = $1 AND email_lower IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query_as(&sql).bind(organization_id);
+        for e in chunk {
+            query = query.bind(e);
+        }
+        found.extend(query.fetch_all(pool).await?);
+    }
+    Ok(found)
+}
+
+/// The accounts named (lower-cased) `names`, as (lower-cased name, id),
+/// and the members without an email of those accounts as
+/// ((account, first, last) lower-cased, id).
+#[allow(clippy::type_complexity)]
+pub async fn known_accounts(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    names: &[String],
+) -> Result<
+    (
+        Vec<(String, AccountId)>,
+        Vec<(String, String, String, ClientId)>,
+    ),
+    sqlx::Error,
+> {
+    let mut accounts = Vec::new();
+    let mut people = Vec::new();
+    for chunk in names.chunks(500) {
+        let list = placeholders(2, chunk.len());
+        let sql = format!(
+            "SELECT LOWER(name), id FROM client_accounts
+             WHERE organization_id = $1 AND LOWER(name) IN ({list})"
+        );
+        let mut query = sqlx::query_as(&sql).bind(organization_id);
+        for n in chunk {
+            query = query.bind(n);
+        }
+        let rows: Vec<(String, AccountId)> = query.fetch_all(pool).await?;
+        let sql = format!(
+            "SELECT LOWER(a.name), LOWER(c.first_name), LOWER(c.last_name), c.id
+             FROM clients c JOIN client_accounts a ON a.id = c.account_id
+             WHERE c.organization_id = $1 AND c.email IS NULL AND LOWER(a.name) IN ({list})"
+        );
+        let mut query = sqlx::query_as(&sql).bind(organization_id);
+        for n in chunk {
+            query = query.bind(n);
+        }
+        people.extend(query.fetch_all(pool).await?);
+        accounts.extend(rows);
+    }
+    Ok((accounts, people))
+}
+
+/// `$first, …` for `n` parameters.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The organization's staff as (lower-cased email, lower-cased name, id).
+pub async fn staff(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+) -> Result<Vec<(String, String, UserId)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.email_lower, LOWER(u.name), u.id FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND m.disabled_at IS NULL
+           AND m.role IN ('owner', 'admin', 'staff')",
+    )
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The id of the organization's client with this address, inside `tx`.
+pub async fn client_by_email(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    email: &str,
+) -> Result<Option<ClientId>, sqlx::Error> {
+    let row: Option<(ClientId,)> =
+        sqlx::query_as("SELECT id FROM clients WHERE organization_id = $1 AND email_lower = $2")
+            .bind(organization_id)
+            .bind(email.to_lowercase())
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// The organization's account of this name (case-insensitive; the oldest
+/// when several share it), inside `tx`.
+pub async fn account_by_name(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    name: &str,
+) -> Result<Option<(AccountId, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name FROM client_accounts WHERE organization_id = $1 AND LOWER(name) = $2
+         ORDER BY id LIMIT 1",
+    )
+    .bind(organization_id)
+    .bind(name.to_lowercase())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Updates an existing member's names from a file (and their search text).
+pub async fn update_names(
+    tx: &mut Tx,
+    client_id: ClientId,
+    first_name: &str,
+    last_name: &str,
+) -> Result<(), sqlx::Error> {
+    let row: (Option<String>, String) = sqlx::query_as(
+        "SELECT c.email, a.name FROM clients c JOIN client_accounts a ON a.id = c.account_id
+         WHERE c.id = $1",
+    )
+    .bind(client_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let text = super::clients::search_text(first_name, last_name, row.0.as_deref(), &row.1);
+    sqlx::query(
+        "UPDATE clients SET first_name = $1, last_name = $2, search_text = $3 WHERE id = $4",
+    )
+    .bind(first_name)
+    .bind(last_name)
+    .bind(text)
+    .bind(client_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Sets an account's plan and assigned staff member where a file gives
+/// them (None leaves each as it is).
+pub async fn set_plan_and_staff(
+    tx: &mut Tx,
+    account_id: AccountId,
+    plan: Option<PlanId>,
+    staff: Option<UserId>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE client_accounts SET plan_id = COALESCE($1, plan_id),
+            assigned_staff_id = COALESCE($2, assigned_staff_id)
+         WHERE id = $3",
+    )
+    .bind(plan)
+    .bind(staff)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// The account a member belongs to, inside `tx`.
+pub async fn account_of_client(tx: &mut Tx, client_id: ClientId) -> Result<AccountId, sqlx::Error> {
+    let (id,): (AccountId,) = sqlx::query_as("SELECT account_id FROM clients WHERE id = $1")
+        .bind(client_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(id)
+}
