@@ -45,7 +45,7 @@ test('a household with two owners and a guest, invited and exported', async ({ p
 
   // The list: one row for the household, its members behind a disclosure.
   await openClientList(page);
-  const household = page.getByRole('button', { name: 'The Holm family' });
+  const household = page.getByRole('button', { name: 'The Holm family', exact: true });
   await expect(household).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByRole('row', { name: /The Holm family/ })).toContainText('0 of 3 active');
   await household.click();
@@ -60,7 +60,7 @@ test('a household with two owners and a guest, invited and exported', async ({ p
 
   // Hugo activates in his own browser while the list is open.
   await openClientList(page);
-  await page.getByRole('button', { name: 'The Holm family' }).click();
+  await page.getByRole('button', { name: 'The Holm family', exact: true }).click();
   const hugoRow = page.getByRole('row', { name: /Hugo Holm/ });
   await expect(hugoRow).toBeVisible();
   const hugo = await browser.newContext();
@@ -77,7 +77,7 @@ test('a household with two owners and a guest, invited and exported', async ({ p
 
   await expect(hugoRow).toContainText('Active, last login just now');
   await expect(page.getByRole('row', { name: /The Holm family/ })).toContainText('1 of 3 active');
-  await expect(page.getByRole('button', { name: 'The Holm family' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByRole('button', { name: 'The Holm family', exact: true })).toHaveAttribute('aria-expanded', 'true');
 
   // The export, downloaded and read back.
   const [download] = await Promise.all([

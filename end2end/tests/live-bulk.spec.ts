@@ -49,7 +49,7 @@ test('an admin bulk-invites 25 clients created since a date and watches them go 
 
   await page.goto('/clients');
   await hydrated(page);
-  await expect(page.getByText('25 clients', { exact: true })).toBeVisible();
+  await expect(page.getByText('25 accounts', { exact: true })).toBeVisible();
   await expect(page.getByRole('row', { name: /Swimmer 7\b/ })).toContainText('Not invited');
 
   await page.getByRole('button', { name: 'Invite in bulk…' }).click();
@@ -65,7 +65,7 @@ test('an admin bulk-invites 25 clients created since a date and watches them go 
     form: { first_name: 'Walk-in', last_name: 'Swimmer', email: '', role: 'client', request_key: 'walk-in' },
   });
   expect(added.ok()).toBeTruthy();
-  await expect(page.getByText('26 clients', { exact: true })).toBeVisible();
+  await expect(page.getByText('26 accounts', { exact: true })).toBeVisible();
   await expect(page.getByText('25 will get an activation invitation')).toBeVisible();
   await page.getByRole('button', { name: 'Send 25 invitations' }).click();
 

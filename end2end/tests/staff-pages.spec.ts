@@ -96,11 +96,16 @@ async function everyPage(page: Page, browser: Browser, language: 'en' | 'fr', in
       headers: { accept: 'application/json' },
       form: { page: '1' },
     });
-    const firstId = (await someClient.json()).rows[0].id;
+    const firstAccount = (await someClient.json()).rows[0];
+    const imports = await page.request.post('/api/list_imports', { headers: { accept: 'application/json' } });
+    const importIds: number[] = (await imports.json()).map((i: { id: number }) => i.id);
     const staffPages = [
       '/',
       '/clients',
-      `/clients/${firstId}`,
+      `/clients/${firstAccount.members[0].id}`,
+      `/accounts/${firstAccount.id}`,
+      '/clients/import',
+      ...importIds.slice(0, 1).map((id) => `/clients/import/${id}`),
       '/invitations',
       '/approvals',
       '/audit',
@@ -109,6 +114,7 @@ async function everyPage(page: Page, browser: Browser, language: 'en' | 'fr', in
       '/settings/passwords',
       '/settings/signup',
       '/settings/language',
+      '/settings/plans',
       '/mailbox',
       '/organizations/new',
     ];

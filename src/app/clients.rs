@@ -607,8 +607,14 @@ fn AccountLines(
                         class="disclosure"
                         aria-expanded=move || if expanded.get() { "true" } else { "false" }
                         aria-controls=controls
-                        on:click=move |_| tick(open, id, !open.read_untracked().contains(&id))
+                        on:click=move |_| {
+                            // Read first: the set is written next.
+                            let opened = open.read_untracked().contains(&id);
+                            tick(open, id, !opened);
+                        }
                     >
+                        // The arrow is drawn, not read: the button's name is the account's.
+                        <span class="arrow" aria-hidden="true"></span>
                         {name.clone()}
                     </button>
                     " "

@@ -196,20 +196,46 @@ fn PreviewView(
     let remap_error = action_error(remap);
     let start_error = action_error(start);
     let good = import.new_members + import.existing;
-    let summary = td_string!(
-        locale,
-        imports.summary,
-        rows = count(import.rows),
-        accounts = count(import.new_accounts),
-        members = count(import.new_members),
-        existing = count(import.existing),
-        problems = count(import.problems)
-    );
+    use crate::model::counted;
+    let summary = [
+        counted!(
+            locale,
+            import.rows,
+            imports.rows,
+            count = count(import.rows)
+        ),
+        counted!(
+            locale,
+            import.new_accounts,
+            imports.new_accounts,
+            count = count(import.new_accounts)
+        ),
+        counted!(
+            locale,
+            import.new_members,
+            imports.new_members,
+            count = count(import.new_members)
+        ),
+        counted!(
+            locale,
+            import.existing,
+            imports.existing,
+            count = count(import.existing)
+        ),
+        counted!(
+            locale,
+            import.problems,
+            imports.problems,
+            count = count(import.problems)
+        ),
+    ];
     let more = import.problems - import.shown_problems.len() as i64;
     view! {
         <h1>{import.file_name.clone()}</h1>
         <p class="lead">{td_string!(locale, bulk.started, by = import.started_by.clone(), when = import.uploaded.clone())}</p>
-        <p aria-live="polite"><strong>{summary}</strong></p>
+        <ul class="counts" aria-live="polite">
+            {summary.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+        </ul>
         <ActionForm action=remap attr:class="card" attr:aria-labelledby="mapping-title">
             <h2 id="mapping-title">{td_string!(locale, imports.columns)}</h2>
             <p class="hint">{td_string!(locale, imports.columns_hint)}</p>
@@ -242,7 +268,7 @@ fn PreviewView(
         </ActionForm>
         {(import.problems > 0).then(|| view! {
             <section aria-labelledby="problems-title">
-                <h2 id="problems-title">{crate::model::counted!(locale, import.problems, imports.problems, count = count(import.problems))}</h2>
+                <h2 id="problems-title">{counted!(locale, import.problems, imports.problems, count = count(import.problems))}</h2>
                 <p class="hint">{td_string!(locale, imports.problems_hint)}</p>
                 <table class="cards">
                     <thead>
@@ -288,7 +314,7 @@ fn PreviewView(
             })}
             <FormMessage error=start_error />
             <button type="submit" disabled=move || start.pending().get()>
-                {crate::model::counted!(locale, good, imports.start, count = count(good))}
+                {counted!(locale, good, imports.start, count = count(good))}
             </button>
             " "
             <button type="button" class="link" on:click=move |_| { cancel.dispatch(CancelImport { import_id: id }); }>

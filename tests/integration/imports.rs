@@ -134,7 +134,12 @@ async fn a_file_is_previewed_with_its_problems_then_imported_by_a_job() {
     // Rows with problems are never half-imported: the good rows only, when
     // asked for.
     let refused = start(&app, &owner, id, &["invite"]).await;
-    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.says().contains("Some rows have problems"),
+        "{}",
+        refused.body
+    );
     assert_eq!(import(&app, &owner, id).await["status"], "preview");
     let started = start(&app, &owner, id, &["invite", "good_rows_only"]).await;
     assert_eq!(started.status, 200, "{}", started.body);
@@ -322,10 +327,15 @@ async fn columns_not_recognised_wait_for_the_person_to_choose() {
     assert_eq!(preview["columns"][1]["recognised"], false);
     assert_eq!(preview["new_members"], 0, "no names yet");
     let refused = start(&app, &owner, id, &[]).await;
-    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.says().contains("first name and the last name"),
+        "{}",
+        refused.body
+    );
 
     let twice = remap(&app, &owner, id, ["email", "first_name", "first_name"]).await;
-    assert_eq!(twice.status, 422, "{}", twice.body);
+    assert_eq!(twice.status, 409, "{}", twice.body);
     let ok = remap(&app, &owner, id, ["email", "first_name", "last_name"]).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(import(&app, &owner, id).await["new_members"], 1);

@@ -231,28 +231,28 @@ pub fn columns(headers: &[String]) -> Vec<ImportColumn> {
 /// A mapping as a form sends it: `field` names in column order, separated
 /// by commas (`first_name,last_name,ignore,email`).
 ///
-/// Errors: a field error on `mapping` for another number of columns, an
-/// unknown field, a field chosen twice, or no column for first or last
-/// name.
-pub fn mapping(value: &str, headers: &[String]) -> Result<Vec<ImportField>, AppError> {
-    let refuse = |p| AppError::field("mapping", p);
+/// Errors: [`Problem::ImportMapping`] for another number of columns, an
+/// unknown field or a field chosen twice; [`Problem::ImportMapNames`] when
+/// no column holds the first or the last name. (A problem of the columns
+/// together, not of one: the caller answers it as a conflict.)
+pub fn mapping(value: &str, headers: &[String]) -> Result<Vec<ImportField>, Problem> {
     let fields: Vec<ImportField> = value
         .split(',')
         .map(|f| ImportField::parse(f.trim()))
         .collect::<Option<_>>()
-        .ok_or_else(|| refuse(Problem::ImportMapping))?;
+        .ok_or(Problem::ImportMapping)?;
     if fields.len() != headers.len() {
-        return Err(refuse(Problem::ImportMapping));
+        return Err(Problem::ImportMapping);
     }
     let mut seen = HashSet::new();
     if fields
         .iter()
         .any(|f| *f != ImportField::Ignore && !seen.insert(*f))
     {
-        return Err(refuse(Problem::ImportMapping));
+        return Err(Problem::ImportMapping);
     }
     if !seen.contains(&ImportField::FirstName) || !seen.contains(&ImportField::LastName) {
-        return Err(refuse(Problem::ImportMapNames));
+        return Err(Problem::ImportMapNames);
     }
     Ok(fields)
 }
@@ -728,15 +728,15 @@ pub async fn recent(db: &Db, actor: &CurrentSession) -> Result<Vec<ImportView>, 
 /// Changes which field each column holds (`mapping`, see [`mapping`]) and
 /// checks the rows again.
 ///
-/// Errors: not found for another organization's import; a field error on
-/// `mapping`; [`Problem::ImportStarted`] once it started.
+/// Errors: not found for another organization's import; [`mapping`]'s
+/// problems; [`Problem::ImportStarted`] once it started.
 pub async fn remap(db: &Db, actor: &CurrentSession, id: i64, value: &str) -> Result<(), AppError> {
     let import = import_of(db, actor, id).await?;
     if import.status != ImportStatus::Preview.as_str() {
         return Err(AppError::Conflict(Problem::ImportStarted));
     }
     let table = table_of(&import)?;
-    let fields = mapping(value, &table.headers)?;
+    let fields = mapping(value, &table.headers).map_err(AppError::Conflict)?;
     let known = known(db, actor.organization_id, &table, &fields).await?;
     let preview = preview_of(&check(&table, &fields, &known), &known);
     let preview = serde_json::to_string(&preview).map_err(AppError::internal)?;
@@ -772,9 +772,10 @@ struct Skip {
 /// the job and the others (with their reasons) for the skipped rows' file.
 /// Starting twice starts it once.
 ///
-/// Errors: not found for another organization's import; a field error on
-/// `good_rows_only` when rows have problems and only the good ones were not
-/// chosen (nothing is written); [`Problem::ImportStarted`] once started.
+/// Errors: not found for another organization's import;
+/// [`Problem::ImportChooseRows`] when rows have problems and importing only
+/// the good ones was not chosen (nothing is written);
+/// [`Problem::ImportStarted`] once started.
 pub async fn start(
     db: &Db,
     actor: &CurrentSession,
@@ -787,11 +788,11 @@ pub async fn start(
         return Err(AppError::Conflict(Problem::ImportStarted));
     }
     let table = table_of(&import)?;
-    let fields = mapping(&import.mapping, &table.headers)?;
+    let fields = mapping(&import.mapping, &table.headers).map_err(AppError::Conflict)?;
     let known = known(db, actor.organization_id, &table, &fields).await?;
     let checked = check(&table, &fields, &known);
     if !checked.refused.is_empty() && !options.good_rows_only {
-        return Err(AppError::field("good_rows_only", Problem::ImportChooseRows));
+        return Err(AppError::Conflict(Problem::ImportChooseRows));
     }
     let rows: Vec<(u64, String)> = checked
         .good
@@ -1117,10 +1118,7 @@ mod tests {
     fn a_mapping_names_each_field_once_and_both_names() {
         let headers: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         assert!(mapping("first_name,last_name,email", &headers).is_ok());
-        let field = |value: &str| match mapping(value, &headers) {
-            Err(AppError::Invalid(e)) => e[0].problem.clone(),
-            other => panic!("{other:?}"),
-        };
+        let field = |value: &str| mapping(value, &headers).unwrap_err();
         assert_eq!(field("first_name,last_name"), Problem::ImportMapping);
         assert_eq!(
             field("first_name,first_name,last_name"),
