@@ -25,6 +25,7 @@ test: tools
 	@$(TIMED) "no pool use inside an open transaction" scripts/check-no-pool-in-transaction.sh
 	@$(TIMED) "every write waits its turn" scripts/check-writes-take-turns.sh
 	@$(TIMED) "all SQL is in src/server/db" scripts/check-sql-in-db.sh
+	@$(TIMED) "no SQL folds case" scripts/check-no-sql-case-folding.sh
 	@$(TIMED) "the catalogs hold the same keys" scripts/check-catalogs.py
 	@$(TIMED) "rust tests on SQLite" $(MAKE) -s test-sqlite
 	@$(TIMED) "rust tests on PostgreSQL" $(MAKE) -s test-postgres
@@ -69,6 +70,7 @@ bench:
 	@scripts/ensure-tools.sh --bench
 	cargo bench --features ssr --bench client_list
 	cargo bench --features ssr --bench client_export
+	cargo bench --features ssr --bench client_import
 	cargo bench --features ssr --bench bulk_invite
 	cargo bench --features ssr --bench pages
 	cargo bench --features ssr --bench activations

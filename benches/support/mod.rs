@@ -170,8 +170,9 @@ pub async fn seed_accounts(
     let numbers = "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < $2)";
     sqlx::query(&format!(
         "{numbers}
-         INSERT INTO client_accounts (id, organization_id, name, plan_id, assigned_staff_id, created_at)
-         SELECT n, $1, 'Account ' || CAST(n AS TEXT),
+         INSERT INTO client_accounts (id, organization_id, name, name_lower, plan_id,
+                                      assigned_staff_id, created_at)
+         SELECT n, $1, 'Account ' || CAST(n AS TEXT), 'account ' || CAST(n AS TEXT),
                 CASE WHEN n % 10 = 0 THEN $3 END, CASE WHEN n % 7 = 0 THEN $4 END, n
          FROM k"
     ))

@@ -17,6 +17,11 @@ CREATE TABLE client_accounts (
     id                 INTEGER PRIMARY KEY,
     organization_id    BIGINT NOT NULL REFERENCES organizations(id),
     name               TEXT NOT NULL,
+    -- The name lower-cased by the application (Rust's Unicode rules: SQLite's
+    -- LOWER folds ASCII only), to find an account by name in any case. NULL
+    -- for the accounts made below until the server fills it at start
+    -- (`domain::client_accounts::fill_name_lower`).
+    name_lower         TEXT,
     -- None: no plan.
     plan_id            BIGINT REFERENCES plans(id),
     -- The staff member (owner, admin or staff of the organization) who looks
@@ -25,6 +30,7 @@ CREATE TABLE client_accounts (
     created_at         BIGINT NOT NULL
 );
 CREATE INDEX client_accounts_org ON client_accounts(organization_id, id);
+CREATE INDEX client_accounts_org_name ON client_accounts(organization_id, name_lower);
 CREATE INDEX client_accounts_org_plan ON client_accounts(organization_id, plan_id, id);
 CREATE INDEX client_accounts_org_staff ON client_accounts(organization_id, assigned_staff_id, id);
 

@@ -188,7 +188,7 @@ fn Detail(
             <FormMessage error=language_error />
             <button type="submit">{td_string!(locale, detail.save_language)}</button>
         </ActionForm>
-        <MoveForm client_id=id />
+        <MoveForm client_id=id account_id />
         <h2>{td_string!(locale, detail.timeline)}</h2>
         <ol class="timeline" aria-label=td_string!(locale, detail.timeline_label)>
             {detail
@@ -208,10 +208,15 @@ fn Detail(
 /// "Move to another account": words find the account (its name or a
 /// member's), one is chosen, with the place the client takes there.
 #[component]
-fn MoveForm(client_id: i64) -> impl IntoView {
+fn MoveForm(client_id: i64, account_id: i64) -> impl IntoView {
     let locale = page_locale();
     let action = ServerAction::<MoveMember>::new();
     let error = action_error(action);
+    let account_error = move || {
+        error
+            .get()
+            .and_then(|e| e.for_field("account").map(|p| p.text(locale)))
+    };
     let words = RwSignal::new(String::new());
     let found = Resource::new(move || words.get(), find_accounts);
     view! {
@@ -227,11 +232,17 @@ fn MoveForm(client_id: i64) -> impl IntoView {
             </div>
             <ActionForm action>
                 <input type="hidden" name="client_id" value=client_id.to_string() />
-                <fieldset>
+                <fieldset aria-describedby="move-account-error">
                     <legend>{td_string!(locale, accounts.choose_account)}</legend>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let found = found.await.unwrap_or_default();
+                            // The account they are in is not a place to move to.
+                            let found: Vec<_> = found
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|a| a.id != account_id)
+                                .collect();
                             if found.is_empty() {
                                 return view! { <p class="muted">{td_string!(locale, accounts.find_hint)}</p> }.into_any();
                             }
@@ -250,6 +261,7 @@ fn MoveForm(client_id: i64) -> impl IntoView {
                                 .into_any()
                         })}
                     </Transition>
+                    <p class="field-error" id="move-account-error">{account_error}</p>
                 </fieldset>
                 <Select label=td_string!(locale, accounts.place) name="place" options=places() selected="owner" error />
                 <FormMessage error />

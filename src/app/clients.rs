@@ -169,6 +169,10 @@ pub(super) fn owners_invited(done: OwnersInvited, locale: Locale) -> String {
             done.skipped_rank,
             td_string!(locale, accounts.skipped_rank, count = done.skipped_rank),
         ),
+        (
+            done.skipped_seats,
+            td_string!(locale, accounts.skipped_seats, count = done.skipped_seats),
+        ),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

@@ -283,6 +283,8 @@ pub struct OwnersInvited {
     pub skipped_disabled: i64,
     /// Owners the person may not invite (they rank higher).
     pub skipped_rank: i64,
+    /// Collaborator owners who found no seat left.
+    pub skipped_seats: i64,
 }
 
 /// The account a client sees on their dashboard.

@@ -91,6 +91,15 @@ pub async fn build(
     let site = SiteFiles::load(std::path::Path::new(&*leptos_options.site_root))
         .map_err(StartupError::Site)?;
     let db = Db::connect_and_migrate(&config.database_url).await?;
+    // What a migration cannot do the same on both databases: fold names'
+    // case the Unicode way.
+    let filled = crate::server::domain::client_accounts::fill_name_lower(&db).await?;
+    if filled > 0 {
+        tracing::info!(
+            accounts = filled,
+            "account names made searchable in any case"
+        );
+    }
     tracing::info!(backend = ?db.backend, "database ready");
     let transport = match &config.smtp_url {
         Some(url) => Transport::smtp(
@@ -360,6 +369,7 @@ const STAFF_PAGES: &[&str] = &[
     "/organizations",
     "/mailbox",
     "/settings",
+    "/accounts",
 ];
 /// Pages for anyone signed in.
 const MEMBER_PAGES: &[&str] = &["/dashboard"];

@@ -619,6 +619,7 @@ async fn members_see_their_account_and_guests_never_see_owners_addresses() {
 async fn bulk_invitations_take_the_owners_of_selected_accounts_or_a_plans_members() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
+    let (nell, _) = app.add_member(&owner, "nell@example.com", "staff").await;
     turn_off_auto_invite(&app, &owner).await;
     let ana = app
         .create_client_id(&owner, "Ana", "Reyes", "ana@example.com")
@@ -687,9 +688,41 @@ async fn bulk_invitations_take_the_owners_of_selected_accounts_or_a_plans_member
     ])
     .await;
     assert_eq!(listed.json()["activate"], 1, "{}", listed.body);
-    // A plan is required by its rule, and must be the organization's.
+    // A plan is required by its rule, and must be the organization's; so
+    // must a staff member, and the list's plan and staff filters.
     let none = preview(vec![("rule", "plan".into())]).await;
     assert_eq!(none.status, 422);
-    let other = preview(vec![("rule", "plan".into()), ("plan", "99999".into())]).await;
-    assert_eq!(other.status, 404);
+    let nell_user = app
+        .scalar(&format!("SELECT user_id FROM clients WHERE id = {nell}"))
+        .await;
+    let by_staff = preview(vec![
+        ("rule", "staff".into()),
+        ("staff", nell_user.to_string()),
+    ])
+    .await;
+    assert_eq!(by_staff.status, 200, "{}", by_staff.body);
+    let south = app.create_organization(&owner, "South", "south").await;
+    let preview_south = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let south = south.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("preview_bulk_invite", &form, Some(&south)).await
+        }
+    };
+    for form in [
+        vec![("rule", "plan".into()), ("plan", pro.to_string())],
+        vec![("rule", "staff".into()), ("staff", nell_user.to_string())],
+        vec![("rule", "matching".into()), ("list_plan", pro.to_string())],
+        vec![
+            ("rule", "matching".into()),
+            ("list_staff", nell_user.to_string()),
+        ],
+    ] {
+        let resp = preview_south(form.clone()).await;
+        assert_eq!(
+            resp.status, 404,
+            "North's plan or staff from South: {form:?}"
+        );
+    }
 }

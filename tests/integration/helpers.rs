@@ -656,6 +656,9 @@ impl TestApp {
         ] {
             sqlx::query(sql).execute(&self.db.pool).await.unwrap();
         }
+        porchlight::server::domain::client_accounts::fill_name_lower(&self.db)
+            .await
+            .unwrap();
         if on_postgres() {
             sqlx::query(
                 "SELECT setval(pg_get_serial_sequence('client_accounts', 'id'),

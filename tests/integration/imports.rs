@@ -197,7 +197,9 @@ async fn the_same_file_twice_creates_nothing_the_second_time_and_may_update() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     turn_off_auto_invite(&app, &owner).await;
-    let file = "first name,last name,email,account\nAna,Reyes,ana@example.com,Reyes\nBo,Berg,,\n";
+    // Élodie has no email: she is matched by her account and name, in any
+    // case, on both databases (Rust folds case, not SQL).
+    let file = "first name,last name,email,account\nAna,Reyes,ana@example.com,Reyes\nBo,Berg,,\nÉlodie,Côté,,\n";
     let first = preview_id(&app, &owner, file).await;
     assert_eq!(start(&app, &owner, first, &[]).await.status, 200);
     done(&app, &owner, first).await;
@@ -206,11 +208,11 @@ async fn the_same_file_twice_creates_nothing_the_second_time_and_may_update() {
 
     let second = preview_id(&app, &owner, file).await;
     let preview = import(&app, &owner, second).await;
-    assert_eq!(preview["existing"], 2, "by email, and by account and name");
+    assert_eq!(preview["existing"], 3, "by email, and by account and name");
     assert_eq!(preview["new_members"], 0);
     assert_eq!(start(&app, &owner, second, &[]).await.status, 200);
     let finished = done(&app, &owner, second).await;
-    assert_eq!(finished["skipped"], 2);
+    assert_eq!(finished["skipped"], 3);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM clients").await, count);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM client_accounts").await,
@@ -393,4 +395,81 @@ async fn another_organizations_import_answers_not_found_and_clients_may_not_impo
         .call("cancel_import", &[("import_id", &id_text)], Some(&north))
         .await;
     assert_eq!(again.status, 409);
+}
+
+#[tokio::test]
+async fn staff_are_not_imported_namesakes_keep_their_own_accounts_and_new_accounts_need_new_owners()
+{
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    app.add_member(&owner, "stu@example.com", "staff").await;
+    turn_off_auto_invite(&app, &owner).await;
+    let john = app
+        .create_client_id(&owner, "John", "Smith", "john@example.com")
+        .await;
+    let ana = app
+        .create_client_id(&owner, "Ana", "Reyes", "ana@example.com")
+        .await;
+    let _ = ana;
+    let file = format!(
+        "First name,Last name,Email,Account,Place\n\
+         Stu,Staff,STU@example.com,,\n\
+         {}\n\
+         John,Smith,other.john@example.com,,\n\
+         Ana,Reyes,ana@example.com,Reyes family,owner\n\
+         Luis,Reyes,luis@example.com,Reyes family,guest\n",
+        format_args!("Owner,Person,{OWNER_EMAIL},,")
+    );
+    let id = preview_id(&app, &owner, &file).await;
+    let preview = import(&app, &owner, id).await;
+    let problems: Vec<(i64, String)> = preview["shown_problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_i64().unwrap(),
+                p["problem"]["problem"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (2, "already_member".to_owned()),
+            (3, "already_member".to_owned()),
+            // Ana is a member already (not moved): the Reyes family would
+            // hold Luis, a guest, alone.
+            (6, "import_account_no_owner".to_owned()),
+        ],
+        "{preview}"
+    );
+    assert_eq!(
+        start(&app, &owner, id, &["good_rows_only"]).await.status,
+        200
+    );
+    let finished = done(&app, &owner, id).await;
+    assert_eq!(finished["created_members"], 1, "the other John Smith");
+    // The second John Smith has an account of his own, not the first one's.
+    let accounts: Vec<i64> = sqlx::query_as::<_, (i64,)>(
+        "SELECT account_id FROM clients WHERE first_name = 'John' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(a,)| a)
+    .collect();
+    assert_eq!(accounts.len(), 2);
+    assert_ne!(accounts[0], accounts[1], "namesakes are not merged");
+    let first_account: i64 = app
+        .scalar(&format!("SELECT account_id FROM clients WHERE id = {john}"))
+        .await;
+    assert_eq!(accounts[0], first_account);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM clients WHERE email_lower = 'stu@example.com'")
+            .await,
+        1,
+        "the staff member's own record only"
+    );
 }

@@ -4,7 +4,7 @@
 
 use sqlx::{AnyPool, FromRow};
 
-use super::Tx;
+use super::{Backend, Tx};
 use crate::model::{AccountId, ClientId, OrganizationId, Place, PlanId, UserId};
 
 /// An account with its plan's and assigned staff member's names.
@@ -34,15 +34,43 @@ pub async fn insert(
     now: i64,
 ) -> Result<AccountId, sqlx::Error> {
     let (id,): (AccountId,) = sqlx::query_as(
-        "INSERT INTO client_accounts (organization_id, name, created_at) VALUES ($1, $2, $3)
-         RETURNING id",
+        "INSERT INTO client_accounts (organization_id, name, name_lower, created_at)
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(organization_id)
     .bind(name)
+    .bind(name.to_lowercase())
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
+}
+
+/// Up to `limit` accounts whose `name_lower` the migration that made
+/// accounts left empty (the accounts made from the clients before
+/// accounts), as (id, name).
+pub async fn without_name_lower(
+    pool: &AnyPool,
+    limit: i64,
+) -> Result<Vec<(AccountId, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM client_accounts WHERE name_lower IS NULL LIMIT $1")
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+}
+
+/// Sets an account's lower-cased name (lower-cased by Rust).
+pub async fn set_name_lower(
+    tx: &mut Tx,
+    id: AccountId,
+    name_lower: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE client_accounts SET name_lower = $1 WHERE id = $2")
+        .bind(name_lower)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// One account of one organization; None for another organization's.
@@ -100,6 +128,61 @@ pub async fn find(
     .await
 }
 
+/// Locks an account of one organization for the rest of `tx` (on
+/// PostgreSQL; SQLite's transaction holds the write lock already) and
+/// returns its name; None when the organization has no such account (any
+/// more). Rules that keep an account's members in order (an owner left)
+/// read them after this.
+pub async fn lock(
+    tx: &mut Tx,
+    backend: Backend,
+    organization_id: OrganizationId,
+    id: AccountId,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT name FROM client_accounts WHERE id = $1 AND organization_id = $2 {}",
+        backend.lock_rows()
+    ))
+    .bind(id)
+    .bind(organization_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(name,)| name))
+}
+
+/// True when `plan` is one of the organization's plans, inside `tx`.
+pub async fn plan_exists(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    plan: PlanId,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM plans WHERE id = $1 AND organization_id = $2")
+            .bind(plan)
+            .bind(organization_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(n > 0)
+}
+
+/// True when `user` is an owner, admin or staff member of the organization
+/// with access (an account may be assigned to them), inside `tx`.
+pub async fn assignable(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    user: UserId,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND user_id = $2
+         AND disabled_at IS NULL AND role IN ('owner', 'admin', 'staff')",
+    )
+    .bind(organization_id)
+    .bind(user)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
+}
+
 /// What staff may change of an account.
 #[derive(Debug, Clone)]
 pub struct Details<'a> {
@@ -116,7 +199,8 @@ pub async fn set_details(
     details: &Details<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE client_accounts SET name = $1, plan_id = $2, assigned_staff_id = $3
+        "UPDATE client_accounts SET name = $1, name_lower = $6, plan_id = $2,
+            assigned_staff_id = $3
          WHERE id = $4 AND organization_id = $5",
     )
     .bind(details.name)
@@ -124,6 +208,7 @@ pub async fn set_details(
     .bind(details.assigned_staff_id)
     .bind(id)
     .bind(organization_id)
+    .bind(details.name.to_lowercase())
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -137,6 +222,9 @@ pub struct Member {
     pub last_name: String,
     pub email: Option<String>,
     pub place: String,
+    /// Set once they activated.
+    pub user_id: Option<UserId>,
+    pub disabled_at: Option<i64>,
 }
 
 impl Member {
@@ -149,7 +237,7 @@ impl Member {
 /// from them).
 pub async fn members_in(tx: &mut Tx, account_id: AccountId) -> Result<Vec<Member>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, first_name, last_name, email, place FROM clients
+        "SELECT id, first_name, last_name, email, place, user_id, disabled_at FROM clients
          WHERE account_id = $1 ORDER BY place DESC, id",
     )
     .bind(account_id)

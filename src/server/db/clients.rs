@@ -123,39 +123,15 @@ const TRIGRAM_HITS_MAX: i64 = 1_000;
 /// `clients_org_state_account` and `clients_org_account` indexes) and each
 /// account is taken once.
 pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
-    let words = q.search.trim().to_lowercase();
-    let Filter {
-        members: member_filter,
-        plan,
-        staff,
-        param,
-    } = Filter::new(db, q).await?;
-    let by_member = !words.is_empty() || q.status.is_some();
-    let (id, from) = if by_member {
-        let join = if q.plan.is_some() || q.staff.is_some() {
-            "JOIN client_accounts a ON a.id = c.account_id"
-        } else {
-            ""
-        };
-        (
-            "c.account_id",
-            format!("FROM clients c {join} WHERE {member_filter} AND {plan} AND {staff}"),
-        )
-    } else {
-        (
-            "a.id",
-            format!(
-                "FROM client_accounts a WHERE a.organization_id = $1 AND $2 = '' AND $3 >= 0
-                 AND {plan} AND {staff}"
-            ),
-        )
-    };
+    let filter = Filter::new(db, q).await?;
+    let (by_member, member_filter, param) = (filter.by_member, &filter.members, &filter.param);
+    let (id, from) = filter.accounts();
     let order = if q.oldest_first { "ASC" } else { "DESC" };
     let ids: Vec<(i64,)> = sqlx::query_as(&format!(
         "SELECT DISTINCT {id} {from} ORDER BY {id} {order} LIMIT $6 OFFSET $7"
     ))
     .bind(q.organization_id)
-    .bind(&param)
+    .bind(param)
     .bind(q.now)
     .bind(q.plan.map_or(0, |p| p.0))
     .bind(q.staff.map_or(0, |s| s.0))
@@ -169,7 +145,7 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
         COUNT_CAP + 1
     ))
     .bind(q.organization_id)
-    .bind(&param)
+    .bind(param)
     .bind(q.now)
     .bind(q.plan.map_or(0, |p| p.0))
     .bind(q.staff.map_or(0, |s| s.0))
@@ -201,7 +177,7 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
             super::id_list(&ids)
         ))
         .bind(q.organization_id)
-        .bind(&param)
+        .bind(param)
         .bind(q.now)
         .fetch_all(&db.pool)
         .await?;
@@ -221,6 +197,9 @@ pub async fn page(db: &Db, q: &ListQuery<'_>) -> Result<Page, sqlx::Error> {
 /// organization, `$2` the search's parameter, `$3` the time, `$4` the plan
 /// and `$5` the staff member (0 when not filtered).
 pub struct Filter {
+    /// The list is searched or filtered by status: accounts are found
+    /// through their matching members.
+    pub by_member: bool,
     /// On `clients c`: the organization, the search and the status filter.
     pub members: String,
     /// On `client_accounts a`.
@@ -251,6 +230,7 @@ impl Filter {
             ("c.search_text LIKE $2 ESCAPE '\\'", like_pattern(&words))
         };
         Ok(Filter {
+            by_member: !words.is_empty() || q.status.is_some(),
             members: format!(
                 "{organization} AND {search} AND $3 >= 0 AND {}",
                 filter_condition(q.status)
@@ -267,6 +247,36 @@ impl Filter {
             },
             param,
         })
+    }
+}
+
+impl Filter {
+    /// Which accounts the list shows, as (the account id's expression, the
+    /// `FROM … WHERE …` that finds them), with `$1`–`$5` as [`Filter`] says:
+    /// the accounts themselves, or (searched or filtered by status) their
+    /// matching members in account order. The list's page and the export
+    /// both select accounts with it.
+    pub fn accounts(&self) -> (&'static str, String) {
+        let (members, plan, staff) = (&self.members, self.plan, self.staff);
+        if self.by_member {
+            let join = if plan.starts_with("a.") || staff.starts_with("a.") {
+                "JOIN client_accounts a ON a.id = c.account_id"
+            } else {
+                ""
+            };
+            (
+                "c.account_id",
+                format!("FROM clients c {join} WHERE {members} AND {plan} AND {staff}"),
+            )
+        } else {
+            (
+                "a.id",
+                format!(
+                    "FROM client_accounts a WHERE a.organization_id = $1 AND $2 = '' AND $3 >= 0
+                     AND {plan} AND {staff}"
+                ),
+            )
+        }
     }
 }
 

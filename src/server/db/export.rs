@@ -1,8 +1,7 @@
-//! The client list as a file: every member the list shows, read as a stream
-//! so that 150,000 of them never sit in memory at once.
+//! The client list as a file: every member the list shows, read a few
+//! hundred accounts at a time (each page its own short query, so a slow
+//! download holds no connection and no read snapshot between pages).
 
-use futures::StreamExt;
-use futures::stream::BoxStream;
 use sqlx::FromRow;
 
 use super::Db;
@@ -22,46 +21,71 @@ pub struct ExportRow {
     pub activated_at: Option<i64>,
 }
 
-/// The statement [`members`] runs for `q`: the members of the accounts the
-/// list shows (those that match, when the list is searched or filtered by
-/// status), account by account in list order, owners first. `q.limit` and
-/// `q.offset` are not used: the export holds every page.
-pub async fn members_sql(db: &Db, q: &ListQuery<'_>) -> Result<(String, String), sqlx::Error> {
-    let Filter {
-        members,
-        plan,
-        staff,
-        param,
-    } = Filter::new(db, q).await?;
-    let order = if q.oldest_first { "ASC" } else { "DESC" };
-    let sql = format!(
+/// Where an export stands: the last account read, in list order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cursor(Option<i64>);
+
+/// The next page of the export of `q` (read with `filter`, from
+/// [`Filter::new`]): the members of the next `accounts` accounts after
+/// `cursor` in list order, account by account, owners first; with a search
+/// or a status filter, the members that match. `q.limit` and `q.offset`
+/// are not used. An empty page means the end.
+pub async fn next_page(
+    db: &Db,
+    q: &ListQuery<'_>,
+    filter: &Filter,
+    cursor: &mut Cursor,
+    accounts: i64,
+) -> Result<Vec<ExportRow>, sqlx::Error> {
+    let (id, from) = filter.accounts();
+    let (order, after) = if q.oldest_first {
+        ("ASC", ">")
+    } else {
+        ("DESC", "<")
+    };
+    let start = cursor
+        .0
+        .unwrap_or(if q.oldest_first { i64::MIN } else { i64::MAX });
+    let ids: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT DISTINCT {id} {from} AND {id} {after} $6 ORDER BY {id} {order} LIMIT $7"
+    ))
+    .bind(q.organization_id)
+    .bind(&filter.param)
+    .bind(q.now)
+    .bind(q.plan.map_or(0, |p| p.0))
+    .bind(q.staff.map_or(0, |s| s.0))
+    .bind(start)
+    .bind(accounts)
+    .fetch_all(&db.pool)
+    .await?;
+    let Some(&(last,)) = ids.last() else {
+        return Ok(Vec::new());
+    };
+    cursor.0 = Some(last);
+    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+    let members = if filter.by_member {
+        filter.members.as_str()
+    } else {
+        "c.organization_id = $1 AND $2 = '' AND $3 >= 0"
+    };
+    sqlx::query_as(&format!(
         "{COLUMNS}, p.name AS plan, s.name AS assigned_staff, c.last_invited_at,
             m.created_at AS activated_at
          FROM clients c {JOINS}
-         JOIN client_accounts a ON a.id = c.account_id
-         LEFT JOIN plans p ON p.id = a.plan_id
-         LEFT JOIN users s ON s.id = a.assigned_staff_id
+         LEFT JOIN plans p ON p.id = ca.plan_id
+         LEFT JOIN users s ON s.id = ca.assigned_staff_id
          LEFT JOIN memberships m ON m.organization_id = c.organization_id AND m.user_id = c.user_id
-         WHERE {members} AND {plan} AND {staff}
-         ORDER BY c.account_id {order}, c.place DESC, c.id"
-    );
-    Ok((sql, param))
-}
-
-/// Runs `sql` (from [`members_sql`], with its search parameter) as a
-/// stream of rows.
-pub fn members<'a>(
-    db: &'a Db,
-    q: &ListQuery<'_>,
-    sql: &'a str,
-    param: &'a str,
-) -> BoxStream<'a, Result<ExportRow, sqlx::Error>> {
-    sqlx::query_as(sql)
-        .bind(q.organization_id)
-        .bind(param)
-        .bind(q.now)
-        .bind(q.plan.map_or(0, |p| p.0))
-        .bind(q.staff.map_or(0, |s| s.0))
-        .fetch(&db.pool)
-        .boxed()
+         WHERE {members} AND c.account_id IN ({})
+         ORDER BY c.account_id {order}, c.place DESC, c.id",
+        super::id_list(&ids)
+    ))
+    .bind(q.organization_id)
+    .bind(if filter.by_member {
+        filter.param.as_str()
+    } else {
+        ""
+    })
+    .bind(q.now)
+    .fetch_all(&db.pool)
+    .await
 }

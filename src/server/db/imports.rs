@@ -305,16 +305,18 @@ pub async fn skips(pool: &AnyPool, id: i64) -> Result<Vec<(i64, String)>, sqlx::
 }
 
 /// What an organization already holds that a file's rows are checked
-/// against. Lists of names and emails are looked up a few hundred at a time.
+/// against. Lists of names and emails are looked up a few hundred at a time:
+/// its clients with these addresses, as (email, id, role).
 pub async fn known_emails(
     pool: &AnyPool,
     organization_id: OrganizationId,
     emails: &[String],
-) -> Result<Vec<(String, ClientId)>, sqlx::Error> {
+) -> Result<Vec<(String, ClientId, String)>, sqlx::Error> {
     let mut found = Vec::new();
     for chunk in emails.chunks(500) {
         let sql = format!(
-            "SELECT email_lower, id FROM clients WHERE organization_id = $1 AND email_lower IN ({})",
+            "SELECT email_lower, id, role FROM clients
+             WHERE organization_id = $1 AND email_lower IN ({})",
             placeholders(2, chunk.len())
         );
         let mut query = sqlx::query_as(&sql).bind(organization_id);
@@ -328,7 +330,8 @@ pub async fn known_emails(
 
 /// The accounts named (lower-cased) `names`, as (lower-cased name, id),
 /// and the members without an email of those accounts as
-/// ((account, first, last) lower-cased, id).
+/// ((account, first, last) lower-cased, id). Lower-cased by Rust, never by
+/// SQL (SQLite's LOWER folds ASCII only).
 #[allow(clippy::type_complexity)]
 pub async fn known_accounts(
     pool: &AnyPool,
@@ -346,8 +349,8 @@ pub async fn known_accounts(
     for chunk in names.chunks(500) {
         let list = placeholders(2, chunk.len());
         let sql = format!(
-            "SELECT LOWER(name), id FROM client_accounts
-             WHERE organization_id = $1 AND LOWER(name) IN ({list})"
+            "SELECT name_lower, id FROM client_accounts
+             WHERE organization_id = $1 AND name_lower IN ({list}) ORDER BY id"
         );
         let mut query = sqlx::query_as(&sql).bind(organization_id);
         for n in chunk {
@@ -355,15 +358,20 @@ pub async fn known_accounts(
         }
         let rows: Vec<(String, AccountId)> = query.fetch_all(pool).await?;
         let sql = format!(
-            "SELECT LOWER(a.name), LOWER(c.first_name), LOWER(c.last_name), c.id
+            "SELECT a.name_lower, c.first_name, c.last_name, c.id
              FROM clients c JOIN client_accounts a ON a.id = c.account_id
-             WHERE c.organization_id = $1 AND c.email IS NULL AND LOWER(a.name) IN ({list})"
+             WHERE c.organization_id = $1 AND c.email IS NULL AND a.name_lower IN ({list})"
         );
         let mut query = sqlx::query_as(&sql).bind(organization_id);
         for n in chunk {
             query = query.bind(n);
         }
-        people.extend(query.fetch_all(pool).await?);
+        let found: Vec<(String, String, String, ClientId)> = query.fetch_all(pool).await?;
+        people.extend(
+            found
+                .into_iter()
+                .map(|(a, first, last, id)| (a, first.to_lowercase(), last.to_lowercase(), id)),
+        );
         accounts.extend(rows);
     }
     Ok((accounts, people))
@@ -377,34 +385,97 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The organization's staff as (lower-cased email, lower-cased name, id).
-pub async fn staff(
+/// The addresses of the organization's owners, admins and staff (with or
+/// without access), as (lower-cased email, role): rows with them are not
+/// clients to import.
+pub async fn staff_emails(
     pool: &AnyPool,
     organization_id: OrganizationId,
-) -> Result<Vec<(String, String, UserId)>, sqlx::Error> {
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.email_lower, LOWER(u.name), u.id FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.organization_id = $1 AND m.disabled_at IS NULL
-           AND m.role IN ('owner', 'admin', 'staff')",
+        "SELECT u.email_lower, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND m.role IN ('owner', 'admin', 'staff')",
     )
     .bind(organization_id)
     .fetch_all(pool)
     .await
 }
 
-/// The id of the organization's client with this address, inside `tx`.
+/// The role of the organization's owner, admin or staff member with this
+/// address, inside `tx`; None for anyone else.
+pub async fn staff_role_by_email(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    email: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND u.email_lower = $2
+           AND m.role IN ('owner', 'admin', 'staff')",
+    )
+    .bind(organization_id)
+    .bind(email.to_lowercase())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(role,)| role))
+}
+
+/// A member without an email of the organization's account named
+/// (lower-cased) `account`, with these first and last names (compared
+/// lower-cased by Rust), inside `tx`.
+pub async fn person_in(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    account: &str,
+    first_name: &str,
+    last_name: &str,
+) -> Result<Option<ClientId>, sqlx::Error> {
+    let rows: Vec<(ClientId, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.first_name, c.last_name FROM clients c
+         JOIN client_accounts a ON a.id = c.account_id
+         WHERE a.organization_id = $1 AND a.name_lower = $2 AND c.email IS NULL",
+    )
+    .bind(organization_id)
+    .bind(account)
+    .fetch_all(&mut **tx)
+    .await?;
+    let (first, last) = (first_name.to_lowercase(), last_name.to_lowercase());
+    Ok(rows
+        .into_iter()
+        .find(|(_, f, l)| f.to_lowercase() == first && l.to_lowercase() == last)
+        .map(|(id, ..)| id))
+}
+
+/// The organization's staff as (lower-cased email, lower-cased name, id).
+pub async fn staff(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+) -> Result<Vec<(String, String, UserId)>, sqlx::Error> {
+    let rows: Vec<(String, String, UserId)> = sqlx::query_as(
+        "SELECT u.email_lower, u.name, u.id FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND m.disabled_at IS NULL
+           AND m.role IN ('owner', 'admin', 'staff')",
+    )
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(email, name, id)| (email, name.to_lowercase(), id))
+        .collect())
+}
+
+/// The organization's client with this address, as (id, role), inside `tx`.
 pub async fn client_by_email(
     tx: &mut Tx,
     organization_id: OrganizationId,
     email: &str,
-) -> Result<Option<ClientId>, sqlx::Error> {
-    let row: Option<(ClientId,)> =
-        sqlx::query_as("SELECT id FROM clients WHERE organization_id = $1 AND email_lower = $2")
-            .bind(organization_id)
-            .bind(email.to_lowercase())
-            .fetch_optional(&mut **tx)
-            .await?;
-    Ok(row.map(|(id,)| id))
+) -> Result<Option<(ClientId, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, role FROM clients WHERE organization_id = $1 AND email_lower = $2")
+        .bind(organization_id)
+        .bind(email.to_lowercase())
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 /// The organization's account of this name (case-insensitive; the oldest
@@ -415,7 +486,7 @@ pub async fn account_by_name(
     name: &str,
 ) -> Result<Option<(AccountId, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name FROM client_accounts WHERE organization_id = $1 AND LOWER(name) = $2
+        "SELECT id, name FROM client_accounts WHERE organization_id = $1 AND name_lower = $2
          ORDER BY id LIMIT 1",
     )
     .bind(organization_id)

@@ -54,6 +54,26 @@ pub(super) async fn open(
     db::clients::insert(tx, &new, now).await
 }
 
+/// Fills the lower-cased names a migration could not write the same way on
+/// both databases (SQLite's LOWER folds ASCII only): the accounts made from
+/// the clients before accounts. Run at start, before serving. Returns how
+/// many were filled.
+pub async fn fill_name_lower(db: &Db) -> Result<usize, sqlx::Error> {
+    let mut filled = 0;
+    loop {
+        let rows = db::client_accounts::without_name_lower(&db.pool, 500).await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin().await?;
+        for (id, name) in &rows {
+            db::client_accounts::set_name_lower(&mut tx, *id, &name.to_lowercase()).await?;
+        }
+        tx.commit().await?;
+        filled += rows.len();
+    }
+}
+
 /// An account of the actor's organization.
 ///
 /// Errors: not found for another organization's account (or none).
@@ -85,7 +105,17 @@ pub async fn detail(
         .into_iter()
         .map(|m| clients::row(m, now, &local))
         .collect();
-    let AccountChoices { plans, staff } = choices(db, actor).await?;
+    let AccountChoices { plans, mut staff } = choices(db, actor).await?;
+    // A staff member whose access was turned off stays assigned (and
+    // shown) until someone else is chosen.
+    if let (Some(id), Some(name)) = (account.assigned_staff_id, &account.assigned_staff)
+        && !staff.iter().any(|c| c.id == id.0)
+    {
+        staff.push(Choice {
+            id: id.0,
+            name: name.clone(),
+        });
+    }
     Ok(AccountDetail {
         id: account.id.0,
         name: account.name,
@@ -135,7 +165,9 @@ fn optional_id(value: &str) -> Result<Option<i64>, AppError> {
 }
 
 /// Saves an account's name, plan and assigned staff member; renaming also
-/// renames what its members are found by.
+/// renames what its members are found by. The plan and the staff member
+/// are checked in the saving transaction (a staff member whose access was
+/// turned off may stay assigned, not be newly chosen).
 ///
 /// Errors: a field error on `name`; not found for an account, a plan or a
 /// staff member that is not the organization's.
@@ -148,23 +180,26 @@ pub async fn update(
     let org = actor.organization_id;
     let account = account_of(db, actor, id).await?;
     let name = rules::name(&form.name).map_err(|p| AppError::field("name", p))?;
-    let plan_id = match optional_id(&form.plan)? {
-        None => None,
-        Some(plan) => {
-            let plans = db::client_accounts::plans(&db.pool, org).await?;
-            let found = plans.into_iter().find(|(p, ..)| p.0 == plan);
-            Some(found.ok_or(AppError::NotFound)?.0)
-        }
-    };
-    let assigned_staff_id = match optional_id(&form.assigned_staff)? {
-        None => None,
-        Some(user) => {
-            let staff = db::client_accounts::staff_choices(&db.pool, org).await?;
-            let found = staff.into_iter().find(|(u, _)| u.0 == user);
-            Some(found.ok_or(AppError::NotFound)?.0)
-        }
-    };
+    let plan_id = optional_id(&form.plan)?.map(PlanId);
+    let assigned_staff_id = optional_id(&form.assigned_staff)?.map(UserId);
     let mut tx = db.begin().await?;
+    if db::client_accounts::lock(&mut tx, db.backend, org, id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    if let Some(plan) = plan_id
+        && !db::client_accounts::plan_exists(&mut tx, org, plan).await?
+    {
+        return Err(AppError::NotFound);
+    }
+    if let Some(user) = assigned_staff_id
+        && Some(user) != account.assigned_staff_id
+        && !db::client_accounts::assignable(&mut tx, org, user).await?
+    {
+        return Err(AppError::NotFound);
+    }
     let details = db::client_accounts::Details {
         name: &name,
         plan_id,
@@ -192,12 +227,16 @@ fn keeps_an_owner(members: &[db::client_accounts::Member], leaving: ClientId) ->
 }
 
 /// Moves the client `client_id` to the account `to`, at `place`. Their old
-/// account keeps at least one owner; one left empty is deleted.
+/// account keeps at least one owner; one left empty is deleted. Both
+/// accounts are locked (in id order) and the member read again inside the
+/// moving transaction, so two moves at once cannot leave an account without
+/// an owner.
 ///
 /// Errors: a field error on `place`; a field error on `account` when none
-/// is chosen (0) or they are in it already; [`Problem::AccountKeepsOwner`] when their old account
-/// would have members and no owner; not found for a client or an account of
-/// another organization; forbidden when the actor ranks below the client.
+/// is chosen (0) or they are in it already; [`Problem::AccountKeepsOwner`]
+/// when their old account would have members and no owner; not found for a
+/// client or an account of another organization; forbidden when the actor
+/// ranks below the client.
 pub async fn move_member(
     db: &Db,
     actor: &CurrentSession,
@@ -213,12 +252,33 @@ pub async fn move_member(
         return Err(AppError::field("account", Problem::AccountChoose));
     }
     let client = clients::target(db, actor, client_id, Action::ChangeAccount).await?;
-    let target = account_of(db, actor, to).await?;
+    account_of(db, actor, to).await?;
     if client.account_id == to {
         return Err(AppError::field("account", Problem::SameAccount));
     }
     let mut tx = db.begin().await?;
-    let from = client.account_id;
+    let (first, second) = if client.account_id < to {
+        (client.account_id, to)
+    } else {
+        (to, client.account_id)
+    };
+    let first_name = db::client_accounts::lock(&mut tx, db.backend, org, first).await?;
+    let second_name = db::client_accounts::lock(&mut tx, db.backend, org, second).await?;
+    let target_name = if first == to { first_name } else { second_name };
+    let Some(target_name) = target_name else {
+        return Err(AppError::NotFound);
+    };
+    // Where they are now, read under the locks.
+    let Some((from, _)) = db::client_accounts::of_member(&mut tx, org, client_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if from == to {
+        return Err(AppError::field("account", Problem::SameAccount));
+    }
+    if from != client.account_id {
+        // Moved meanwhile: its account is not the one locked.
+        db::client_accounts::lock(&mut tx, db.backend, org, from).await?;
+    }
     let members = db::client_accounts::members_in(&mut tx, from).await?;
     if !keeps_an_owner(&members, client_id) {
         return Err(AppError::Conflict(Problem::AccountKeepsOwner));
@@ -227,7 +287,7 @@ pub async fn move_member(
         &client.first_name,
         &client.last_name,
         client.email.as_deref(),
-        &target.name,
+        &target_name,
     );
     db::client_accounts::place_member(&mut tx, client_id, to, place, &text).await?;
     db::client_accounts::delete_if_empty(&mut tx, from).await?;
@@ -237,7 +297,8 @@ pub async fn move_member(
 }
 
 /// Makes a member an owner or a guest of their account, which keeps at
-/// least one owner.
+/// least one owner (checked with the account locked, inside the changing
+/// transaction).
 ///
 /// Errors: a field error on `place`; [`Problem::AccountKeepsOwner`] for the
 /// last owner made a guest; not found or forbidden as [`clients::target`]
@@ -248,14 +309,24 @@ pub async fn set_place(
     client_id: ClientId,
     place: &str,
 ) -> Result<(), AppError> {
+    let org = actor.organization_id;
     let place =
         Place::parse(place).ok_or_else(|| AppError::field("place", Problem::PlaceChoose))?;
     let client = clients::target(db, actor, client_id, Action::ChangeAccount).await?;
-    if client.place() == place {
+    let mut tx = db.begin().await?;
+    let Some(account_name) =
+        db::client_accounts::lock(&mut tx, db.backend, org, client.account_id).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let members = db::client_accounts::members_in(&mut tx, client.account_id).await?;
+    let Some(me) = members.iter().find(|m| m.id == client_id) else {
+        // Moved to another account meanwhile.
+        return Err(AppError::Conflict(Problem::DidNotWork));
+    };
+    if me.place() == place {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
-    let members = db::client_accounts::members_in(&mut tx, client.account_id).await?;
     let owners_left = members
         .iter()
         .filter(|m| m.id != client_id && m.place() == Place::Owner)
@@ -267,7 +338,7 @@ pub async fn set_place(
         &client.first_name,
         &client.last_name,
         client.email.as_deref(),
-        &client.account_name,
+        &account_name,
     );
     db::client_accounts::place_member(&mut tx, client_id, client.account_id, place, &text).await?;
     tx.commit().await?;
@@ -276,13 +347,12 @@ pub async fn set_place(
 
 /// Sends an invitation to every owner of the account who can get one, with
 /// the bulk invitation's rules: owners already active, without an email,
-/// disabled, or ranking above the actor are skipped and counted; a pending
-/// invitation is sent again with a fresh expiry. Returns what it did and
-/// the members it invited.
+/// disabled, ranking above the actor, or (collaborators) finding no seat
+/// left are skipped and counted; a pending invitation is sent again with a
+/// fresh expiry. Each owner's state is read with the account locked, in the
+/// inviting transaction. Returns what it did and the members it invited.
 ///
-/// Errors: not found for another organization's account;
-/// [`Problem::SeatsFull`] when a collaborator owner finds no seat (nothing
-/// is sent then).
+/// Errors: not found for another organization's account.
 pub async fn invite_owners(
     db: &Db,
     actor: &CurrentSession,
@@ -291,34 +361,51 @@ pub async fn invite_owners(
 ) -> Result<(OwnersInvited, Vec<ClientId>), AppError> {
     let org = actor.organization_id;
     account_of(db, actor, id).await?;
-    let mut outcome = OwnersInvited::default();
-    let mut to_invite = Vec::new();
+    // Who the actor may invite (ranks are read first: outside the
+    // transaction, the pool is free).
+    let mut out_of_reach = Vec::new();
     for member in db::clients::of_account(&db.pool, org, id).await? {
+        if member.place() == Place::Owner {
+            match clients::target(db, actor, member.id, Action::SendInvitation).await {
+                Ok(_) => {}
+                Err(AppError::Forbidden) => out_of_reach.push(member.id),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let mut outcome = OwnersInvited::default();
+    let mut invited = Vec::new();
+    let mut tx = db.begin().await?;
+    if db::client_accounts::lock(&mut tx, db.backend, org, id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    for member in db::client_accounts::members_in(&mut tx, id).await? {
         if member.place() != Place::Owner {
             continue;
         }
-        if member.user_id.is_some() {
-            outcome.skipped_active += 1;
-        } else if member.disabled_at.is_some() {
-            outcome.skipped_disabled += 1;
-        } else if member.email.is_none() {
-            outcome.skipped_no_email += 1;
-        } else if clients::target(db, actor, member.id, Action::SendInvitation)
-            .await
-            .is_err()
-        {
-            outcome.skipped_rank += 1;
-        } else {
-            to_invite.push(member);
-        }
-    }
-    let mut tx = db.begin().await?;
-    let mut invited = Vec::new();
-    for member in to_invite {
-        let Some(email) = &member.email else {
-            continue;
+        let email = match (&member.email, member.user_id, member.disabled_at) {
+            (_, Some(_), _) => {
+                outcome.skipped_active += 1;
+                continue;
+            }
+            (_, None, Some(_)) => {
+                outcome.skipped_disabled += 1;
+                continue;
+            }
+            (None, None, None) => {
+                outcome.skipped_no_email += 1;
+                continue;
+            }
+            (Some(email), None, None) => email,
         };
-        clients::invite_in(
+        if out_of_reach.contains(&member.id) {
+            outcome.skipped_rank += 1;
+            continue;
+        }
+        match clients::invite_in(
             &mut tx,
             org,
             member.id,
@@ -327,8 +414,13 @@ pub async fn invite_owners(
             Expiry::Renew,
             now,
         )
-        .await?;
-        invited.push(member.id);
+        .await
+        {
+            Ok(()) => invited.push(member.id),
+            // No seat left for this collaborator: skipped, the others go.
+            Err(AppError::Conflict(Problem::SeatsFull)) => outcome.skipped_seats += 1,
+            Err(e) => return Err(e),
+        }
     }
     tx.commit().await?;
     outcome.invited = invited.len() as i64;
@@ -463,6 +555,8 @@ mod tests {
             last_name: "B".into(),
             email: None,
             place: place.as_str().into(),
+            user_id: None,
+            disabled_at: None,
         }
     }
 

@@ -189,9 +189,16 @@ pub async fn create(
     let added = match &account {
         None => client_accounts::open(&mut tx, org, &person, Some(actor.user_id), now).await,
         Some(account) => {
+            // The account may have gone since it was read (its last member
+            // moved away): it is locked and read again here.
+            let Some(name) =
+                db::client_accounts::lock(&mut tx, db.backend, org, account.id).await?
+            else {
+                return Err(AppError::NotFound);
+            };
             let new = db::clients::NewClient {
                 organization_id: org,
-                account: (account.id, &account.name),
+                account: (account.id, &name),
                 place,
                 first_name: &first,
                 last_name: &last,

@@ -188,7 +188,12 @@ pub fn guess(header: &str) -> Option<ImportField> {
         | "adresse electronique" => Email,
         "account" | "account name" | "household" | "family" | "company" | "client group"
         | "group" | "compte" | "nom du compte" | "famille" | "entreprise" | "groupe" => Account,
-        "place" | "member type" | "owner or guest" | "owner guest" | "type" => Place,
+        "place"
+        | "member type"
+        | "owner or guest"
+        | "owner guest"
+        | "type"
+        | "titulaire ou invite" => Place,
         "role" | "portal role" | "role dans le portail" => Role,
         "plan" | "subscription" | "forfait" | "abonnement" => Plan,
         "assigned staff"
@@ -264,10 +269,13 @@ pub struct Known {
     pub plans: HashMap<String, PlanId>,
     /// Staff by lower-cased email and by lower-cased name.
     pub staff: HashMap<String, UserId>,
-    /// Members by lower-cased email.
-    pub emails: HashMap<String, ClientId>,
-    /// Accounts by lower-cased name (a name two accounts share is left
-    /// out: rows naming it open a new account).
+    /// Clients by lower-cased email, with the role they hold.
+    pub emails: HashMap<String, (ClientId, Role)>,
+    /// The organization's owners, admins and staff by lower-cased email:
+    /// not clients to import.
+    pub staff_emails: HashMap<String, Role>,
+    /// Accounts by lower-cased name (the oldest, when several share a
+    /// name, as the import job finds them).
     pub accounts: HashMap<String, AccountId>,
     /// Members without an email, by (account, first, last name), lower-cased.
     pub people: HashMap<(String, String, String), ClientId>,
@@ -280,6 +288,10 @@ pub struct Planned {
     /// The account's name as written (the person's own name when the
     /// column is empty or missing).
     pub account: String,
+    /// The file named the account: rows naming one account go in it
+    /// (joining an account of that name already here). Without a name each
+    /// person opens an account of their own.
+    pub named: bool,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
@@ -311,15 +323,18 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Accounts the good rows would open: account names not known yet.
+    /// Accounts the good rows would open: one per new person without an
+    /// account name, one per account name not known yet.
     pub fn new_accounts(&self, known: &Known) -> usize {
-        self.good
-            .iter()
-            .filter(|p| p.existing.is_none())
+        let new = || self.good.iter().filter(|p| p.existing.is_none());
+        let unnamed = new().filter(|p| !p.named).count();
+        let named = new()
+            .filter(|p| p.named)
             .map(|p| p.account.to_lowercase())
             .filter(|a| !known.accounts.contains_key(a))
             .collect::<HashSet<_>>()
-            .len()
+            .len();
+        unnamed + named
     }
 }
 
@@ -389,12 +404,30 @@ pub fn check(table: &Table, fields: &[ImportField], known: &Known) -> Checked {
                 }
                 emails_seen.insert(e.to_lowercase(), line.number);
             }
-            let account = match cell(line, F::Account).as_str() {
-                "" => format!("{} {}", first.as_str(), last.as_str()),
-                a => rules::name(a)
-                    .map_err(|p| refuse(F::Account, p))?
-                    .into_string(),
+            let (account, named) = match cell(line, F::Account).as_str() {
+                "" => (format!("{} {}", first.as_str(), last.as_str()), false),
+                a => (
+                    rules::name(a)
+                        .map_err(|p| refuse(F::Account, p))?
+                        .into_string(),
+                    true,
+                ),
             };
+            // Staff are not clients: an address of theirs (or of a client
+            // record made for staff) is refused.
+            if let Some(e) = &email {
+                let key = e.to_lowercase();
+                let role = known.staff_emails.get(&key).copied().or_else(|| {
+                    known
+                        .emails
+                        .get(&key)
+                        .map(|(_, r)| *r)
+                        .filter(|r| r.is_staff())
+                });
+                if let Some(role) = role {
+                    return Err(refuse(F::Email, Problem::AlreadyMember { role }));
+                }
+            }
             let place = place(&cell(line, F::Place)).map_err(|p| refuse(F::Place, p))?;
             let role = role(&cell(line, F::Role)).map_err(|p| refuse(F::Role, p))?;
             let plan = match cell(line, F::Plan).to_lowercase().as_str() {
@@ -416,7 +449,7 @@ pub fn check(table: &Table, fields: &[ImportField], known: &Known) -> Checked {
                 ),
             };
             let existing = match &email {
-                Some(e) => known.emails.get(&e.to_lowercase()).copied(),
+                Some(e) => known.emails.get(&e.to_lowercase()).map(|(id, _)| *id),
                 None => known
                     .people
                     .get(&(
@@ -429,6 +462,7 @@ pub fn check(table: &Table, fields: &[ImportField], known: &Known) -> Checked {
             Ok(Planned {
                 line: line.number,
                 account,
+                named,
                 first_name: first.into_string(),
                 last_name: last.into_string(),
                 email,
@@ -445,16 +479,20 @@ pub fn check(table: &Table, fields: &[ImportField], known: &Known) -> Checked {
             Err(r) => checked.refused.push(r),
         }
     }
-    // A new account needs an owner among its new rows.
+    // A new account needs an owner among its new rows (a row matching a
+    // member already here is not moved, so it owns nothing new). A row
+    // without an account name opens an account of its own.
     let with_owner: HashSet<String> = checked
         .good
         .iter()
-        .filter(|p| p.place == Place::Owner)
+        .filter(|p| p.named && p.place == Place::Owner && p.existing.is_none())
         .map(|p| p.account.to_lowercase())
         .collect();
     let (good, ownerless): (Vec<_>, Vec<_>) = checked.good.into_iter().partition(|p| {
         let key = p.account.to_lowercase();
-        p.existing.is_some() || known.accounts.contains_key(&key) || with_owner.contains(&key)
+        p.existing.is_some()
+            || (!p.named && p.place == Place::Owner)
+            || (p.named && (known.accounts.contains_key(&key) || with_owner.contains(&key)))
     });
     checked.good = good;
     let place_header = header(ImportField::Place);
@@ -513,8 +551,14 @@ async fn known(
         known.staff.insert(name, id);
     }
     let emails = values(ImportField::Email, false);
-    for (email, id) in db::imports::known_emails(&db.pool, org, &emails).await? {
-        known.emails.insert(email, id);
+    for (email, id, role) in db::imports::known_emails(&db.pool, org, &emails).await? {
+        let role = Role::parse(&role).unwrap_or(Role::Client);
+        known.emails.insert(email, (id, role));
+    }
+    for (email, role) in db::imports::staff_emails(&db.pool, org).await? {
+        if let Some(role) = Role::parse(&role) {
+            known.staff_emails.insert(email, role);
+        }
     }
     let names = values(ImportField::Account, true);
     let (accounts, people) = db::imports::known_accounts(&db.pool, org, &names).await?;
@@ -792,6 +836,13 @@ pub async fn start(
     let known = known(db, actor.organization_id, &table, &fields).await?;
     let checked = check(&table, &fields, &known);
     if !checked.refused.is_empty() && !options.good_rows_only {
+        // The rows may have changed since the preview (a plan removed, a
+        // member added): the preview shows them now, with the choice.
+        let preview =
+            serde_json::to_string(&preview_of(&checked, &known)).map_err(AppError::internal)?;
+        let mut tx = db.begin().await?;
+        db::imports::set_preview(&mut tx, id, &import.mapping, &preview).await?;
+        tx.commit().await?;
         return Err(AppError::Conflict(Problem::ImportChooseRows));
     }
     let rows: Vec<(u64, String)> = checked
@@ -903,9 +954,55 @@ pub async fn run_batch(
     for (line, data) in &rows {
         progress.rows += 1;
         let row: Planned = serde_json::from_str(data).map_err(AppError::internal)?;
+        // Everything the preview checked against the organization is
+        // checked again here, in the writing transaction: the file was read
+        // a while ago.
+        let mut skip = |problem: Problem, column: &str| -> Result<(), AppError> {
+            progress.skipped += 1;
+            let skip = Skip {
+                column: column.to_owned(),
+                problem,
+                cells: row.cells.clone(),
+            };
+            skips.push((
+                *line as u64,
+                serde_json::to_string(&skip).map_err(AppError::internal)?,
+            ));
+            Ok(())
+        };
+        if let Some(plan) = row.plan
+            && !db::client_accounts::plan_exists(&mut tx, org, plan).await?
+        {
+            skip(Problem::ImportUnknownPlan, "")?;
+            continue;
+        }
+        if let Some(staff) = row.staff
+            && !db::client_accounts::assignable(&mut tx, org, staff).await?
+        {
+            skip(Problem::ImportUnknownStaff, "")?;
+            continue;
+        }
         let existing = match &row.email {
-            Some(e) => db::imports::client_by_email(&mut tx, org, e).await?,
-            None => row.existing,
+            Some(e) => {
+                if let Some(role) = db::imports::staff_role_by_email(&mut tx, org, e).await? {
+                    let role = Role::parse(&role).unwrap_or(Role::Staff);
+                    skip(Problem::AlreadyMember { role }, "")?;
+                    continue;
+                }
+                match db::imports::client_by_email(&mut tx, org, e).await? {
+                    Some((_, role)) if Role::parse(&role).is_some_and(Role::is_staff) => {
+                        let role = Role::parse(&role).unwrap_or(Role::Staff);
+                        skip(Problem::AlreadyMember { role }, "")?;
+                        continue;
+                    }
+                    found => found.map(|(id, _)| id),
+                }
+            }
+            None => {
+                let account = row.account.to_lowercase();
+                db::imports::person_in(&mut tx, org, &account, &row.first_name, &row.last_name)
+                    .await?
+            }
         };
         if let Some(client_id) = existing {
             if job.update_existing != 0 {
@@ -916,28 +1013,25 @@ pub async fn run_batch(
                 progress.updated += 1;
                 touched.push(client_id.0);
             } else {
-                progress.skipped += 1;
-                let skip = Skip {
-                    column: String::new(),
-                    problem: Problem::ImportExisting,
-                    cells: row.cells.clone(),
-                };
-                skips.push((
-                    *line as u64,
-                    serde_json::to_string(&skip).map_err(AppError::internal)?,
-                ));
+                skip(Problem::ImportExisting, "")?;
             }
             continue;
         }
-        let (account_id, account_name) =
-            match db::imports::account_by_name(&mut tx, org, &row.account).await? {
-                Some(found) => found,
-                None => {
-                    let id = db::client_accounts::insert(&mut tx, org, &row.account, now).await?;
-                    progress.created_accounts += 1;
-                    (id, row.account.clone())
-                }
-            };
+        // A named account is joined if the organization has one of that
+        // name; an unnamed row opens an account of its own.
+        let found = if row.named {
+            db::imports::account_by_name(&mut tx, org, &row.account).await?
+        } else {
+            None
+        };
+        let (account_id, account_name) = match found {
+            Some(found) => found,
+            None => {
+                let id = db::client_accounts::insert(&mut tx, org, &row.account, now).await?;
+                progress.created_accounts += 1;
+                (id, row.account.clone())
+            }
+        };
         db::imports::set_plan_and_staff(&mut tx, account_id, row.plan, row.staff).await?;
         let new = db::clients::NewClient {
             organization_id: org,
@@ -1143,7 +1237,9 @@ mod tests {
         let mut known = Known::default();
         known.plans.insert("pro".into(), PlanId(1));
         known.staff.insert("sam@example.com".into(), UserId(9));
-        known.emails.insert("old@example.com".into(), ClientId(5));
+        known
+            .emails
+            .insert("old@example.com".into(), (ClientId(5), Role::Client));
         let (t, fields) = table(&[
             "Ana,Reyes,ana@example.com,Reyes family,owner,,Pro,sam@example.com",
             "Luis,Reyes,luis@example.com,Reyes family,guest,client,,",
