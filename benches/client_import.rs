@@ -2,8 +2,10 @@
 //! runs in this process; the file (10,000 rows, one account in three with a
 //! second member) is uploaded to `POST /clients/import/upload`, its preview
 //! read, then the import started and followed until it is done. Prints the
-//! upload-and-preview time and the import's time, three runs each on a
-//! fresh organization's worth of new people.
+//! upload-and-preview time and the import's time, three runs without
+//! invitations and three with ("Invite imported people": each person's
+//! invitation queued in the outbox, which sends them meanwhile), each run
+//! with new people.
 //!
 //!     cargo bench --features ssr --bench client_import
 //!     BENCH_ROWS=2000 cargo bench --features ssr --bench client_import
@@ -63,15 +65,30 @@ async fn measure(backend: &str, url: &str, data: &std::path::Path, rows: usize) 
     let server = support::serve(support::config(url, data, None, 1)).await;
     let http = support::http();
     let cookie = support::setup(&http, &server.base).await;
+    for invite in [false, true] {
+        import_runs(backend, &server, &http, &cookie, rows, invite).await;
+    }
+    server.task.abort();
+}
+
+async fn import_runs(
+    backend: &str,
+    server: &support::Server,
+    http: &reqwest::Client,
+    cookie: &str,
+    rows: usize,
+    invite: bool,
+) {
     let mut previews = Vec::new();
     let mut imports = Vec::new();
-    for run in 1..=RUNS {
+    let offset = if invite { RUNS } else { 0 };
+    for run in 1 + offset..=RUNS + offset {
         let started = Instant::now();
         let part =
             reqwest::multipart::Part::bytes(file(rows, run).into_bytes()).file_name("bench.csv");
         let resp = http
             .post(format!("{}/clients/import/upload", server.base))
-            .header("cookie", &cookie)
+            .header("cookie", cookie)
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .send()
             .await
@@ -82,11 +99,15 @@ async fn measure(backend: &str, url: &str, data: &std::path::Path, rows: usize) 
         let preview = started.elapsed().as_secs_f64();
 
         let started = Instant::now();
+        let mut form = vec![("import_id", id.as_str())];
+        if invite {
+            form.push(("invite", "on"));
+        }
         let resp = http
             .post(format!("{}/api/start_import", server.base))
-            .header("cookie", &cookie)
+            .header("cookie", cookie)
             .header("accept", "application/json")
-            .form(&[("import_id", id.as_str()), ("invite", "on")])
+            .form(&form)
             .send()
             .await
             .unwrap();
@@ -94,7 +115,7 @@ async fn measure(backend: &str, url: &str, data: &std::path::Path, rows: usize) 
         let created = loop {
             let view: serde_json::Value = http
                 .post(format!("{}/api/get_import", server.base))
-                .header("cookie", &cookie)
+                .header("cookie", cookie)
                 .header("accept", "application/json")
                 .form(&[("import_id", id.as_str())])
                 .send()
@@ -110,8 +131,9 @@ async fn measure(backend: &str, url: &str, data: &std::path::Path, rows: usize) 
         };
         let import = started.elapsed().as_secs_f64();
         assert_eq!(created, rows as i64);
+        let invitations = if invite { ", invitations queued" } else { "" };
         println!(
-            "{backend}: run {run}: upload and preview {preview:.2} s, import {import:.2} s ({:.0} rows/s, invitations queued)",
+            "{backend}: run {run}: upload and preview {preview:.2} s, import {import:.2} s ({:.0} rows/s{invitations})",
             rows as f64 / import
         );
         previews.push(preview);
@@ -119,10 +141,10 @@ async fn measure(backend: &str, url: &str, data: &std::path::Path, rows: usize) 
     }
     previews.sort_by(f64::total_cmp);
     imports.sort_by(f64::total_cmp);
+    let with = if invite { "with" } else { "without" };
     println!(
-        "{backend}: {rows} rows: median upload and preview {:.2} s, import {:.2} s (goal: 5 s)",
+        "{backend}: {rows} rows {with} invitations: median upload and preview {:.2} s, import {:.2} s (goal: 5 s)",
         previews[RUNS / 2],
         imports[RUNS / 2]
     );
-    server.task.abort();
 }

@@ -148,7 +148,8 @@ pub fn status_mib(field: &str) -> f64 {
 /// Seeds `accounts` client accounts into organization `org`, newest last:
 /// every other account has a second member (a guest), so 100,000 accounts
 /// hold 150,000 members; every tenth member has no email; every tenth
-/// account is on a plan "Pro" and every seventh is assigned to `staff`
+/// account is on a plan "Pro" (the guests of those have no email) and
+/// every seventh is assigned to `staff`
 /// (when given). Written with SQL alone, in one transaction; statistics
 /// refreshed after, as autovacuum or `PRAGMA optimize` would leave them.
 /// Returns the plan's id.
@@ -173,7 +174,7 @@ pub async fn seed_accounts(
          INSERT INTO client_accounts (id, organization_id, name, name_lower, plan_id,
                                       assigned_staff_id, created_at)
          SELECT n, $1, 'Account ' || CAST(n AS TEXT), 'account ' || CAST(n AS TEXT),
-                CASE WHEN n % 10 = 0 THEN $3 END, CASE WHEN n % 7 = 0 THEN $4 END, n
+                CASE WHEN n % 10 = 8 THEN $3 END, CASE WHEN n % 7 = 0 THEN $4 END, n
          FROM k"
     ))
     .bind(org)

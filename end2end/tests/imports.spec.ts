@@ -28,7 +28,7 @@ test('a CSV file is previewed, corrected and imported', async ({ page }) => {
   const problem = page.getByRole('row', { name: /^4 Email/ });
   await expect(problem).toContainText('email address');
   // Rows with problems are not imported unless asked for.
-  await page.getByRole('button', { name: 'Import 2 rows' }).click();
+  await page.getByRole('button', { name: 'Start the import' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Some rows have problems' })).toBeVisible();
   await page.getByRole('button', { name: 'Discard this file' }).click();
 
@@ -38,7 +38,7 @@ test('a CSV file is previewed, corrected and imported', async ({ page }) => {
   await expect(page.getByText('3 new members')).toBeVisible();
   await expect(page.getByRole('heading', { name: /with a problem/ })).toHaveCount(0);
   await page.getByLabel('Invite imported people').check();
-  await page.getByRole('button', { name: 'Import 3 rows' }).click();
+  await page.getByRole('button', { name: 'Start the import' }).click();
   await expect(page.getByText('Done', { exact: true })).toBeVisible();
   await expect(page.getByText(/3 of 3 rows/)).toBeVisible();
   await expect(page.locator('progress')).toHaveAttribute('value', '3');

@@ -130,7 +130,7 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
         <p>{td_string!(locale, detail.created, created = account.created.clone())}</p>
         <section aria-labelledby="members-title">
             <h2 id="members-title">{td_string!(locale, accounts.members)}</h2>
-            <table class="cards">
+            <table class="clients cards">
                 <thead>
                     <tr>
                         <th scope="col">{td_string!(locale, common.name)}</th>

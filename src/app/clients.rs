@@ -624,7 +624,10 @@ fn AccountLines(
                     " "
                     <span class="muted">{members_count}</span>
                     " "
-                    <a href=format!("/accounts/{id}")>{td_string!(locale, accounts.open, name = name.clone())}</a>
+                    <a href=format!("/accounts/{id}")>
+                        {td_string!(locale, accounts.open_short)}
+                        <span class="visually-hidden">": " {name.clone()}</span>
+                    </a>
                 </td>
                 <td data-label=td_string!(locale, common.email)>"—"</td>
                 <td data-label=td_string!(locale, clients.status)>{summary}</td>

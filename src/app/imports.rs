@@ -11,7 +11,9 @@ use super::portal::Portal;
 use super::ui::{FormMessage, Notice, Notices, Tone, action_error, page_locale, say};
 use crate::api::imports::{CancelImport, RemapImport, StartImport, get_import, list_imports};
 use crate::i18n::*;
-use crate::model::{ImportField, ImportStatus, ImportView, Language, Problem, format_count};
+use crate::model::{
+    ImportField, ImportStatus, ImportView, Language, Problem, counted, format_count,
+};
 
 /// A count as the page's language writes it.
 fn count(n: i64) -> String {
@@ -94,7 +96,8 @@ fn ImportLine(import: ImportView) -> impl IntoView {
         <li class="job">
             <p class="job-title">
                 <a href=format!("/clients/import/{id}")>{import.file_name.clone()}</a>
-                " · " {td_string!(locale, bulk.started, by = import.started_by.clone(), when = import.uploaded.clone())}
+                " · " {td_string!(locale, imports.uploaded_by, by = import.started_by.clone(), when = import.uploaded.clone())}
+                " · " {counted!(locale, import.rows, imports.rows, count = count(import.rows))}
                 " · " <span class="job-state">{status_words(import.status, locale)}</span>
             </p>
             {(import.status != ImportStatus::Preview).then(|| view! { <Progress import=import.clone() /> })}
@@ -196,7 +199,6 @@ fn PreviewView(
     let remap_error = action_error(remap);
     let start_error = action_error(start);
     let good = import.new_members + import.existing;
-    use crate::model::counted;
     let summary = [
         counted!(
             locale,
@@ -222,17 +224,16 @@ fn PreviewView(
             imports.existing,
             count = count(import.existing)
         ),
-        counted!(
-            locale,
-            import.problems,
-            imports.problems,
-            count = count(import.problems)
-        ),
+        if import.problems == 0 {
+            td_string!(locale, imports.no_problems).to_owned()
+        } else {
+            td_string!(locale, imports.see_problems).to_owned()
+        },
     ];
     let more = import.problems - import.shown_problems.len() as i64;
     view! {
         <h1>{import.file_name.clone()}</h1>
-        <p class="lead">{td_string!(locale, bulk.started, by = import.started_by.clone(), when = import.uploaded.clone())}</p>
+        <p class="lead">{td_string!(locale, imports.uploaded_by, by = import.started_by.clone(), when = import.uploaded.clone())}</p>
         <ul class="counts" aria-live="polite">
             {summary.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
         </ul>
@@ -270,11 +271,12 @@ fn PreviewView(
             <section aria-labelledby="problems-title">
                 <h2 id="problems-title">{counted!(locale, import.problems, imports.problems, count = count(import.problems))}</h2>
                 <p class="hint">{td_string!(locale, imports.problems_hint)}</p>
-                <table class="cards">
+                <table class="clients cards">
                     <thead>
                         <tr>
                             <th scope="col">{td_string!(locale, imports.line)}</th>
                             <th scope="col">{td_string!(locale, imports.column)}</th>
+                            <th scope="col">{td_string!(locale, imports.value)}</th>
                             <th scope="col">{td_string!(locale, imports.reason)}</th>
                         </tr>
                     </thead>
@@ -286,6 +288,7 @@ fn PreviewView(
                                 <tr>
                                     <td data-label=td_string!(locale, imports.line)>{p.line}</td>
                                     <td data-label=td_string!(locale, imports.column)>{p.column.clone()}</td>
+                                    <td data-label=td_string!(locale, imports.value)>{p.value.clone()}</td>
                                     <td data-label=td_string!(locale, imports.reason)>{p.problem.text(locale)}</td>
                                 </tr>
                             })
@@ -314,7 +317,7 @@ fn PreviewView(
             })}
             <FormMessage error=start_error />
             <button type="submit" disabled=move || start.pending().get()>
-                {counted!(locale, good, imports.start, count = count(good))}
+                {td_string!(locale, imports.start_button)}
             </button>
             " "
             <button type="button" class="link" on:click=move |_| { cancel.dispatch(CancelImport { import_id: id }); }>
@@ -334,7 +337,7 @@ fn Started(import: ImportView, cancel: ServerAction<CancelImport>) -> impl IntoV
     view! {
         <h1>{import.file_name.clone()}</h1>
         <p class="lead">
-            {td_string!(locale, bulk.started, by = import.started_by.clone(), when = import.uploaded.clone())}
+            {td_string!(locale, imports.uploaded_by, by = import.started_by.clone(), when = import.uploaded.clone())}
             " · " <span class="job-state">{status_words(import.status, locale)}</span>
         </p>
         <Progress import=import.clone() />

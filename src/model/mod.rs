@@ -325,6 +325,8 @@ pub struct RowProblem {
     pub line: i64,
     /// The header of the column at fault.
     pub column: String,
+    /// What that column held on the line.
+    pub value: String,
     pub problem: Problem,
 }
 

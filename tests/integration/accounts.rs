@@ -726,3 +726,37 @@ async fn bulk_invitations_take_the_owners_of_selected_accounts_or_a_plans_member
         );
     }
 }
+
+#[tokio::test]
+async fn two_owners_stepping_down_at_once_leave_one_owner() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let ana = app.create_client_id(&owner, "Ana", "Reyes", "").await;
+    let a = account_of(&app, ana).await;
+    let luis = add_id(&app, &owner, a, ("Luis", "Reyes", ""), "owner").await;
+    add_id(&app, &owner, a, ("Gil", "Guest", ""), "guest").await;
+    let step_down = |id: i64| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            app.call(
+                "set_member_place",
+                &[("client_id", &id.to_string()), ("place", "guest")],
+                Some(&owner),
+            )
+            .await
+            .status
+        }
+    };
+    let (first, second) = tokio::join!(step_down(ana), step_down(luis));
+    let mut statuses = [first.as_u16(), second.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "one steps down, the other is refused");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM clients WHERE account_id = {a} AND place = 'owner'"
+        ))
+        .await,
+        1
+    );
+}

@@ -401,25 +401,6 @@ pub async fn staff_emails(
     .await
 }
 
-/// The role of the organization's owner, admin or staff member with this
-/// address, inside `tx`; None for anyone else.
-pub async fn staff_role_by_email(
-    tx: &mut Tx,
-    organization_id: OrganizationId,
-    email: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.organization_id = $1 AND u.email_lower = $2
-           AND m.role IN ('owner', 'admin', 'staff')",
-    )
-    .bind(organization_id)
-    .bind(email.to_lowercase())
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|(role,)| role))
-}
-
 /// A member without an email of the organization's account named
 /// (lower-cased) `account`, with these first and last names (compared
 /// lower-cased by Rust), inside `tx`.
@@ -463,36 +444,6 @@ pub async fn staff(
         .into_iter()
         .map(|(email, name, id)| (email, name.to_lowercase(), id))
         .collect())
-}
-
-/// The organization's client with this address, as (id, role), inside `tx`.
-pub async fn client_by_email(
-    tx: &mut Tx,
-    organization_id: OrganizationId,
-    email: &str,
-) -> Result<Option<(ClientId, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, role FROM clients WHERE organization_id = $1 AND email_lower = $2")
-        .bind(organization_id)
-        .bind(email.to_lowercase())
-        .fetch_optional(&mut **tx)
-        .await
-}
-
-/// The organization's account of this name (case-insensitive; the oldest
-/// when several share it), inside `tx`.
-pub async fn account_by_name(
-    tx: &mut Tx,
-    organization_id: OrganizationId,
-    name: &str,
-) -> Result<Option<(AccountId, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name FROM client_accounts WHERE organization_id = $1 AND name_lower = $2
-         ORDER BY id LIMIT 1",
-    )
-    .bind(organization_id)
-    .bind(name.to_lowercase())
-    .fetch_optional(&mut **tx)
-    .await
 }
 
 /// Updates an existing member's names from a file (and their search text).
@@ -550,4 +501,95 @@ pub async fn account_of_client(tx: &mut Tx, client_id: ClientId) -> Result<Accou
         .fetch_one(&mut **tx)
         .await?;
     Ok(id)
+}
+
+/// For one batch of an import, inside its transaction: the owners', admins'
+/// and staff's roles by (lower-cased) address among `emails`.
+pub async fn staff_roles_in(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    emails: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT u.email_lower, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND m.role IN ('owner', 'admin', 'staff')
+           AND u.email_lower IN ({})",
+        placeholders(2, emails.len())
+    );
+    let mut query = sqlx::query_as(&sql).bind(organization_id);
+    for e in emails {
+        query = query.bind(e);
+    }
+    query.fetch_all(&mut **tx).await
+}
+
+/// For one batch, inside its transaction: the organization's clients with
+/// these (lower-cased) addresses, as (email, id, role).
+pub async fn clients_with_emails_in(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    emails: &[String],
+) -> Result<Vec<(String, ClientId, String)>, sqlx::Error> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT email_lower, id, role FROM clients
+         WHERE organization_id = $1 AND email_lower IN ({})",
+        placeholders(2, emails.len())
+    );
+    let mut query = sqlx::query_as(&sql).bind(organization_id);
+    for e in emails {
+        query = query.bind(e);
+    }
+    query.fetch_all(&mut **tx).await
+}
+
+/// For one batch, inside its transaction: the organization's accounts
+/// named (lower-cased) `names`, oldest first, as (lower-cased name, id,
+/// name).
+pub async fn accounts_named_in(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    names: &[String],
+) -> Result<Vec<(String, AccountId, String)>, sqlx::Error> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT name_lower, id, name FROM client_accounts
+         WHERE organization_id = $1 AND name_lower IN ({}) ORDER BY id",
+        placeholders(2, names.len())
+    );
+    let mut query = sqlx::query_as(&sql).bind(organization_id);
+    for n in names {
+        query = query.bind(n);
+    }
+    query.fetch_all(&mut **tx).await
+}
+
+/// For one batch, inside its transaction: the organization's plans and the
+/// staff an account may be assigned to (with access).
+pub async fn plans_and_assignable_in(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+) -> Result<(Vec<PlanId>, Vec<UserId>), sqlx::Error> {
+    let plans: Vec<(PlanId,)> = sqlx::query_as("SELECT id FROM plans WHERE organization_id = $1")
+        .bind(organization_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let staff: Vec<(UserId,)> = sqlx::query_as(
+        "SELECT user_id FROM memberships WHERE organization_id = $1 AND disabled_at IS NULL
+         AND role IN ('owner', 'admin', 'staff')",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((
+        plans.into_iter().map(|(p,)| p).collect(),
+        staff.into_iter().map(|(u,)| u).collect(),
+    ))
 }

@@ -310,6 +310,8 @@ pub struct Planned {
 pub struct Refused {
     pub line: u64,
     pub column: String,
+    /// What the column held.
+    pub value: String,
     pub problem: Problem,
     /// The row as it was in the file, for the skipped rows' file.
     pub cells: Vec<String>,
@@ -379,6 +381,7 @@ pub fn check(table: &Table, fields: &[ImportField], known: &Known) -> Checked {
         let refuse = |field: ImportField, problem: Problem| Refused {
             line: line.number,
             column: header(field),
+            value: cell(line, field),
             problem,
             cells: line.cells.clone(),
         };
@@ -497,9 +500,15 @@ pub fn check(table: &Table, fields: &[ImportField], known: &Known) -> Checked {
     checked.good = good;
     let place_header = header(ImportField::Place);
     for p in ownerless {
+        let value = fields
+            .iter()
+            .position(|f| *f == ImportField::Place)
+            .and_then(|i| p.cells.get(i).cloned())
+            .unwrap_or_default();
         checked.refused.push(Refused {
             line: p.line,
             column: place_header.clone(),
+            value,
             problem: Problem::ImportAccountNoOwner { account: p.account },
             cells: p.cells,
         });
@@ -594,6 +603,7 @@ fn preview_of(checked: &Checked, known: &Known) -> Preview {
             .map(|r| RowProblem {
                 line: r.line as i64,
                 column: r.column.clone(),
+                value: r.value.clone(),
                 problem: r.problem.clone(),
             })
             .collect(),
@@ -948,19 +958,51 @@ pub async fn run_batch(
             finished: true,
         }));
     };
+    let planned: Vec<Planned> = rows
+        .iter()
+        .map(|(_, data)| serde_json::from_str(data))
+        .collect::<Result<_, _>>()
+        .map_err(AppError::internal)?;
+    // Everything the preview checked against the organization is checked
+    // again here, in the writing transaction (the file was read a while
+    // ago), looked up once for the whole batch.
+    let emails: Vec<String> = planned
+        .iter()
+        .filter_map(|p| p.email.as_deref().map(str::to_lowercase))
+        .collect();
+    let staff_roles: HashMap<String, String> = db::imports::staff_roles_in(&mut tx, org, &emails)
+        .await?
+        .into_iter()
+        .collect();
+    let clients: HashMap<String, (ClientId, String)> =
+        db::imports::clients_with_emails_in(&mut tx, org, &emails)
+            .await?
+            .into_iter()
+            .map(|(email, id, role)| (email, (id, role)))
+            .collect();
+    let names: Vec<String> = planned
+        .iter()
+        .filter(|p| p.named)
+        .map(|p| p.account.to_lowercase())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut accounts: HashMap<String, (AccountId, String)> = HashMap::new();
+    for (key, id, name) in db::imports::accounts_named_in(&mut tx, org, &names).await? {
+        // The oldest of an account name's holders.
+        accounts.entry(key).or_insert((id, name));
+    }
+    let (plans, assignable) = db::imports::plans_and_assignable_in(&mut tx, org).await?;
+
     let mut progress = db::imports::Progress::default();
     let mut touched = Vec::new();
     let mut skips = Vec::new();
-    for (line, data) in &rows {
+    for ((line, _), row) in rows.iter().zip(planned) {
         progress.rows += 1;
-        let row: Planned = serde_json::from_str(data).map_err(AppError::internal)?;
-        // Everything the preview checked against the organization is
-        // checked again here, in the writing transaction: the file was read
-        // a while ago.
-        let mut skip = |problem: Problem, column: &str| -> Result<(), AppError> {
+        let mut skip = |problem: Problem| -> Result<(), AppError> {
             progress.skipped += 1;
             let skip = Skip {
-                column: column.to_owned(),
+                column: String::new(),
                 problem,
                 cells: row.cells.clone(),
             };
@@ -970,33 +1012,29 @@ pub async fn run_batch(
             ));
             Ok(())
         };
-        if let Some(plan) = row.plan
-            && !db::client_accounts::plan_exists(&mut tx, org, plan).await?
-        {
-            skip(Problem::ImportUnknownPlan, "")?;
+        if row.plan.is_some_and(|p| !plans.contains(&p)) {
+            skip(Problem::ImportUnknownPlan)?;
             continue;
         }
-        if let Some(staff) = row.staff
-            && !db::client_accounts::assignable(&mut tx, org, staff).await?
-        {
-            skip(Problem::ImportUnknownStaff, "")?;
+        if row.staff.is_some_and(|u| !assignable.contains(&u)) {
+            skip(Problem::ImportUnknownStaff)?;
             continue;
         }
         let existing = match &row.email {
             Some(e) => {
-                if let Some(role) = db::imports::staff_role_by_email(&mut tx, org, e).await? {
-                    let role = Role::parse(&role).unwrap_or(Role::Staff);
-                    skip(Problem::AlreadyMember { role }, "")?;
+                let key = e.to_lowercase();
+                let staff = staff_roles.get(&key).or_else(|| {
+                    clients
+                        .get(&key)
+                        .map(|(_, role)| role)
+                        .filter(|r| Role::parse(r).is_some_and(Role::is_staff))
+                });
+                if let Some(role) = staff {
+                    let role = Role::parse(role).unwrap_or(Role::Staff);
+                    skip(Problem::AlreadyMember { role })?;
                     continue;
                 }
-                match db::imports::client_by_email(&mut tx, org, e).await? {
-                    Some((_, role)) if Role::parse(&role).is_some_and(Role::is_staff) => {
-                        let role = Role::parse(&role).unwrap_or(Role::Staff);
-                        skip(Problem::AlreadyMember { role }, "")?;
-                        continue;
-                    }
-                    found => found.map(|(id, _)| id),
-                }
+                clients.get(&key).map(|(id, _)| *id)
             }
             None => {
                 let account = row.account.to_lowercase();
@@ -1008,19 +1046,23 @@ pub async fn run_batch(
             if job.update_existing != 0 {
                 db::imports::update_names(&mut tx, client_id, &row.first_name, &row.last_name)
                     .await?;
-                let account = db::imports::account_of_client(&mut tx, client_id).await?;
-                db::imports::set_plan_and_staff(&mut tx, account, row.plan, row.staff).await?;
+                if row.plan.is_some() || row.staff.is_some() {
+                    let account = db::imports::account_of_client(&mut tx, client_id).await?;
+                    db::imports::set_plan_and_staff(&mut tx, account, row.plan, row.staff).await?;
+                }
                 progress.updated += 1;
                 touched.push(client_id.0);
             } else {
-                skip(Problem::ImportExisting, "")?;
+                skip(Problem::ImportExisting)?;
             }
             continue;
         }
         // A named account is joined if the organization has one of that
-        // name; an unnamed row opens an account of its own.
+        // name (or this batch opened it); an unnamed row opens an account of
+        // its own.
+        let key = row.account.to_lowercase();
         let found = if row.named {
-            db::imports::account_by_name(&mut tx, org, &row.account).await?
+            accounts.get(&key).cloned()
         } else {
             None
         };
@@ -1029,10 +1071,15 @@ pub async fn run_batch(
             None => {
                 let id = db::client_accounts::insert(&mut tx, org, &row.account, now).await?;
                 progress.created_accounts += 1;
+                if row.named {
+                    accounts.insert(key, (id, row.account.clone()));
+                }
                 (id, row.account.clone())
             }
         };
-        db::imports::set_plan_and_staff(&mut tx, account_id, row.plan, row.staff).await?;
+        if row.plan.is_some() || row.staff.is_some() {
+            db::imports::set_plan_and_staff(&mut tx, account_id, row.plan, row.staff).await?;
+        }
         let new = db::clients::NewClient {
             organization_id: org,
             account: (account_id, &account_name),
