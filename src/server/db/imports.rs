@@ -593,3 +593,16 @@ pub async fn plans_and_assignable_in(
         staff.into_iter().map(|(u,)| u).collect(),
     ))
 }
+
+/// After a large import, refreshes PostgreSQL's statistics of the tables it
+/// filled, so that the next look-ups use their indexes at once rather than
+/// after autovacuum's next round; nothing on SQLite.
+pub async fn refresh_statistics(db: &super::Db) -> Result<(), sqlx::Error> {
+    if db.backend == Backend::Postgres {
+        // writes no table: ANALYZE only updates the planner's statistics.
+        sqlx::query("ANALYZE clients, client_accounts")
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
+}

@@ -951,6 +951,7 @@ pub async fn run_batch(
     let Some(&(last, _)) = rows.last() else {
         db::imports::finish(&mut tx, id, ImportStatus::Done.as_str(), now).await?;
         tx.commit().await?;
+        db::imports::refresh_statistics(db).await?;
         return Ok(Some(BatchDone {
             organization_id: org,
             client_ids: Vec::new(),
