@@ -60,11 +60,8 @@ pub async fn add_member(
     #[server(default)] language: String,
     #[server(default)] request_key: String,
 ) -> Result<i64, AppError> {
-    super::ssr::answer(async move {
-        use crate::server::domain::clients::{self, NewClient};
-
-        let (state, current) = super::ssr::require_staff().await?;
-        let input = NewClient {
+    super::ssr::answer(super::ssr::create_client(
+        crate::server::domain::clients::NewClient {
             account: Some(crate::model::AccountId(account_id)),
             place,
             first_name,
@@ -73,16 +70,8 @@ pub async fn add_member(
             role,
             language,
             request_key,
-        };
-        let created = clients::create(&state.db, &current, input, state.now()).await?;
-        if created.invited {
-            state.mail.wake();
-        }
-        if created.new {
-            super::ssr::announce_client(&state, current.organization_id, created.client_id).await;
-        }
-        Ok(created.client_id.0)
-    })
+        },
+    ))
     .await
 }
 

@@ -48,34 +48,18 @@ pub async fn create_client(
     #[server(default)] language: String,
     #[server(default)] request_key: String,
 ) -> Result<i64, AppError> {
-    super::ssr::answer(async move {
-        use crate::server::domain::clients::{self, NewClient};
-
-        let (state, current) = super::ssr::require_staff().await?;
-        let created = clients::create(
-            &state.db,
-            &current,
-            NewClient {
-                account: None,
-                place: String::new(),
-                first_name,
-                last_name,
-                email,
-                role,
-                language,
-                request_key,
-            },
-            state.now(),
-        )
-        .await?;
-        if created.invited {
-            state.mail.wake();
-        }
-        if created.new {
-            super::ssr::announce_client(&state, current.organization_id, created.client_id).await;
-        }
-        Ok(created.client_id.0)
-    })
+    super::ssr::answer(super::ssr::create_client(
+        crate::server::domain::clients::NewClient {
+            account: None,
+            place: String::new(),
+            first_name,
+            last_name,
+            email,
+            role,
+            language,
+            request_key,
+        },
+    ))
     .await
 }
 

@@ -90,6 +90,26 @@ mod ssr {
         Ok(())
     }
 
+    /// Creates a client as the signed-in member of staff (a new account's
+    /// owner, or a member of an existing account): wakes the outbox when an
+    /// invitation was queued and tells open pages; returns the client's id
+    /// (the first one's, for a repeated request key). Add client and Add
+    /// member both answer with it.
+    pub async fn create_client(
+        input: crate::server::domain::clients::NewClient,
+    ) -> Result<i64, AppError> {
+        let (state, current) = require_staff().await?;
+        let created =
+            crate::server::domain::clients::create(&state.db, &current, input, state.now()).await?;
+        if created.invited {
+            state.mail.wake();
+        }
+        if created.new {
+            announce_client(&state, current.organization_id, created.client_id).await;
+        }
+        Ok(created.client_id.0)
+    }
+
     /// Tells the organization's open pages that a client changed.
     pub async fn announce_client(
         state: &AppState,

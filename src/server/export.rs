@@ -6,7 +6,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -35,15 +35,11 @@ pub async fn clients_csv(
     headers: HeaderMap,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    let current = match session::current(&state.sessions, &headers).await {
-        Ok(Some(s)) if s.role.is_staff() => s,
-        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "export: session look-up failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+    let current =
+        match session::staff_or_refusal(&state.sessions, &headers, "/clients/export.csv").await {
+            Ok(s) => s,
+            Err(refusal) => return refusal,
+        };
     let request = ListRequest {
         page: 1,
         search: query.q,

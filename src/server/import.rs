@@ -12,23 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::model::{AppError, Problem};
 use crate::server::AppState;
-use crate::server::auth::{CurrentSession, session};
+use crate::server::auth::session;
 use crate::server::domain::import;
 
 /// The largest upload body: the file and the form around it.
 pub const MAX_UPLOAD_BODY: usize = import::MAX_BYTES + 64 * 1024;
-
-async fn staff(state: &AppState, headers: &HeaderMap) -> Result<CurrentSession, Response> {
-    match session::current(&state.sessions, headers).await {
-        Ok(Some(s)) if s.role.is_staff() => Ok(s),
-        Ok(Some(_)) => Err(StatusCode::FORBIDDEN.into_response()),
-        Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
-        Err(e) => {
-            tracing::error!(error = %e, "import: session look-up failed");
-            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
-    }
-}
 
 /// Back to the import page, saying what was wrong with the file.
 fn refused(problem: &Problem) -> Response {
@@ -44,9 +32,10 @@ pub async fn upload(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let current = match staff(&state, &headers).await {
+    let current = match session::staff_or_refusal(&state.sessions, &headers, "import upload").await
+    {
         Ok(s) => s,
-        Err(answer) => return answer,
+        Err(refusal) => return refusal,
     };
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -97,9 +86,9 @@ pub async fn skipped(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let current = match staff(&state, &headers).await {
+    let current = match session::staff_or_refusal(&state.sessions, &headers, "skipped rows").await {
         Ok(s) => s,
-        Err(answer) => return answer,
+        Err(refusal) => return refusal,
     };
     match import::skipped_csv(&state.db, &current, id).await {
         Ok(bytes) => (

@@ -24,14 +24,9 @@ use crate::server::events::{Event, StreamSlot};
 const RECHECK: Duration = Duration::from_secs(15);
 
 pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let current = match session::current(&state.sessions, &headers).await {
-        Ok(Some(s)) if s.role.is_staff() => s,
-        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "live events: session look-up failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let current = match session::staff_or_refusal(&state.sessions, &headers, "/events").await {
+        Ok(s) => s,
+        Err(refusal) => return refusal,
     };
     let Some(slot) = state.events.open_stream(current.user_id) else {
         tracing::info!(

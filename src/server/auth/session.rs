@@ -46,6 +46,29 @@ impl CurrentSession {
     }
 }
 
+/// The signed-in member of staff making a plain HTTP request (a route of
+/// its own, not a server function: the live events, the export, the
+/// import), or the answer to send instead: 401 signed out, 403 for a client
+/// or collaborator, 500 when the session could not be read (logged with
+/// `route`).
+pub async fn staff_or_refusal(
+    sessions: &Sessions,
+    headers: &HeaderMap,
+    route: &str,
+) -> Result<CurrentSession, axum::response::Response> {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    match current(sessions, headers).await {
+        Ok(Some(s)) if s.role.is_staff() => Ok(s),
+        Ok(Some(_)) => Err(StatusCode::FORBIDDEN.into_response()),
+        Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, route, "session look-up failed");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
 /// The session token from the request's cookies, if any.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<&str> {
     headers

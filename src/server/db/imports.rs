@@ -385,15 +385,26 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The addresses of the organization's owners, admins and staff (with or
-/// without access), as (lower-cased email, role): rows with them are not
-/// clients to import.
-pub async fn staff_emails(
+/// An owner, admin or staff member of an organization, as an import checks
+/// rows against them.
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffMember {
+    pub email_lower: String,
+    pub name: String,
+    pub id: UserId,
+    pub role: String,
+    /// Set when their access is off: not assignable, still not a client.
+    pub disabled_at: Option<i64>,
+}
+
+/// The organization's owners, admins and staff, with or without access.
+pub async fn staff(
     pool: &AnyPool,
     organization_id: OrganizationId,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.email_lower, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+        "SELECT u.email_lower, u.name, u.id, m.role, m.disabled_at
+         FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organization_id = $1 AND m.role IN ('owner', 'admin', 'staff')",
     )
     .bind(organization_id)
@@ -425,25 +436,6 @@ pub async fn person_in(
         .into_iter()
         .find(|(_, f, l)| f.to_lowercase() == first && l.to_lowercase() == last)
         .map(|(id, ..)| id))
-}
-
-/// The organization's staff as (lower-cased email, lower-cased name, id).
-pub async fn staff(
-    pool: &AnyPool,
-    organization_id: OrganizationId,
-) -> Result<Vec<(String, String, UserId)>, sqlx::Error> {
-    let rows: Vec<(String, String, UserId)> = sqlx::query_as(
-        "SELECT u.email_lower, u.name, u.id FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.organization_id = $1 AND m.disabled_at IS NULL
-           AND m.role IN ('owner', 'admin', 'staff')",
-    )
-    .bind(organization_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(email, name, id)| (email, name.to_lowercase(), id))
-        .collect())
 }
 
 /// Updates an existing member's names from a file (and their search text).

@@ -36,6 +36,14 @@ pub fn safe_cell(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// How Porchlight writes CSV files (the export, the skipped rows of an
+/// import): RFC 4180 quoting, CRLF line ends.
+pub fn csv_writer() -> csv::WriterBuilder {
+    let mut builder = csv::WriterBuilder::new();
+    builder.terminator(csv::Terminator::CRLF);
+    builder
+}
+
 /// The header row, in `locale`.
 pub fn headers(locale: Locale) -> [&'static str; 13] {
     [
@@ -95,8 +103,7 @@ where
     db::audit::record(db, &event, now).await?;
     let filter = db::clients::Filter::new(db, &query).await?;
     let mut cursor = db::export::Cursor::default();
-    let mut builder = csv::WriterBuilder::new();
-    builder.terminator(csv::Terminator::CRLF);
+    let builder = csv_writer();
     let buffer = || Vec::with_capacity(CHUNK + 16 * 1024);
     let mut out = builder.from_writer(BOM.to_vec());
     out.write_record(headers(locale))
@@ -109,9 +116,9 @@ where
             break;
         }
         for row in page {
-            let member = clients::row(row.client.clone(), now, &local);
-            let c = &row.client;
-            let access = if c.disabled_at.is_some() {
+            let (disabled, last_login) = (row.client.disabled_at, row.client.last_login_at);
+            let c = clients::row(row.client, now, &local);
+            let access = if disabled.is_some() {
                 td_string!(locale, export.disabled)
             } else {
                 td_string!(locale, export.enabled)
@@ -121,12 +128,12 @@ where
                 &c.first_name,
                 &c.last_name,
                 c.email.as_deref().unwrap_or_default(),
-                member.place.label(locale),
-                member.role.label(locale),
-                member.status.filter().label(locale),
+                c.place.label(locale),
+                c.role.label(locale),
+                c.status.filter().label(locale),
                 &time(row.last_invited_at),
                 &time(row.activated_at),
-                &time(c.last_login_at),
+                &time(last_login),
                 access,
                 row.plan.as_deref().unwrap_or_default(),
                 row.assigned_staff.as_deref().unwrap_or_default(),

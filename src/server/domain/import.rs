@@ -555,19 +555,21 @@ async fn known(
     for (id, name, _) in db::client_accounts::plans(&db.pool, org).await? {
         known.plans.insert(name.to_lowercase(), id);
     }
-    for (email, name, id) in db::imports::staff(&db.pool, org).await? {
-        known.staff.insert(email, id);
-        known.staff.insert(name, id);
+    // One read of the staff: who may be assigned (with access), and whose
+    // addresses are not clients' (all of them).
+    for member in db::imports::staff(&db.pool, org).await? {
+        if let Some(role) = Role::parse(&member.role) {
+            known.staff_emails.insert(member.email_lower.clone(), role);
+        }
+        if member.disabled_at.is_none() {
+            known.staff.insert(member.email_lower, member.id);
+            known.staff.insert(member.name.to_lowercase(), member.id);
+        }
     }
     let emails = values(ImportField::Email, false);
     for (email, id, role) in db::imports::known_emails(&db.pool, org, &emails).await? {
         let role = Role::parse(&role).unwrap_or(Role::Client);
         known.emails.insert(email, (id, role));
-    }
-    for (email, role) in db::imports::staff_emails(&db.pool, org).await? {
-        if let Some(role) = Role::parse(&role) {
-            known.staff_emails.insert(email, role);
-        }
     }
     let names = values(ImportField::Account, true);
     let (accounts, people) = db::imports::known_accounts(&db.pool, org, &names).await?;
@@ -1137,8 +1139,7 @@ pub async fn skipped_csv(db: &Db, actor: &CurrentSession, id: i64) -> Result<Vec
     let import = import_of(db, actor, id).await?;
     let headers: Vec<String> = serde_json::from_str(&import.headers).unwrap_or_default();
     let locale = actor.language.locale();
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
+    let mut out = super::export::csv_writer()
         .flexible(true)
         .from_writer(super::export::BOM.to_vec());
     let mut header = headers.clone();
