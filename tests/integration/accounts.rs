@@ -383,6 +383,88 @@ async fn the_list_shows_accounts_sums_up_members_and_filters_by_plan_and_staff()
     );
 }
 
+/// The names of the accounts a list shows, newest first.
+fn account_names(list: &Value) -> Vec<String> {
+    list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_status_filter_with_a_plan_or_staff_follows_accounts_and_members_as_they_change() {
+    // The filtered list reads each member's copy of their account's plan and
+    // staff (migration 0019): every way they change must reach it.
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let (staff_id, _staff) = app.add_member(&owner, "sam@example.com", "staff").await;
+    turn_off_auto_invite(&app, &owner).await;
+    let sam = app
+        .scalar(&format!(
+            "SELECT user_id FROM clients WHERE id = {staff_id}"
+        ))
+        .await
+        .to_string();
+    let pro = add_plan(&app, &owner, "Pro").await.json().as_i64().unwrap();
+    let pro = pro.to_string();
+    let ana = app.create_client_id(&owner, "Ana", "Reyes", "").await;
+    let reyes = account_of(&app, ana).await;
+    let bo = app.create_client_id(&owner, "Bo", "Berg", "").await;
+    let berg = account_of(&app, bo).await;
+    let on_pro = [("status", "no-email"), ("plan", pro.as_str())];
+    let sams = [("status", "no-email"), ("staff", sam.as_str())];
+    assert!(account_names(&list(&app, &owner, &on_pro).await).is_empty());
+
+    // The account's plan and staff change: its members follow.
+    let resp = save_account(
+        &app,
+        &owner,
+        reyes,
+        &[("name", "Reyes"), ("plan", &pro), ("assigned_staff", &sam)],
+    )
+    .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(account_names(&list(&app, &owner, &on_pro).await), ["Reyes"]);
+    assert_eq!(account_names(&list(&app, &owner, &sams).await), ["Reyes"]);
+
+    // A member added later, or moved in, takes the account's plan.
+    let gil = add_id(&app, &owner, berg, ("Gil", "Berg", ""), "guest").await;
+    let moved = app
+        .call(
+            "move_member",
+            &[
+                ("client_id", &gil.to_string()),
+                ("account_id", &reyes.to_string()),
+                ("place", "guest"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    add_id(&app, &owner, reyes, ("Lia", "Reyes", ""), "guest").await;
+    let found = list(&app, &owner, &on_pro).await;
+    assert_eq!(account_names(&found), ["Reyes"]);
+    assert_eq!(
+        found["rows"][0]["matched"].as_array().unwrap().len(),
+        3,
+        "Ana, Gil and Lia have no email: {found}"
+    );
+
+    // The plan removed: the account is on none, still Sam's.
+    let resp = app
+        .call("remove_plan", &[("plan_id", &pro)], Some(&owner))
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert!(account_names(&list(&app, &owner, &on_pro).await).is_empty());
+    assert_eq!(account_names(&list(&app, &owner, &sams).await), ["Reyes"]);
+    // Sam taken off: nothing matches.
+    let resp = save_account(&app, &owner, reyes, &[("name", "Reyes")]).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert!(account_names(&list(&app, &owner, &sams).await).is_empty());
+}
+
 #[tokio::test]
 async fn plans_are_named_once_and_removing_one_leaves_its_accounts_on_none() {
     let app = spawn_app().await;

@@ -202,9 +202,10 @@ pub struct Filter {
     pub by_member: bool,
     /// On `clients c`: the organization, the search and the status filter.
     pub members: String,
-    /// On `client_accounts a`.
+    /// The plan: on `clients c` (its copy of the account's plan, see
+    /// migration 0019) when `by_member`, else on `client_accounts a`.
     pub plan: &'static str,
-    /// On `client_accounts a`.
+    /// The assigned staff member, on `c` or `a` as `plan`.
     pub staff: &'static str,
     /// `$2`: the search as the chosen index wants it.
     pub param: String,
@@ -229,21 +230,22 @@ impl Filter {
             // On PostgreSQL the pg_trgm index serves this LIKE.
             ("c.search_text LIKE $2 ESCAPE '\\'", like_pattern(&words))
         };
+        let by_member = !words.is_empty() || q.status.is_some();
         Ok(Filter {
-            by_member: !words.is_empty() || q.status.is_some(),
+            by_member,
             members: format!(
                 "{organization} AND {search} AND $3 >= 0 AND {}",
                 filter_condition(q.status)
             ),
-            plan: if q.plan.is_some() {
-                "a.plan_id = $4"
-            } else {
-                "$4 = 0"
+            plan: match (q.plan, by_member) {
+                (None, _) => "$4 = 0",
+                (Some(_), true) => "c.account_plan_id = $4",
+                (Some(_), false) => "a.plan_id = $4",
             },
-            staff: if q.staff.is_some() {
-                "a.assigned_staff_id = $5"
-            } else {
-                "$5 = 0"
+            staff: match (q.staff, by_member) {
+                (None, _) => "$5 = 0",
+                (Some(_), true) => "c.account_staff_id = $5",
+                (Some(_), false) => "a.assigned_staff_id = $5",
             },
             param,
         })
@@ -259,14 +261,9 @@ impl Filter {
     pub fn accounts(&self) -> (&'static str, String) {
         let (members, plan, staff) = (&self.members, self.plan, self.staff);
         if self.by_member {
-            let join = if plan.starts_with("a.") || staff.starts_with("a.") {
-                "JOIN client_accounts a ON a.id = c.account_id"
-            } else {
-                ""
-            };
             (
                 "c.account_id",
-                format!("FROM clients c {join} WHERE {members} AND {plan} AND {staff}"),
+                format!("FROM clients c WHERE {members} AND {plan} AND {staff}"),
             )
         } else {
             (
