@@ -98,8 +98,13 @@ test.describe.serial('first run', () => {
   test('a disabled client cannot sign in', async ({ page, browser }) => {
     await signInAsOwner(page);
     await openClientList(page);
-    await page.getByRole('button', { name: 'Disable access for Ada Lovelace' }).click();
+    const access = page.getByRole('switch', { name: 'Portal access for Ada Lovelace' });
+    await expect(access).toHaveAttribute('aria-checked', 'true');
+    await expect(access).toHaveText('Access on');
+    await access.click();
     await expect(page.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Disabled');
+    await expect(access).toHaveAttribute('aria-checked', 'false');
+    await expect(access).toHaveText('Access off');
 
     const client = await browser.newContext();
     const clientPage = await client.newPage();

@@ -224,7 +224,7 @@ test('without a mouse: add a client, invite, open them, disable their access', a
   await tabTo(page, page.getByRole('button', { name: /invitation/ }));
   await page.keyboard.press('Enter');
   await expect(page.locator('.notices')).toContainText('Invitation queued.');
-  await tabTo(page, page.getByRole('button', { name: 'Disable access' }));
+  await tabTo(page, page.getByRole('switch', { name: 'Portal access for Kim Keys' }));
   await page.keyboard.press('Enter');
   await expect(page.locator('.notices')).toContainText('Portal access disabled');
   await expect(page.locator('h1 + p .status')).toHaveText(/Disabled/);

@@ -39,9 +39,15 @@ pub async fn setup(
 }
 
 /// Signs in with email and password, then goes to `next` (a path on this site)
-/// or the portal's start page.
+/// or the portal's start page. `organization`: the slug of the front door
+/// (`/o/<slug>`) signed in at, where the person lands if they may.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+    organization: Option<String>,
+) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::server::AppState;
         use crate::server::domain::accounts::{self, Throttle};
@@ -52,9 +58,15 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             limits: &state.config.limits,
             ip: &super::ssr::client_ip().await,
         };
-        let signed_in =
-            accounts::sign_in_throttled(&state.db, &throttle, &email, password, state.now())
-                .await?;
+        let signed_in = accounts::sign_in_throttled(
+            &state.db,
+            &throttle,
+            &email,
+            password,
+            organization.as_deref().filter(|s| !s.is_empty()),
+            state.now(),
+        )
+        .await?;
         super::ssr::start_session(&state, signed_in.user_id, signed_in.organization_id).await?;
         super::ssr::announce_person(&state, signed_in.user_id).await;
         let target = crate::server::domain::redirect::after_sign_in(

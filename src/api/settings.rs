@@ -16,13 +16,16 @@ pub async fn get_settings() -> Result<OrganizationSettings, AppError> {
     .await
 }
 
-/// Saves one section of the settings (`section`: invitations, branding,
-/// passwords, signup or language); only that section's fields are read, the
-/// others keep their values. `auto_invite` is the invitations section's
-/// checkbox: present when ticked.
+/// Saves one section of the settings (`section`: portal, invitations,
+/// branding, passwords, signup or language); only that section's fields are
+/// read, the others keep their values. `auto_invite` and `portal_enabled`
+/// are checkboxes: present when ticked. Turning the portal on wakes the
+/// outbox, which sends the invitations it held.
 #[server(prefix = "/api", endpoint = "save_organization_settings")]
 pub async fn save_settings(
     section: String,
+    #[server(default)] portal_enabled: Option<String>,
+    #[server(default)] slug: String,
     #[server(default)] auto_invite: Option<String>,
     #[server(default)] invitation_lifetime_days: String,
     #[server(default)] accent_color: String,
@@ -44,6 +47,8 @@ pub async fn save_settings(
             .ok_or_else(|| AppError::field("section", Problem::SettingsSectionChoose))?;
         let form = SettingsForm {
             section,
+            portal_enabled: portal_enabled.is_some(),
+            slug,
             auto_invite: auto_invite.is_some(),
             invitation_lifetime_days,
             accent_color,
@@ -56,7 +61,11 @@ pub async fn save_settings(
             default_language,
             time_zone,
         };
-        save(&state.db, &current, form, state.now()).await
+        save(&state.db, &current, form, state.now()).await?;
+        if section == SettingsSection::Portal {
+            state.mail.wake();
+        }
+        Ok(())
     })
     .await
 }

@@ -1,8 +1,20 @@
-//! Self sign-up: the public page, confirmation, and the approval queue.
+//! An organization's public pages: its front door (`/o/<slug>`), self
+//! sign-up with confirmation, and the approval queue.
 
 use leptos::prelude::*;
 
-use crate::model::{AppError, Applicant, SignupConfirmed, SignupLinkPage, SignupPage};
+use crate::model::{AppError, Applicant, PortalDoor, SignupConfirmed, SignupLinkPage, SignupPage};
+
+/// What `/o/<slug>` shows: the organization's branded sign-in page (found
+/// by any slug it held; the page moves on to its current one).
+#[server(prefix = "/api", endpoint = "portal_door")]
+pub async fn load_portal_door(slug: String) -> Result<PortalDoor, AppError> {
+    super::ssr::answer(async move {
+        let state = crate::server::AppState::from_context()?;
+        crate::server::domain::portal::door(&state.db, &slug).await
+    })
+    .await
+}
 
 /// What `/o/<slug>/signup` shows.
 #[server(prefix = "/api", endpoint = "signup_page")]

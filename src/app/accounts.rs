@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::clients::{client_languages, owners_invited, roles};
 use super::live::{Change, use_live};
-use super::portal::Portal;
+use super::portal::{Portal, invite_button_state};
 use super::ui::{
     Badge, Field, FormMessage, Notice, Notices, Options, RequestKey, Select, Tone, action_error,
     page_locale, reset_after_success, say,
@@ -117,6 +117,8 @@ pub(super) fn places() -> Options {
 #[component]
 fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
     let locale = page_locale();
+    let (owners_disabled, owners_reason) =
+        invite_button_state(move || actions.owners.pending().get());
     let save_error = action_error(actions.save);
     let id = account.id;
     let plan = account.plan_id.map(|p| p.to_string()).unwrap_or_default();
@@ -167,14 +169,19 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
                                         <Badge tone=m.status.tone()>{m.status_text}</Badge>
                                     </td>
                                     <td>
-                                        {can_invite.then(|| view! {
+                                        {can_invite.then(|| {
+                                            let (disabled, reason) = invite_button_state(move || false);
+                                            view! {
                                             <button
                                                 type="button"
                                                 class="secondary small"
+                                                disabled=disabled
+                                                aria-describedby=reason
                                                 on:click=move |_| { actions.send.dispatch(SendInvitation { client_id }); }
                                             >
                                                 {invite_label}
                                             </button>
+                                            }
                                         })}
                                         <button
                                             type="button"
@@ -195,7 +202,8 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
             <div class="actions">
                 <button
                     type="button"
-                    disabled=move || actions.owners.pending().get()
+                    disabled=owners_disabled
+                    aria-describedby=owners_reason
                     on:click=move |_| { actions.owners.dispatch(InviteOwners { account_id: id }); }
                 >
                     {td_string!(locale, accounts.invite_owners)}

@@ -295,6 +295,8 @@ fn PreviewSummary(
     confirm: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let locale = page_locale();
+    let (start_disabled, start_reason) =
+        super::portal::invite_button_state(move || start.pending().get());
     let n = preview.invitations();
     use crate::model::counted;
     let line = |n: i64, words: fn(Locale, i64, String) -> String| (n, words(locale, n, count(n)));
@@ -337,7 +339,7 @@ fn PreviewSummary(
             } else {
                 let label = counted!(locale, n, bulk.send, count = count(n));
                 view! {
-                    <button type="button" disabled=move || start.pending().get() on:click=move |_| confirm()>
+                    <button type="button" disabled=start_disabled aria-describedby=start_reason on:click=move |_| confirm()>
                         {label}
                     </button>
                 }

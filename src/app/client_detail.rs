@@ -6,9 +6,10 @@ use leptos_router::hooks::use_params_map;
 use super::accounts::places;
 use super::clients::client_languages;
 use super::live::use_live;
-use super::portal::Portal;
+use super::portal::{Portal, invite_button_state};
 use super::ui::{
-    Badge, Field, FormMessage, Notice, Notices, Select, Tone, action_error, page_locale, say,
+    AccessSwitch, Badge, Field, FormMessage, Notice, Notices, Select, Tone, action_error,
+    page_locale, say,
 };
 use crate::api::accounts::{MoveMember, find_accounts};
 use crate::api::clients::{
@@ -130,30 +131,32 @@ fn Detail(
             <a href=format!("/accounts/{account_id}")>{c.account_name.clone()}</a>
         </p>
         <div class="actions">
-            {can_invite.then(|| view! {
-                <button type="button" on:click=move |_| { send.dispatch(SendInvitation { client_id: id }); }>
-                    {invite_label}
-                </button>
+            {can_invite.then(|| {
+                let (disabled, reason) = invite_button_state(move || send.pending().get());
+                view! {
+                    <button
+                        type="button"
+                        disabled=disabled
+                        aria-describedby=reason
+                        on:click=move |_| { send.dispatch(SendInvitation { client_id: id }); }
+                    >
+                        {invite_label}
+                    </button>
+                }
             })}
             {active.then(|| view! {
                 <button type="button" class="secondary" on:click=move |_| { reset.dispatch(SendPasswordReset { client_id: id }); }>
                     {td_string!(locale, detail.send_reset)}
                 </button>
             })}
-            <button
-                type="button"
-                class="secondary"
-                on:click=move |_| {
-                    access_asked.set(Some(!enabled));
-                    access.dispatch(SetClientAccess { client_id: id, enabled: !enabled });
+            <AccessSwitch
+                on=c.status.portal_access()
+                name=format!("{} {}", c.first_name, c.last_name)
+                toggle=move |enabled| {
+                    access_asked.set(Some(enabled));
+                    access.dispatch(SetClientAccess { client_id: id, enabled });
                 }
-            >
-                {if enabled {
-                    td_string!(locale, clients.disable_access)
-                } else {
-                    td_string!(locale, clients.enable_access)
-                }}
-            </button>
+            />
         </div>
         <p aria-live="polite" class="saved">
             {move || matches!(reset.value().get(), Some(Ok(()))).then(|| td_string!(locale, detail.reset_sent))}

@@ -7,9 +7,10 @@ use leptos_router::hooks::use_query_map;
 use super::bulk::{BulkInvitePanel, BulkJobs, ListScope};
 use super::live::{Change, use_live};
 use super::portal::Portal;
+use super::portal::invite_button_state;
 use super::ui::{
-    Badge, Field, FormMessage, Notice, Notices, Options, RequestKey, Select, Tone, action_error,
-    link, page_locale, reset_after_success, say, tick,
+    AccessSwitch, Badge, Field, FormMessage, Notice, Notices, Options, RequestKey, Select, Tone,
+    action_error, link, page_locale, reset_after_success, say, tick,
 };
 use crate::api::accounts::{InviteOwners, get_account_choices};
 use crate::api::clients::{CreateClient, SendInvitation, SetClientAccess, list_clients};
@@ -559,6 +560,7 @@ fn AccountLines(
     }
     let id = account.id;
     let name = account.name.clone();
+    let (invite_disabled, invite_reason) = invite_button_state(move || false);
     // Open by default when a search or filter picked members inside.
     let opened_first = searched && !account.matched.is_empty();
     let expanded = Signal::derive(move || open.read().contains(&id) != opened_first);
@@ -637,6 +639,8 @@ fn AccountLines(
                         type="button"
                         class="secondary small"
                         aria-label=td_string!(locale, accounts.invite_owners_of, name = name.clone())
+                        disabled=invite_disabled
+                        aria-describedby=invite_reason
                         on:click=move |_| {
                             actions.owners.dispatch(InviteOwners { account_id: id });
                         }
@@ -717,18 +721,7 @@ fn ClientLine(
         _ => None,
     };
     let id = client.id;
-    let enabled = client.status != ClientStatus::Disabled;
-    let (access_label, access_for) = if enabled {
-        (
-            td_string!(locale, clients.disable_access),
-            td_string!(locale, clients.disable_access_for, name = name.clone()),
-        )
-    } else {
-        (
-            td_string!(locale, clients.enable_access),
-            td_string!(locale, clients.enable_access_for, name = name.clone()),
-        )
-    };
+    let access_on = client.status.portal_access();
     let place = client.place.label(locale);
     view! {
         <tr
@@ -757,11 +750,14 @@ fn ClientLine(
             <td data-label=td_string!(locale, accounts.plan_and_staff)>{plan}</td>
             <td>
                 {action.map(|(label, described)| {
+                    let (disabled, reason) = invite_button_state(move || false);
                     view! {
                         <button
                             type="button"
                             class="secondary small"
                             aria-label=described
+                            disabled=disabled
+                            aria-describedby=reason
                             on:click=move |_| {
                                 actions.send.dispatch(SendInvitation { client_id: id });
                             }
@@ -770,16 +766,13 @@ fn ClientLine(
                         </button>
                     }
                 })}
-                <button
-                    type="button"
-                    class="link small"
-                    aria-label=access_for
-                    on:click=move |_| {
-                        actions.access.dispatch(SetClientAccess { client_id: id, enabled: !enabled });
+                <AccessSwitch
+                    on=access_on
+                    name=name.clone()
+                    toggle=move |enabled| {
+                        actions.access.dispatch(SetClientAccess { client_id: id, enabled });
                     }
-                >
-                    {access_label}
-                </button>
+                />
             </td>
         </tr>
     }

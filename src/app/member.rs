@@ -122,6 +122,12 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
             }
             .into_any()
         }
+        InvitationPage::PortalClosed { organization } => view! {
+            <Title text=td_string!(locale, portal_door.closed_title) />
+            <h1>{td_string!(locale, portal_door.closed_heading, organization = organization.clone())}</h1>
+            <p>{td_string!(locale, portal_door.closed_text, organization)}</p>
+        }
+        .into_any(),
         InvitationPage::Closed => view! {
             <Title text=td_string!(locale, activate.closed_title) />
             <h1>{td_string!(locale, common.link_unusable_title)}</h1>

@@ -33,7 +33,7 @@ use overview::OverviewPage;
 use portal::NewOrganizationPage;
 use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
 use settings::SettingsPage;
-use signup::{ApprovalsPage, ConfirmSignupView, SignupView, SignupWaitingView};
+use signup::{ApprovalsPage, ConfirmSignupView, PortalDoorView, SignupView, SignupWaitingView};
 
 use crate::model::Language;
 
@@ -176,6 +176,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />
                 <Route path=path!("/forgot") view=ready(ForgotPage) />
                 <Route path=path!("/reset/:token") view=ready(ResetPage) ssr=SsrMode::Async />
+                <Route path=path!("/o/:slug") view=ready(PortalDoorView) ssr=SsrMode::Async />
                 <Route path=path!("/o/:slug/signup") view=ready(SignupView) ssr=SsrMode::Async />
                 <Route path=path!("/signup/confirm/:token") view=ready(ConfirmSignupView) ssr=SsrMode::Async />
                 <Route path=path!("/signup/waiting") view=ready(SignupWaitingView) />

@@ -7,7 +7,7 @@ use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_location;
 
 use super::language::LanguageMenu;
-use super::ui::{Field, FormMessage, RequestKey, action_error, page_locale, say};
+use super::ui::{Field, FormMessage, RequestKey, action_error, link, page_locale, say};
 use crate::api::auth::{Logout, current_shell};
 use crate::api::organizations::{CreateOrganization, SwitchOrganization};
 use crate::i18n::*;
@@ -23,13 +23,21 @@ pub fn Portal(
     children: Children,
 ) -> impl IntoView {
     let info = Resource::new(|| (), |()| current_shell());
+    provide_context(ShellResource(info));
     view! {
         <Title text=title />
         <header class="topbar">
             <Suspense fallback=|| view! { <span class="org">"Porchlight"</span> }>
                 {move || Suspend::new(async move {
                     match info.await {
-                        Ok(info) => view! { <TopBar info /> }.into_any(),
+                        Ok(info) => {
+                            let off = !info.portal_enabled;
+                            view! {
+                                <TopBar info />
+                                {off.then(|| view! { <PortalOffBanner /> })}
+                            }
+                            .into_any()
+                        }
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
@@ -37,6 +45,49 @@ pub fn Portal(
             </Suspense>
         </header>
         <main class="page">{children()}</main>
+    }
+}
+
+/// The staff shell's facts, for the page inside it.
+#[derive(Clone, Copy)]
+struct ShellResource(Resource<Result<ShellInfo, AppError>>);
+
+/// The id of the banner saying why invitations cannot be sent now.
+pub const PORTAL_OFF_REASON: &str = "portal-off-reason";
+
+/// True while the organization's client portal is off (once the shell
+/// knows): a button that sends an invitation is then disabled and
+/// described by the banner ([`PORTAL_OFF_REASON`]), which says why.
+pub fn portal_off() -> Signal<bool> {
+    let shell = use_context::<ShellResource>();
+    Signal::derive(move || {
+        shell.is_some_and(|s| matches!(s.0.get(), Some(Ok(info)) if !info.portal_enabled))
+    })
+}
+
+/// The `disabled` and `aria-describedby` of a button that sends an
+/// invitation now, given `busy` (its action is pending).
+pub fn invite_button_state(
+    busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> (
+    impl Fn() -> bool + Copy + Send + Sync + 'static,
+    impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static,
+) {
+    let off = portal_off();
+    (
+        move || busy() || off.get(),
+        move || off.get().then_some(PORTAL_OFF_REASON),
+    )
+}
+
+/// Said on every staff page while the client portal is off.
+#[component]
+fn PortalOffBanner() -> impl IntoView {
+    let locale = page_locale();
+    view! {
+        <p class="banner" id=PORTAL_OFF_REASON>
+            {td!(locale, portal_door.off_banner, <a> = link("/settings/portal"))}
+        </p>
     }
 }
 

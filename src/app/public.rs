@@ -65,35 +65,47 @@ pub fn SetupPage() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let locale = page_locale();
-    let action = ServerAction::<Login>::new();
-    let error = action_error(action);
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
+    let next = query.read_untracked().get("next").unwrap_or_default();
     view! {
         <Title text=td_string!(locale, login.title) />
         <main class="narrow">
             <h1>{td_string!(locale, login.title)}</h1>
-            <ActionForm action=action>
-                <input type="hidden" name="next" value=next />
-                <Field label=td_string!(locale, common.email) name="email" kind="email" autocomplete="username" error />
-                <Field
-                    label=td_string!(locale, common.password)
-                    name="password"
-                    kind="password"
-                    autocomplete="current-password"
-                    error
-                />
-                <FormMessage error />
-                <button type="submit" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() {
-                        td_string!(locale, login.signing_in)
-                    } else {
-                        td_string!(locale, common.sign_in)
-                    }}
-                </button>
-            </ActionForm>
-            <p><a href="/forgot">{td_string!(locale, login.forgot)}</a></p>
+            <SignInForm next organization=String::new() />
         </main>
+    }
+}
+
+/// The sign-in form, and the way to a forgotten password. `next`: where to
+/// go after (a path on this site; empty for the person's start page);
+/// `organization`: the slug of the front door it is on (empty for none).
+#[component]
+pub fn SignInForm(next: String, organization: String) -> impl IntoView {
+    let locale = page_locale();
+    let action = ServerAction::<Login>::new();
+    let error = action_error(action);
+    view! {
+        <ActionForm action=action>
+            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="organization" value=organization />
+            <Field label=td_string!(locale, common.email) name="email" kind="email" autocomplete="username" error />
+            <Field
+                label=td_string!(locale, common.password)
+                name="password"
+                kind="password"
+                autocomplete="current-password"
+                error
+            />
+            <FormMessage error />
+            <button type="submit" disabled=move || action.pending().get()>
+                {move || if action.pending().get() {
+                    td_string!(locale, login.signing_in)
+                } else {
+                    td_string!(locale, common.sign_in)
+                }}
+            </button>
+        </ActionForm>
+        <p><a href="/forgot">{td_string!(locale, login.forgot)}</a></p>
     }
 }
 

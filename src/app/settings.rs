@@ -86,6 +86,29 @@ fn SettingsForm(
     let error = action_error(save);
     let error = Signal::derive(move || error.get().filter(|_| ours() || submitted.get().is_none()));
     let fields = match section {
+        SettingsSection::Portal => view! {
+            <div class="field checkbox">
+                <input
+                    id="field-portal_enabled"
+                    type="checkbox"
+                    name="portal_enabled"
+                    value="on"
+                    checked=settings.portal_enabled
+                    aria-describedby="field-portal_enabled-hint"
+                />
+                <label for="field-portal_enabled">{td_string!(locale, settings.portal_enabled)}</label>
+                <p class="hint" id="field-portal_enabled-hint">{td_string!(locale, settings.portal_enabled_hint)}</p>
+            </div>
+            <Field
+                label=td_string!(locale, settings.slug)
+                name="slug"
+                hint=td_string!(locale, settings.slug_hint)
+                value=settings.slug.clone()
+                error
+            />
+            <CopyAddress label=td_string!(locale, settings.sign_in_address) path=format!("/o/{}", settings.slug) />
+        }
+        .into_any(),
         SettingsSection::Invitations => view! {
             <div class="field checkbox">
                 <input id="field-auto_invite" type="checkbox" name="auto_invite" value="on" checked=settings.auto_invite />
@@ -238,8 +261,6 @@ fn SignupSettings(
             .get()
             .and_then(|e| e.for_field("signup_approval").map(|p| p.text(locale)))
     });
-    let copied = RwSignal::new(false);
-    let copy_path = path.clone();
     view! {
         <Select label=td_string!(locale, settings.who_may_sign_up) name="signup_mode" options=signup_modes() selected=settings.signup_mode.clone() error />
             <Select label=td_string!(locale, settings.approval) name="signup_approval" options=approvals() selected=settings.signup_approval.clone() error />
@@ -278,25 +299,38 @@ fn SignupSettings(
                 value=settings.collaborator_seats.map(|n| n.to_string()).unwrap_or_default()
                 error
             />
-            <div class="field">
-                <span class="label">{td_string!(locale, settings.signup_address)}</span>
-                <p>
-                    <a href=path.clone()>{path.clone()}</a>
-                    " "
-                    <button
-                        type="button"
-                        class="secondary small"
-                        on:click=move |_| {
-                            copy_to_clipboard(&copy_path);
-                            copied.set(true);
-                        }
-                    >
-                        {td_string!(locale, settings.copy)}
-                    </button>
-                    " "
-                    <span aria-live="polite">{move || copied.get().then(|| td_string!(locale, settings.copied))}</span>
-                </p>
-            </div>
+            <CopyAddress label=td_string!(locale, settings.signup_address) path />
+    }
+}
+
+/// A page of this site (`path`, such as `/o/north/signup`) to hand out: a
+/// link to it and a button copying its full address, which says when it did.
+#[component]
+fn CopyAddress(label: &'static str, path: String) -> impl IntoView {
+    let locale = page_locale();
+    let copied = RwSignal::new(false);
+    let copy_path = path.clone();
+    let shown = path.clone();
+    view! {
+        <div class="field">
+            <span class="label">{label}</span>
+            <p>
+                <a href=path>{shown}</a>
+                " "
+                <button
+                    type="button"
+                    class="secondary small"
+                    on:click=move |_| {
+                        copy_to_clipboard(&copy_path);
+                        copied.set(true);
+                    }
+                >
+                    {td_string!(locale, settings.copy)}
+                </button>
+                " "
+                <span aria-live="polite">{move || copied.get().then(|| td_string!(locale, settings.copied))}</span>
+            </p>
+        </div>
     }
 }
 

@@ -1,18 +1,90 @@
-//! Self sign-up: the public page at `/o/<slug>/signup`, the email
-//! confirmation page, and the approvers' queue at `/approvals`.
+//! An organization's public pages: its front door at `/o/<slug>`, self
+//! sign-up at `/o/<slug>/signup`, the email confirmation page, and the
+//! approvers' queue at `/approvals`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::live::{Change, use_live};
 use super::portal::Portal;
+use super::public::SignInForm;
 use super::ui::{Field, FormMessage, action_error, link, page_locale, password_hint, say, tick};
 use crate::api::signup::{
-    ConfirmSignup, DecideSignups, SignUp, approval_queue, load_signup_page, signup_link,
+    ConfirmSignup, DecideSignups, SignUp, approval_queue, load_portal_door, load_signup_page,
+    signup_link,
 };
 use crate::i18n::*;
-use crate::model::{AppError, Applicant, SignupConfirmed, SignupLinkPage, SignupPage};
+use crate::model::{AppError, Applicant, PortalDoor, SignupConfirmed, SignupLinkPage, SignupPage};
+
+/// `/o/<slug>`: the organization's branded sign-in page (its logo, name and
+/// colour). While its portal is off it says so and shows no form; at an
+/// address the organization left, it moves on to the current one.
+#[component]
+pub fn PortalDoorView() -> impl IntoView {
+    let locale = page_locale();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let door = Resource::new(slug, load_portal_door);
+    view! {
+        <main class="narrow door">
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match door.await {
+                        Ok(d) if d.slug != slug() => {
+                            view! { <Redirect path=format!("/o/{}", d.slug) /> }.into_any()
+                        }
+                        Ok(d) => view! { <Door door=d /> }.into_any(),
+                        Err(AppError::NotFound) => view! {
+                            <Title text=td_string!(locale, not_found.title) />
+                            <h1>{td_string!(locale, signup.no_portal)}</h1>
+                            <p>{td_string!(locale, signup.check_link)}</p>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Door(door: PortalDoor) -> impl IntoView {
+    let locale = page_locale();
+    let organization = door.organization.clone();
+    let brand = view! {
+        // The organization's colour marks the page; text keeps the site's
+        // own colours, whose contrast is known.
+        <div class="door-brand" style=format!("border-top-color: {}", door.accent_color)>
+            {(!door.logo_url.is_empty()).then(|| view! {
+                <img class="door-logo" src=door.logo_url.clone() alt=td_string!(locale, portal_door.logo, organization = organization.clone()) />
+            })}
+            <p class="door-name">{organization.clone()}</p>
+        </div>
+    };
+    if !door.portal_open {
+        return view! {
+            <Title text=td_string!(locale, portal_door.closed_title) />
+            {brand}
+            <h1>{td_string!(locale, portal_door.closed_heading, organization = organization.clone())}</h1>
+            <p class="lead">{td_string!(locale, portal_door.closed_later, organization)}</p>
+        }
+        .into_any();
+    }
+    let signup = format!("/o/{}/signup", door.slug);
+    view! {
+        <Title text=td_string!(locale, portal_door.title, organization = organization.clone()) />
+        {brand}
+        <h1>{td_string!(locale, portal_door.heading, organization)}</h1>
+        <SignInForm next=String::new() organization=door.slug.clone() />
+        {door.signup_open.then(|| view! {
+            <p><a href=signup>{td_string!(locale, portal_door.sign_up)}</a></p>
+        })}
+    }
+    .into_any()
+}
 
 #[component]
 pub fn SignupView() -> impl IntoView {
@@ -46,6 +118,14 @@ pub fn SignupView() -> impl IntoView {
 fn SignupForm(page: SignupPage, slug: String) -> impl IntoView {
     let locale = page_locale();
     let organization = page.organization.clone();
+    if !page.portal_open {
+        return view! {
+            <Title text=td_string!(locale, portal_door.closed_title) />
+            <h1>{td_string!(locale, portal_door.closed_heading, organization = organization.clone())}</h1>
+            <p class="lead">{td_string!(locale, portal_door.closed_later, organization)}</p>
+        }
+        .into_any();
+    }
     if page.roles.is_empty() {
         return view! {
             <Title text=td_string!(locale, signup.closed_title) />

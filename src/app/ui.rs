@@ -250,6 +250,37 @@ pub fn Notice(tone: Tone, children: Children) -> impl IntoView {
     }
 }
 
+/// A member's portal access as an on/off switch (`role="switch"`), its
+/// state in words beside the track, never colour alone. `on`: see
+/// [`crate::model::ClientStatus::portal_access`]; `toggle` gets the state
+/// asked for.
+#[component]
+pub fn AccessSwitch(
+    on: bool,
+    /// The member's name, for the switch's accessible name.
+    name: String,
+    toggle: impl Fn(bool) + 'static,
+) -> impl IntoView {
+    let locale = page_locale();
+    view! {
+        <button
+            type="button"
+            role="switch"
+            class="switch"
+            aria-checked=if on { "true" } else { "false" }
+            aria-label=td_string!(locale, clients.portal_access_for, name)
+            on:click=move |_| toggle(!on)
+        >
+            <span class="switch-track" aria-hidden="true"></span>
+            {if on {
+                td_string!(locale, clients.access_on)
+            } else {
+                td_string!(locale, clients.access_off)
+            }}
+        </button>
+    }
+}
+
 /// A small label with a colour that repeats its words (never colour alone):
 /// a status, a count.
 #[component]

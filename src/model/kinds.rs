@@ -46,6 +46,8 @@ named! {
     /// A section of the settings: its own page (`/settings/<name>`) with its
     /// own form, saved on its own; the other sections' values are kept.
     pub enum SettingsSection {
+        /// Whether the client portal is on, and its address (`/o/<slug>`).
+        Portal = "portal",
         /// Automatic invitations and how long an invitation lasts.
         Invitations = "invitations",
         /// The accent colour and the logo.
@@ -231,6 +233,7 @@ impl SettingsSection {
     pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
         use crate::i18n::td_string;
         match self {
+            SettingsSection::Portal => td_string!(locale, settings.portal),
             SettingsSection::Invitations => td_string!(locale, settings.invitations),
             SettingsSection::Branding => td_string!(locale, settings.branding),
             SettingsSection::Passwords => td_string!(locale, settings.passwords),

@@ -49,6 +49,9 @@ pub struct ShellInfo {
     /// Whether this person may open the development mailbox (an owner, on a
     /// server that keeps email there).
     pub sees_mailbox: bool,
+    /// False while the organization's client portal is off (every staff
+    /// page says so).
+    pub portal_enabled: bool,
     /// The language the person reads the portal in.
     pub language: Language,
 }
@@ -147,6 +150,16 @@ impl ClientStatus {
             ClientStatus::Active => ClientFilter::Active,
             ClientStatus::Disabled => ClientFilter::Disabled,
         }
+    }
+
+    /// Whether the portal access switch reads "on": the person may use the
+    /// portal or has a way in (invited, active). Off while disabled, or
+    /// never invited (turning it on sends the first invitation).
+    pub const fn portal_access(self) -> bool {
+        !matches!(
+            self,
+            ClientStatus::Disabled | ClientStatus::NotInvited | ClientStatus::NoEmail
+        )
     }
 
     /// How the status's badge looks; its words always say the status too.
@@ -385,6 +398,10 @@ pub enum InvitationPage {
         organization: String,
         expired_on: String,
     },
+    /// The link works, but the organization's client portal is off for now.
+    PortalClosed {
+        organization: String,
+    },
     Closed,
 }
 
@@ -459,6 +476,26 @@ pub struct OrganizationSettings {
     pub time_zone: String,
     /// Owners and admins may change settings; staff may only read them.
     pub can_edit: bool,
+    /// While false, clients and collaborators cannot sign in, activate or
+    /// sign up, and invitation email waits in the outbox.
+    pub portal_enabled: bool,
+}
+
+/// An organization's front door, `/o/<slug>`: its branded sign-in page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalDoor {
+    pub organization: String,
+    /// The organization's current slug: when it is not the one asked for,
+    /// that one is an old address and the page goes on to this one.
+    pub slug: String,
+    /// "#rrggbb".
+    pub accent_color: String,
+    /// An https address; empty for none.
+    pub logo_url: String,
+    /// False while the portal is off: the page says so and shows no form.
+    pub portal_open: bool,
+    /// Whether the organization takes sign-ups (the page links to them).
+    pub signup_open: bool,
 }
 
 /// The sign-up page of an organization.
@@ -467,6 +504,9 @@ pub struct SignupPage {
     pub organization: String,
     /// The roles one may sign up for (client, collaborator); empty when closed.
     pub roles: Vec<Role>,
+    /// False while the organization's client portal is off (no role is
+    /// open then).
+    pub portal_open: bool,
 }
 
 /// What a sign-up confirmation link's page shows. Unknown, used and

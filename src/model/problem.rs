@@ -25,6 +25,8 @@ pub enum Problem {
     SlugLength,
     SlugCharacters,
     SlugTaken,
+    /// One of the words the site keeps for itself.
+    SlugReserved,
     UsernameCharacters,
     UsernameTaken,
     /// `min`: characters.
@@ -97,6 +99,13 @@ pub enum Problem {
         organization: String,
     },
     AccessDisabledEverywhere,
+    /// The organization switched its client portal off: told to a client or
+    /// collaborator signing in, activating or signing up.
+    PortalClosed {
+        organization: String,
+    },
+    /// Told to staff: no invitation is sent while the portal is off.
+    PortalOff,
     // Links.
     InvitationLinkUnusable,
     InvitationOtherAddress,
@@ -177,6 +186,7 @@ impl Problem {
             SlugLength => td_string!(locale, problems.slug_length).into(),
             SlugCharacters => td_string!(locale, problems.slug_characters).into(),
             SlugTaken => td_string!(locale, problems.slug_taken).into(),
+            SlugReserved => td_string!(locale, problems.slug_reserved).into(),
             UsernameCharacters => td_string!(locale, problems.username_characters).into(),
             UsernameTaken => td_string!(locale, problems.username_taken).into(),
             PasswordTooShort { min } => td_string!(locale, problems.password_too_short, min = *min),
@@ -231,6 +241,10 @@ impl Problem {
             AccessDisabledAt { organization } => {
                 td_string!(locale, problems.access_disabled_at, organization)
             }
+            PortalClosed { organization } => {
+                td_string!(locale, problems.portal_closed, organization)
+            }
+            PortalOff => td_string!(locale, problems.portal_off).into(),
             AccessDisabledEverywhere => {
                 td_string!(locale, problems.access_disabled_everywhere).into()
             }

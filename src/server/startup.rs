@@ -375,7 +375,8 @@ const STAFF_PAGES: &[&str] = &[
 const MEMBER_PAGES: &[&str] = &["/dashboard"];
 
 /// Sends page requests where they belong before any page renders:
-/// to `/setup` while there is no organization, away from `/setup` after,
+/// from an organization's old address (`/o/<old slug>…`) to its current
+/// one (308), to `/setup` while there is no organization, away from `/setup` after,
 /// to `/login` for protected pages when signed out, and from `/` and `/login`
 /// to the portal when signed in. Server functions, assets and `/healthz` pass.
 async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -384,6 +385,20 @@ async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next)
         return next.run(req).await;
     }
     let path = req.uri().path();
+    if let Some(rest) = path.strip_prefix("/o/") {
+        return match old_address(&state, rest, req.uri().query()).await {
+            Ok(Some(to)) => Redirect::permanent(&to).into_response(),
+            Ok(None) => next.run(req).await,
+            Err(e) => {
+                tracing::error!(error = %e, "portal address look-up failed");
+                page_language::plain_answer(
+                    req.headers(),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    |locale| crate::i18n::td_string!(locale, errors.internal),
+                )
+            }
+        };
+    }
     let under = |pages: &[&str]| {
         pages
             .iter()
@@ -416,6 +431,21 @@ async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next)
             |locale| crate::i18n::td_string!(locale, errors.internal),
         ),
     }
+}
+
+/// For `/o/<slug>…` (`rest` is what follows `/o/`) at an address its
+/// organization left: the same page, query included, at its current one.
+async fn old_address(
+    state: &AppState,
+    rest: &str,
+    query: Option<&str>,
+) -> Result<Option<String>, crate::model::AppError> {
+    let (slug, tail) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let moved = crate::server::domain::portal::moved(&state.db, slug, tail).await?;
+    Ok(moved.map(|to| match query {
+        Some(q) => format!("{to}?{q}"),
+        None => to,
+    }))
 }
 
 /// Where a guarded page request goes.

@@ -103,20 +103,16 @@ impl Selection {
                 plan,
                 staff,
             } => {
-                // Ids are numbers: nothing to escape.
+                // Ids are numbers: nothing to escape. Each member carries
+                // their account's plan and staff (migration 0019).
                 let accounts = |column: &str, id: Option<i64>| {
-                    id.map_or_else(String::new, |id| {
-                        format!(
-                            " AND c.account_id IN (SELECT a.id FROM client_accounts a
-                               WHERE a.organization_id = $1 AND a.{column} = {id})"
-                        )
-                    })
+                    id.map_or_else(String::new, |id| format!(" AND c.{column} = {id}"))
                 };
                 format!(
                     "{}{}{}",
                     filter_condition(ClientFilter::parse(status)),
-                    accounts("plan_id", *plan),
-                    accounts("assigned_staff_id", *staff)
+                    accounts("account_plan_id", *plan),
+                    accounts("account_staff_id", *staff)
                 )
             }
             Rule::OwnersOfSelected { ids } if ids.is_empty() => "1 = 0".to_owned(),
@@ -125,12 +121,8 @@ impl Selection {
                    WHERE t.organization_id = $1 AND t.id IN ({}))",
                 id_list(ids)
             ),
-            Rule::OnPlan { .. } => "c.account_id IN (SELECT a.id FROM client_accounts a
-                   WHERE a.organization_id = $1 AND a.plan_id = $4)"
-                .to_owned(),
-            Rule::AssignedTo { .. } => "c.account_id IN (SELECT a.id FROM client_accounts a
-                   WHERE a.organization_id = $1 AND a.assigned_staff_id = $4)"
-                .to_owned(),
+            Rule::OnPlan { .. } => "c.account_plan_id = $4".to_owned(),
+            Rule::AssignedTo { .. } => "c.account_staff_id = $4".to_owned(),
             Rule::CreatedAfter { .. } => "c.created_at >= $4".to_owned(),
             Rule::NeverInvited => filter_condition(Some(ClientFilter::NotInvited)).to_owned(),
             Rule::Expired => filter_condition(Some(ClientFilter::Expired)).to_owned(),
@@ -332,6 +324,21 @@ pub async fn create(
             .fetch_one(&mut *writer)
             .await?;
     Ok((id, false))
+}
+
+/// The job the organization's request `request_key` created, if any.
+pub async fn of_request_key(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    request_key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM bulk_jobs WHERE organization_id = $1 AND request_key = $2")
+            .bind(organization_id)
+            .bind(request_key)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// One job of one organization; None for another organization's.

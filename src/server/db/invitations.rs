@@ -27,6 +27,8 @@ pub struct InvitationView {
     pub language: String,
     /// The organization's time zone (IANA name).
     pub time_zone: String,
+    /// 1 while the organization's client portal is on, 0 while it is off.
+    pub portal_enabled: i64,
 }
 
 impl InvitationView {
@@ -60,7 +62,7 @@ fn view(link_expiry: &str) -> String {
         c.first_name, c.last_name, c.role, {KIND_NOW} AS kind, i.email, u.name AS inviter_name,
         {link_expiry} AS expires_at, i.accepted_at, i.revoked_at,
         {language} AS language,
-        o.time_zone
+        o.time_zone, o.portal_enabled
      FROM invitations i
      JOIN organizations o ON o.id = i.organization_id
      JOIN clients c ON c.id = i.client_id
@@ -239,4 +241,29 @@ pub async fn last_queued_at(pool: &AnyPool, id: i64) -> Result<Option<i64>, sqlx
             .fetch_one(pool)
             .await?;
     Ok(at)
+}
+
+/// The portal is on again: every open invitation whose email is still held
+/// in the outbox (see `outbox::HELD_NOT`) works for `lifetime_ms` from
+/// `now` (unless it already works longer), so no one receives a link that
+/// expired while it waited. Returns how many were renewed.
+pub async fn renew_held(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    now: i64,
+    lifetime_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE invitations SET expires_at = $2
+         WHERE organization_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
+           AND expires_at < $2
+           AND id IN (SELECT invitation_id FROM email_outbox
+                      WHERE organization_id = $1 AND status = 'queued'
+                        AND invitation_id IS NOT NULL)",
+    )
+    .bind(organization_id)
+    .bind(now + lifetime_ms)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected())
 }

@@ -4,7 +4,7 @@
 
 use sqlx::AnyPool;
 
-use super::users::recipient_language;
+use super::users::{membership_usable, recipient_language};
 
 /// For an invitation link: the invited person's language (their account's
 /// choice, else their client record's, else the organization's) while the
@@ -47,9 +47,11 @@ pub async fn of_reset_link(
             " FROM password_resets r
               JOIN users u ON u.id = r.user_id
               LEFT JOIN memberships m ON m.id = (
-                  SELECT h.id FROM memberships h
-                  WHERE h.user_id = u.id AND h.disabled_at IS NULL
-                  ORDER BY h.id LIMIT 1)
+                  SELECT m.id FROM memberships m
+                  WHERE m.user_id = u.id AND ",
+            membership_usable!(),
+            "
+                  ORDER BY m.id LIMIT 1)
               LEFT JOIN organizations o ON o.id = m.organization_id
               LEFT JOIN clients c ON c.organization_id = o.id AND c.email_lower = u.email_lower
               WHERE r.token_hash = $1"

@@ -29,21 +29,29 @@ pub async fn claim_installation(tx: &mut Tx, now: i64) -> Result<(), sqlx::Error
         .map(|_| ())
 }
 
+/// Creates an organization at `slug`, claiming the slug ([`claim_slug`]);
+/// None, and nothing written by this call, when the slug is held by
+/// another organization or was left by one within the year.
 pub async fn insert(
     tx: &mut Tx,
     slug: &str,
     name: &str,
     now: i64,
-) -> Result<OrganizationId, sqlx::Error> {
-    let (id,): (OrganizationId,) = sqlx::query_as(
+) -> Result<Option<OrganizationId>, sqlx::Error> {
+    let inserted: Result<(OrganizationId,), _> = sqlx::query_as(
         "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(slug)
     .bind(name)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
+    .await;
+    let id = match inserted {
+        Ok((id,)) => id,
+        Err(e) if super::is_unique_violation(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(claim_slug(tx, id, slug, now).await?.then_some(id))
 }
 
 pub async fn by_id(
@@ -56,12 +64,17 @@ pub async fn by_id(
         .await
 }
 
-/// True when `slug` is taken by any organization.
-pub async fn slug_taken(pool: &AnyPool, slug: &str) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organizations WHERE slug = $1")
-        .bind(slug)
-        .fetch_one(pool)
-        .await?;
+/// True when `slug` is held by an organization or was left by one less
+/// than a year before `now` (see [`claim_slug`], which decides).
+pub async fn slug_taken(pool: &AnyPool, slug: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM organization_slugs
+         WHERE slug = $1 AND (retired_at IS NULL OR retired_at > $2)",
+    )
+    .bind(slug)
+    .bind(now - SLUG_QUARANTINE_MS)
+    .fetch_one(pool)
+    .await?;
     Ok(n > 0)
 }
 
@@ -79,20 +92,22 @@ pub async fn invitation_settings(
     Ok((auto != 0, days))
 }
 
-/// The organizations where `user_id` has an enabled membership, by name;
+/// The organizations where `user_id` has a membership they may use
+/// ([`super::users::membership_usable`]), by name;
 /// with `staff_only`, only those where the role is owner, admin or staff.
 pub async fn organizations_of(
     pool: &AnyPool,
     user_id: UserId,
     staff_only: bool,
 ) -> Result<Vec<Organization>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT o.id, o.slug, o.name FROM organizations o
          JOIN memberships m ON m.organization_id = o.id
-         WHERE m.user_id = $1 AND m.disabled_at IS NULL
-           AND ($2 = 0 OR m.role IN ('owner', 'admin', 'staff'))
-         ORDER BY o.name, o.id",
-    )
+         WHERE m.user_id = $1 AND ",
+        super::users::membership_usable!(),
+        " AND ($2 = 0 OR m.role IN ('owner', 'admin', 'staff'))
+         ORDER BY o.name, o.id"
+    ))
     .bind(user_id)
     .bind(i64::from(staff_only))
     .fetch_all(pool)
@@ -115,12 +130,15 @@ pub struct SettingsRow {
     pub default_language: String,
     /// Where its times are shown: an IANA name such as America/Toronto.
     pub time_zone: String,
+    /// 1 while clients and collaborators may use the portal, 0 while it is
+    /// off.
+    pub portal_enabled: i64,
 }
 
 /// An organization's settings, `WHERE id = $1`.
 const SETTINGS: &str = "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color,
         logo_url, signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
-        default_language, time_zone
+        default_language, time_zone, portal_enabled
      FROM organizations WHERE id = $1";
 
 /// The organization's settings, read inside `tx` and held until it ends
@@ -158,6 +176,7 @@ pub struct NewSettings {
     pub signup_approval: String,
     pub collaborator_seats: Option<i64>,
     pub reset_lifetime_hours: i64,
+    pub portal_enabled: bool,
 }
 
 pub async fn save_settings(
@@ -169,7 +188,8 @@ pub async fn save_settings(
         "UPDATE organizations
          SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4,
              signup_mode = $5, signup_approval = $6, collaborator_seats = $7,
-             reset_lifetime_hours = $8, default_language = $9, time_zone = $10
+             reset_lifetime_hours = $8, default_language = $9, time_zone = $10,
+             portal_enabled = $12
          WHERE id = $11",
     )
     .bind(i64::from(s.auto_invite))
@@ -183,6 +203,7 @@ pub async fn save_settings(
     .bind(s.default_language.as_str())
     .bind(&s.time_zone)
     .bind(id)
+    .bind(i64::from(s.portal_enabled))
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -196,6 +217,8 @@ pub struct SignupSettings {
     pub signup_mode: String,
     pub signup_approval: String,
     pub collaborator_seats: Option<i64>,
+    /// 1 on, 0 off.
+    pub portal_enabled: i64,
 }
 
 pub async fn signup_settings(
@@ -203,7 +226,7 @@ pub async fn signup_settings(
     slug: &str,
 ) -> Result<Option<SignupSettings>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, signup_mode, signup_approval, collaborator_seats
+        "SELECT id, name, signup_mode, signup_approval, collaborator_seats, portal_enabled
          FROM organizations WHERE slug = $1",
     )
     .bind(slug)
@@ -227,4 +250,89 @@ pub async fn lock_seats(
     .fetch_one(&mut **tx)
     .await?;
     Ok(limit)
+}
+
+/// What a year is for slugs an organization left: no one else may take them
+/// for this long after (milliseconds).
+pub const SLUG_QUARANTINE_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+
+/// Claims `slug` for `organization_id` as its current address, in `tx`:
+/// true when it was free, the organization's own (current or left), or left
+/// by another organization before `now - SLUG_QUARANTINE_MS` (whose old
+/// address then stops redirecting); false when another organization holds
+/// it or left it within the year. One statement claims the row, so of two
+/// organizations claiming the same slug at once one wins. Does not change
+/// `organizations.slug` (see [`change_slug`]).
+pub async fn claim_slug(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    slug: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "INSERT INTO organization_slugs (slug, organization_id, retired_at) VALUES ($1, $2, NULL)
+         ON CONFLICT (slug) DO UPDATE SET organization_id = $2, retired_at = NULL
+         WHERE organization_slugs.organization_id = $2
+            OR (organization_slugs.retired_at IS NOT NULL AND organization_slugs.retired_at <= $3)",
+    )
+    .bind(slug)
+    .bind(organization_id)
+    .bind(now - SLUG_QUARANTINE_MS)
+    .execute(&mut **tx)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Moves the organization to `new_slug` (claimed first with
+/// [`claim_slug`]): its current slug becomes an old one, retired at `now`,
+/// which keeps redirecting.
+pub async fn change_slug(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    new_slug: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE organization_slugs SET retired_at = $3
+         WHERE organization_id = $1 AND slug <> $2 AND retired_at IS NULL",
+    )
+    .bind(organization_id)
+    .bind(new_slug)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE organizations SET slug = $2 WHERE id = $1")
+        .bind(organization_id)
+        .bind(new_slug)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// An organization's front door (`/o/<slug>`), found by any slug it has
+/// held: `slug` is its current one (compare it to the one asked for to
+/// redirect an old address).
+#[derive(Debug, Clone, FromRow)]
+pub struct Door {
+    pub id: OrganizationId,
+    pub slug: String,
+    pub name: String,
+    pub accent_color: String,
+    pub logo_url: String,
+    pub signup_mode: String,
+    /// 1 on, 0 off.
+    pub portal_enabled: i64,
+}
+
+/// The organization that holds or held `slug` (see [`Door`]). A slug left
+/// more than a year ago and not taken since still finds its organization.
+pub async fn door(pool: &AnyPool, slug: &str) -> Result<Option<Door>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.slug, o.name, o.accent_color, o.logo_url, o.signup_mode, o.portal_enabled
+         FROM organization_slugs s JOIN organizations o ON o.id = s.organization_id
+         WHERE s.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await
 }

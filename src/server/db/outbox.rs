@@ -70,12 +70,22 @@ pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), 
     .map(|_| ())
 }
 
+/// The SQL condition on `email_outbox` of an email that may go now: every
+/// email but an invitation of a client or collaborator (never staff) of an
+/// organization whose client portal is off, which stays queued, as it was,
+/// until the portal is on again (then it goes, once).
+const HELD_NOT: &str = "(invitation_id IS NULL OR NOT EXISTS (
+        SELECT 1 FROM organizations ho JOIN clients hc ON hc.id = email_outbox.client_id
+        WHERE ho.id = email_outbox.organization_id AND ho.portal_enabled = 0
+          AND hc.role NOT IN ('owner', 'admin', 'staff')))";
+
 /// Claims up to `limit` due emails for sending, oldest first, for the
 /// process `owner` (its [`renew_leases`] identity) until `lease_until`
 /// (milliseconds since the epoch). A claim is exclusive: on PostgreSQL,
 /// workers of several server processes skip the rows another one has locked
 /// (`FOR UPDATE SKIP LOCKED`), so no email is claimed twice; on SQLite
-/// claims take turns at the database's write lock.
+/// claims take turns at the database's write lock. Invitations of an
+/// organization whose portal is off are held ([`HELD_NOT`]).
 pub async fn claim_batch(
     db: &Db,
     owner: &str,
@@ -90,6 +100,7 @@ pub async fn claim_batch(
     let mut claimed: Vec<OutboxEmail> = sqlx::query_as(&format!(
         "WITH picked AS MATERIALIZED (
              SELECT id FROM email_outbox WHERE status = 'queued' AND next_attempt_at <= $1
+               AND {HELD_NOT}
              ORDER BY next_attempt_at, id LIMIT $2 {lock})
          UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, claimed_at = $1,
                                  claimed_by = $3, lease_until = $4

@@ -41,8 +41,8 @@ pub async fn insert(
     .map(|_| ())
 }
 
-/// The session for `token_hash` if it has not expired and its membership is
-/// still enabled.
+/// The session for `token_hash` if it has not expired and its membership
+/// may still be used ([`super::users::membership_usable`]).
 pub async fn find_live(
     pool: &AnyPool,
     token_hash: &str,
@@ -58,7 +58,8 @@ pub async fn find_live(
          JOIN organizations o ON o.id = s.organization_id
          JOIN memberships m ON m.user_id = s.user_id AND m.organization_id = s.organization_id
          LEFT JOIN clients c ON c.organization_id = s.organization_id AND c.email_lower = u.email_lower
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.disabled_at IS NULL"
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND ",
+        super::users::membership_usable!()
     ))
     .bind(token_hash)
     .bind(now)
@@ -95,6 +96,23 @@ pub async fn end_in_organization(
         .execute(&mut **tx)
         .await
         .map(|_| ())
+}
+
+/// Ends the sessions of the organization's clients and collaborators (its
+/// portal is switched off: they sign in again once it is on).
+pub async fn end_portal_users(
+    tx: &mut super::Tx,
+    organization_id: OrganizationId,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM sessions WHERE organization_id = $1 AND user_id IN (
+             SELECT user_id FROM memberships
+             WHERE organization_id = $1 AND role NOT IN ('owner', 'admin', 'staff'))",
+    )
+    .bind(organization_id)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 /// Ends every session of the person, in every organization.

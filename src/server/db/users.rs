@@ -99,17 +99,38 @@ pub async fn add_membership(
 }
 
 /// The organization a person lands in after signing in: their oldest
-/// membership that is not disabled.
+/// membership they may use ([`membership_usable`]).
 pub async fn first_active_membership(
     pool: &AnyPool,
     user_id: UserId,
 ) -> Result<Option<(OrganizationId, Role)>, sqlx::Error> {
-    let row: Option<(OrganizationId, String)> = sqlx::query_as(
-        "SELECT organization_id, role FROM memberships
-         WHERE user_id = $1 AND disabled_at IS NULL
-         ORDER BY created_at, id LIMIT 1",
-    )
+    let row: Option<(OrganizationId, String)> = sqlx::query_as(concat!(
+        "SELECT m.organization_id, m.role FROM memberships m
+         WHERE m.user_id = $1 AND ",
+        membership_usable!(),
+        " ORDER BY m.created_at, m.id LIMIT 1"
+    ))
     .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
+}
+
+/// The person's membership in the organization at `slug` (its current
+/// address), when they may use it ([`membership_usable`]).
+pub async fn usable_membership_at(
+    pool: &AnyPool,
+    user_id: UserId,
+    slug: &str,
+) -> Result<Option<(OrganizationId, Role)>, sqlx::Error> {
+    let row: Option<(OrganizationId, String)> = sqlx::query_as(concat!(
+        "SELECT m.organization_id, m.role FROM memberships m
+         JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 AND o.slug = $2 AND ",
+        membership_usable!()
+    ))
+    .bind(user_id)
+    .bind(slug)
     .fetch_optional(pool)
     .await?;
     Ok(row.and_then(|(org, role)| Role::parse(&role).map(|r| (org, r))))
@@ -135,6 +156,21 @@ macro_rules! recipient_language {
     };
 }
 pub(super) use recipient_language;
+
+/// The SQL condition on `memberships m` of a membership its person may use
+/// now: not disabled, and either staff (owner, admin, staff) or a client or
+/// collaborator of an organization whose client portal is on. A live
+/// session, where sign-in and a reset land, and the organization switch all
+/// read it, so switching the portal off shuts its clients out everywhere
+/// at once.
+macro_rules! membership_usable {
+    () => {
+        "m.disabled_at IS NULL AND (m.role IN ('owner', 'admin', 'staff')
+          OR EXISTS (SELECT 1 FROM organizations po
+                     WHERE po.id = m.organization_id AND po.portal_enabled = 1))"
+    };
+}
+pub(super) use membership_usable;
 
 /// The language to write to `email` in about `organization_id` (see
 /// [`recipient_language`]): "en", "fr", or a tag this server may not know.
@@ -171,20 +207,21 @@ pub async fn set_language(
         .map(|_| ())
 }
 
-/// Where a person's reset email is branded and logged: their first active
-/// organization (oldest membership not disabled) and their client row there,
-/// if they have one. None when every membership is disabled.
+/// Where a person's reset email is branded and logged: their first
+/// organization they may use ([`membership_usable`]) and their client row
+/// there, if they have one. None when they may use none.
 pub async fn home(
     tx: &mut Tx,
     user_id: UserId,
 ) -> Result<Option<(OrganizationId, Option<ClientId>)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT m.organization_id,
                 (SELECT c.id FROM clients c
                  WHERE c.user_id = m.user_id AND c.organization_id = m.organization_id)
-         FROM memberships m WHERE m.user_id = $1 AND m.disabled_at IS NULL
-         ORDER BY m.id LIMIT 1",
-    )
+         FROM memberships m WHERE m.user_id = $1 AND ",
+        membership_usable!(),
+        " ORDER BY m.id LIMIT 1"
+    ))
     .bind(user_id)
     .fetch_optional(&mut **tx)
     .await
@@ -249,6 +286,21 @@ pub async fn disabled_organizations(
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = $1 AND m.disabled_at IS NOT NULL ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// The names of the organizations whose client portal is off where the
+/// person is an enabled client or collaborator.
+pub async fn closed_portals(pool: &AnyPool, user_id: UserId) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 AND m.disabled_at IS NULL AND o.portal_enabled = 0
+           AND m.role NOT IN ('owner', 'admin', 'staff')
+         ORDER BY o.name",
     )
     .bind(user_id)
     .fetch_all(pool)

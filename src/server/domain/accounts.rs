@@ -67,7 +67,10 @@ pub async fn setup(db: &Db, input: SetupInput, now: i64) -> Result<SignedIn, App
             e.into()
         });
     }
-    let organization_id = db::orgs::insert(&mut tx, &slug, &org_name, now).await?;
+    // A fresh installation holds no slug yet.
+    let organization_id = db::orgs::insert(&mut tx, &slug, &org_name, now)
+        .await?
+        .ok_or_else(slug_taken)?;
     let user_id = db::users::insert(&mut tx, &email, &owner_name, &hash, now).await?;
     db::users::add_membership(&mut tx, organization_id, user_id, Role::Owner, now).await?;
     tx.commit().await?;
@@ -131,7 +134,7 @@ pub async fn create_organization(
     let (Some(name), Some(slug)) = organization_fields(&mut v, name, slug) else {
         return Err(v.into_error());
     };
-    if db::orgs::slug_taken(&db.pool, &slug).await? {
+    if db::orgs::slug_taken(&db.pool, &slug, now).await? {
         return request
             .or_earlier(db, slug_taken())
             .await
@@ -145,11 +148,9 @@ pub async fn create_organization(
             .await
             .map(OrganizationId);
     }
-    let organization_id = match db::orgs::insert(&mut tx, &slug, &name, now).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Err(slug_taken()),
-        Err(e) => return Err(e.into()),
-    };
+    let organization_id = db::orgs::insert(&mut tx, &slug, &name, now)
+        .await?
+        .ok_or_else(slug_taken)?;
     request.record(&mut tx, organization_id.0).await?;
     db::users::add_membership(&mut tx, organization_id, owner_id, Role::Owner, now).await?;
     tx.commit().await?;
@@ -178,10 +179,14 @@ fn already_set_up() -> AppError {
 /// Checks an email and password. Every failure (unknown email, wrong password,
 /// no password yet, no active membership) gives the same
 /// [`AppError::InvalidCredentials`], after the same amount of hashing work.
+/// `at`: the slug of the organization whose front door (`/o/<slug>`) the
+/// person signs in at: they land there when they may, else where they
+/// would anyway.
 pub async fn sign_in(
     db: &Db,
     email: &str,
     password_input: String,
+    at: Option<&str>,
     now: i64,
 ) -> Result<SignedIn, AppError> {
     let user = db::users::by_email(&db.pool, email).await?;
@@ -218,11 +223,24 @@ pub async fn sign_in(
             return Err(AppError::InvalidCredentials);
         }
     };
-    let Some((organization_id, role)) =
-        db::users::first_active_membership(&db.pool, user.id).await?
-    else {
+    let chosen = match at {
+        Some(slug) => db::users::usable_membership_at(&db.pool, user.id, slug).await?,
+        None => None,
+    };
+    let chosen = match chosen {
+        Some(membership) => Some(membership),
+        None => db::users::first_active_membership(&db.pool, user.id).await?,
+    };
+    let Some((organization_id, role)) = chosen else {
         // The password was right, so saying why reveals nothing new.
-        tracing::info!(user_id = %user.id, "sign-in refused: access disabled");
+        tracing::info!(user_id = %user.id, "sign-in refused: no membership to use");
+        if let Some(organization) = db::users::closed_portals(&db.pool, user.id)
+            .await?
+            .into_iter()
+            .next()
+        {
+            return Err(AppError::Conflict(Problem::PortalClosed { organization }));
+        }
         let orgs = db::users::disabled_organizations(&db.pool, user.id).await?;
         return Err(match orgs.as_slice() {
             [] => AppError::InvalidCredentials,
@@ -264,6 +282,7 @@ pub async fn sign_in_throttled(
     throttle: &Throttle<'_>,
     email: &str,
     password_input: String,
+    at: Option<&str>,
     now: i64,
 ) -> Result<SignedIn, AppError> {
     let limits = throttle.limits;
@@ -277,7 +296,7 @@ pub async fn sign_in_throttled(
         now,
     )
     .await?;
-    match sign_in(db, email, password_input, now).await {
+    match sign_in(db, email, password_input, at, now).await {
         Ok(s) => {
             attempt.forget(db).await?;
             Ok(s)

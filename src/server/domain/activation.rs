@@ -17,6 +17,9 @@ use crate::server::domain::seats::{self, Claim};
 enum Link {
     Open(InvitationView),
     Expired(InvitationView),
+    /// Not used yet, for a client or collaborator of an organization whose
+    /// client portal is off: nothing is accepted until it is on again.
+    PortalClosed(InvitationView),
     Closed,
 }
 
@@ -24,12 +27,23 @@ async fn resolve(db: &Db, token_hash: &str, now: i64) -> Result<Link, AppError> 
     let Some(inv) = db::invitations::by_link(&db.pool, token_hash).await? else {
         return Ok(Link::Closed);
     };
+    let role = Role::parse(&inv.role).unwrap_or(Role::Client);
     Ok(if inv.accepted_at.is_some() || inv.revoked_at.is_some() {
         Link::Closed
+    } else if inv.portal_enabled == 0 && super::portal::applies_to(role) {
+        // Before expiry: an expired link offers a new one, which would
+        // wait anyway.
+        Link::PortalClosed(inv)
     } else if inv.expires_at <= now {
         Link::Expired(inv)
     } else {
         Link::Open(inv)
+    })
+}
+
+fn portal_closed(inv: InvitationView) -> AppError {
+    AppError::Conflict(Problem::PortalClosed {
+        organization: inv.organization_name,
     })
 }
 
@@ -44,6 +58,9 @@ pub async fn preview(
 ) -> Result<InvitationPage, AppError> {
     Ok(match resolve(db, &keyed_hash(secret, token), now).await? {
         Link::Closed => InvitationPage::Closed,
+        Link::PortalClosed(inv) => InvitationPage::PortalClosed {
+            organization: inv.organization_name,
+        },
         Link::Expired(inv) => {
             // In the page's language: the viewer's if signed in, else the
             // invited person's (`domain::language`); in the organization's zone.
@@ -105,6 +122,7 @@ pub async fn activate(
     let token_hash = keyed_hash(secret, token);
     let inv = match resolve(db, &token_hash, now).await? {
         Link::Open(inv) if inv.kind() == Some(InvitationKind::Activate) => inv,
+        Link::PortalClosed(inv) => return Err(portal_closed(inv)),
         _ => return Err(closed()),
     };
     let new_password =
@@ -162,6 +180,7 @@ pub async fn join(
     let token_hash = keyed_hash(secret, token);
     let inv = match resolve(db, &token_hash, now).await? {
         Link::Open(inv) => inv,
+        Link::PortalClosed(inv) => return Err(portal_closed(inv)),
         _ => return Err(closed()),
     };
     if !inv.email.eq_ignore_ascii_case(user_email) {

@@ -3,7 +3,7 @@
 
 use crate::i18n::td_string;
 use crate::model::{
-    AppError, BulkJob, BulkPreview, ClientFilter, JobStatus, Problem, counted, format_count,
+    AppError, BulkJob, BulkPreview, ClientFilter, JobStatus, Problem, Role, counted, format_count,
 };
 use crate::model::{PlanId, UserId};
 use crate::server::auth::CurrentSession;
@@ -253,6 +253,8 @@ pub async fn preview(
 }
 
 /// Creates the job and returns its id at once; the runner does the work.
+/// Refused while the portal is off ([`super::portal::require_on`]); a job
+/// already running goes on, and its email waits in the outbox.
 /// `request_key` comes from the confirming page: confirming twice (a double
 /// click, a retried request) returns the first job.
 pub async fn start(
@@ -264,6 +266,11 @@ pub async fn start(
 ) -> Result<(i64, bool), AppError> {
     let key = rules::request_key(request_key).map_err(|p| AppError::field("request_key", p))?;
     let key = key.as_str();
+    // A repeat finds its job even if the portal was switched off since.
+    if let Some(id) = bulk::of_request_key(&db.pool, actor.organization_id, key).await? {
+        return Ok((id, false));
+    }
+    super::portal::require_on(db, actor.organization_id, Role::Client).await?;
     let selection = selection_for(db, actor, form).await?;
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(

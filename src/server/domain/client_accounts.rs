@@ -352,7 +352,8 @@ pub async fn set_place(
 /// fresh expiry. Each owner's state is read with the account locked, in the
 /// inviting transaction. Returns what it did and the members it invited.
 ///
-/// Errors: not found for another organization's account.
+/// Errors: not found for another organization's account;
+/// [`Problem::PortalOff`] while the portal is off.
 pub async fn invite_owners(
     db: &Db,
     actor: &CurrentSession,
@@ -361,6 +362,7 @@ pub async fn invite_owners(
 ) -> Result<(OwnersInvited, Vec<ClientId>), AppError> {
     let org = actor.organization_id;
     account_of(db, actor, id).await?;
+    super::portal::require_on(db, org, Role::Client).await?;
     // Who the actor may invite (ranks are read first: outside the
     // transaction, the pool is free).
     let mut out_of_reach = Vec::new();

@@ -254,7 +254,8 @@ pub async fn create(
 /// Sends (or resends) the invitation of `client`, a person the actor may
 /// invite (from [`target`] with [`Action::SendInvitation`]). A pending
 /// invitation gets a fresh expiry and one more email with a new link; its
-/// earlier links keep their own expiry.
+/// earlier links keep their own expiry. Refused while the portal is off
+/// ([`super::portal::require_on`]).
 pub async fn send_invitation(
     db: &Db,
     actor: &CurrentSession,
@@ -272,6 +273,7 @@ pub async fn send_invitation(
     let Some(email) = client.email else {
         return Err(AppError::Conflict(Problem::NoEmailToInvite));
     };
+    super::portal::require_on(db, org, Role::parse(&client.role).unwrap_or(Role::Client)).await?;
     let mut tx = db.begin().await?;
     invite_in(
         &mut tx,
@@ -291,7 +293,8 @@ pub async fn send_invitation(
 /// Disables or enables a client's portal access. Disabling takes effect at
 /// once: pending invitation links stop working and the person's sessions in
 /// this organization end. Enabling a client who never activated sends a fresh
-/// invitation. Returns whether an email was queued.
+/// invitation, and so does enabling one who was never invited (their
+/// first). Returns whether an email was queued.
 pub async fn set_access(
     db: &Db,
     actor: &CurrentSession,
@@ -307,6 +310,29 @@ pub async fn set_access(
     };
     let client = target(db, actor, client_id, action).await?;
     if client.disabled_at.is_none() == enabled {
+        // Access turned on for a member never invited (or whose invitation
+        // was withdrawn): their first invitation, as the switch reading
+        // "off" for them promises. Like any invitation made on its own, its
+        // email waits while the portal is off.
+        let uninvited = client.invitation_kind.is_none() || client.invitation_revoked_at.is_some();
+        if enabled && client.user_id.is_none() && uninvited {
+            let Some(email) = &client.email else {
+                return Err(AppError::Conflict(Problem::NoEmailToInvite));
+            };
+            let mut tx = db.begin().await?;
+            invite_in(
+                &mut tx,
+                org,
+                client_id,
+                email,
+                Some(actor.user_id),
+                Expiry::Renew,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(true);
+        }
         // Nothing changes: no links end, no invitation goes out (a repeated
         // "enable" must not become a way round the resend limit).
         return Ok(false);

@@ -23,7 +23,9 @@ pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<She
         .find(|o| o.id == me.organization_id)
         .cloned()
         .ok_or_else(|| AppError::internal("session points at an organization outside the list"))?;
+    let settings = db::orgs::settings(&db.pool, me.organization_id).await?;
     Ok(ShellInfo {
+        portal_enabled: settings.portal_enabled != 0,
         user_name: me.user_name,
         user_email: me.user_email,
         organization_id: org.id.0,

@@ -12,6 +12,7 @@ pub mod import;
 pub mod language;
 pub mod me;
 pub mod overview;
+pub mod portal;
 pub mod redirect;
 pub mod requests;
 pub mod reset;

@@ -185,7 +185,14 @@ pub async fn complete(
     db::users::set_password(&mut tx, user_id, &hash).await?;
     db::sessions::end_all(&mut tx, user_id).await?;
     let Some((organization_id, client_id)) = db::users::home(&mut tx, user_id).await? else {
-        return Err(AppError::Conflict(Problem::AccessDisabledEverywhere));
+        // Reached only if the portal closed (or access was turned off) since
+        // the link was sent: the password is not changed.
+        tx.rollback().await?;
+        let closed = db::users::closed_portals(&db.pool, user_id).await?;
+        return Err(AppError::Conflict(match closed.into_iter().next() {
+            Some(organization) => Problem::PortalClosed { organization },
+            None => Problem::AccessDisabledEverywhere,
+        }));
     };
     let role = db::users::membership_role(&mut *tx, organization_id, user_id)
         .await?

@@ -213,8 +213,49 @@ pub fn client_language(value: &str) -> Result<Option<Language>, Problem> {
     }
 }
 
-/// A URL slug: 3–40 lowercase letters, digits and hyphens, starting and ending
-/// with a letter or digit.
+/// Slugs no organization may take: words of the site's own addresses and
+/// words a visitor could mistake for the site's own pages or staff.
+const RESERVED_SLUGS: &[&str] = &[
+    "about",
+    "account",
+    "accounts",
+    "activate",
+    "admin",
+    "api",
+    "app",
+    "assets",
+    "audit",
+    "billing",
+    "clients",
+    "dashboard",
+    "forgot",
+    "help",
+    "invitations",
+    "login",
+    "logout",
+    "mail",
+    "mailbox",
+    "new",
+    "official",
+    "pkg",
+    "porchlight",
+    "portal",
+    "reset",
+    "root",
+    "security",
+    "settings",
+    "setup",
+    "signup",
+    "static",
+    "status",
+    "support",
+    "system",
+    "www",
+];
+
+/// A URL slug (an organization's portal address `/o/<slug>`): 3–40
+/// lowercase letters, digits and hyphens, starting and ending with a letter
+/// or digit, not one of [`RESERVED_SLUGS`].
 pub fn slug(value: &str) -> Result<String, Problem> {
     let v = value.trim();
     let allowed = v
@@ -225,6 +266,9 @@ pub fn slug(value: &str) -> Result<String, Problem> {
     }
     if !allowed || v.starts_with('-') || v.ends_with('-') {
         return Err(Problem::SlugCharacters);
+    }
+    if RESERVED_SLUGS.contains(&v) {
+        return Err(Problem::SlugReserved);
     }
     Ok(v.to_owned())
 }
@@ -377,6 +421,9 @@ mod tests {
         assert_eq!(slug("north-tutors").unwrap(), "north-tutors");
         for bad in ["ab", "North", "-north", "north-", "no rth", &"a".repeat(41)] {
             assert!(slug(bad).is_err(), "{bad:?} should be refused");
+        }
+        for reserved in ["admin", "api", "login", "www", "porchlight"] {
+            assert_eq!(slug(reserved), Err(Problem::SlugReserved), "{reserved}");
         }
     }
 

@@ -43,6 +43,7 @@ pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings
         accent_color: s.accent_color,
         logo_url: s.logo_url,
         can_edit: matches!(actor.role, Role::Owner | Role::Admin),
+        portal_enabled: s.portal_enabled != 0,
     })
 }
 
@@ -82,6 +83,9 @@ fn logo_url(value: &str) -> Result<String, Problem> {
 /// seat limit) and fails its rule when it is required.
 pub struct SettingsForm {
     pub section: SettingsSection,
+    pub portal_enabled: bool,
+    /// The portal's address, `/o/<slug>` ([`rules::slug`]).
+    pub slug: String,
     pub auto_invite: bool,
     pub invitation_lifetime_days: String,
     pub accent_color: String,
@@ -139,8 +143,13 @@ fn seats(value: &str) -> Result<Option<i64>, Problem> {
     }
 }
 
+/// A day, in milliseconds.
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// Saves one section of the settings (`form.section`); owners and admins
-/// only. The other sections keep their values. Invalid fields are refused
+/// only. Switching the portal off ends its clients' and collaborators'
+/// sessions; switching it on gives the invitations whose email waited a
+/// full lifetime from now. The other sections keep their values. Invalid fields are refused
 /// together, at their fields, and nothing is written. Recorded in the audit
 /// trail with the settings as saved.
 pub async fn save(
@@ -182,9 +191,20 @@ pub async fn save(
         reset_lifetime_hours: current.reset_lifetime_hours,
         default_language: Language::parse(&current.default_language).unwrap_or(Language::English),
         time_zone: current.time_zone,
+        portal_enabled: current.portal_enabled != 0,
     };
+    let mut slug = current.slug;
+    let mut new_slug = None;
     let mut v = Validator::default();
     match form.section {
+        SettingsSection::Portal => {
+            settings.portal_enabled = form.portal_enabled;
+            // Only a new address is checked: one taken before a rule
+            // existed (a word since reserved) may stay.
+            if form.slug.trim() != slug {
+                new_slug = v.take("slug", rules::slug(&form.slug));
+            }
+        }
         SettingsSection::Invitations => {
             let days = v.take(
                 "invitation_lifetime_days",
@@ -257,6 +277,26 @@ pub async fn save(
         tx.rollback().await?;
         return Err(v.into_error());
     }
+    if let Some(new_slug) = new_slug {
+        // Claimed in this transaction: of two organizations taking the same
+        // address at once, one gets it.
+        if !db::orgs::claim_slug(&mut tx, org, &new_slug, now).await? {
+            tx.rollback().await?;
+            return Err(AppError::field("slug", Problem::SlugTaken));
+        }
+        db::orgs::change_slug(&mut tx, org, &new_slug, now).await?;
+        slug = new_slug;
+    }
+    match (current.portal_enabled != 0, settings.portal_enabled) {
+        (true, false) => {
+            db::sessions::end_portal_users(&mut tx, org).await?;
+        }
+        (false, true) => {
+            let lifetime = settings.invitation_lifetime_days * DAY_MS;
+            db::invitations::renew_held(&mut tx, org, now, lifetime).await?;
+        }
+        _ => {}
+    }
     db::orgs::save_settings(&mut tx, org, &settings).await?;
     if form.section == SettingsSection::Signup {
         db::signups::set_approvers(&mut tx, org, &approvers).await?;
@@ -273,6 +313,8 @@ pub async fn save(
         reset_lifetime_hours: settings.reset_lifetime_hours,
         language: settings.default_language,
         time_zone: settings.time_zone.clone(),
+        portal_enabled: settings.portal_enabled,
+        slug,
     }
     .to_stored();
     let event = db::audit::Event {
@@ -310,6 +352,17 @@ pub struct SettingsRecord {
     pub language: Language,
     /// IANA name.
     pub time_zone: String,
+    /// Records made before the portal switch read as on.
+    #[serde(default = "switched_on")]
+    pub portal_enabled: bool,
+    /// The portal address (`/o/<slug>`); empty in records made before it
+    /// could change.
+    #[serde(default)]
+    pub slug: String,
+}
+
+fn switched_on() -> bool {
+    true
 }
 
 impl SettingsRecord {
@@ -364,7 +417,13 @@ impl SettingsRecord {
             ),
             hours = r.reset_lifetime_hours,
             language = r.language.own_name(),
-            zone = &r.time_zone
+            zone = &r.time_zone,
+            portal = yes_no(r.portal_enabled),
+            slug = if r.slug.is_empty() {
+                none
+            } else {
+                r.slug.as_str()
+            }
         ))
     }
 }

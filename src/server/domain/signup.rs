@@ -57,12 +57,24 @@ async fn organization(db: &Db, slug: &str) -> Result<db::orgs::SignupSettings, A
         .ok_or(AppError::NotFound)
 }
 
-/// What the sign-up page shows.
+fn portal_closed(organization: &str) -> AppError {
+    AppError::Conflict(Problem::PortalClosed {
+        organization: organization.to_owned(),
+    })
+}
+
+/// What the sign-up page shows: no role is open while the portal is off.
 pub async fn page(db: &Db, slug: &str) -> Result<SignupPage, AppError> {
     let org = organization(db, slug).await?;
+    let portal_open = org.portal_enabled != 0;
     Ok(SignupPage {
         organization: org.name,
-        roles: open_roles(&org.signup_mode).to_vec(),
+        roles: if portal_open {
+            open_roles(&org.signup_mode).to_vec()
+        } else {
+            Vec::new()
+        },
+        portal_open,
     })
 }
 
@@ -88,6 +100,9 @@ pub async fn apply(
     now: i64,
 ) -> Result<OrganizationId, AppError> {
     let org = organization(db, slug).await?;
+    if org.portal_enabled == 0 {
+        return Err(portal_closed(&org.name));
+    }
     let roles = open_roles(&org.signup_mode);
     if roles.is_empty() {
         return Err(closed(&org.name));
@@ -242,6 +257,9 @@ pub async fn confirm(db: &Db, secret: &[u8], token: &str, now: i64) -> Result<Co
         return Err(link_closed());
     };
     let settings = db::orgs::settings(&db.pool, s.organization_id).await?;
+    if settings.portal_enabled == 0 {
+        return Err(portal_closed(&s.organization_name));
+    }
     let automatic = settings.signup_approval != "approver";
     let mut tx = db.begin().await?;
     let next = if automatic {
