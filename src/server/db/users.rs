@@ -295,7 +295,10 @@ pub async fn disabled_organizations(
 
 /// The names of the organizations whose client portal is off where the
 /// person is an enabled client or collaborator.
-pub async fn closed_portals(pool: &AnyPool, user_id: UserId) -> Result<Vec<String>, sqlx::Error> {
+pub async fn closed_portals(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    user_id: UserId,
+) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT o.name FROM memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = $1 AND m.disabled_at IS NULL AND o.portal_enabled = 0
@@ -303,7 +306,7 @@ pub async fn closed_portals(pool: &AnyPool, user_id: UserId) -> Result<Vec<Strin
          ORDER BY o.name",
     )
     .bind(user_id)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|(n,)| n).collect())
 }

@@ -187,8 +187,8 @@ pub async fn complete(
     let Some((organization_id, client_id)) = db::users::home(&mut tx, user_id).await? else {
         // Reached only if the portal closed (or access was turned off) since
         // the link was sent: the password is not changed.
+        let closed = db::users::closed_portals(&mut *tx, user_id).await?;
         tx.rollback().await?;
-        let closed = db::users::closed_portals(&db.pool, user_id).await?;
         return Err(AppError::Conflict(match closed.into_iter().next() {
             Some(organization) => Problem::PortalClosed { organization },
             None => Problem::AccessDisabledEverywhere,
