@@ -30,9 +30,11 @@ pub fn ClientsPage() -> impl IntoView {
     let send_error = action_error(send);
     let access_error = action_error(access);
     let owners_error = action_error(owners);
+    let access_asked = RwSignal::new(None::<bool>);
     let actions = Actions {
         send,
         access,
+        access_asked,
         owners,
     };
     let selected = RwSignal::new(Vec::<i64>::new());
@@ -100,8 +102,16 @@ pub fn ClientsPage() -> impl IntoView {
                         (_, error) => error.map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> }.into_any()),
                     }
                 }}
-                {move || {
-                    access_error.get().map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> })
+                {move || match (access.value().get(), access_error.get()) {
+                    (Some(Ok(())), _) => access_asked.get().map(|on| {
+                        let words = if on {
+                            td_string!(locale, timeline.access_enabled)
+                        } else {
+                            td_string!(locale, timeline.access_disabled)
+                        };
+                        view! { <Notice tone=Tone::Good>{words}</Notice> }.into_any()
+                    }),
+                    (_, error) => error.map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> }.into_any()),
                 }}
                 {move || match (owners.value().get(), owners_error.get()) {
                     (Some(Ok(done)), _) => Some(view! { <Notice tone=Tone::Good>{owners_invited(done, locale)}</Notice> }.into_any()),
@@ -430,6 +440,8 @@ fn FilterForm(filters: ListFilters, choices: AccountChoices) -> impl IntoView {
 struct Actions {
     send: ServerAction<SendInvitation>,
     access: ServerAction<SetClientAccess>,
+    /// What the last access switch asked for (on: true), for its notice.
+    access_asked: RwSignal<Option<bool>>,
     owners: ServerAction<InviteOwners>,
 }
 
@@ -770,6 +782,7 @@ fn ClientLine(
                     on=access_on
                     name=name.clone()
                     toggle=move |enabled| {
+                        actions.access_asked.set(Some(enabled));
                         actions.access.dispatch(SetClientAccess { client_id: id, enabled });
                     }
                 />

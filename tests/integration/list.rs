@@ -150,7 +150,7 @@ async fn search_filters_order_and_pages_work_together() {
 }
 
 #[tokio::test]
-async fn counting_stops_past_ten_thousand_and_paging_goes_on() {
+async fn counting_stops_past_ten_thousand_or_a_searchs_thousand_and_paging_goes_on() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     sqlx::query(
@@ -185,6 +185,21 @@ async fn counting_stops_past_ten_thousand_and_paging_goes_on() {
         .unwrap();
     assert!(html.contains("More than 10,000 accounts"), "{html}");
     assert!(html.contains("rel=\"next\""), "Next is offered");
+
+    // A search stops counting sooner (each candidate's text is compared),
+    // and pages on the same.
+    let searched = list(&app, &owner, &[("search", "many")]).await;
+    assert_eq!(searched["total"], 1_000);
+    assert_eq!(searched["more"], true);
+    let far = app
+        .call(
+            "list_clients",
+            &[("page", "201"), ("search", "many")],
+            Some(&owner),
+        )
+        .await
+        .json();
+    assert_eq!(far["rows"].as_array().unwrap().len(), 1);
 }
 
 /// The list filters in SQL (on each client's stored state) and the status

@@ -632,7 +632,7 @@ impl ListRequest {
 /// One page of `actor`'s organization's client accounts with their
 /// members, their statuses described at `now` (ms);
 /// [`crate::model::CLIENT_PAGE_SIZE`] accounts at most. Counting stops at
-/// [`db::clients::COUNT_CAP`] (`more` is then set).
+/// [`db::clients::ListQuery::count_cap`] (`more` is then set).
 pub async fn list(
     db: &Db,
     actor: &CurrentSession,
@@ -672,8 +672,8 @@ pub async fn list(
         .collect();
     Ok(ClientPage {
         rows,
-        total: page.total.min(db::clients::COUNT_CAP),
-        more: page.total > db::clients::COUNT_CAP,
+        total: page.total.min(page.cap),
+        more: page.total > page.cap,
     })
 }
 
