@@ -309,30 +309,17 @@ pub async fn set_access(
         Action::Disable
     };
     let client = target(db, actor, client_id, action).await?;
-    if client.disabled_at.is_none() == enabled {
-        // Access turned on for a member never invited (or whose invitation
-        // was withdrawn): their first invitation, as the switch reading
-        // "off" for them promises. Like any invitation made on its own, its
-        // email waits while the portal is off.
-        let uninvited = client.invitation_kind.is_none() || client.invitation_revoked_at.is_some();
-        if enabled && client.user_id.is_none() && uninvited {
-            let Some(email) = &client.email else {
-                return Err(AppError::Conflict(Problem::NoEmailToInvite));
-            };
-            let mut tx = db.begin().await?;
-            invite_in(
-                &mut tx,
-                org,
-                client_id,
-                email,
-                Some(actor.user_id),
-                Expiry::Renew,
-                now,
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(true);
-        }
+    // Access turned on for a member never invited (or whose invitation was
+    // withdrawn) gives them their first invitation, as the switch reading
+    // "off" for them promises; like any invitation made on its own, its
+    // email waits while the portal is off.
+    let uninvited = client.invitation_kind.is_none() || client.invitation_revoked_at.is_some();
+    let first_invitation = enabled && client.user_id.is_none() && uninvited;
+    if first_invitation && client.disabled_at.is_none() && client.email.is_none() {
+        // Nothing to turn on: say why.
+        return Err(AppError::Conflict(Problem::NoEmailToInvite));
+    }
+    if client.disabled_at.is_none() == enabled && !first_invitation {
         // Nothing changes: no links end, no invitation goes out (a repeated
         // "enable" must not become a way round the resend limit).
         return Ok(false);
