@@ -36,17 +36,23 @@ pub fn PortalDoorView() -> impl IntoView {
                             view! { <Redirect path=format!("/o/{}", d.slug) /> }.into_any()
                         }
                         Ok(d) => view! { <Door door=d /> }.into_any(),
-                        Err(AppError::NotFound) => view! {
-                            <Title text=td_string!(locale, not_found.title) />
-                            <h1>{td_string!(locale, signup.no_portal)}</h1>
-                            <p>{td_string!(locale, signup.check_link)}</p>
-                        }
-                        .into_any(),
+                        Err(AppError::NotFound) => view! { <NoPortal /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// What an organization's address shows when no organization has held it.
+#[component]
+fn NoPortal() -> impl IntoView {
+    let locale = page_locale();
+    view! {
+        <Title text=td_string!(locale, not_found.title) />
+        <h1>{td_string!(locale, signup.no_portal)}</h1>
+        <p>{td_string!(locale, signup.check_link)}</p>
     }
 }
 
@@ -98,14 +104,7 @@ pub fn SignupView() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <SignupForm page=p slug=slug() /> }.into_any(),
-                        Err(AppError::NotFound) => {
-                            view! {
-                                <Title text=td_string!(locale, not_found.title) />
-                                <h1>{td_string!(locale, signup.no_portal)}</h1>
-                                <p>{td_string!(locale, signup.check_link)}</p>
-                            }
-                                .into_any()
-                        }
+                        Err(AppError::NotFound) => view! { <NoPortal /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}

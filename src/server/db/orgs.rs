@@ -314,7 +314,6 @@ pub async fn change_slug(
 /// redirect an old address).
 #[derive(Debug, Clone, FromRow)]
 pub struct Door {
-    pub id: OrganizationId,
     pub slug: String,
     pub name: String,
     pub accent_color: String,
@@ -328,7 +327,7 @@ pub struct Door {
 /// more than a year ago and not taken since still finds its organization.
 pub async fn door(pool: &AnyPool, slug: &str) -> Result<Option<Door>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT o.id, o.slug, o.name, o.accent_color, o.logo_url, o.signup_mode, o.portal_enabled
+        "SELECT o.slug, o.name, o.accent_color, o.logo_url, o.signup_mode, o.portal_enabled
          FROM organization_slugs s JOIN organizations o ON o.id = s.organization_id
          WHERE s.slug = $1",
     )
