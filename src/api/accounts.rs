@@ -210,3 +210,30 @@ pub async fn get_account_choices() -> Result<AccountChoices, AppError> {
     })
     .await
 }
+
+/// Saves what the members of an account may use in the portal: per section
+/// `default` (the organization's choice), `on` or `off`.
+#[server(prefix = "/api", endpoint = "save_account_permissions")]
+pub async fn save_account_permissions(
+    account_id: i64,
+    #[server(default)] profile: String,
+    #[server(default)] documents: String,
+    #[server(default)] uploads: String,
+    #[server(default)] invoices: String,
+    #[server(default)] payments: String,
+) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, current) = super::ssr::require_staff().await?;
+        let id = crate::model::AccountId(account_id);
+        let choices = [profile, documents, uploads, invoices, payments];
+        crate::server::domain::permissions::set_for_account(
+            &state.db,
+            &current,
+            id,
+            &choices,
+            state.now(),
+        )
+        .await
+    })
+    .await
+}

@@ -16,10 +16,11 @@ pub async fn get_settings() -> Result<OrganizationSettings, AppError> {
     .await
 }
 
-/// Saves one section of the settings (`section`: portal, invitations,
-/// branding, passwords, signup or language); only that section's fields are
-/// read, the others keep their values. `auto_invite` and `portal_enabled`
-/// are checkboxes: present when ticked. Turning the portal on wakes the
+/// Saves one section of the settings (`section`: portal, permissions,
+/// invitations, branding, passwords, signup or language); only that
+/// section's fields are read, the others keep their values. `auto_invite`,
+/// `portal_enabled` and the `allow_<section>` switches are checkboxes:
+/// present when ticked. Turning the portal on wakes the
 /// outbox, which sends the invitations it held.
 #[server(prefix = "/api", endpoint = "save_organization_settings")]
 pub async fn save_settings(
@@ -37,6 +38,11 @@ pub async fn save_settings(
     #[server(default)] reset_lifetime_hours: String,
     #[server(default)] default_language: String,
     #[server(default)] time_zone: String,
+    #[server(default)] allow_profile: Option<String>,
+    #[server(default)] allow_documents: Option<String>,
+    #[server(default)] allow_uploads: Option<String>,
+    #[server(default)] allow_invoices: Option<String>,
+    #[server(default)] allow_payments: Option<String>,
 ) -> Result<(), AppError> {
     super::ssr::answer(async move {
         use crate::model::{Problem, SettingsSection};
@@ -48,6 +54,16 @@ pub async fn save_settings(
         let form = SettingsForm {
             section,
             portal_enabled: portal_enabled.is_some(),
+            permissions: crate::model::Permissions::from_stored(
+                [
+                    allow_profile,
+                    allow_documents,
+                    allow_uploads,
+                    allow_invoices,
+                    allow_payments,
+                ]
+                .map(|ticked| i64::from(ticked.is_some())),
+            ),
             slug,
             auto_invite: auto_invite.is_some(),
             invitation_lifetime_days,

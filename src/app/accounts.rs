@@ -11,10 +11,14 @@ use super::ui::{
     Badge, Field, FormMessage, Notice, Notices, Options, RequestKey, Select, Tone, action_error,
     page_locale, reset_after_success, say,
 };
-use crate::api::accounts::{AddMember, InviteOwners, SaveAccount, SetMemberPlace, get_account};
+use crate::api::accounts::{
+    AddMember, InviteOwners, SaveAccount, SaveAccountPermissions, SetMemberPlace, get_account,
+};
 use crate::api::clients::SendInvitation;
 use crate::i18n::*;
-use crate::model::{AccountDetail, Choice, ClientStatus, Place};
+use crate::model::{
+    AccountDetail, Choice, ClientStatus, Overrides, Permissions, Place, PortalSection,
+};
 
 /// `/accounts/<id>`.
 #[component]
@@ -34,6 +38,7 @@ pub fn AccountPage() -> impl IntoView {
         owners: ServerAction::new(),
         send: ServerAction::new(),
         place: ServerAction::new(),
+        permissions: ServerAction::new(),
     };
     let owners_error = action_error(actions.owners);
     let send_error = action_error(actions.send);
@@ -49,6 +54,7 @@ pub fn AccountPage() -> impl IntoView {
                 actions.owners.version().get(),
                 actions.send.version().get(),
                 actions.place.version().get(),
+                actions.permissions.version().get(),
                 live.get(),
             )
         },
@@ -69,6 +75,9 @@ pub fn AccountPage() -> impl IntoView {
                 {move || place_error.get().map(|e| view! { <Notice tone=Tone::Problem>{say(&e)}</Notice> })}
                 {move || matches!(actions.save.value().get(), Some(Ok(()))).then(|| view! {
                     <Notice tone=Tone::Good>{td_string!(locale, accounts.saved)}</Notice>
+                })}
+                {move || matches!(actions.permissions.value().get(), Some(Ok(()))).then(|| view! {
+                    <Notice tone=Tone::Good>{td_string!(locale, permissions.account_saved)}</Notice>
                 })}
             </Notices>
             <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
@@ -92,6 +101,7 @@ struct AccountActions {
     owners: ServerAction<InviteOwners>,
     send: ServerAction<SendInvitation>,
     place: ServerAction<SetMemberPlace>,
+    permissions: ServerAction<SaveAccountPermissions>,
 }
 
 /// (value, name) choices with a first "none" choice.
@@ -230,6 +240,57 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
             />
             <FormMessage error=save_error />
             <button type="submit">{td_string!(locale, accounts.save)}</button>
+        </ActionForm>
+        <AccountPermissions
+            id
+            organization=account.organization_permissions
+            own=account.overrides
+            action=actions.permissions
+        />
+    }
+}
+
+/// What the account's members may use: per section, the organization's
+/// choice (said, with what it is) or the account's own.
+#[component]
+fn AccountPermissions(
+    id: i64,
+    organization: Permissions,
+    own: Overrides,
+    action: ServerAction<SaveAccountPermissions>,
+) -> impl IntoView {
+    let locale = page_locale();
+    let error = action_error(action);
+    view! {
+        <ActionForm action attr:class="card" attr:aria-labelledby="account-permissions-title">
+            <h2 id="account-permissions-title">{td_string!(locale, permissions.account_title)}</h2>
+            <p class="hint">{td_string!(locale, permissions.account_lead)}</p>
+            <input type="hidden" name="account_id" value=id.to_string() />
+            {PortalSection::ALL
+                .iter()
+                .map(|s| {
+                    let default = if organization.switch(*s) {
+                        td_string!(locale, permissions.default_on)
+                    } else {
+                        td_string!(locale, permissions.default_off)
+                    };
+                    let options: Options = vec![
+                        ("default".into(), default.to_owned()),
+                        ("on".into(), td_string!(locale, permissions.on).to_owned()),
+                        ("off".into(), td_string!(locale, permissions.off).to_owned()),
+                    ];
+                    let selected = match own.get(*s) {
+                        None => "default",
+                        Some(true) => "on",
+                        Some(false) => "off",
+                    };
+                    view! {
+                        <Select label=s.label(locale) name=s.as_str() options selected error />
+                    }
+                })
+                .collect_view()}
+            <FormMessage error />
+            <button type="submit">{td_string!(locale, permissions.account_save)}</button>
         </ActionForm>
     }
 }

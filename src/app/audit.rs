@@ -21,6 +21,7 @@ fn label(filter: Option<AuditFilter>, locale: Locale) -> &'static str {
         Some(AuditFilter::Access) => td_string!(locale, audit.access),
         Some(AuditFilter::Settings) => td_string!(locale, audit.settings),
         Some(AuditFilter::Exports) => td_string!(locale, audit.exports),
+        Some(AuditFilter::Profiles) => td_string!(locale, audit.profiles),
     }
 }
 

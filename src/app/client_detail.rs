@@ -130,6 +130,14 @@ fn Detail(
             " "
             <a href=format!("/accounts/{account_id}")>{c.account_name.clone()}</a>
         </p>
+        <dl class="profile">
+            <dt>{td_string!(locale, common.email)}</dt>
+            <dd>{c.email.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{td_string!(locale, profile.phone)}</dt>
+            <dd>{if detail.phone.is_empty() { "—".to_owned() } else { detail.phone }}</dd>
+            <dt>{td_string!(locale, profile.postal_address)}</dt>
+            <dd class="address">{if detail.postal_address.is_empty() { "—".to_owned() } else { detail.postal_address }}</dd>
+        </dl>
         <div class="actions">
             {can_invite.then(|| {
                 let (disabled, reason) = invite_button_state(move || send.pending().get());

@@ -6,12 +6,18 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
-use super::ui::{Field, FormMessage, action_error, page_locale, password_hint, say};
+use super::ui::{
+    Field, FormMessage, Notice, Notices, TextArea, Tone, action_error, page_locale, password_hint,
+    say,
+};
 use crate::api::activation::{Activate, Join, RequestNewLink, view_invitation};
 use crate::api::auth::Logout;
-use crate::api::me::{dev_mailbox, my_dashboard};
+use crate::api::me::{
+    ConfirmEmailChange, RequestEmailChange, SaveContact, dev_mailbox, email_change_link,
+    my_dashboard,
+};
 use crate::i18n::*;
-use crate::model::{AppError, InvitationPage};
+use crate::model::{AppError, ContactDetails, InvitationPage};
 
 #[component]
 pub fn ActivatePage() -> impl IntoView {
@@ -141,16 +147,32 @@ fn InvitationView(page: InvitationPage, token: String) -> impl IntoView {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = page_locale();
-    let me = Resource::new(|| (), |()| my_dashboard());
+    let save_contact = ServerAction::<SaveContact>::new();
+    let change_email = ServerAction::<RequestEmailChange>::new();
+    let me = Resource::new(
+        move || (save_contact.version().get(), change_email.version().get()),
+        |_| my_dashboard(),
+    );
     let logout = ServerAction::<Logout>::new();
     view! {
         <Title text=td_string!(locale, dashboard.title) />
         <main class="narrow">
-            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
+            // Outside the forms, which are drawn again with what was saved:
+            // the confirmations are announced when they appear.
+            <Notices>
+                {move || matches!(save_contact.value().get(), Some(Ok(()))).then(|| view! {
+                    <Notice tone=Tone::Good>{td_string!(locale, profile.contact_saved)}</Notice>
+                })}
+                {move || matches!(change_email.value().get(), Some(Ok(()))).then(|| view! {
+                    <Notice tone=Tone::Good>{td_string!(locale, profile.link_sent)}</Notice>
+                })}
+            </Notices>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(d) => {
                             super::language::follow_language(d.language);
+                            let email = d.email.clone();
                             view! {
                             <h1>{td_string!(locale, dashboard.hello, name = d.name.clone())}</h1>
                             <p class="lead">{td_string!(locale, dashboard.signed_in_to, organization = d.current_organization.clone())}</p>
@@ -162,6 +184,9 @@ pub fn DashboardPage() -> impl IntoView {
                                 <dt>{td_string!(locale, common.email)}</dt>
                                 <dd>{d.email}</dd>
                             </dl>
+                            {d.contact.map(|c| view! {
+                                <ProfileForms contact=c email=email.clone() save=save_contact change=change_email />
+                            })}
                             {d.account.map(|a| view! { <AccountCard account=a /> })}
                             <h2>{td_string!(locale, dashboard.organizations)}</h2>
                             <ul>{d.organizations.into_iter().map(|o| view! { <li>{o.name}</li> }).collect_view()}</ul>
@@ -173,6 +198,127 @@ pub fn DashboardPage() -> impl IntoView {
                         },
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+/// A client's own contact details and sign-in address, while the Profile
+/// section is allowed. A new address takes effect once its confirmation
+/// link (sent to it) is used; until then the page says it waits.
+#[component]
+fn ProfileForms(
+    contact: ContactDetails,
+    email: String,
+    save: ServerAction<SaveContact>,
+    change: ServerAction<RequestEmailChange>,
+) -> impl IntoView {
+    let locale = page_locale();
+    let save_error = action_error(save);
+    let change_error = action_error(change);
+    view! {
+        <section aria-labelledby="contact-title">
+            <h2 id="contact-title">{td_string!(locale, profile.contact_title)}</h2>
+            <ActionForm action=save attr:class="card">
+                <Field
+                    label=td_string!(locale, profile.phone)
+                    name="phone"
+                    kind="tel"
+                    autocomplete="tel"
+                    optional=true
+                    hint=td_string!(locale, profile.phone_hint)
+                    value=contact.phone
+                    error=save_error
+                />
+                <TextArea
+                    label=td_string!(locale, profile.postal_address)
+                    name="postal_address"
+                    rows=4
+                    autocomplete="street-address"
+                    hint=td_string!(locale, profile.postal_address_hint)
+                    value=contact.postal_address
+                    error=save_error
+                />
+                <FormMessage error=save_error />
+                <button type="submit" disabled=move || save.pending().get()>{td_string!(locale, profile.save_contact)}</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="email-title">
+            <h2 id="email-title">{td_string!(locale, profile.email_title)}</h2>
+            <p>{td_string!(locale, profile.email_now, email)}</p>
+            {contact.pending_email.map(|pending| view! {
+                <p class="hint">{td_string!(locale, profile.email_pending, pending)}</p>
+            })}
+            <ActionForm action=change attr:class="card">
+                <Field
+                    label=td_string!(locale, profile.new_email)
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    hint=td_string!(locale, profile.new_email_hint)
+                    error=change_error
+                />
+                <Field
+                    label=td_string!(locale, profile.current_password)
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=change_error
+                />
+                <FormMessage error=change_error />
+                <button type="submit" disabled=move || change.pending().get()>{td_string!(locale, profile.send_link)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/email/confirm/<token>`: the page of a link that confirms a new sign-in
+/// address. Looking changes nothing; the button confirms.
+#[component]
+pub fn EmailConfirmPage() -> impl IntoView {
+    let locale = page_locale();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let page = Resource::new(token, email_change_link);
+    let confirm = ServerAction::<ConfirmEmailChange>::new();
+    let error = action_error(confirm);
+    view! {
+        <Title text=td_string!(locale, profile.confirm_title) />
+        <main class="narrow">
+            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.checking_link)}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => {
+                            let done = td_string!(locale, profile.confirmed, email = p.new_email.clone());
+                            view! {
+                            <h1>{td_string!(locale, profile.confirm_heading)}</h1>
+                            <p class="lead">{td_string!(locale, profile.confirm_lead, organization = p.organization, email = p.new_email.clone())}</p>
+                            <Notices>
+                                {move || {
+                                    let done = done.clone();
+                                    matches!(confirm.value().get(), Some(Ok(()))).then(move || view! {
+                                    <Notice tone=Tone::Good>{done}</Notice>
+                                    <p><a href="/login">{td_string!(locale, common.sign_in)}</a></p>
+                                })
+                                }}
+                            </Notices>
+                            <Show when=move || !matches!(confirm.value().get(), Some(Ok(())))>
+                                <ActionForm action=confirm>
+                                    <input type="hidden" name="token" value=token() />
+                                    <FormMessage error />
+                                    <button type="submit" disabled=move || confirm.pending().get()>{td_string!(locale, profile.confirm_button)}</button>
+                                </ActionForm>
+                            </Show>
+                        }
+                        .into_any()
+                        },
+                        Err(e) => view! {
+                            <h1>{td_string!(locale, common.link_unusable_title)}</h1>
+                            <p role="alert">{say(&e)}</p>
+                        }
+                        .into_any(),
                     }
                 })}
             </Suspense>

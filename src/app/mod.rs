@@ -28,7 +28,7 @@ use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
 use clients::ClientsPage;
 use imports::{ImportDetailPage, ImportPage};
-use member::{ActivatePage, DashboardPage, MailboxPage};
+use member::{ActivatePage, DashboardPage, EmailConfirmPage, MailboxPage};
 use overview::OverviewPage;
 use portal::NewOrganizationPage;
 use public::{ForgotPage, LoginPage, NotFound, ResetPage, SetupPage};
@@ -182,6 +182,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup/waiting") view=ready(SignupWaitingView) />
                 <Route path=path!("/dashboard") view=ready(DashboardPage) ssr=SsrMode::Async />
                 <Route path=path!("/activate/:token") view=ready(ActivatePage) ssr=SsrMode::Async />
+                <Route path=path!("/email/confirm/:token") view=ready(EmailConfirmPage) ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

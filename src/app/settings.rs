@@ -12,7 +12,21 @@ use super::ui::{
 use crate::api::accounts::{AddPlan, RemovePlan, list_plans};
 use crate::api::settings::{SaveSettings, get_settings};
 use crate::i18n::*;
-use crate::model::{AppError, Language, OrganizationSettings, SettingsSection};
+use crate::model::{AppError, Language, OrganizationSettings, PortalSection, SettingsSection};
+
+/// What a permission switch lets clients do, and, for a section inside
+/// another, that it needs that one on too.
+pub fn section_help(section: PortalSection, locale: Locale) -> String {
+    match section.within() {
+        Some(outer) => td_string!(
+            locale,
+            permissions.needs,
+            help = section.help(locale),
+            outer = outer.label(locale)
+        ),
+        None => section.help(locale).to_owned(),
+    }
+}
 
 /// `/settings/<section>`: the settings in sections, each with its own page
 /// and form, saved on its own (`/settings` leads to the first).
@@ -107,6 +121,34 @@ fn SettingsForm(
                 error
             />
             <CopyAddress label=td_string!(locale, settings.sign_in_address) path=format!("/o/{}", settings.slug) />
+        }
+        .into_any(),
+        SettingsSection::Permissions => view! {
+            <p class="lead">{td_string!(locale, permissions.settings_lead)}</p>
+            <fieldset>
+                <legend>{td_string!(locale, permissions.legend)}</legend>
+                {PortalSection::ALL
+                    .iter()
+                    .map(|s| {
+                        let id = format!("field-allow_{}", s.as_str());
+                        let hint = format!("{id}-hint");
+                        view! {
+                            <div class="field checkbox">
+                                <input
+                                    id=id.clone()
+                                    type="checkbox"
+                                    name=format!("allow_{}", s.as_str())
+                                    value="on"
+                                    checked=settings.permissions.switch(*s)
+                                    aria-describedby=hint.clone()
+                                />
+                                <label for=id>{s.label(locale)}</label>
+                                <p class="hint" id=hint>{section_help(*s, locale)}</p>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
         }
         .into_any(),
         SettingsSection::Invitations => view! {

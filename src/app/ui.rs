@@ -103,6 +103,49 @@ pub fn Field(
     }
 }
 
+/// A labelled text area of `rows` lines, never required, with its hint and
+/// error tied to it like [`Field`]'s.
+#[component]
+pub fn TextArea(
+    /// The label, in the page's language.
+    #[prop(into)]
+    label: String,
+    name: &'static str,
+    rows: u32,
+    #[prop(default = "off")] autocomplete: &'static str,
+    /// Words under the label, in the page's language.
+    #[prop(into)]
+    hint: String,
+    /// The text it starts with.
+    #[prop(into)]
+    value: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = field_message(error, name);
+    view! {
+        <div class="field" class:invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <p class="hint" id=hint_id.clone()>{hint}</p>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                autocomplete=autocomplete
+                aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                aria-describedby=format!("{hint_id} {error_id}")
+            >
+                {value}
+            </textarea>
+            <p class="field-error" id=error_id>
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
 /// The choices of a [`Select`]: (value, words in the page's language).
 pub type Options = Vec<(std::borrow::Cow<'static, str>, String)>;
 

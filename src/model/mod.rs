@@ -22,15 +22,17 @@ mod ids;
 pub mod kinds;
 pub mod live;
 pub mod overview;
+mod permissions;
 mod problem;
 
 pub use error::{AppError, FieldError, Validator};
 pub use ids::{AccountId, ClientId, OrganizationId, PlanId, UserId};
 pub use kinds::{
     AuditFilter, AuditKind, ClientFilter, EmailKind, ImportField, ImportStatus, InvitationKind,
-    JobStatus, Language, MailStatus, Place, Role, SettingsSection, SignupStatus,
+    JobStatus, Language, MailStatus, Place, PortalSection, Role, SettingsSection, SignupStatus,
 };
 pub use overview::{Attention, AttentionItem, Funnel, Overview, WeekCount};
+pub use permissions::{Overrides, Permissions};
 pub use problem::Problem;
 
 use serde::{Deserialize, Serialize};
@@ -262,6 +264,10 @@ pub struct AccountDetail {
     pub plans: Vec<Choice>,
     /// The organization's owners, admins and staff, to assign.
     pub staff: Vec<Choice>,
+    /// What the organization lets clients use…
+    pub organization_permissions: Permissions,
+    /// …and the account's own choices over it.
+    pub overrides: Overrides,
 }
 
 /// What the client list's filters offer: the organization's plans and
@@ -417,6 +423,29 @@ pub struct Dashboard {
     /// Their client account in the current organization, if they are a
     /// member of one.
     pub account: Option<DashboardAccount>,
+    /// Their contact details there, when they may change them (the Profile
+    /// section).
+    pub contact: Option<ContactDetails>,
+}
+
+/// A client's own contact details, as their profile form shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetails {
+    /// Empty for none.
+    pub phone: String,
+    /// Lines joined by `\n`; empty for none.
+    pub postal_address: String,
+    /// The address they asked to sign in with, waiting for its
+    /// confirmation link to be used.
+    pub pending_email: Option<String>,
+}
+
+/// The page of a link that confirms a new sign-in address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailChangePage {
+    /// Where the change was asked.
+    pub organization: String,
+    pub new_email: String,
 }
 
 /// A message in the development mailbox.
@@ -434,6 +463,10 @@ pub struct MailboxMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientDetail {
     pub client: ClientRow,
+    /// The contact details the client keeps themselves (empty: none given).
+    pub phone: String,
+    /// Lines joined by `\n`.
+    pub postal_address: String,
     pub timeline: Vec<TimelineEntry>,
 }
 
@@ -479,6 +512,8 @@ pub struct OrganizationSettings {
     /// While false, clients and collaborators cannot sign in, activate or
     /// sign up, and invitation email waits in the outbox.
     pub portal_enabled: bool,
+    /// What clients may use unless their account says otherwise.
+    pub permissions: Permissions,
 }
 
 /// An organization's front door, `/o/<slug>`: its branded sign-in page.

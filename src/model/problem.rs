@@ -162,6 +162,18 @@ pub enum Problem {
     ApproversFromList,
     ApproversChoose,
     ApprovalChoose,
+    /// A permission choice other than the organization's, on or off.
+    PermissionChoose,
+    // A client's own profile.
+    PhoneFormat,
+    PostalAddressTooLong,
+    /// The new sign-in address is the one they have.
+    EmailUnchanged,
+    /// The current password given to confirm a change is not theirs.
+    PasswordWrong,
+    EmailChangeLinkUnusable,
+    /// The address was taken by another account after the link was sent.
+    EmailTakenNow,
     // Read from a page's address, where any words could have been written.
     CheckField,
     DidNotWork,
@@ -291,6 +303,13 @@ impl Problem {
             RuleChoose => td_string!(locale, problems.rule_choose).into(),
             RequestKeyMissing => td_string!(locale, problems.request_key_missing).into(),
             SettingsSectionChoose => td_string!(locale, problems.settings_section).into(),
+            PermissionChoose => td_string!(locale, problems.permission_choose).into(),
+            PhoneFormat => td_string!(locale, problems.phone_format).into(),
+            PostalAddressTooLong => td_string!(locale, problems.postal_address_too_long).into(),
+            EmailUnchanged => td_string!(locale, problems.email_unchanged).into(),
+            PasswordWrong => td_string!(locale, problems.password_wrong).into(),
+            EmailChangeLinkUnusable => td_string!(locale, problems.email_change_link).into(),
+            EmailTakenNow => td_string!(locale, problems.email_taken_now).into(),
             JobFinished => td_string!(locale, problems.job_finished).into(),
             ColourFormat => td_string!(locale, problems.colour_format).into(),
             LogoAddress => td_string!(locale, problems.logo_address).into(),

@@ -388,7 +388,7 @@ impl Mail {
     }
 
     /// The token after `path` in the message's text part.
-    fn link_token(&self, path: &str) -> String {
+    pub fn link_token(&self, path: &str) -> String {
         let start = self.text.find(path).expect("a link in the email") + path.len();
         self.text[start..]
             .chars()
@@ -507,6 +507,19 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         panic!("no email to {to} in the development mailbox");
+    }
+
+    /// Waits until the development mailbox holds a message to `to` whose
+    /// subject contains `subject`, and returns the newest such one.
+    pub async fn wait_for_mail_about(&self, to: &str, subject: &str) -> Mail {
+        for _ in 0..100 {
+            let mail = self.wait_for_mail_to(to).await;
+            if mail.subject.contains(subject) {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no email to {to} about {subject:?} in the development mailbox");
     }
 
     /// Creates another organization as the signed-in owner of `cookie`;

@@ -21,6 +21,7 @@ mod names;
 mod organizations;
 mod overview;
 mod pages;
+mod permissions;
 mod portal;
 mod rank;
 mod reset;

@@ -5,7 +5,9 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::{Backend, Tx};
-use crate::model::{AccountId, ClientId, OrganizationId, Place, PlanId, UserId};
+use crate::model::{
+    AccountId, ClientId, OrganizationId, Overrides, Permissions, Place, PlanId, UserId,
+};
 
 /// An account with its plan's and assigned staff member's names.
 #[derive(Debug, Clone, FromRow)]
@@ -17,10 +19,31 @@ pub struct AccountRow {
     pub assigned_staff_id: Option<UserId>,
     pub assigned_staff: Option<String>,
     pub created_at: i64,
+    /// The account's own permission choices (NULL: the organization's;
+    /// [`AccountRow::overrides`]).
+    pub allow_profile: Option<i64>,
+    pub allow_documents: Option<i64>,
+    pub allow_uploads: Option<i64>,
+    pub allow_invoices: Option<i64>,
+    pub allow_payments: Option<i64>,
+}
+
+impl AccountRow {
+    /// The account's own choices of what its members may use.
+    pub fn overrides(&self) -> Overrides {
+        Overrides::from_stored([
+            self.allow_profile,
+            self.allow_documents,
+            self.allow_uploads,
+            self.allow_invoices,
+            self.allow_payments,
+        ])
+    }
 }
 
 const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.name, a.plan_id, p.name AS plan,
-        a.assigned_staff_id, u.name AS assigned_staff, a.created_at
+        a.assigned_staff_id, u.name AS assigned_staff, a.created_at,
+        a.allow_profile, a.allow_documents, a.allow_uploads, a.allow_invoices, a.allow_payments
      FROM client_accounts a
      LEFT JOIN plans p ON p.id = a.plan_id
      LEFT JOIN users u ON u.id = a.assigned_staff_id";
@@ -320,6 +343,72 @@ pub async fn of_user(
     .bind(user_id)
     .fetch_optional(pool)
     .await
+}
+
+/// Saves an account's own choices of what its members may use.
+pub async fn set_overrides(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    id: AccountId,
+    overrides: Overrides,
+) -> Result<(), sqlx::Error> {
+    let [profile, documents, uploads, invoices, payments] = overrides.to_stored();
+    sqlx::query(
+        "UPDATE client_accounts SET allow_profile = $3, allow_documents = $4, allow_uploads = $5,
+             allow_invoices = $6, allow_payments = $7
+         WHERE organization_id = $1 AND id = $2",
+    )
+    .bind(organization_id)
+    .bind(id)
+    .bind(profile)
+    .bind(documents)
+    .bind(uploads)
+    .bind(invoices)
+    .bind(payments)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// The switches that decide what the person `user_id` may use as a member
+/// of their account in `organization_id`: the organization's and their
+/// account's own. None when they are no member of an account there (staff).
+pub async fn permissions_of(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    organization_id: OrganizationId,
+    user_id: UserId,
+) -> Result<Option<(Permissions, Overrides)>, sqlx::Error> {
+    type Switches = (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let row: Option<Switches> = sqlx::query_as(
+        "SELECT o.allow_profile, o.allow_documents, o.allow_uploads, o.allow_invoices,
+                o.allow_payments, a.allow_profile, a.allow_documents, a.allow_uploads,
+                a.allow_invoices, a.allow_payments
+         FROM clients c
+         JOIN client_accounts a ON a.id = c.account_id
+         JOIN organizations o ON o.id = c.organization_id
+         WHERE c.organization_id = $1 AND c.user_id = $2",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(p, d, u, i, pay, ap, ad, au, ai, apay)| {
+        (
+            Permissions::from_stored([p, d, u, i, pay]),
+            Overrides::from_stored([ap, ad, au, ai, apay]),
+        )
+    }))
 }
 
 /// A member as the other members see them on their dashboard.

@@ -642,3 +642,72 @@ pub async fn unlinked_with_email(
     .fetch_optional(&mut **tx)
     .await
 }
+
+/// Every client row of the person `user_id`, in every organization, with
+/// what its search text is made of: (organization, client, first name,
+/// last name, account name). Read inside `tx` to change their address.
+pub async fn named_rows_of_user(
+    tx: &mut Tx,
+    user_id: UserId,
+) -> Result<Vec<(OrganizationId, ClientId, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.organization_id, c.id, c.first_name, c.last_name, a.name FROM clients c
+         JOIN client_accounts a ON a.id = c.account_id WHERE c.user_id = $1 ORDER BY c.id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// A member's own contact details in one organization: (phone, postal
+/// address); None when the person has no client row there.
+pub async fn contact_of(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    organization_id: OrganizationId,
+    user_id: UserId,
+) -> Result<Option<(Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT phone, postal_address FROM clients WHERE organization_id = $1 AND user_id = $2",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A client's contact details by client id, as their page shows them.
+pub async fn contact_by_id(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    client_id: ClientId,
+) -> Result<Option<(Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT phone, postal_address FROM clients WHERE organization_id = $1 AND id = $2",
+    )
+    .bind(organization_id)
+    .bind(client_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Sets a member's own contact details inside `tx`; returns their client
+/// id, None when they have no client row in the organization.
+pub async fn set_contact(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    user_id: UserId,
+    phone: Option<&str>,
+    postal_address: Option<&str>,
+) -> Result<Option<ClientId>, sqlx::Error> {
+    let row: Option<(ClientId,)> = sqlx::query_as(
+        "UPDATE clients SET phone = $3, postal_address = $4
+         WHERE organization_id = $1 AND user_id = $2 RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(user_id)
+    .bind(phone)
+    .bind(postal_address)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}

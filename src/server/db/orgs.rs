@@ -1,7 +1,7 @@
 use sqlx::{AnyPool, FromRow};
 
 use super::{Backend, Tx};
-use crate::model::Language;
+use crate::model::{Language, Permissions};
 use crate::model::{OrganizationId, UserId};
 
 #[derive(Debug, Clone, FromRow)]
@@ -133,12 +133,33 @@ pub struct SettingsRow {
     /// 1 while clients and collaborators may use the portal, 0 while it is
     /// off.
     pub portal_enabled: i64,
+    /// What clients may use by default, 1 or 0 ([`SettingsRow::permissions`]).
+    pub allow_profile: i64,
+    pub allow_documents: i64,
+    pub allow_uploads: i64,
+    pub allow_invoices: i64,
+    pub allow_payments: i64,
+}
+
+impl SettingsRow {
+    /// What the organization's clients may use unless their account says
+    /// otherwise.
+    pub fn permissions(&self) -> Permissions {
+        Permissions::from_stored([
+            self.allow_profile,
+            self.allow_documents,
+            self.allow_uploads,
+            self.allow_invoices,
+            self.allow_payments,
+        ])
+    }
 }
 
 /// An organization's settings, `WHERE id = $1`.
 const SETTINGS: &str = "SELECT name, slug, auto_invite, invitation_lifetime_days, accent_color,
         logo_url, signup_mode, signup_approval, collaborator_seats, reset_lifetime_hours,
-        default_language, time_zone, portal_enabled
+        default_language, time_zone, portal_enabled,
+        allow_profile, allow_documents, allow_uploads, allow_invoices, allow_payments
      FROM organizations WHERE id = $1";
 
 /// The organization's settings, read inside `tx` and held until it ends
@@ -177,6 +198,8 @@ pub struct NewSettings {
     pub collaborator_seats: Option<i64>,
     pub reset_lifetime_hours: i64,
     pub portal_enabled: bool,
+    /// What clients may use by default.
+    pub permissions: Permissions,
 }
 
 pub async fn save_settings(
@@ -184,12 +207,14 @@ pub async fn save_settings(
     id: OrganizationId,
     s: &NewSettings,
 ) -> Result<(), sqlx::Error> {
+    let allow = s.permissions.to_stored();
     sqlx::query(
         "UPDATE organizations
          SET auto_invite = $1, invitation_lifetime_days = $2, accent_color = $3, logo_url = $4,
              signup_mode = $5, signup_approval = $6, collaborator_seats = $7,
              reset_lifetime_hours = $8, default_language = $9, time_zone = $10,
-             portal_enabled = $12
+             portal_enabled = $12, allow_profile = $13, allow_documents = $14,
+             allow_uploads = $15, allow_invoices = $16, allow_payments = $17
          WHERE id = $11",
     )
     .bind(i64::from(s.auto_invite))
@@ -204,6 +229,11 @@ pub async fn save_settings(
     .bind(&s.time_zone)
     .bind(id)
     .bind(i64::from(s.portal_enabled))
+    .bind(allow[0])
+    .bind(allow[1])
+    .bind(allow[2])
+    .bind(allow[3])
+    .bind(allow[4])
     .execute(&mut **tx)
     .await
     .map(|_| ())

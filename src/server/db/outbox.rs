@@ -17,6 +17,7 @@ pub struct OutboxEmail {
     pub invitation_id: Option<i64>,
     pub signup_id: Option<i64>,
     pub reset_id: Option<i64>,
+    pub email_change_id: Option<i64>,
     pub attempts: i64,
 }
 
@@ -46,14 +47,16 @@ pub struct About {
     pub invitation_id: Option<i64>,
     pub signup_id: Option<i64>,
     pub reset_id: Option<i64>,
+    pub email_change_id: Option<i64>,
 }
 
 /// Queues an email inside the caller's transaction.
 pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO email_outbox (organization_id, client_id, invitation_id, signup_id, reset_id,
-                                   kind, recipient, idempotency_key, status, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $9)
+                                   email_change_id, kind, recipient, idempotency_key, status,
+                                   next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $10, $6, $7, $8, 'queued', $9, $9)
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(email.organization_id)
@@ -65,6 +68,7 @@ pub async fn enqueue(tx: &mut Tx, email: &NewEmail<'_>, now: i64) -> Result<(), 
     .bind(email.recipient)
     .bind(email.idempotency_key)
     .bind(now)
+    .bind(email.about.email_change_id)
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -106,7 +110,7 @@ pub async fn claim_batch(
                                  claimed_by = $3, lease_until = $4
          WHERE id IN (SELECT id FROM picked)
          RETURNING id, organization_id, client_id, kind, recipient, invitation_id, signup_id,
-                   reset_id, attempts"
+                   reset_id, email_change_id, attempts"
     ))
     .bind(now)
     .bind(limit)

@@ -1,9 +1,10 @@
 //! The audit trail of security events that organization admins read.
 
 use crate::i18n::{Locale, td_string};
+use crate::model::UserId;
 use crate::model::{AppError, AuditFilter, AuditKind, AuditLine, Problem, Role};
 use crate::server::auth::CurrentSession;
-use crate::server::db::{self, Db};
+use crate::server::db::{self, Db, Tx};
 
 /// What the trail says of an event, in `locale`.
 pub fn event_name(kind: AuditKind, locale: Locale) -> &'static str {
@@ -23,6 +24,11 @@ pub fn event_name(kind: AuditKind, locale: Locale) -> &'static str {
         AuditKind::EmailChanged => td_string!(locale, audit_events.email_changed),
         AuditKind::NewLinkRequested => td_string!(locale, audit_events.new_link_requested),
         AuditKind::ClientsExported => td_string!(locale, audit_events.clients_exported),
+        AuditKind::EmailChangeRequested => {
+            td_string!(locale, audit_events.email_change_requested)
+        }
+        AuditKind::ProfileChanged => td_string!(locale, audit_events.profile_changed),
+        AuditKind::PermissionsChanged => td_string!(locale, audit_events.permissions_changed),
     }
 }
 
@@ -59,9 +65,38 @@ pub async fn trail(
                     (Some(AuditKind::SettingsChanged), Some(d)) => {
                         super::settings::SettingsRecord::text(&d, locale).unwrap_or(d)
                     }
+                    (Some(AuditKind::PermissionsChanged), Some(d)) => {
+                        super::permissions::PermissionsRecord::text(&d, locale).unwrap_or(d)
+                    }
                     (_, detail) => detail.unwrap_or_default(),
                 },
             })
             .collect(),
     )
+}
+
+/// Records an event about the person `user_id` (their password, their
+/// sign-in address) in every organization they belong to, on their client
+/// row there so that it also shows in their timeline; inside `tx`.
+pub(super) async fn record_for_person(
+    tx: &mut Tx,
+    user_id: UserId,
+    actor: Option<UserId>,
+    kind: AuditKind,
+    detail: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let rows = db::users::organizations_with_client(&mut **tx, user_id).await?;
+    for (organization_id, client_id) in rows {
+        let event = db::audit::Event {
+            organization_id: Some(organization_id),
+            actor_id: actor,
+            user_id: Some(user_id),
+            client_id,
+            detail,
+            ..db::audit::Event::new(kind)
+        };
+        db::audit::record_in(tx, &event, now).await?;
+    }
+    Ok(())
 }

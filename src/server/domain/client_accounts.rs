@@ -106,6 +106,8 @@ pub async fn detail(
         .map(|m| clients::row(m, now, &local))
         .collect();
     let AccountChoices { plans, mut staff } = choices(db, actor).await?;
+    let organization_permissions = db::orgs::settings(&db.pool, org).await?.permissions();
+    let overrides = account.overrides();
     // A staff member whose access was turned off stays assigned (and
     // shown) until someone else is chosen.
     if let (Some(id), Some(name)) = (account.assigned_staff_id, &account.assigned_staff)
@@ -125,6 +127,8 @@ pub async fn detail(
         members,
         plans,
         staff,
+        organization_permissions,
+        overrides,
     })
 }
 

@@ -38,9 +38,12 @@ pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<She
     })
 }
 
-/// A client's own page: their profile and every organization they belong to.
-pub async fn dashboard(db: &Db, me: CurrentSession) -> Result<Dashboard, AppError> {
+/// A client's own page at `now`: their profile (contact details while the
+/// Profile section is allowed), their account, and every organization they
+/// belong to.
+pub async fn dashboard(db: &Db, me: CurrentSession, now: i64) -> Result<Dashboard, AppError> {
     let account = super::client_accounts::of_person(db, &me).await?;
+    let contact = super::profile::contact(db, &me, now).await?;
     let orgs = db::orgs::organizations_of(&db.pool, me.user_id, false).await?;
     let current = orgs
         .iter()
@@ -54,6 +57,7 @@ pub async fn dashboard(db: &Db, me: CurrentSession) -> Result<Dashboard, AppErro
         current_organization: current,
         language: me.language,
         account,
+        contact,
     })
 }
 

@@ -6,7 +6,7 @@ use crate::model::UserId;
 use crate::model::{AppError, AuditKind, EmailKind, Problem};
 use crate::server::auth::token::keyed_hash;
 use crate::server::auth::{CurrentSession, password};
-use crate::server::db::{self, Db, Tx};
+use crate::server::db::{self, Db};
 use crate::server::domain::accounts::SignedIn;
 use crate::server::domain::clients::Expiry;
 use crate::server::domain::rules;
@@ -85,29 +85,6 @@ pub async fn request_for_client(
     Ok(())
 }
 
-/// Records a password event in every organization of the person (on their
-/// client row there, so it also shows in their timeline).
-async fn record(
-    tx: &mut Tx,
-    user_id: UserId,
-    actor: Option<UserId>,
-    kind: AuditKind,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let rows = db::users::organizations_with_client(&mut **tx, user_id).await?;
-    for (organization_id, client_id) in rows {
-        let event = db::audit::Event {
-            organization_id: Some(organization_id),
-            actor_id: actor,
-            user_id: Some(user_id),
-            client_id,
-            ..db::audit::Event::new(kind)
-        };
-        db::audit::record_in(tx, &event, now).await?;
-    }
-    Ok(())
-}
-
 async fn reset_for(
     db: &Db,
     user_id: UserId,
@@ -135,11 +112,12 @@ async fn reset_for(
         },
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
-    record(
+    super::audit::record_for_person(
         &mut tx,
         user_id,
         actor,
         AuditKind::PasswordResetRequested,
+        None,
         now,
     )
     .await?;
@@ -209,7 +187,15 @@ pub async fn complete(
         },
     };
     db::outbox::enqueue(&mut tx, &mail, now).await?;
-    record(&mut tx, user_id, None, AuditKind::PasswordChanged, now).await?;
+    super::audit::record_for_person(
+        &mut tx,
+        user_id,
+        None,
+        AuditKind::PasswordChanged,
+        None,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "password reset completed");
     Ok(SignedIn {

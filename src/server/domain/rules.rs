@@ -74,6 +74,17 @@ checked_text! {
     RequestKey
 }
 
+checked_text! {
+    /// A phone number that passed [`phone`], as typed (trimmed).
+    Phone
+}
+
+checked_text! {
+    /// A postal address that passed [`postal_address`]: lines joined by
+    /// `\n`, each trimmed, no empty ones.
+    PostalAddress
+}
+
 /// A new password that passed the policy ([`password`]). Its `Debug` never
 /// shows it.
 pub struct NewPassword(String);
@@ -132,6 +143,61 @@ pub fn free_text(value: &str, max: usize) -> Result<String, Problem> {
         return Err(Problem::TextTooLong);
     }
     Ok(v.to_owned())
+}
+
+/// A phone number as people write them: digits (7 to 15 of them, the
+/// ITU-T E.164 length), spaces, `+ - . ( )`, and an extension after `x` or
+/// `ext`. Empty for none.
+pub fn phone(value: &str) -> Result<Option<Phone>, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let lower = v.to_ascii_lowercase();
+    let (number, extension) = match lower.split_once("ext").or_else(|| lower.split_once('x')) {
+        Some((n, e)) => (n, Some(e.trim_start_matches(['.', ' ']))),
+        None => (lower.as_str(), None),
+    };
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let number_ok = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'))
+        && number.trim_start().rfind('+').is_none_or(|at| at == 0)
+        && (7..=15).contains(&digits);
+    let extension_ok = extension
+        .is_none_or(|e| (1..=6).contains(&e.len()) && e.chars().all(|c| c.is_ascii_digit()));
+    if number_ok && extension_ok && v.len() <= 40 {
+        Ok(Some(Phone(v.to_owned())))
+    } else {
+        Err(Problem::PhoneFormat)
+    }
+}
+
+/// The most lines and characters a postal address may have.
+pub const POSTAL_ADDRESS_MAX_LINES: usize = 6;
+pub const POSTAL_ADDRESS_MAX_CHARS: usize = 300;
+
+/// A postal address as typed in a text area: at most
+/// [`POSTAL_ADDRESS_MAX_LINES`] lines and [`POSTAL_ADDRESS_MAX_CHARS`]
+/// characters, no control characters. Blank lines and spaces around lines
+/// are dropped; empty for none.
+pub fn postal_address(value: &str) -> Result<Option<PostalAddress>, Problem> {
+    let text = free_text(value, POSTAL_ADDRESS_MAX_CHARS).map_err(|p| match p {
+        Problem::TextTooLong => Problem::PostalAddressTooLong,
+        other => other,
+    })?;
+    if text.contains('\t') {
+        return Err(Problem::TextControlCharacters);
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > POSTAL_ADDRESS_MAX_LINES {
+        return Err(Problem::PostalAddressTooLong);
+    }
+    Ok((!lines.is_empty()).then(|| PostalAddress(lines.join("\n"))))
 }
 
 /// Search text as typed in a list's search box: control characters become
@@ -319,6 +385,56 @@ pub fn password(value: &str, email: &str) -> Result<NewPassword, Problem> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_phone_number_is_written_as_people_write_them() {
+        for ok in [
+            "+1 (514) 555-0199",
+            "514.555.0199",
+            "06 12 34 56 78",
+            "+33 6 12 34 56 78",
+            "514-555-0199 ext. 42",
+            "514 555 0199 x7",
+        ] {
+            assert_eq!(
+                super::phone(ok).map(|p| p.map(|p| p.into_string())),
+                Ok(Some(ok.to_owned())),
+                "{ok}"
+            );
+        }
+        assert_eq!(super::phone("  "), Ok(None));
+        for bad in [
+            "555",
+            "call me",
+            "1+514 555 0199",
+            "x12",
+            "514 555 0199 ext",
+            "é5145550199",
+            "1234567890123456",
+        ] {
+            assert_eq!(super::phone(bad), Err(super::Problem::PhoneFormat), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_postal_address_keeps_its_lines_without_blank_ones() {
+        let a = super::postal_address("  12 Main St \r\n\n Apt 4\nMontréal QC  H2X 1Y4 ")
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.as_str(), "12 Main St\nApt 4\nMontréal QC  H2X 1Y4");
+        assert_eq!(super::postal_address("\n \n"), Ok(None));
+        assert_eq!(
+            super::postal_address("1\n2\n3\n4\n5\n6\n7"),
+            Err(super::Problem::PostalAddressTooLong)
+        );
+        assert_eq!(
+            super::postal_address(&"a".repeat(301)),
+            Err(super::Problem::PostalAddressTooLong)
+        );
+        assert_eq!(
+            super::postal_address("12 Main\u{202E}St"),
+            Err(super::Problem::TextControlCharacters)
+        );
+    }
 
     #[test]
     fn usernames_follow_the_rule() {

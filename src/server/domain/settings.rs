@@ -1,8 +1,8 @@
 //! Organization settings.
 
 use crate::model::{
-    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Problem, Role,
-    SettingsSection, Validator,
+    AppError, ApproverChoice, AuditKind, Language, OrganizationSettings, Permissions,
+    PortalSection, Problem, Role, SettingsSection, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::dates;
@@ -14,6 +14,7 @@ use crate::server::domain::rules;
 /// and admins.
 pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings, AppError> {
     let s = db::orgs::settings(&db.pool, actor.organization_id).await?;
+    let permissions = s.permissions();
     let chosen: Vec<i64> = db::signups::approvers(&db.pool, actor.organization_id)
         .await?
         .into_iter()
@@ -44,6 +45,7 @@ pub async fn get(db: &Db, actor: &CurrentSession) -> Result<OrganizationSettings
         logo_url: s.logo_url,
         can_edit: matches!(actor.role, Role::Owner | Role::Admin),
         portal_enabled: s.portal_enabled != 0,
+        permissions,
     })
 }
 
@@ -84,6 +86,8 @@ fn logo_url(value: &str) -> Result<String, Problem> {
 pub struct SettingsForm {
     pub section: SettingsSection,
     pub portal_enabled: bool,
+    /// What clients may use by default (the Permissions section's switches).
+    pub permissions: Permissions,
     /// The portal's address, `/o/<slug>` ([`rules::slug`]).
     pub slug: String,
     pub auto_invite: bool,
@@ -180,6 +184,7 @@ pub async fn save(
         .into_iter()
         .map(|(id, ..)| id)
         .collect();
+    let permissions = current.permissions();
     let mut settings = db::orgs::NewSettings {
         auto_invite: current.auto_invite != 0,
         invitation_lifetime_days: current.invitation_lifetime_days,
@@ -192,6 +197,7 @@ pub async fn save(
         default_language: Language::parse(&current.default_language).unwrap_or(Language::English),
         time_zone: current.time_zone,
         portal_enabled: current.portal_enabled != 0,
+        permissions,
     };
     let mut slug = current.slug;
     let mut new_slug = None;
@@ -204,6 +210,9 @@ pub async fn save(
             if form.slug.trim() != slug {
                 new_slug = v.take("slug", rules::slug(&form.slug));
             }
+        }
+        SettingsSection::Permissions => {
+            settings.permissions = form.permissions;
         }
         SettingsSection::Invitations => {
             let days = v.take(
@@ -315,6 +324,7 @@ pub async fn save(
         time_zone: settings.time_zone.clone(),
         portal_enabled: settings.portal_enabled,
         slug,
+        permissions: settings.permissions.switched_on(),
     }
     .to_stored();
     let event = db::audit::Event {
@@ -359,6 +369,14 @@ pub struct SettingsRecord {
     /// could change.
     #[serde(default)]
     pub slug: String,
+    /// The permission switches that are on; records made before they
+    /// existed read as the default.
+    #[serde(default = "default_permissions")]
+    pub permissions: Vec<PortalSection>,
+}
+
+fn default_permissions() -> Vec<PortalSection> {
+    Permissions::DEFAULT.switched_on()
 }
 
 fn switched_on() -> bool {
@@ -423,6 +441,15 @@ impl SettingsRecord {
                 none
             } else {
                 r.slug.as_str()
+            },
+            permissions = if r.permissions.is_empty() {
+                none.to_owned()
+            } else {
+                r.permissions
+                    .iter()
+                    .map(|s| s.label(locale))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         ))
     }

@@ -23,6 +23,9 @@ pub async fn client_detail(
         .await?
         .ok_or(AppError::NotFound)?;
     let pool = &db.pool;
+    let (phone, postal_address) = db::clients::contact_by_id(pool, org, client_id)
+        .await?
+        .unwrap_or_default();
     let user_id = client.user_id;
     let mut entries: Vec<(i64, String, bool)> = Vec::new();
 
@@ -135,6 +138,11 @@ pub async fn client_detail(
             (Some(AuditKind::PasswordChanged), _) => {
                 td_string!(locale, timeline.password_changed).to_owned()
             }
+            (Some(AuditKind::EmailChangeRequested), _) => td_string!(
+                locale,
+                timeline.email_change_requested,
+                email = e.detail.unwrap_or_default()
+            ),
             // The audit trail's own words, for a kind a client's timeline
             // does not expect.
             (Some(other), _) => super::audit::event_name(other, locale).to_owned(),
@@ -148,6 +156,8 @@ pub async fn client_detail(
     entries.sort_by(|(i, a), (j, b)| b.0.cmp(&a.0).then(j.cmp(i)));
     Ok(ClientDetail {
         client: row(client, now, &local),
+        phone: phone.unwrap_or_default(),
+        postal_address: postal_address.unwrap_or_default(),
         timeline: entries
             .into_iter()
             .map(|(_, (at, text, problem))| TimelineEntry {

@@ -150,6 +150,9 @@ impl Composer {
             | EmailKind::ApprovalRequest
             | EmailKind::SignupApproved
             | EmailKind::SignupRejected => self.signup(tx, email, kind, lang).await,
+            EmailKind::EmailChangeConfirm | EmailKind::EmailChanged => {
+                self.email_change(tx, email, org_id, kind).await
+            }
             EmailKind::Invitation => {
                 tracing::error!(outbox_id = email.id, "an invitation outside its batch");
                 Err(ComposeError::Gone)
@@ -247,6 +250,55 @@ impl Composer {
                 ..brand
             },
         )?)
+    }
+
+    /// The link that confirms a new sign-in address (made here, at send
+    /// time; none for a request used or superseded meanwhile), or the
+    /// notice to the old address once it moved. In the person's language,
+    /// branded with the organization where they asked.
+    async fn email_change(
+        &self,
+        tx: &mut Tx,
+        email: &OutboxEmail,
+        org_id: OrganizationId,
+        kind: EmailKind,
+    ) -> Result<Rendered, ComposeError> {
+        let id = email.email_change_id.ok_or(ComposeError::Gone)?;
+        let token = random_token();
+        let change = if kind == EmailKind::EmailChangeConfirm {
+            db::email_changes::set_link(tx, id, &keyed_hash(&self.secret, &token)).await?
+        } else {
+            db::email_changes::by_id(&mut **tx, id).await?
+        }
+        .ok_or(ComposeError::Gone)?;
+        let current = db::users::email_of(tx, change.user_id).await?;
+        let lang = language(&db::users::language_for(tx, org_id, &current).await?);
+        let org = db::orgs::settings(&mut **tx, org_id).await?;
+        let local = Local::new(lang, &org.time_zone);
+        let brand = brand(&org.name, &org.accent_color, &org.logo_url);
+        let rendered = if kind == EmailKind::EmailChangeConfirm {
+            Template::EmailChangeConfirm.render(
+                lang,
+                &context! {
+                    first_name => change.name,
+                    new_email => change.new_email,
+                    link => self.link(&format!("email/confirm/{token}")),
+                    expires => local.date_time(change.expires_at),
+                    ..brand
+                },
+            )
+        } else {
+            Template::EmailChanged.render(
+                lang,
+                &context! {
+                    first_name => change.name,
+                    new_email => change.new_email,
+                    link => self.link("forgot"),
+                    ..brand
+                },
+            )
+        };
+        Ok(rendered?)
     }
 
     /// The emails about an application: its confirmation link, the request

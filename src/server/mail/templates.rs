@@ -107,6 +107,8 @@ templates! {
     SignupRejected => "signup_rejected",
     PasswordReset => "password_reset",
     PasswordChanged => "password_changed",
+    EmailChangeConfirm => "email_change_confirm",
+    EmailChanged => "email_changed",
 }
 
 /// The layout every HTML part extends.
@@ -206,6 +208,7 @@ mod tests {
             ("applicant_email", "pat@example.com"),
             ("role", "client"),
             ("reason", "Seats are full"),
+            ("new_email", "ann.new@example.com"),
         ])
     }
 
