@@ -48,4 +48,8 @@ if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     log "installing aiosmtpd (the SMTP server the tests talk to) and trustme (its test certificates)"
     python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 trustme==1.2.1
   fi
+  if ! python3 -c 'import moto.server' 2>/dev/null; then
+    log "installing moto's server (the S3-compatible store the document tests talk to)"
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]==5.2.1'
+  fi
 fi

@@ -54,6 +54,7 @@ pub fn config(
         smtp_connections,
         secret: Some("bench-secret-".repeat(4)),
         data_dir: data.to_owned(),
+        storage_url: None,
     }
     .into_config()
     .unwrap()

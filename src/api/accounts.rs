@@ -40,7 +40,7 @@ pub async fn save_account(
             assigned_staff,
         };
         update(&state.db, &current, id, &form).await?;
-        announce_account(&state, &current, id).await;
+        super::ssr::announce_account(&state, current.organization_id, id).await;
         Ok(())
     })
     .await
@@ -180,25 +180,6 @@ pub async fn remove_plan(plan_id: i64) -> Result<(), AppError> {
         crate::server::domain::client_accounts::remove_plan(&state.db, &current, id).await
     })
     .await
-}
-
-/// Tells open pages that an account's members changed (its name, plan or
-/// staff show on each of their rows).
-#[cfg(feature = "ssr")]
-async fn announce_account(
-    state: &crate::server::AppState,
-    current: &crate::server::auth::CurrentSession,
-    id: crate::model::AccountId,
-) {
-    let org = current.organization_id;
-    match crate::server::domain::client_accounts::member_ids(&state.db, org, id).await {
-        Ok(ids) => {
-            for client_id in ids {
-                super::ssr::announce_client(state, org, client_id).await;
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "could not announce an account change"),
-    }
 }
 
 /// The plans and staff the client list's filters offer.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod clients;
+pub mod documents;
 pub mod forms;
 pub mod imports;
 pub mod me;
@@ -17,7 +18,7 @@ pub mod settings;
 pub mod signup;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use axum::http::{HeaderMap, HeaderValue, header};
     use leptos::prelude::expect_context;
 
@@ -120,6 +121,25 @@ mod ssr {
             .events
             .publish(Event::client(organization_id, client_id))
             .await;
+    }
+
+    /// Tells open pages that something shown on every member's row of an
+    /// account changed (its name, plan or staff; a new upload).
+    pub async fn announce_account(
+        state: &AppState,
+        organization_id: OrganizationId,
+        id: crate::model::AccountId,
+    ) {
+        match crate::server::domain::client_accounts::member_ids(&state.db, organization_id, id)
+            .await
+        {
+            Ok(ids) => {
+                for client_id in ids {
+                    announce_client(state, organization_id, client_id).await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not announce an account change"),
+        }
     }
 
     /// Tells the open pages of every organization where this person is a

@@ -89,6 +89,7 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Transition>
             <AddMemberForm account=id action=actions.add />
+            {move || view! { <super::documents::AccountDocuments account_id=id.get() /> }}
         </Portal>
     }
 }

@@ -22,6 +22,7 @@ fn label(filter: Option<AuditFilter>, locale: Locale) -> &'static str {
         Some(AuditFilter::Settings) => td_string!(locale, audit.settings),
         Some(AuditFilter::Exports) => td_string!(locale, audit.exports),
         Some(AuditFilter::Profiles) => td_string!(locale, audit.profiles),
+        Some(AuditFilter::Documents) => td_string!(locale, audit.documents),
     }
 }
 

@@ -130,6 +130,13 @@ fn Detail(
             " "
             <a href=format!("/accounts/{account_id}")>{c.account_name.clone()}</a>
         </p>
+        {(detail.new_uploads > 0).then(|| view! {
+            <p class="notice" aria-live="polite">
+                <a href=format!("/accounts/{account_id}#documents")>
+                    {crate::model::counted!(locale, detail.new_uploads, documents.new_uploads_count, count = detail.new_uploads)}
+                </a>
+            </p>
+        })}
         <dl class="profile">
             <dt>{td_string!(locale, common.email)}</dt>
             <dd>{c.email.clone().unwrap_or_else(|| "—".into())}</dd>

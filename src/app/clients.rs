@@ -537,6 +537,19 @@ fn ClientTable(
 
 /// "Pro · Ana Staff": an account's plan and assigned staff member, or a
 /// dash.
+/// "2 new uploads", linking to the account's files; nothing for none.
+fn new_uploads_badge(account_id: i64, count: i64) -> Option<impl IntoView> {
+    let locale = page_locale();
+    (count > 0).then(|| {
+        view! {
+            " "
+            <a class="status pending" href=format!("/accounts/{account_id}#documents")>
+                {crate::model::counted!(locale, count, documents.new_uploads_count, count = count)}
+            </a>
+        }
+    })
+}
+
 fn plan_and_staff(plan: Option<String>, staff: Option<String>) -> String {
     let parts: Vec<String> = plan.into_iter().chain(staff).collect();
     if parts.is_empty() {
@@ -564,7 +577,7 @@ fn AccountLines(
         return view! {
             <tbody>
                 {member.map(|client| view! {
-                    <ClientLine client actions selected plan matched=false nested=false expanded=Signal::stored(true) />
+                    <ClientLine client actions selected plan matched=false nested=false expanded=Signal::stored(true) new_uploads=account.new_uploads />
                 })}
             </tbody>
         }
@@ -637,6 +650,7 @@ fn AccountLines(
                     </button>
                     " "
                     <span class="muted">{members_count}</span>
+                    {new_uploads_badge(id, account.new_uploads)}
                     " "
                     <a href=format!("/accounts/{id}")>
                         {td_string!(locale, accounts.open_short)}
@@ -666,7 +680,7 @@ fn AccountLines(
                 .into_iter()
                 .map(|client| {
                     let matched = matched.contains(&client.id);
-                    view! { <ClientLine client actions selected plan=String::new() matched nested=true expanded /> }
+                    view! { <ClientLine client actions selected plan=String::new() matched nested=true expanded new_uploads=0 /> }
                 })
                 .collect_view()}
         </tbody>
@@ -714,6 +728,9 @@ fn ClientLine(
     matched: bool,
     nested: bool,
     expanded: Signal<bool>,
+    /// The account's unseen uploads (alone), or 0 (nested: the account's
+    /// row says it).
+    new_uploads: i64,
 ) -> impl IntoView {
     let locale = page_locale();
     let name = format!("{} {}", client.first_name, client.last_name);
@@ -754,6 +771,7 @@ fn ClientLine(
                 <a href=format!("/clients/{id}")>{name.clone()}</a>
                 {nested.then(|| view! { " " <span class="muted">{place}</span> })}
                 {matched.then(|| view! { " " <span class="status neutral">{td_string!(locale, accounts.matches)}</span> })}
+                {new_uploads_badge(client.account_id, new_uploads)}
             </td>
             <td data-label=td_string!(locale, common.email)>{client.email.unwrap_or_else(|| "—".into())}</td>
             <td data-label=td_string!(locale, clients.status)>

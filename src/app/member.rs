@@ -17,7 +17,7 @@ use crate::api::me::{
     my_dashboard,
 };
 use crate::i18n::*;
-use crate::model::{AppError, ContactDetails, InvitationPage};
+use crate::model::{AppError, ContactDetails, InvitationPage, PortalSection};
 
 #[component]
 pub fn ActivatePage() -> impl IntoView {
@@ -187,6 +187,10 @@ pub fn DashboardPage() -> impl IntoView {
                             {d.contact.map(|c| view! {
                                 <ProfileForms contact=c email=email.clone() save=save_contact change=change_email />
                             })}
+                            {d.sections.contains(&PortalSection::Documents).then(|| view! {
+                                <super::documents::MyDocuments can_upload=d.sections.contains(&PortalSection::Uploads) />
+                            })}
+                            {d.sections.contains(&PortalSection::Invoices).then(|| view! { <super::documents::MyInvoices /> })}
                             {d.account.map(|a| view! { <AccountCard account=a /> })}
                             <h2>{td_string!(locale, dashboard.organizations)}</h2>
                             <ul>{d.organizations.into_iter().map(|o| view! { <li>{o.name}</li> }).collect_view()}</ul>

@@ -6,6 +6,7 @@ mod audit;
 mod bulk;
 mod client_detail;
 mod clients;
+mod documents;
 mod imports;
 mod language;
 mod live;

@@ -66,6 +66,28 @@ named! {
 }
 
 named! {
+    /// Where an invoice stands (`invoices.status`).
+    pub enum InvoiceStatus {
+        Open = "open",
+        Paid = "paid",
+        /// Cancelled: nothing is owed.
+        Void = "void",
+    }
+}
+
+impl InvoiceStatus {
+    /// The status in `locale`, as a badge says it.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            InvoiceStatus::Open => td_string!(locale, documents.status_open),
+            InvoiceStatus::Paid => td_string!(locale, documents.status_paid),
+            InvoiceStatus::Void => td_string!(locale, documents.status_void),
+        }
+    }
+}
+
+named! {
     /// A part of the client portal an organization allows its clients or
     /// not ([`crate::model::Permissions`]). The order is the stored
     /// columns' (`allow_<name>`) and the pages'.
@@ -234,6 +256,12 @@ named! {
         NewLinkRequested = "new_link_requested",
         /// Staff downloaded the client list as a file.
         ClientsExported = "clients_exported",
+        /// A file was uploaded to a client account.
+        DocumentUploaded = "document_uploaded",
+        /// A file of a client account was downloaded.
+        DocumentDownloaded = "document_downloaded",
+        /// Staff removed a file from a client account.
+        DocumentDeleted = "document_deleted",
     }
 }
 
@@ -249,6 +277,8 @@ named! {
         Exports = "exports",
         /// People's own contact details and sign-in addresses.
         Profiles = "profiles",
+        /// Files uploaded, downloaded and removed.
+        Documents = "documents",
     }
 }
 
@@ -275,6 +305,11 @@ impl AuditFilter {
                 AuditKind::EmailChanged,
             ],
             AuditFilter::Exports => &[AuditKind::ClientsExported],
+            AuditFilter::Documents => &[
+                AuditKind::DocumentUploaded,
+                AuditKind::DocumentDownloaded,
+                AuditKind::DocumentDeleted,
+            ],
         }
     }
 }

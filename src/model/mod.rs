@@ -29,7 +29,8 @@ pub use error::{AppError, FieldError, Validator};
 pub use ids::{AccountId, ClientId, OrganizationId, PlanId, UserId};
 pub use kinds::{
     AuditFilter, AuditKind, ClientFilter, EmailKind, ImportField, ImportStatus, InvitationKind,
-    JobStatus, Language, MailStatus, Place, PortalSection, Role, SettingsSection, SignupStatus,
+    InvoiceStatus, JobStatus, Language, MailStatus, Place, PortalSection, Role, SettingsSection,
+    SignupStatus,
 };
 pub use overview::{Attention, AttentionItem, Funnel, Overview, WeekCount};
 pub use permissions::{Overrides, Permissions};
@@ -237,6 +238,8 @@ pub struct AccountRow {
     /// The members that match the list's search or status filter (empty
     /// when the list shows everyone).
     pub matched: Vec<i64>,
+    /// Files its members uploaded that no staff member marked as seen.
+    pub new_uploads: i64,
 }
 
 impl AccountRow {
@@ -423,6 +426,8 @@ pub struct Dashboard {
     /// Their client account in the current organization, if they are a
     /// member of one.
     pub account: Option<DashboardAccount>,
+    /// The portal sections they may use there (none without an account).
+    pub sections: Vec<PortalSection>,
     /// Their contact details there, when they may change them (the Profile
     /// section).
     pub contact: Option<ContactDetails>,
@@ -467,7 +472,54 @@ pub struct ClientDetail {
     pub phone: String,
     /// Lines joined by `\n`.
     pub postal_address: String,
+    /// Files the members of their account uploaded that no staff member
+    /// marked as seen.
+    pub new_uploads: i64,
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// A file shared with a client account, as a page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: i64,
+    /// The cleaned file name.
+    pub name: String,
+    /// The type found from its content, e.g. `application/pdf`.
+    pub content_type: String,
+    /// "2.4 MB", in the reader's language.
+    pub size: String,
+    /// When it was uploaded, in the reader's time zone.
+    pub uploaded: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// A member of the account uploaded it (staff did otherwise).
+    pub from_client: bool,
+    /// A member's upload no staff member marked as seen.
+    pub new_upload: bool,
+    /// Set when the document is an invoice.
+    pub invoice: Option<InvoiceView>,
+}
+
+/// An invoice's details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceView {
+    pub number: String,
+    /// As the reader reads dates ("3 Dec 2026")…
+    pub issued_on: String,
+    pub due_on: String,
+    /// …and as a date field holds them (YYYY-MM-DD).
+    pub issued_value: String,
+    pub due_value: String,
+    /// "CAD 1,234.50", in the reader's language.
+    pub amount: String,
+    /// As typed in the form: "1234.50".
+    pub amount_value: String,
+    /// ISO 4217, e.g. "CAD".
+    pub currency: String,
+    pub status: InvoiceStatus,
+    /// Where it can be paid: shown to staff always, to a client only while
+    /// Payments is theirs and the invoice is open.
+    pub payment_url: Option<String>,
 }
 
 /// A line of a client's timeline.

@@ -162,6 +162,18 @@ pub enum Problem {
     ApproversFromList,
     ApproversChoose,
     ApprovalChoose,
+    // Documents and invoices.
+    FileEmpty,
+    FileType,
+    FileTooLarge,
+    FileCutShort,
+    InvoiceNumber,
+    DayFormat,
+    DueBeforeIssue,
+    AmountFormat,
+    CurrencyCode,
+    InvoiceStatusChoose,
+    HttpsAddress,
     /// A permission choice other than the organization's, on or off.
     PermissionChoose,
     // A client's own profile.
@@ -304,6 +316,17 @@ impl Problem {
             RequestKeyMissing => td_string!(locale, problems.request_key_missing).into(),
             SettingsSectionChoose => td_string!(locale, problems.settings_section).into(),
             PermissionChoose => td_string!(locale, problems.permission_choose).into(),
+            FileEmpty => td_string!(locale, problems.file_empty).into(),
+            FileType => td_string!(locale, problems.file_type).into(),
+            FileTooLarge => td_string!(locale, problems.file_too_large).into(),
+            FileCutShort => td_string!(locale, problems.file_cut_short).into(),
+            InvoiceNumber => td_string!(locale, problems.invoice_number).into(),
+            DayFormat => td_string!(locale, problems.day_format).into(),
+            DueBeforeIssue => td_string!(locale, problems.due_before_issue).into(),
+            AmountFormat => td_string!(locale, problems.amount_format).into(),
+            CurrencyCode => td_string!(locale, problems.currency_code).into(),
+            InvoiceStatusChoose => td_string!(locale, problems.invoice_status).into(),
+            HttpsAddress => td_string!(locale, problems.https_address).into(),
             PhoneFormat => td_string!(locale, problems.phone_format).into(),
             PostalAddressTooLong => td_string!(locale, problems.postal_address_too_long).into(),
             EmailUnchanged => td_string!(locale, problems.email_unchanged).into(),
@@ -327,17 +350,22 @@ impl Problem {
 }
 
 impl Problem {
-    /// The problems an uploaded file can have, as the import page's
-    /// address names them (`?problem=not_csv`).
-    const UPLOAD: [(Problem, &'static str); 4] = [
+    /// The problems an uploaded file can have, as the address of the page
+    /// it was sent from names them (`?problem=not_csv`): a file to import,
+    /// a document.
+    const UPLOAD: [(Problem, &'static str); 8] = [
         (Problem::ImportTooLarge, "too_large"),
         (Problem::ImportTooManyRows, "too_many_rows"),
         (Problem::ImportNotCsv, "not_csv"),
         (Problem::ImportEmpty, "empty"),
+        (Problem::FileEmpty, "file_empty"),
+        (Problem::FileType, "file_type"),
+        (Problem::FileTooLarge, "file_too_large"),
+        (Problem::FileCutShort, "file_cut_short"),
     ];
 
-    /// This upload problem's name in the import page's address (`not_csv`
-    /// for any other problem).
+    /// This upload problem's name in the page's address (`not_csv` for any
+    /// other problem).
     pub fn upload_name(&self) -> &'static str {
         Self::UPLOAD
             .iter()

@@ -85,9 +85,18 @@ pub struct Cli {
     #[arg(long, env = "PORCHLIGHT_SECRET", hide_env_values = true)]
     pub secret: Option<String>,
 
-    /// Directory for the default SQLite database and the generated secret.
+    /// Directory for the default SQLite database, the generated secret and,
+    /// without STORAGE_URL, the documents (its `files` folder).
     #[arg(long, env = "PORCHLIGHT_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+
+    /// Where documents are kept: s3://BUCKET/PREFIX for an S3-compatible
+    /// bucket (needed when several servers share one database; its
+    /// credentials, region and endpoint come from the usual AWS_* variables:
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT,
+    /// AWS_ALLOW_HTTP), or file:///FOLDER. Default: <data-dir>/files.
+    #[arg(long, env = "STORAGE_URL")]
+    pub storage_url: Option<Url>,
 }
 
 /// Validated configuration the server runs with.
@@ -107,6 +116,8 @@ pub struct Config {
     pub limits: crate::server::throttle::Limits,
     pub secret: Secret,
     pub data_dir: PathBuf,
+    /// Where documents are kept.
+    pub storage: StorageSettings,
     /// Where the server reads the time: the system's, unless a test sets a
     /// clock it can move ([`Clock::advance`]).
     pub clock: Clock,
@@ -116,6 +127,24 @@ impl Config {
     /// Session cookies get `Secure` when the portal is served over https.
     pub fn cookie_secure(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// Where documents are kept: `url` (None: `<data dir>/files`) and the
+/// object store's options for it (for a bucket, the `AWS_*` variables with
+/// their names lower-cased, e.g. `aws_endpoint`). Options never show in
+/// `Debug`: they hold credentials.
+#[derive(Clone, Default)]
+pub struct StorageSettings {
+    pub url: Option<Url>,
+    pub options: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for StorageSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StorageSettings")
+            .field("url", &self.url.as_ref().map(Url::as_str))
+            .finish_non_exhaustive()
     }
 }
 
@@ -288,6 +317,30 @@ impl Cli {
             }
         };
 
+        if let Some(url) = &self.storage_url
+            && !matches!(url.scheme(), "s3" | "file")
+        {
+            return Err(bad(
+                "STORAGE_URL",
+                "must start with s3:// (a bucket) or file:// (a folder)",
+            ));
+        }
+        let storage = StorageSettings {
+            options: if self
+                .storage_url
+                .as_ref()
+                .is_some_and(|u| u.scheme() == "s3")
+            {
+                std::env::vars()
+                    .filter(|(k, _)| k.starts_with("AWS_"))
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            url: self.storage_url,
+        };
+
         Ok(Config {
             database_url,
             site_addr: self.site_addr,
@@ -325,6 +378,7 @@ impl Cli {
             },
             secret,
             data_dir: self.data_dir,
+            storage,
             clock: Clock::system(),
         })
     }

@@ -48,6 +48,14 @@ impl Local {
         td_string!(locale, dates.date, day, month, year = zoned.year())
     }
 
+    /// "3 Nov 2026" / "3 nov. 2026": a calendar day (an invoice's due date),
+    /// written as [`Local::date`] writes days.
+    pub fn calendar_day(&self, date: Date) -> String {
+        let locale = self.language.locale();
+        let (day, month) = written_day_and_month(locale, date.day(), date.month());
+        td_string!(locale, dates.date, day, month, year = date.year())
+    }
+
     /// "3 Nov" / "3 nov." ("1er déc."): the day `ms` falls on in this zone,
     /// without the year.
     pub fn day_month(&self, ms: i64) -> String {
@@ -105,11 +113,16 @@ impl Local {
 /// The day of the month as written ("1er" on a first in French) and the
 /// month's short name.
 fn day_and_month(locale: Locale, zoned: &jiff::ZonedDateTime) -> (String, &'static str) {
-    let day = match zoned.day() {
+    written_day_and_month(locale, zoned.day(), zoned.month())
+}
+
+/// [`day_and_month`] of a day of the month (1–31) and a month (1–12).
+fn written_day_and_month(locale: Locale, day: i8, month: i8) -> (String, &'static str) {
+    let day = match day {
         1 => td_string!(locale, dates.first_day).to_owned(),
         d => d.to_string(),
     };
-    (day, month_name(locale, zoned.month()))
+    (day, month_name(locale, month))
 }
 
 /// A month's short name (`month`: 1–12).

@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod events;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod jobs;
 pub mod live;
@@ -18,6 +19,7 @@ pub mod page_language;
 pub mod security;
 pub mod site;
 pub mod startup;
+pub mod storage;
 pub mod throttle;
 
 pub use clock::Clock;

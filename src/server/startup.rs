@@ -23,6 +23,7 @@ use crate::server::jobs::JobRunner;
 use crate::server::mail::{Composer, Transport, Worker};
 use crate::server::page_language;
 use crate::server::site::SiteFiles;
+use crate::server::storage::Storage;
 
 /// Everything a request handler or server function needs. Cloned per request
 /// (cheaply: it is all handles), given to the Leptos routes as context.
@@ -41,6 +42,8 @@ pub struct AppState {
     pub jobs: JobRunner,
     /// The site's files, served from memory.
     pub site: Arc<SiteFiles>,
+    /// Where documents are kept.
+    pub storage: Storage,
     /// Set once first-run setup is known to be done (it is never undone), so
     /// page requests stop asking the database.
     pub set_up: Arc<std::sync::atomic::AtomicBool>,
@@ -80,6 +83,8 @@ pub enum StartupError {
     Smtp(crate::server::mail::smtp::RelayError),
     #[error("LEPTOS_SITE_ROOT: cannot read the site's files: {0}")]
     Site(std::io::Error),
+    #[error("{0}")]
+    Storage(#[from] crate::server::config::ConfigError),
 }
 
 /// Connects to the database, migrates it, starts the outbox worker and
@@ -90,6 +95,7 @@ pub async fn build(
 ) -> Result<(Router, AppState), StartupError> {
     let site = SiteFiles::load(std::path::Path::new(&*leptos_options.site_root))
         .map_err(StartupError::Site)?;
+    let storage = Storage::open(&config.storage, &config.data_dir)?;
     let db = Db::connect_and_migrate(&config.database_url).await?;
     // What a migration cannot do the same on both databases: fold names'
     // case the Unicode way.
@@ -146,6 +152,7 @@ pub async fn build(
         jobs,
         site: Arc::new(site),
         set_up: Arc::default(),
+        storage,
     };
     Ok((router(state.clone()), state))
 }
@@ -186,6 +193,10 @@ fn router(state: AppState) -> Router {
         .route(
             "/clients/import/{id}/skipped.csv",
             get(crate::server::import::skipped),
+        )
+        .route(
+            "/documents/{id}/download",
+            get(crate::server::files::download),
         )
         .merge(pages)
         // Site files (the wasm, CSS, public/) from memory; any other
@@ -237,6 +248,25 @@ fn router(state: AppState) -> Router {
                 ))
                 .layer(tower_http::limit::RequestBodyLimitLayer::new(
                     crate::server::import::MAX_UPLOAD_BODY,
+                )),
+        )
+        // So may a document: it is counted while it arrives, and refused
+        // past its cap before the body limit is reached.
+        .merge(
+            Router::new()
+                .route(
+                    "/accounts/{id}/documents",
+                    axum::routing::post(crate::server::files::staff_upload),
+                )
+                .route(
+                    "/documents/upload",
+                    axum::routing::post(crate::server::files::client_upload),
+                )
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::server::files::MAX_UPLOAD_BODY,
+                ))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    crate::server::files::MAX_UPLOAD_BODY,
                 )),
         )
         .layer(middleware::from_fn_with_state(state.clone(), page_guard))

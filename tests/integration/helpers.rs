@@ -164,6 +164,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         smtp_connections: 10,
         secret: Some("test-secret-".repeat(4)),
         data_dir: data_dir.path().to_owned(),
+        storage_url: None,
     }
     .into_config()
     .expect("valid test configuration");
@@ -1070,4 +1071,109 @@ pub async fn every_kind_of_client(app: &TestApp) -> String {
     .unwrap();
     app.refresh_list_states().await;
     owner
+}
+
+impl TestApp {
+    /// Where the documents of a server with no STORAGE_URL are kept.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self.config.data_dir.join("files")
+    }
+}
+
+/// A real S3-compatible server process (moto's, from PyPI) on a free port,
+/// with one empty bucket; stopped when dropped.
+pub struct S3Server {
+    pub port: u16,
+    pub bucket: &'static str,
+    child: std::process::Child,
+}
+
+impl S3Server {
+    pub async fn start() -> S3Server {
+        let port = free_port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs moto (installed by scripts/ensure-tools.sh)");
+        let server = S3Server {
+            port,
+            bucket: "porchlight-test",
+            child,
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(resp) = client.put(server.bucket_url()).send().await
+                && resp.status().is_success()
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("moto's S3 server did not start on port {port}");
+    }
+
+    /// The bucket's address on the server.
+    pub fn bucket_url(&self) -> String {
+        format!("http://127.0.0.1:{}/{}", self.port, self.bucket)
+    }
+
+    /// The storage settings of a server keeping its documents in the bucket,
+    /// under `prefix`.
+    pub fn storage(&self, prefix: &str) -> porchlight::server::config::StorageSettings {
+        let option = |k: &str, v: String| (k.to_owned(), v);
+        porchlight::server::config::StorageSettings {
+            url: Some(format!("s3://{}/{prefix}", self.bucket).parse().unwrap()),
+            options: vec![
+                option("aws_endpoint", format!("http://127.0.0.1:{}", self.port)),
+                option("aws_allow_http", "true".into()),
+                option("aws_access_key_id", "test".into()),
+                option("aws_secret_access_key", "test".into()),
+                option("aws_region", "us-east-1".into()),
+            ],
+        }
+    }
+
+    /// The keys in the bucket (S3's ListObjectsV2), and the multipart
+    /// uploads still open in it.
+    pub async fn contents(&self) -> (Vec<String>, usize) {
+        let client = reqwest::Client::new();
+        let list = client
+            .get(format!("{}?list-type=2", self.bucket_url()))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let keys = list
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|s| s.split_once("</Key>").map(|(k, _)| k.to_owned()))
+            .collect();
+        let uploads = client
+            .get(format!("{}?uploads", self.bucket_url()))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (keys, uploads.matches("<UploadId>").count())
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

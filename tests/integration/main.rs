@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bulk;
 mod detail;
+mod documents;
 mod export;
 mod helpers;
 mod imports;

@@ -120,18 +120,24 @@ async fn settings_change_invitations_and_are_audited() {
         "Invite at once: no · invitation links (days): 7 · accent colour: #123abc · logo: none · \
          sign-up: closed · approval: automatic · approvers: 0 · collaborator seats: no limit · \
          reset links (hours): 6 · language: English · time zone: UTC · client portal on: yes · \
-         portal address: north-tutors"
+         portal address: north-tutors · client permissions: Profile, Documents, Invoices, Payments"
     );
-    // A record made before the portal switch reads as on, with no address.
+    // A record made before the portal switch reads as on, with no address…
     let before: serde_json::Value = serde_json::from_str(&detail).unwrap();
     let mut before = before.as_object().unwrap().clone();
     before.remove("portal_enabled");
     before.remove("slug");
+    before.remove("permissions");
     let before = serde_json::Value::Object(before).to_string();
+    // …and with the permissions every organization had before they could
+    // change.
     assert!(
         SettingsRecord::text(&before, Locale::en)
             .unwrap()
-            .ends_with("client portal on: yes · portal address: none"),
+            .ends_with(
+                "client portal on: yes · portal address: none · \
+             client permissions: Profile, Documents, Invoices, Payments"
+            ),
     );
     let trail = app
         .call("audit_trail", &[("filter", "settings")], Some(&owner))

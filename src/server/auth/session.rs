@@ -69,6 +69,26 @@ pub async fn staff_or_refusal(
     }
 }
 
+/// The signed-in person (any role) making a plain HTTP request, or the
+/// answer to send instead: 401 signed out, 500 when the session could not
+/// be read (logged with `route`).
+pub async fn signed_in_or_refusal(
+    sessions: &Sessions,
+    headers: &HeaderMap,
+    route: &str,
+) -> Result<CurrentSession, axum::response::Response> {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    match current(sessions, headers).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(StatusCode::UNAUTHORIZED.into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, route, "session look-up failed");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
 /// The session token from the request's cookies, if any.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<&str> {
     headers

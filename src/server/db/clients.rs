@@ -711,3 +711,22 @@ pub async fn set_contact(
     .await?;
     Ok(row.map(|(id,)| id))
 }
+
+/// The client row of the person `user_id` in account `account_id` of one
+/// organization; None when they are no member of it.
+pub async fn member_of_account(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    account_id: AccountId,
+    user_id: UserId,
+) -> Result<Option<ClientId>, sqlx::Error> {
+    let row: Option<(ClientId,)> = sqlx::query_as(
+        "SELECT id FROM clients WHERE organization_id = $1 AND account_id = $2 AND user_id = $3",
+    )
+    .bind(organization_id)
+    .bind(account_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod client_accounts;
 pub mod clients;
+pub mod documents;
 pub mod email_changes;
 pub mod export;
 pub mod imports;

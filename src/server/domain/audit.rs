@@ -29,6 +29,9 @@ pub fn event_name(kind: AuditKind, locale: Locale) -> &'static str {
         }
         AuditKind::ProfileChanged => td_string!(locale, audit_events.profile_changed),
         AuditKind::PermissionsChanged => td_string!(locale, audit_events.permissions_changed),
+        AuditKind::DocumentUploaded => td_string!(locale, audit_events.document_uploaded),
+        AuditKind::DocumentDownloaded => td_string!(locale, audit_events.document_downloaded),
+        AuditKind::DocumentDeleted => td_string!(locale, audit_events.document_deleted),
     }
 }
 

@@ -638,6 +638,12 @@ pub async fn list(
             .or_default()
             .push(row(m, now, &local));
     }
+    let ids: Vec<i64> = page.accounts.iter().map(|a| a.id.0).collect();
+    let new_uploads: std::collections::HashMap<AccountId, i64> =
+        db::documents::new_uploads(&db.pool, actor.organization_id, &ids)
+            .await?
+            .into_iter()
+            .collect();
     let rows = page
         .accounts
         .into_iter()
@@ -654,6 +660,7 @@ pub async fn list(
                     .filter(|id| page.matched.contains(&ClientId(*id)))
                     .collect(),
                 members: of_account,
+                new_uploads: new_uploads.get(&a.id).copied().unwrap_or(0),
             }
         })
         .collect();

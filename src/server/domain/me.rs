@@ -44,6 +44,11 @@ pub async fn shell(db: &Db, me: CurrentSession, dev_mailbox: bool) -> Result<She
 pub async fn dashboard(db: &Db, me: CurrentSession, now: i64) -> Result<Dashboard, AppError> {
     let account = super::client_accounts::of_person(db, &me).await?;
     let contact = super::profile::contact(db, &me, now).await?;
+    let sections = if account.is_some() {
+        super::permissions::of(db, &me).await?.allowed()
+    } else {
+        Vec::new()
+    };
     let orgs = db::orgs::organizations_of(&db.pool, me.user_id, false).await?;
     let current = orgs
         .iter()
@@ -57,6 +62,7 @@ pub async fn dashboard(db: &Db, me: CurrentSession, now: i64) -> Result<Dashboar
         current_organization: current,
         language: me.language,
         account,
+        sections,
         contact,
     })
 }

@@ -7,6 +7,7 @@ pub mod authority;
 pub mod bulk;
 pub mod client_accounts;
 pub mod clients;
+pub mod documents;
 pub mod export;
 pub mod import;
 pub mod language;

@@ -173,6 +173,72 @@ pub fn phone(value: &str) -> Result<Option<Phone>, Problem> {
     }
 }
 
+/// An invoice number as the organization writes them: 1 to 40 letters,
+/// digits, spaces and `- / . # _`.
+pub fn invoice_number(value: &str) -> Result<String, Problem> {
+    let v = value.trim();
+    let ok = (1..=40).contains(&v.chars().count())
+        && v.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.' | '#' | '_'));
+    if ok {
+        Ok(v.to_owned())
+    } else {
+        Err(Problem::InvoiceNumber)
+    }
+}
+
+/// A calendar day as a date field sends it: YYYY-MM-DD, between 2000 and
+/// 2100.
+pub fn calendar_day(value: &str) -> Result<jiff::civil::Date, Problem> {
+    match value.trim().parse::<jiff::civil::Date>() {
+        Ok(d) if (2000..=2100).contains(&d.year()) => Ok(d),
+        _ => Err(Problem::DayFormat),
+    }
+}
+
+/// An amount of money as typed: digits with at most two decimals after a
+/// point or a comma ("1234.5", "1234,50"), no thousands separators, not
+/// negative, below a billion; in minor units (cents).
+pub fn amount_minor(value: &str) -> Result<i64, Problem> {
+    let v = value.trim().replace(',', ".");
+    let (units, cents) = match v.split_once('.') {
+        Some((u, c)) => (u, c),
+        None => (v.as_str(), ""),
+    };
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if units.is_empty() || units.len() > 9 || !digits(units) || cents.len() > 2 || !digits(cents) {
+        return Err(Problem::AmountFormat);
+    }
+    let units: i64 = units.parse().map_err(|_| Problem::AmountFormat)?;
+    let cents: i64 = format!("{cents:0<2}")
+        .parse()
+        .map_err(|_| Problem::AmountFormat)?;
+    Ok(units * 100 + cents)
+}
+
+/// A currency's ISO 4217 code: three letters, returned in capitals.
+pub fn currency(value: &str) -> Result<String, Problem> {
+    let v = value.trim().to_ascii_uppercase();
+    if v.len() == 3 && v.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(v)
+    } else {
+        Err(Problem::CurrencyCode)
+    }
+}
+
+/// An optional web address that must be https (a logo, a payment link): at
+/// most 500 characters, with a host. Empty for none.
+pub fn https_address(value: &str) -> Result<Option<url::Url>, Problem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match url::Url::parse(v) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some() && v.len() <= 500 => Ok(Some(u)),
+        _ => Err(Problem::HttpsAddress),
+    }
+}
+
 /// The most lines and characters a postal address may have.
 pub const POSTAL_ADDRESS_MAX_LINES: usize = 6;
 pub const POSTAL_ADDRESS_MAX_CHARS: usize = 300;
@@ -385,6 +451,58 @@ pub fn password(value: &str, email: &str) -> Result<NewPassword, Problem> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn invoice_fields_are_read_as_people_type_them() {
+        assert_eq!(
+            super::invoice_number(" INV-2026/001 "),
+            Ok("INV-2026/001".into())
+        );
+        assert_eq!(
+            super::invoice_number(""),
+            Err(super::Problem::InvoiceNumber)
+        );
+        assert_eq!(
+            super::invoice_number("a;b"),
+            Err(super::Problem::InvoiceNumber)
+        );
+        assert_eq!(
+            super::calendar_day("2026-12-31").map(|d| d.to_string()),
+            Ok("2026-12-31".into())
+        );
+        for bad in ["2026-02-30", "31/12/2026", "1999-01-01", ""] {
+            assert_eq!(
+                super::calendar_day(bad),
+                Err(super::Problem::DayFormat),
+                "{bad}"
+            );
+        }
+        assert_eq!(super::amount_minor("1234.5"), Ok(123_450));
+        assert_eq!(super::amount_minor("1234,05"), Ok(123_405));
+        assert_eq!(super::amount_minor("0"), Ok(0));
+        for bad in ["-5", "1,234.50", "12.345", "", ".5", "1e3", "1234567890"] {
+            assert_eq!(
+                super::amount_minor(bad),
+                Err(super::Problem::AmountFormat),
+                "{bad}"
+            );
+        }
+        assert_eq!(super::currency(" cad"), Ok("CAD".into()));
+        assert_eq!(super::currency("CA$"), Err(super::Problem::CurrencyCode));
+        assert_eq!(super::https_address(""), Ok(None));
+        assert!(
+            super::https_address("https://pay.example.com/i/42")
+                .unwrap()
+                .is_some()
+        );
+        for bad in ["http://pay.example.com", "javascript:alert(1)", "https://"] {
+            assert_eq!(
+                super::https_address(bad),
+                Err(super::Problem::HttpsAddress),
+                "{bad}"
+            );
+        }
+    }
+
     #[test]
     fn a_phone_number_is_written_as_people_write_them() {
         for ok in [

@@ -66,17 +66,11 @@ fn color(value: &str) -> Result<String, Problem> {
     }
 }
 
-/// An empty address (no logo) or an https URL of at most 500 characters.
+/// An empty address (no logo) or an https URL ([`rules::https_address`]).
 fn logo_url(value: &str) -> Result<String, Problem> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    match url::Url::parse(v) {
-        Ok(u) if u.scheme() == "https" && u.host_str().is_some() && v.len() <= 500 => {
-            Ok(u.to_string())
-        }
-        _ => Err(Problem::LogoAddress),
+    match rules::https_address(value) {
+        Ok(address) => Ok(address.map(String::from).unwrap_or_default()),
+        Err(_) => Err(Problem::LogoAddress),
     }
 }
 

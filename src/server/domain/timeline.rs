@@ -26,6 +26,10 @@ pub async fn client_detail(
     let (phone, postal_address) = db::clients::contact_by_id(pool, org, client_id)
         .await?
         .unwrap_or_default();
+    let new_uploads = db::documents::new_uploads(pool, org, &[client.account_id.0])
+        .await?
+        .first()
+        .map_or(0, |(_, n)| *n);
     let user_id = client.user_id;
     let mut entries: Vec<(i64, String, bool)> = Vec::new();
 
@@ -158,6 +162,7 @@ pub async fn client_detail(
         client: row(client, now, &local),
         phone: phone.unwrap_or_default(),
         postal_address: postal_address.unwrap_or_default(),
+        new_uploads,
         timeline: entries
             .into_iter()
             .map(|(_, (at, text, problem))| TimelineEntry {
