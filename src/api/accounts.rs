@@ -111,12 +111,17 @@ pub async fn set_member_place(client_id: i64, place: String) -> Result<(), AppEr
     .await
 }
 
-/// Invites every owner of an account who can be invited; says what it did.
+/// Invites every owner of an account who can be invited, each sent the
+/// form `form` (its id; empty for none) too; says what it did.
 #[server(prefix = "/api", endpoint = "invite_owners")]
-pub async fn invite_owners(account_id: i64) -> Result<OwnersInvited, AppError> {
+pub async fn invite_owners(
+    account_id: i64,
+    #[server(default)] form: String,
+) -> Result<OwnersInvited, AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
         let id = crate::model::AccountId(account_id);
+        let form = crate::server::domain::forms::chosen(&form)?;
         // Counted per account, like a resend per client.
         let key = format!("{}:account:{id}", current.organization_id);
         super::ssr::rate_limit(&state, "resend", &key).await?;
@@ -124,6 +129,7 @@ pub async fn invite_owners(account_id: i64) -> Result<OwnersInvited, AppError> {
             &state.db,
             &current,
             id,
+            form,
             state.now(),
         )
         .await?;

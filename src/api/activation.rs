@@ -44,7 +44,7 @@ pub async fn activate(token: String, password: String) -> Result<(), AppError> {
         .await?;
         super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
         super::ssr::announce_person(&state, accepted.user_id).await;
-        leptos_axum::redirect("/dashboard");
+        leptos_axum::redirect(&accepted.landing);
         Ok(())
     })
     .await
@@ -66,7 +66,7 @@ pub async fn join(token: String) -> Result<(), AppError> {
         .await?;
         super::ssr::start_session(&state, accepted.user_id, accepted.organization_id).await?;
         super::ssr::announce_person(&state, accepted.user_id).await;
-        leptos_axum::redirect("/dashboard");
+        leptos_axum::redirect(&accepted.landing);
         Ok(())
     })
     .await

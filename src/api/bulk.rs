@@ -83,6 +83,7 @@ pub async fn start_bulk_invite(
     #[server(default)] staff: String,
     #[server(default)] list_plan: String,
     #[server(default)] list_staff: String,
+    #[server(default)] intake_form: String,
 ) -> Result<i64, AppError> {
     super::ssr::answer(async move {
         use crate::server::events::Event;
@@ -99,9 +100,16 @@ pub async fn start_bulk_invite(
             [plan, staff, list_plan, list_staff],
         );
         let now = state.now();
-        let (id, created) =
-            crate::server::domain::bulk::start(&state.db, &current, &form, &request_key, now)
-                .await?;
+        let intake_form = crate::server::domain::forms::chosen(&intake_form)?;
+        let (id, created) = crate::server::domain::bulk::start(
+            &state.db,
+            &current,
+            &form,
+            intake_form,
+            &request_key,
+            now,
+        )
+        .await?;
         if created {
             state.jobs.wake();
             state

@@ -63,11 +63,16 @@ pub async fn create_client(
     .await
 }
 
-/// Sends or resends a client's invitation.
+/// Sends or resends a client's invitation, with the form `form` (its id;
+/// empty for none) waiting for them once they activate.
 #[server(prefix = "/api", endpoint = "send_invitation")]
-pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
+pub async fn send_invitation(
+    client_id: i64,
+    #[server(default)] form: String,
+) -> Result<(), AppError> {
     super::ssr::answer(async move {
         let client_id = crate::model::ClientId(client_id);
+        let form = crate::server::domain::forms::chosen(&form)?;
         use crate::server::domain::authority::Action;
         use crate::server::domain::clients;
 
@@ -78,7 +83,7 @@ pub async fn send_invitation(client_id: i64) -> Result<(), AppError> {
             clients::target(&state.db, &current, client_id, Action::SendInvitation).await?;
         let key = format!("{}:{client_id}", current.organization_id);
         super::ssr::rate_limit(&state, "resend", &key).await?;
-        clients::send_invitation(&state.db, &current, client, state.now()).await?;
+        clients::send_invitation(&state.db, &current, client, form, state.now()).await?;
         state.mail.wake();
         super::ssr::announce_client(&state, current.organization_id, client_id).await;
         Ok(())

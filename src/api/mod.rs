@@ -10,6 +10,7 @@ pub mod clients;
 pub mod documents;
 pub mod forms;
 pub mod imports;
+pub mod intake;
 pub mod me;
 pub mod organizations;
 pub mod overview;

@@ -138,6 +138,8 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
         .map(|s| s.to_string())
         .unwrap_or_default();
     let name = account.name.clone();
+    // The form to send with the invitations (empty: none).
+    let invitation_form = RwSignal::new(String::new());
     view! {
         <h1>{account.name.clone()}</h1>
         <p>{td_string!(locale, detail.created, created = account.created.clone())}</p>
@@ -188,7 +190,7 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
                                                 class="secondary small"
                                                 disabled=disabled
                                                 aria-describedby=reason
-                                                on:click=move |_| { actions.send.dispatch(SendInvitation { client_id }); }
+                                                on:click=move |_| { actions.send.dispatch(SendInvitation { client_id, form: invitation_form.get_untracked() }); }
                                             >
                                                 {invite_label}
                                             </button>
@@ -210,12 +212,13 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            <super::forms::FormChoice chosen=invitation_form />
             <div class="actions">
                 <button
                     type="button"
                     disabled=owners_disabled
                     aria-describedby=owners_reason
-                    on:click=move |_| { actions.owners.dispatch(InviteOwners { account_id: id }); }
+                    on:click=move |_| { actions.owners.dispatch(InviteOwners { account_id: id, form: invitation_form.get_untracked() }); }
                 >
                     {td_string!(locale, accounts.invite_owners)}
                 </button>

@@ -43,6 +43,7 @@ pub fn BulkInvitePanel(
     let plan = RwSignal::new(String::new());
     let staff = RwSignal::new(String::new());
     let resend = RwSignal::new(false);
+    let intake_form = RwSignal::new(String::new());
     let preview = ServerAction::<PreviewBulkInvite>::new();
     let start = ServerAction::<StartBulkInvite>::new();
 
@@ -109,6 +110,7 @@ pub fn BulkInvitePanel(
             staff: f.staff,
             list_plan: f.list_plan,
             list_staff: f.list_staff,
+            intake_form: intake_form.get_untracked(),
         });
     };
     // Once started, the panel closes and the job shows in the list of jobs.
@@ -263,6 +265,7 @@ pub fn BulkInvitePanel(
                 />
                 <label for="bulk-resend">{td_string!(locale, bulk.resend)}</label>
             </div>
+            <super::forms::FormChoice chosen=intake_form />
             <p class="field-error" role="alert">
                 {move || field_error("ids")().or_else(|| field_error("rule")())}
             </p>

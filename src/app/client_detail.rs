@@ -118,6 +118,8 @@ fn Detail(
     };
     let role = c.role;
     let account_id = c.account_id;
+    // The form to send with the invitation (empty: none).
+    let invitation_form = RwSignal::new(String::new());
     view! {
         <h1>{format!("{} {}", c.first_name, c.last_name)}</h1>
         <p aria-live="polite">
@@ -145,6 +147,7 @@ fn Detail(
             <dt>{td_string!(locale, profile.postal_address)}</dt>
             <dd class="address">{if detail.postal_address.is_empty() { "—".to_owned() } else { detail.postal_address }}</dd>
         </dl>
+        {can_invite.then(|| view! { <super::forms::FormChoice chosen=invitation_form /> })}
         <div class="actions">
             {can_invite.then(|| {
                 let (disabled, reason) = invite_button_state(move || send.pending().get());
@@ -153,7 +156,7 @@ fn Detail(
                         type="button"
                         disabled=disabled
                         aria-describedby=reason
-                        on:click=move |_| { send.dispatch(SendInvitation { client_id: id }); }
+                        on:click=move |_| { send.dispatch(SendInvitation { client_id: id, form: invitation_form.get_untracked() }); }
                     >
                         {invite_label}
                     </button>
@@ -207,6 +210,7 @@ fn Detail(
             <button type="submit">{td_string!(locale, detail.save_language)}</button>
         </ActionForm>
         <MoveForm client_id=id account_id />
+        <super::forms::SentForms client_id=id />
         <h2>{td_string!(locale, detail.timeline)}</h2>
         <ol class="timeline" aria-label=td_string!(locale, detail.timeline_label)>
             {detail

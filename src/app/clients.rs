@@ -668,7 +668,7 @@ fn AccountLines(
                         disabled=invite_disabled
                         aria-describedby=invite_reason
                         on:click=move |_| {
-                            actions.owners.dispatch(InviteOwners { account_id: id });
+                            actions.owners.dispatch(InviteOwners { account_id: id, form: String::new() });
                         }
                     >
                         {td_string!(locale, accounts.invite_owners)}
@@ -776,6 +776,7 @@ fn ClientLine(
             <td data-label=td_string!(locale, common.email)>{client.email.unwrap_or_else(|| "—".into())}</td>
             <td data-label=td_string!(locale, clients.status)>
                 <Badge tone=client.status.tone()>{client.status_text}</Badge>
+                {client.form.map(|f| view! { <br /> <span class="muted">{f}</span> })}
             </td>
             <td data-label=td_string!(locale, accounts.plan_and_staff)>{plan}</td>
             <td>
@@ -789,7 +790,7 @@ fn ClientLine(
                             disabled=disabled
                             aria-describedby=reason
                             on:click=move |_| {
-                                actions.send.dispatch(SendInvitation { client_id: id });
+                                actions.send.dispatch(SendInvitation { client_id: id, form: String::new() });
                             }
                         >
                             {label}

@@ -177,6 +177,7 @@ pub fn DashboardPage() -> impl IntoView {
                             <h1>{td_string!(locale, dashboard.hello, name = d.name.clone())}</h1>
                             <p class="lead">{td_string!(locale, dashboard.signed_in_to, organization = d.current_organization.clone())}</p>
                             <super::language::LanguageMenu current=d.language />
+                            <super::forms::FormsWaiting />
                             <h2>{td_string!(locale, dashboard.profile)}</h2>
                             <dl class="profile">
                                 <dt>{td_string!(locale, common.name)}</dt>

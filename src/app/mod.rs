@@ -7,6 +7,7 @@ mod bulk;
 mod client_detail;
 mod clients;
 mod documents;
+mod forms;
 mod imports;
 mod language;
 mod live;
@@ -28,6 +29,7 @@ use audit::AuditPage;
 use bulk::BulkJobsPage;
 use client_detail::ClientDetailPage;
 use clients::ClientsPage;
+use forms::FormEditorPage;
 use imports::{ImportDetailPage, ImportPage};
 use member::{ActivatePage, DashboardPage, EmailConfirmPage, MailboxPage};
 use overview::OverviewPage;
@@ -118,6 +120,7 @@ lazy_page!(ImportDetailRoute, ImportDetailPage);
 lazy_page!(NewOrganizationRoute, NewOrganizationPage);
 lazy_page!(MailboxRoute, MailboxPage);
 lazy_page!(SettingsRoute, SettingsPage);
+lazy_page!(FormEditorRoute, FormEditorPage);
 lazy_page!(BulkJobsRoute, BulkJobsPage);
 lazy_page!(ApprovalsRoute, ApprovalsPage);
 lazy_page!(AuditRoute, AuditPage);
@@ -172,6 +175,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/mailbox") view={Lazy::<MailboxRoute>::new()} />
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/invitations" /> } />
                 <Route path=path!("/settings/:section") view={Lazy::<SettingsRoute>::new()} />
+                <Route path=path!("/settings/forms/:id") view={Lazy::<FormEditorRoute>::new()} />
                 <Route path=path!("/invitations") view={Lazy::<BulkJobsRoute>::new()} />
                 <Route path=path!("/approvals") view={Lazy::<ApprovalsRoute>::new()} />
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} />
@@ -184,6 +188,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard") view=ready(DashboardPage) ssr=SsrMode::Async />
                 <Route path=path!("/activate/:token") view=ready(ActivatePage) ssr=SsrMode::Async />
                 <Route path=path!("/email/confirm/:token") view=ready(EmailConfirmPage) ssr=SsrMode::Async />
+                <Route path=path!("/forms/:id") view=ready(forms::FillFormPage) ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

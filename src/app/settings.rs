@@ -77,6 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let section = section();
                     match settings.await {
                         Ok(s) if section == SettingsSection::Plans => view! { <PlansSettings can_edit=s.can_edit /> }.into_any(),
+                        Ok(s) if section == SettingsSection::Forms => view! { <super::forms::FormsSettings can_edit=s.can_edit /> }.into_any(),
                         Ok(s) => view! { <SettingsForm section settings=s save submitted /> }.into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
@@ -214,8 +215,8 @@ fn SettingsForm(
         }
         .into_any(),
         SettingsSection::Signup => view! { <SignupSettings settings=settings.clone() error /> }.into_any(),
-        // Drawn by `PlansSettings` instead.
-        SettingsSection::Plans => ().into_any(),
+        // Drawn by `PlansSettings` and `FormsSettings` instead.
+        SettingsSection::Plans | SettingsSection::Forms => ().into_any(),
     };
     view! {
         <p class="lead">{td_string!(locale, settings.lead, name = settings.name.clone(), slug = settings.slug.clone())}</p>

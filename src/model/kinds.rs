@@ -50,6 +50,8 @@ named! {
         Portal = "portal",
         /// What clients may see and do in the portal, by default.
         Permissions = "permissions",
+        /// The intake forms sent with invitations.
+        Forms = "forms",
         /// Automatic invitations and how long an invitation lasts.
         Invitations = "invitations",
         /// The accent colour and the logo.
@@ -62,6 +64,45 @@ named! {
         Language = "language",
         /// The plan names client accounts may be on.
         Plans = "plans",
+    }
+}
+
+named! {
+    /// What a form's field asks for.
+    pub enum FieldKind {
+        ShortText = "short_text",
+        LongText = "long_text",
+        Date = "date",
+        Number = "number",
+        YesNo = "yes_no",
+        /// One of its choices.
+        OneChoice = "one_choice",
+        /// Any of its choices.
+        ManyChoices = "many_choices",
+        /// A file, which becomes a document of the client's account.
+        File = "file",
+    }
+}
+
+impl FieldKind {
+    /// The kind's name in `locale`, as the form editor offers it.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            FieldKind::ShortText => td_string!(locale, forms.kind_short_text),
+            FieldKind::LongText => td_string!(locale, forms.kind_long_text),
+            FieldKind::Date => td_string!(locale, forms.kind_date),
+            FieldKind::Number => td_string!(locale, forms.kind_number),
+            FieldKind::YesNo => td_string!(locale, forms.kind_yes_no),
+            FieldKind::OneChoice => td_string!(locale, forms.kind_one_choice),
+            FieldKind::ManyChoices => td_string!(locale, forms.kind_many_choices),
+            FieldKind::File => td_string!(locale, forms.kind_file),
+        }
+    }
+
+    /// A field of this kind offers choices.
+    pub const fn has_choices(self) -> bool {
+        matches!(self, FieldKind::OneChoice | FieldKind::ManyChoices)
     }
 }
 
@@ -335,6 +376,10 @@ named! {
         Failed = "failed",
         Active = "active",
         Disabled = "disabled",
+        /// Sent a form they have not submitted.
+        FormWaiting = "form-waiting",
+        /// Submitted a form.
+        FormSubmitted = "form-submitted",
     }
 }
 
@@ -351,6 +396,7 @@ impl SettingsSection {
             SettingsSection::Language => td_string!(locale, settings.language_and_time),
             SettingsSection::Plans => td_string!(locale, settings.plans),
             SettingsSection::Permissions => td_string!(locale, settings.permissions),
+            SettingsSection::Forms => td_string!(locale, settings.forms),
         }
     }
 }
@@ -367,6 +413,8 @@ impl ClientFilter {
             ClientFilter::Failed => td_string!(locale, clients.filter_failed),
             ClientFilter::Active => td_string!(locale, clients.filter_active),
             ClientFilter::Disabled => td_string!(locale, clients.filter_disabled),
+            ClientFilter::FormWaiting => td_string!(locale, clients.filter_form_waiting),
+            ClientFilter::FormSubmitted => td_string!(locale, clients.filter_form_submitted),
         }
     }
 }

@@ -18,6 +18,7 @@ macro_rules! counted {
 pub(crate) use counted;
 
 mod error;
+pub mod forms;
 mod ids;
 pub mod kinds;
 pub mod live;
@@ -28,9 +29,9 @@ mod problem;
 pub use error::{AppError, FieldError, Validator};
 pub use ids::{AccountId, ClientId, OrganizationId, PlanId, UserId};
 pub use kinds::{
-    AuditFilter, AuditKind, ClientFilter, EmailKind, ImportField, ImportStatus, InvitationKind,
-    InvoiceStatus, JobStatus, Language, MailStatus, Place, PortalSection, Role, SettingsSection,
-    SignupStatus,
+    AuditFilter, AuditKind, ClientFilter, EmailKind, FieldKind, ImportField, ImportStatus,
+    InvitationKind, InvoiceStatus, JobStatus, Language, MailStatus, Place, PortalSection, Role,
+    SettingsSection, SignupStatus,
 };
 pub use overview::{Attention, AttentionItem, Funnel, Overview, WeekCount};
 pub use permissions::{Overrides, Permissions};
@@ -119,6 +120,9 @@ pub struct ClientRow {
     pub status: ClientStatus,
     /// The status in words, with its time: "Invitation sent 2 h ago".
     pub status_text: String,
+    /// Their latest form in words ("Form Intake: waiting"); None when
+    /// none was sent (or the page does not say).
+    pub form: Option<String>,
 }
 
 /// Where a client stands, for styling and filtering.

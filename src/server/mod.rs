@@ -11,6 +11,7 @@ pub mod domain;
 pub mod events;
 pub mod export;
 pub mod files;
+pub mod form_files;
 pub mod import;
 pub mod jobs;
 pub mod live;

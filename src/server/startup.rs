@@ -198,6 +198,10 @@ fn router(state: AppState) -> Router {
             "/documents/{id}/download",
             get(crate::server::files::download),
         )
+        .route(
+            "/settings/forms/{id}/answers.csv",
+            get(crate::server::form_files::answers_csv),
+        )
         .merge(pages)
         // Site files (the wasm, CSS, public/) from memory; any other
         // address gets the app's "not found" page (its router renders
@@ -261,6 +265,10 @@ fn router(state: AppState) -> Router {
                 .route(
                     "/documents/upload",
                     axum::routing::post(crate::server::files::client_upload),
+                )
+                .route(
+                    "/forms/{request}/files/{key}",
+                    axum::routing::post(crate::server::form_files::attach),
                 )
                 .layer(axum::extract::DefaultBodyLimit::max(
                     crate::server::files::MAX_UPLOAD_BODY,

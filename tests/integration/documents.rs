@@ -395,7 +395,10 @@ async fn clients_upload_with_the_paper_clip_and_staff_see_it_new_until_marked_se
 
     // Staff see a new upload on the list, the client's page and the
     // account's files, until they mark it seen.
-    let list = app.call("list_clients", &[("page", "1")], Some(&owner)).await.json();
+    let list = app
+        .call("list_clients", &[("page", "1")], Some(&owner))
+        .await
+        .json();
     assert_eq!(list["rows"][0]["new_uploads"], 1, "{list}");
     let page = app
         .call(
@@ -434,7 +437,10 @@ async fn clients_upload_with_the_paper_clip_and_staff_see_it_new_until_marked_se
         )
         .await;
     assert_eq!(seen.status, 200, "{}", seen.body);
-    let list = app.call("list_clients", &[("page", "1")], Some(&owner)).await.json();
+    let list = app
+        .call("list_clients", &[("page", "1")], Some(&owner))
+        .await
+        .json();
     assert_eq!(list["rows"][0]["new_uploads"], 0);
     // Marking it again finds no unseen upload.
     let again = app

@@ -10,6 +10,7 @@ mod bulk;
 mod detail;
 mod documents;
 mod export;
+mod forms;
 mod helpers;
 mod imports;
 mod invitations;

@@ -291,6 +291,7 @@ pub async fn create(
     created_by: UserId,
     request_key: &str,
     selection: &Selection,
+    form_id: Option<i64>,
     description: &str,
     expected: i64,
     now: i64,
@@ -299,8 +300,8 @@ pub async fn create(
     let mut writer = db.writer().await?;
     let created: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO bulk_jobs (organization_id, created_by, request_key, selection, description,
-                                resend_pending, status, expected, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8)
+                                resend_pending, status, expected, created_at, form_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9)
          ON CONFLICT (organization_id, request_key) DO NOTHING
          RETURNING id",
     )
@@ -312,6 +313,7 @@ pub async fn create(
     .bind(i64::from(selection.resend_pending))
     .bind(expected)
     .bind(now)
+    .bind(form_id)
     .fetch_optional(&mut *writer)
     .await?;
     if let Some((id,)) = created {
@@ -451,15 +453,24 @@ pub async fn run_batch(
 ) -> Result<Option<BatchDone>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let lock = db.backend.skip_locked();
-    let job: Option<(OrganizationId, Option<UserId>, String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT j.organization_id, j.created_by, j.selection, j.position, o.invitation_lifetime_days
+    type Job = (
+        OrganizationId,
+        Option<UserId>,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+    );
+    let job: Option<Job> = sqlx::query_as(&format!(
+        "SELECT j.organization_id, j.created_by, j.selection, j.position, o.invitation_lifetime_days,
+                j.form_id
          FROM bulk_jobs j JOIN organizations o ON o.id = j.organization_id
          WHERE j.id = $1 AND j.status = 'running' {lock}"
     ))
     .bind(job_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((organization_id, actor, selection, position, lifetime_days)) = job else {
+    let Some((organization_id, actor, selection, position, lifetime_days, form_id)) = job else {
         return Ok(None);
     };
     let selection: Selection = match serde_json::from_str(&selection) {
@@ -515,6 +526,9 @@ pub async fn run_batch(
     }
     let expires_at = now + lifetime_days * DAY_MS;
     queue_invitations(&mut tx, job_id, actor, &invite, now, expires_at).await?;
+    if let Some(form_id) = form_id {
+        super::forms::request(&mut tx, organization_id, form_id, &invite, actor, now).await?;
+    }
     super::clients::refresh_states(&mut tx, &invite).await?;
 
     let moved = sqlx::query(

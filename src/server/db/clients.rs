@@ -69,6 +69,12 @@ pub(super) fn filter_condition(filter: Option<ClientFilter>) -> &'static str {
         }
         Some(ClientFilter::Failed) => "c.list_state = 'failed' AND c.invitation_expires_at > $3",
         Some(ClientFilter::Pending) => "c.list_state = 'invited' AND c.invitation_expires_at > $3",
+        Some(ClientFilter::FormWaiting) => {
+            "EXISTS (SELECT 1 FROM form_requests r WHERE r.client_id = c.id AND r.submitted_at IS NULL)"
+        }
+        Some(ClientFilter::FormSubmitted) => {
+            "EXISTS (SELECT 1 FROM form_requests r WHERE r.client_id = c.id AND r.submitted_at IS NOT NULL)"
+        }
     }
 }
 

@@ -29,6 +29,8 @@ pub struct InvitationView {
     pub time_zone: String,
     /// 1 while the organization's client portal is on, 0 while it is off.
     pub portal_enabled: i64,
+    /// The title of the first form waiting for them, if any.
+    pub form_title: Option<String>,
 }
 
 impl InvitationView {
@@ -62,7 +64,10 @@ fn view(link_expiry: &str) -> String {
         c.first_name, c.last_name, c.role, {KIND_NOW} AS kind, i.email, u.name AS inviter_name,
         {link_expiry} AS expires_at, i.accepted_at, i.revoked_at,
         {language} AS language,
-        o.time_zone, o.portal_enabled
+        o.time_zone, o.portal_enabled,
+        (SELECT f.title FROM form_requests r JOIN forms f ON f.id = r.form_id
+         WHERE r.client_id = i.client_id AND r.submitted_at IS NULL
+         ORDER BY r.id LIMIT 1) AS form_title
      FROM invitations i
      JOIN organizations o ON o.id = i.organization_id
      JOIN clients c ON c.id = i.client_id

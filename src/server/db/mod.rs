@@ -10,6 +10,7 @@ pub mod clients;
 pub mod documents;
 pub mod email_changes;
 pub mod export;
+pub mod forms;
 pub mod imports;
 pub mod invitations;
 pub mod languages;

@@ -103,10 +103,13 @@ async fn check_seat(tx: &mut Tx, inv: &InvitationView, role: Role) -> Result<(),
 }
 
 /// Who accepted an invitation, and where they now belong.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Accepted {
     pub user_id: UserId,
     pub organization_id: OrganizationId,
+    /// Where they land: the first form waiting for them, or their
+    /// dashboard.
+    pub landing: String,
 }
 
 /// Sets the password and creates the identity for an activation invitation.
@@ -156,6 +159,7 @@ pub async fn activate(
     // Activating signs the person in: it counts as their first login, in the
     // same transaction (one commit per activation).
     db::users::record_login(&mut tx, user_id, inv.organization_id, now).await?;
+    let landing = super::forms::landing(&mut tx, inv.client_id).await?;
     tx.commit().await?;
     tracing::info!(
         invitation_id = inv.id,
@@ -165,6 +169,7 @@ pub async fn activate(
     Ok(Accepted {
         user_id,
         organization_id: inv.organization_id,
+        landing,
     })
 }
 
@@ -211,6 +216,7 @@ pub async fn join(
         ..db::audit::Event::new(AuditKind::InvitationAccepted)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
+    let landing = super::forms::landing(&mut tx, inv.client_id).await?;
     tx.commit().await?;
     tracing::info!(
         invitation_id = inv.id,
@@ -220,6 +226,7 @@ pub async fn join(
     Ok(Accepted {
         user_id,
         organization_id: inv.organization_id,
+        landing,
     })
 }
 

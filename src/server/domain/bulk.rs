@@ -261,6 +261,7 @@ pub async fn start(
     db: &Db,
     actor: &CurrentSession,
     form: &BulkForm,
+    intake_form: Option<i64>,
     request_key: &str,
     now: i64,
 ) -> Result<(i64, bool), AppError> {
@@ -272,6 +273,13 @@ pub async fn start(
     }
     super::portal::require_on(db, actor.organization_id, Role::Client).await?;
     let selection = selection_for(db, actor, form).await?;
+    if let Some(f) = intake_form
+        && db::forms::get(&db.pool, actor.organization_id, f)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
     let counts = bulk::preview(&db.pool, actor.organization_id, &selection, now).await?;
     let (id, created) = bulk::create(
         db,
@@ -279,6 +287,7 @@ pub async fn start(
         actor.user_id,
         key,
         &selection,
+        intake_form,
         &describe(&selection, &actor.local()),
         counts.invitations(),
         now,

@@ -354,7 +354,8 @@ pub async fn set_place(
 /// disabled, ranking above the actor, or (collaborators) finding no seat
 /// left are skipped and counted; a pending invitation is sent again with a
 /// fresh expiry. Each owner's state is read with the account locked, in the
-/// inviting transaction. Returns what it did and the members it invited.
+/// inviting transaction. With `form`, each invited owner is sent that form
+/// too. Returns what it did and the members it invited.
 ///
 /// Errors: not found for another organization's account;
 /// [`Problem::PortalOff`] while the portal is off.
@@ -362,6 +363,7 @@ pub async fn invite_owners(
     db: &Db,
     actor: &CurrentSession,
     id: AccountId,
+    form: Option<i64>,
     now: i64,
 ) -> Result<(OwnersInvited, Vec<ClientId>), AppError> {
     let org = actor.organization_id;
@@ -427,6 +429,9 @@ pub async fn invite_owners(
             Err(AppError::Conflict(Problem::SeatsFull)) => outcome.skipped_seats += 1,
             Err(e) => return Err(e),
         }
+    }
+    if let Some(form) = form {
+        super::forms::send_in(&mut tx, org, form, &invited, Some(actor.user_id), now).await?;
     }
     tx.commit().await?;
     outcome.invited = invited.len() as i64;

@@ -260,6 +260,7 @@ pub async fn send_invitation(
     db: &Db,
     actor: &CurrentSession,
     client: db::clients::ClientListRow,
+    form: Option<i64>,
     now: i64,
 ) -> Result<(), AppError> {
     let org = actor.organization_id;
@@ -285,6 +286,9 @@ pub async fn send_invitation(
         now,
     )
     .await?;
+    if let Some(form) = form {
+        super::forms::send_in(&mut tx, org, form, &[client_id], Some(actor.user_id), now).await?;
+    }
     tx.commit().await?;
     tracing::info!(client_id = %client_id, organization_id = %org, "invitation sent");
     Ok(())
@@ -630,13 +634,15 @@ pub async fn list(
     let query = request.query(actor, &search, now);
     let page = db::clients::page(db, &query).await?;
     let local = actor.local();
+    let member_ids: Vec<i64> = page.members.iter().map(|m| m.id.0).collect();
+    let forms = super::forms::list_states(db, actor, &member_ids).await?;
     let mut members: std::collections::HashMap<AccountId, Vec<ClientRow>> =
         std::collections::HashMap::new();
     for m in page.members {
-        members
-            .entry(m.account_id)
-            .or_default()
-            .push(row(m, now, &local));
+        members.entry(m.account_id).or_default().push(ClientRow {
+            form: forms.get(&m.id.0).cloned(),
+            ..row(m, now, &local)
+        });
     }
     let ids: Vec<i64> = page.accounts.iter().map(|a| a.id.0).collect();
     let new_uploads: std::collections::HashMap<AccountId, i64> =
@@ -702,5 +708,6 @@ pub fn row(r: db::clients::ClientListRow, now: i64, local: &dates::Local) -> Cli
         created: local.date(r.created_at),
         status,
         status_text,
+        form: None,
     }
 }

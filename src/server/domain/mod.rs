@@ -9,6 +9,7 @@ pub mod client_accounts;
 pub mod clients;
 pub mod documents;
 pub mod export;
+pub mod forms;
 pub mod import;
 pub mod language;
 pub mod me;

@@ -187,11 +187,11 @@ pub fn invoice_number(value: &str) -> Result<String, Problem> {
     }
 }
 
-/// A calendar day as a date field sends it: YYYY-MM-DD, between 2000 and
-/// 2100.
+/// A calendar day as a date field sends it: YYYY-MM-DD, between 1900 and
+/// 2100 (a birth date, an invoice's due date).
 pub fn calendar_day(value: &str) -> Result<jiff::civil::Date, Problem> {
     match value.trim().parse::<jiff::civil::Date>() {
-        Ok(d) if (2000..=2100).contains(&d.year()) => Ok(d),
+        Ok(d) if (1900..=2100).contains(&d.year()) => Ok(d),
         _ => Err(Problem::DayFormat),
     }
 }
@@ -469,7 +469,7 @@ mod tests {
             super::calendar_day("2026-12-31").map(|d| d.to_string()),
             Ok("2026-12-31".into())
         );
-        for bad in ["2026-02-30", "31/12/2026", "1999-01-01", ""] {
+        for bad in ["2026-02-30", "31/12/2026", "1899-12-31", ""] {
             assert_eq!(
                 super::calendar_day(bad),
                 Err(super::Problem::DayFormat),

@@ -242,8 +242,9 @@ pub async fn save(
                 settings.time_zone = zone;
             }
         }
-        // Plans are added and removed one by one (`client_accounts`).
-        SettingsSection::Plans => {
+        // Plans are added and removed one by one (`client_accounts`), forms
+        // saved one by one (`forms`).
+        SettingsSection::Plans | SettingsSection::Forms => {
             return Err(AppError::field("section", Problem::SettingsSectionChoose));
         }
         SettingsSection::Signup => {

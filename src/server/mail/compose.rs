@@ -187,6 +187,7 @@ impl Composer {
                 inviter,
                 link => self.link(&format!("activate/{token}")),
                 expires => local.date(inv.expires_at),
+                form_title => inv.form_title,
                 ..brand(&inv.organization_name, &inv.accent_color, &inv.logo_url)
             },
         )?)

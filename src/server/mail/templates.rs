@@ -209,6 +209,7 @@ mod tests {
             ("role", "client"),
             ("reason", "Seats are full"),
             ("new_email", "ann.new@example.com"),
+            ("form_title", "Intake <questions>"),
         ])
     }
 
