@@ -108,3 +108,18 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     })
     .await
 }
+
+/// Moves the signed-in person to another organization they belong to (a
+/// client's while its portal is on) and takes them to its home there.
+#[server(prefix = "/api", endpoint = "switch_portal")]
+pub async fn switch_portal(organization_id: i64) -> Result<(), AppError> {
+    super::ssr::answer(async move {
+        let (state, me) = super::ssr::require_signed_in().await?;
+        let org = crate::model::OrganizationId(organization_id);
+        let home = crate::server::domain::me::switch_to(&state.db, &me, org).await?;
+        super::ssr::start_session(&state, me.user_id, org).await?;
+        leptos_axum::redirect(home);
+        Ok(())
+    })
+    .await
+}

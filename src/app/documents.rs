@@ -234,12 +234,14 @@ fn InvoiceForm(
 #[component]
 pub fn MyDocuments(can_upload: bool) -> impl IntoView {
     let locale = page_locale();
-    let files = Resource::new(|| (), |()| my_documents());
+    // A document staff share shows without a reload.
+    let live = use_live(|c| matches!(c, Change::Clients { .. }));
+    let files = Resource::new(move || live.get(), |_| my_documents());
     view! {
         <section aria-labelledby="my-documents-title" id="documents">
             <h2 id="my-documents-title">{td_string!(locale, documents.title)}</h2>
             {can_upload.then(|| view! { <UploadForm action="/documents/upload".to_owned() /> })}
-            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match files.await {
                         Ok(list) if list.is_empty() => view! {
@@ -263,7 +265,7 @@ pub fn MyDocuments(can_upload: bool) -> impl IntoView {
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -273,11 +275,12 @@ pub fn MyDocuments(can_upload: bool) -> impl IntoView {
 #[component]
 pub fn MyInvoices() -> impl IntoView {
     let locale = page_locale();
-    let invoices = Resource::new(|| (), |()| my_invoices());
+    let live = use_live(|c| matches!(c, Change::Clients { .. }));
+    let invoices = Resource::new(move || live.get(), |_| my_invoices());
     view! {
         <section aria-labelledby="my-invoices-title" id="invoices">
             <h2 id="my-invoices-title">{td_string!(locale, documents.invoices_title)}</h2>
-            <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match invoices.await {
                         Ok(list) if list.is_empty() => view! {
@@ -314,7 +317,7 @@ pub fn MyInvoices() -> impl IntoView {
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

@@ -13,8 +13,8 @@ use super::ui::{
 use crate::api::activation::{Activate, Join, RequestNewLink, view_invitation};
 use crate::api::auth::Logout;
 use crate::api::me::{
-    ConfirmEmailChange, RequestEmailChange, SaveContact, dev_mailbox, email_change_link,
-    my_dashboard,
+    ConfirmEmailChange, RequestEmailChange, SaveContact, SwitchPortal, dev_mailbox,
+    email_change_link, my_dashboard,
 };
 use crate::i18n::*;
 use crate::model::{AppError, ContactDetails, InvitationPage, PortalSection};
@@ -173,7 +173,13 @@ pub fn DashboardPage() -> impl IntoView {
                         Ok(d) => {
                             super::language::follow_language(d.language);
                             let email = d.email.clone();
+                            let current_org = d.current_organization_id;
                             view! {
+                            <super::ui::BrandBand
+                                organization=d.current_organization.clone()
+                                accent_color=d.accent_color.clone()
+                                logo_url=d.logo_url.clone()
+                            />
                             <h1>{td_string!(locale, dashboard.hello, name = d.name.clone())}</h1>
                             <p class="lead">{td_string!(locale, dashboard.signed_in_to, organization = d.current_organization.clone())}</p>
                             <super::language::LanguageMenu current=d.language />
@@ -193,8 +199,7 @@ pub fn DashboardPage() -> impl IntoView {
                             })}
                             {d.sections.contains(&PortalSection::Invoices).then(|| view! { <super::documents::MyInvoices /> })}
                             {d.account.map(|a| view! { <AccountCard account=a /> })}
-                            <h2>{td_string!(locale, dashboard.organizations)}</h2>
-                            <ul>{d.organizations.into_iter().map(|o| view! { <li>{o.name}</li> }).collect_view()}</ul>
+                            <OrganizationSwitcher organizations=d.organizations current=current_org />
                             <ActionForm action=logout>
                                 <button type="submit">{td_string!(locale, common.sign_out)}</button>
                             </ActionForm>
@@ -208,6 +213,44 @@ pub fn DashboardPage() -> impl IntoView {
             </Transition>
         </main>
     }
+}
+
+/// The organizations the reader belongs to: the current one said, the
+/// others each a button that moves there.
+#[component]
+fn OrganizationSwitcher(
+    organizations: Vec<crate::model::OrganizationChoice>,
+    current: i64,
+) -> impl IntoView {
+    let locale = page_locale();
+    let switch = ServerAction::<SwitchPortal>::new();
+    let error = action_error(switch);
+    (organizations.len() > 1).then(|| view! {
+        <section aria-labelledby="organizations-title">
+            <h2 id="organizations-title">{td_string!(locale, dashboard.organizations)}</h2>
+            <ul class="organizations">
+                {organizations
+                    .into_iter()
+                    .map(|o| {
+                        if o.id == current {
+                            view! { <li><strong>{o.name}</strong> " " {td_string!(locale, dashboard.current)}</li> }.into_any()
+                        } else {
+                            view! {
+                                <li>
+                                    <ActionForm action=switch>
+                                        <input type="hidden" name="organization_id" value=o.id.to_string() />
+                                        <button type="submit" class="link">{td_string!(locale, dashboard.switch_to, name = o.name)}</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                            .into_any()
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <FormMessage error />
+        </section>
+    })
 }
 
 /// A client's own contact details and sign-in address, while the Profile

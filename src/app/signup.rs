@@ -61,14 +61,11 @@ fn Door(door: PortalDoor) -> impl IntoView {
     let locale = page_locale();
     let organization = door.organization.clone();
     let brand = view! {
-        // The organization's colour marks the page; text keeps the site's
-        // own colours, whose contrast is known.
-        <div class="door-brand" style=format!("border-top-color: {}", door.accent_color)>
-            {(!door.logo_url.is_empty()).then(|| view! {
-                <img class="door-logo" src=door.logo_url.clone() alt=td_string!(locale, portal_door.logo, organization = organization.clone()) />
-            })}
-            <p class="door-name">{organization.clone()}</p>
-        </div>
+        <super::ui::BrandBand
+            organization=organization.clone()
+            accent_color=door.accent_color.clone()
+            logo_url=door.logo_url.clone()
+        />
     };
     if !door.portal_open {
         return view! {

@@ -330,3 +330,19 @@ pub fn AccessSwitch(
 pub fn Badge(tone: BadgeTone, children: Children) -> impl IntoView {
     view! { <span class=format!("status {}", tone.class())>{children()}</span> }
 }
+
+/// An organization's brand at the head of a client-facing page: its logo
+/// (with its name as alternative text) and name over a band of its accent
+/// colour. Text keeps the site's own colours, whose contrast is known.
+#[component]
+pub fn BrandBand(organization: String, accent_color: String, logo_url: String) -> impl IntoView {
+    let locale = page_locale();
+    view! {
+        <div class="door-brand" style=format!("border-top-color: {accent_color}")>
+            {(!logo_url.is_empty()).then(|| view! {
+                <img class="door-logo" src=logo_url alt=td_string!(locale, portal_door.logo, organization = organization.clone()) />
+            })}
+            <p class="door-name">{organization.clone()}</p>
+        </div>
+    }
+}

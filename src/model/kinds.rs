@@ -402,6 +402,15 @@ impl SettingsSection {
 }
 
 impl ClientFilter {
+    /// A filter on the member's status ([`crate::model::ClientStatus`]),
+    /// not on the forms they were sent.
+    pub const fn is_status(self) -> bool {
+        !matches!(
+            self,
+            ClientFilter::FormWaiting | ClientFilter::FormSubmitted
+        )
+    }
+
     /// What the status menu calls the filter, in `locale`.
     pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
         use crate::i18n::td_string;

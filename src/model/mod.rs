@@ -425,6 +425,11 @@ pub struct Dashboard {
     pub email: String,
     pub organizations: Vec<OrganizationChoice>,
     pub current_organization: String,
+    pub current_organization_id: i64,
+    /// The organization's brand: its accent colour (#rrggbb) and logo (an
+    /// https address; empty for none).
+    pub accent_color: String,
+    pub logo_url: String,
     /// The language the person reads the portal in.
     pub language: Language,
     /// Their client account in the current organization, if they are a

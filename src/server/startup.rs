@@ -410,7 +410,7 @@ const STAFF_PAGES: &[&str] = &[
     "/accounts",
 ];
 /// Pages for anyone signed in.
-const MEMBER_PAGES: &[&str] = &["/dashboard"];
+const MEMBER_PAGES: &[&str] = &["/dashboard", "/forms"];
 
 /// Sends page requests where they belong before any page renders:
 /// from an organization's old address (`/o/<old slug>…`) to its current

@@ -213,7 +213,8 @@ async fn the_databases_filters_agree_with_the_status_rules_for_every_kind_of_cli
     let all: Vec<ClientRow> =
         serde_json::from_value(Value::Array(members_of(&list(&app, &owner, &[]).await)))
             .expect("client rows");
-    for filter in ClientFilter::ALL {
+    // The form filters are not statuses (see the forms tests).
+    for filter in ClientFilter::ALL.iter().filter(|f| f.is_status()) {
         let mut by_rust: Vec<String> = all
             .iter()
             .filter(|r| r.status.filter() == *filter)

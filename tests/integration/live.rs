@@ -119,19 +119,54 @@ async fn staff_hear_their_own_organization_only() {
 }
 
 #[tokio::test]
-async fn the_stream_is_for_signed_in_staff() {
+async fn a_client_s_stream_names_only_the_members_of_their_own_account() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     assert_eq!(app.get("/events", None).await.status(), 401);
-    app.create_client(&owner, "Ann", "Lee", "ann@example.com")
+    let ann = app
+        .create_client_id(&owner, "Ann", "Lee", "ann@example.com")
         .await;
-    let token = app.wait_for_mail(1).await.remove(0).token();
+    let token = app.wait_for_mail_to("ann@example.com").await.token();
     let client = app
         .activate(&token, "a brand new password")
         .await
         .session_cookie()
         .unwrap();
-    assert_eq!(app.get("/events", Some(&client)).await.status(), 403);
+    let mut stream = Stream::open(&app, &client).await;
+
+    // Another client of the organization comes and is invited: not hers.
+    let bo = app
+        .create_client_id(&owner, "Bo", "Other", "bo@example.com")
+        .await;
+    app.wait_for_mail_to("bo@example.com").await;
+    // A document shared with her account: her page hears about her.
+    let account = app
+        .scalar(&format!("SELECT account_id FROM clients WHERE id = {ann}"))
+        .await;
+    let part = reqwest::multipart::Part::bytes(b"%PDF-1.7\n%%EOF\n".to_vec()).file_name("a.pdf");
+    let uploaded = app
+        .client
+        .post(format!("{}/accounts/{account}/documents", app.address))
+        .header(COOKIE, &owner)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 303);
+    let mut heard = Vec::new();
+    while let Some(event) = stream.next(Duration::from_secs(2)).await {
+        heard.push(event);
+    }
+    assert!(heard.contains(&format!("clients {ann}")), "{heard:?}");
+    for event in &heard {
+        let ids = event
+            .strip_prefix("clients ")
+            .unwrap_or_else(|| panic!("only client changes: {event}"));
+        assert!(
+            ids.split(',').all(|id| id == ann.to_string()),
+            "she heard of someone else (Bo is {bo}): {heard:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -364,3 +364,52 @@ async fn an_address_another_account_has_is_answered_alike_and_never_taken() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_person_in_two_organizations_moves_between_their_portals() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let (_, ana) = active_client(&app, &owner, "Ana", "ana@example.com").await;
+    let south = app
+        .create_organization(&owner, "South Tutors", "south-tutors")
+        .await;
+    // South invites Ana too; she joins with her account.
+    app.create_client_id(&south, "Ana", "South", "ana@example.com")
+        .await;
+    let token = app
+        .wait_for_mail_about("ana@example.com", "South Tutors")
+        .await
+        .token();
+    let joined = app.call("join", &[("token", &token)], Some(&ana)).await;
+    let ana = joined.session_cookie().unwrap_or(ana);
+    let home = app.call("dashboard", &[], Some(&ana)).await.json();
+    assert_eq!(home["current_organization"], "South Tutors");
+    let north = home["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "North Tutors")
+        .unwrap_or_else(|| panic!("{home}"))["id"]
+        .as_i64()
+        .unwrap();
+    let moved = app
+        .call(
+            "switch_portal",
+            &[("organization_id", &north.to_string())],
+            Some(&ana),
+        )
+        .await;
+    assert!(
+        moved.status.is_success() || moved.status.is_redirection(),
+        "{}",
+        moved.body
+    );
+    let ana = moved.session_cookie().unwrap_or(ana);
+    let home = app.call("dashboard", &[], Some(&ana)).await.json();
+    assert_eq!(home["current_organization"], "North Tutors");
+    // An organization she is not in is not found.
+    let other = app
+        .call("switch_portal", &[("organization_id", "999")], Some(&ana))
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+}

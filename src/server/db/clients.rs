@@ -54,9 +54,10 @@ pub(super) const JOINS: &str = "JOIN client_accounts ca ON ca.id = c.account_id
      LEFT JOIN email_outbox e ON e.id = (SELECT MAX(id) FROM email_outbox WHERE invitation_id = i.id)";
 
 /// The SQL condition on `clients c` of a status filter (None: every
-/// client), with `$3` the current time. It reads the client's stored list
-/// state (see [`refresh_state`]), so every filter is a range of the
-/// `clients_org_state` index.
+/// client), with `$3` the current time. A status filter reads the client's
+/// stored list state (see [`refresh_state`]), a range of the
+/// `clients_org_state` index; a form filter looks up their forms
+/// (`form_requests_client`).
 pub(super) fn filter_condition(filter: Option<ClientFilter>) -> &'static str {
     match filter {
         None => "TRUE",

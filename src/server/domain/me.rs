@@ -55,16 +55,59 @@ pub async fn dashboard(db: &Db, me: CurrentSession, now: i64) -> Result<Dashboar
         .find(|o| o.id == me.organization_id)
         .map(|o| o.name.clone())
         .unwrap_or_default();
+    let brand = db::orgs::settings(&db.pool, me.organization_id).await?;
     Ok(Dashboard {
         name: me.user_name,
         email: me.user_email,
         organizations: orgs.into_iter().map(choice).collect(),
         current_organization: current,
+        current_organization_id: me.organization_id.0,
+        accent_color: brand.accent_color,
+        logo_url: brand.logo_url,
         language: me.language,
         account,
         sections,
         contact,
     })
+}
+
+/// Where `me` lands in `organization_id`, one of the organizations they
+/// may use now (a client's while its portal is on): `/` for staff, their
+/// dashboard for a client.
+///
+/// Errors: not found for an organization they do not belong to (or may not
+/// use now).
+pub async fn switch_to(
+    db: &Db,
+    me: &CurrentSession,
+    organization_id: OrganizationId,
+) -> Result<&'static str, AppError> {
+    let usable = db::orgs::organizations_of(&db.pool, me.user_id, false).await?;
+    if !usable.iter().any(|o| o.id == organization_id) {
+        return Err(AppError::NotFound);
+    }
+    let role = db::users::membership_role(&db.pool, organization_id, me.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(if role.is_staff() { "/" } else { "/dashboard" })
+}
+
+/// The client ids of everyone in `me`'s account in their current
+/// organization (`me` included): the changes a client's open pages hear
+/// about. Empty for someone in no account there.
+pub async fn account_member_ids(db: &Db, me: &CurrentSession) -> Result<Vec<i64>, AppError> {
+    let Some((account, ..)) =
+        db::client_accounts::of_user(&db.pool, me.organization_id, me.user_id).await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        super::client_accounts::member_ids(db, me.organization_id, account)
+            .await?
+            .into_iter()
+            .map(|id| id.0)
+            .collect(),
+    )
 }
 
 /// Keeps `language` as `me`'s own choice: every page and email to them is
