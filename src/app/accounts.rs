@@ -245,12 +245,14 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
             <FormMessage error=save_error />
             <button type="submit">{td_string!(locale, accounts.save)}</button>
         </ActionForm>
+        {move || super::portal::owner_or_admin().get().then(|| view! {
         <AccountPermissions
-            id
-            organization=account.organization_permissions
-            own=account.overrides
-            action=actions.permissions
-        />
+                id
+                organization=account.organization_permissions
+                own=account.overrides
+                action=actions.permissions
+            />
+        })}
     }
 }
 

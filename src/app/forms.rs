@@ -25,7 +25,7 @@ pub fn FormsSettings(can_edit: bool) -> impl IntoView {
         <section aria-labelledby="forms-title">
             <h2 id="forms-title">{td_string!(locale, settings.forms)}</h2>
             <p class="lead">{td_string!(locale, forms.lead)}</p>
-            {can_edit.then(|| view! { <p><a class="button" href="/settings/forms/new">{td_string!(locale, forms.new)}</a></p> })}
+            {can_edit.then(|| view! { <p><a class="button" href="/settings/forms/new">{td_string!(locale, forms.new_form)}</a></p> })}
             <Suspense fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match forms.await {
@@ -182,7 +182,7 @@ fn FormEditor(form: Option<crate::model::forms::FormDetail>) -> impl IntoView {
     let fields_error = at("fields".into());
     view! {
         <Title text=td_string!(locale, forms.editor_title) />
-        <h1>{move || if title.get().is_empty() { td_string!(locale, forms.new).to_owned() } else { title.get() }}</h1>
+        <h1>{move || if title.get().is_empty() { td_string!(locale, forms.new_form).to_owned() } else { title.get() }}</h1>
         {version.map(|v| view! { <p class="meta">{td_string!(locale, forms.version_note, version = v)}</p> })}
         <Notices>
             {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, forms.saved)}</Notice> })}
@@ -463,9 +463,18 @@ fn FillForm(form: FormToFill, save: ServerAction<SaveFormAnswers>) -> impl IntoV
             .filter(|f| f.kind == FieldKind::File)
             .map(|f| {
                 let key = f.key.clone();
+                // Its own upload's problem, or (on submitting) that it is
+                // required.
                 let problem = {
                     let key = key.clone();
-                    Signal::derive(move || file_problem(&key))
+                    let answer = format!("answers[{key}]");
+                    Signal::derive(move || {
+                        file_problem(&key).or_else(|| {
+                            error
+                                .get()
+                                .and_then(|e| e.for_field(&answer).map(|p| p.text(locale)))
+                        })
+                    })
                 };
                 let given = files.get(&f.key).cloned();
                 let input = format!("file-{}", f.key);
@@ -530,7 +539,11 @@ fn Question(
     };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described = format!("{hint_id} {error_id}");
+    let described = if field.help.is_empty() {
+        error_id.clone()
+    } else {
+        format!("{hint_id} {error_id}")
+    };
     let first = values.first().cloned().unwrap_or_default();
     let invalid = move || {
         if message.get().is_some() {
@@ -583,7 +596,7 @@ fn Question(
                             let kind = if many { "checkbox" } else { "radio" };
                             view! {
                                 <div class="checkbox">
-                                    <input id=input_id.clone() type=kind name=input_name value=value checked=checked disabled=disabled />
+                                    <input id=input_id.clone() type=kind name=input_name value=value checked=checked disabled=disabled aria-invalid=invalid />
                                     <label for=input_id>{words}</label>
                                 </div>
                             }

@@ -3,7 +3,7 @@
 //! - `POST /accounts/{id}/documents`: staff upload a file to an account
 //!   (`multipart/form-data`, field `file`); back to the account page.
 //! - `POST /documents/upload`: a client uploads a file to their own account
-//!   (while Uploads is theirs); back to their home page.
+//!   (while Uploads is theirs); back to their dashboard.
 //! - `GET /documents/{id}/download`: the file, to staff of its organization
 //!   and members of its account, as an attachment of its stored type.
 //!
@@ -21,8 +21,11 @@ use crate::server::AppState;
 use crate::server::auth::session;
 use crate::server::domain::documents::{self, Destination};
 
-/// The largest upload body: the file and the form around it.
-pub const MAX_UPLOAD_BODY: usize = documents::MAX_BYTES as usize + 64 * 1024;
+/// The largest upload body read: twice the largest file, so that a file up to
+/// twice too large is read up to the cap and refused with its reason
+/// ([`documents::MAX_BYTES`], counted while it arrives); a larger body is
+/// refused at once (413) from its declared length.
+pub const MAX_UPLOAD_BODY: usize = 2 * documents::MAX_BYTES as usize + 64 * 1024;
 
 /// `POST /accounts/{id}/documents`.
 pub async fn staff_upload(
@@ -41,7 +44,7 @@ pub async fn client_upload(
     headers: HeaderMap,
     form: Multipart,
 ) -> Response {
-    upload(state, headers, None, form, "/").await
+    upload(state, headers, None, form, "/dashboard").await
 }
 
 async fn upload(
@@ -72,6 +75,7 @@ async fn upload(
         }
     };
     let name = field.file_name().unwrap_or("").to_owned();
+    let account = to.account_id;
     let uploaded = documents::upload(
         &state.db,
         &state.storage,
@@ -84,7 +88,7 @@ async fn upload(
     .await;
     match uploaded {
         Ok(id) => {
-            crate::api::ssr::announce_account(&state, current.organization_id, to.account_id).await;
+            crate::api::ssr::announce_account(&state, current.organization_id, account).await;
             Redirect::to(&format!("{back}?uploaded={id}")).into_response()
         }
         Err(AppError::Invalid(errors)) => match errors.into_iter().next() {
@@ -141,7 +145,7 @@ pub async fn download(
 
 /// `attachment` with the file's name twice (RFC 6266): an ASCII fallback
 /// for old browsers and the exact UTF-8 name (RFC 8187 encoding).
-fn content_disposition(name: &str) -> String {
+pub fn content_disposition(name: &str) -> String {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     /// Characters RFC 8187 lets through unencoded (`attr-char`).
     const ATTR: &AsciiSet = &NON_ALPHANUMERIC

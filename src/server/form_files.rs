@@ -27,6 +27,14 @@ pub async fn attach(
         Ok(s) => s,
         Err(refusal) => return refusal,
     };
+    // A key is the form's own (`f<n>`): checked before it goes into an
+    // address.
+    let well_formed = key
+        .strip_prefix('f')
+        .is_some_and(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
     let back = format!("/forms/{request}");
     let refused = |problem: &Problem| {
         Redirect::to(&format!(
@@ -92,11 +100,8 @@ pub async fn answers_csv(
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&format!(
-                        "attachment; filename=\"{}\"",
-                        name.replace('"', "_")
-                    ))
-                    .unwrap_or(HeaderValue::from_static("attachment")),
+                    HeaderValue::from_str(&crate::server::files::content_disposition(&name))
+                        .unwrap_or(HeaderValue::from_static("attachment")),
                 ),
                 (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             ],

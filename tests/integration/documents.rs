@@ -279,7 +279,10 @@ async fn staff_share_documents_and_invoices_and_only_the_account_s_members_read_
         "{events:?}"
     );
     assert!(
-        events.contains(&("File downloaded".into(), "Relevé _2026_.pdf".into())),
+        events.contains(&(
+            "File downloaded".into(),
+            "Relevé _2026_.pdf · Ana Client".into()
+        )),
         "{events:?}"
     );
 
@@ -390,7 +393,7 @@ async fn clients_upload_with_the_paper_clip_and_staff_see_it_new_until_marked_se
         "Revenu : 42 000 $\n".as_bytes().to_vec(),
     )
     .await;
-    assert!(to.starts_with("/?uploaded="), "{to}");
+    assert!(to.starts_with("/dashboard?uploaded="), "{to}");
     let note = uploaded_id(&to);
 
     // Staff see a new upload on the list, the client's page and the
@@ -535,4 +538,51 @@ async fn documents_are_kept_in_an_s3_bucket_when_storage_url_names_one() {
         .await;
     assert_eq!(removed.status, 200, "{}", removed.body);
     assert_eq!(s3.contents().await, (Vec::new(), 0));
+}
+
+#[tokio::test]
+async fn an_account_emptied_by_a_move_keeps_its_files() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let ana = app
+        .create_client_id(&owner, "Ana", "Client", "ana@example.com")
+        .await;
+    let bo = app
+        .create_client_id(&owner, "Bo", "Client", "bo@example.com")
+        .await;
+    let (from, to) = (account_of(&app, ana).await, account_of(&app, bo).await);
+    let id = uploaded_id(
+        &upload(
+            &app,
+            &owner,
+            &format!("/accounts/{from}/documents"),
+            "kept.pdf",
+            pdf("kept"),
+        )
+        .await,
+    );
+    // Ana, its only member, moves to Bo's account: the move goes through and
+    // the emptied account stays with its file.
+    let moved = app
+        .call(
+            "move_member",
+            &[
+                ("client_id", &ana.to_string()),
+                ("account_id", &to.to_string()),
+                ("place", "owner"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let files = app
+        .call(
+            "account_documents",
+            &[("account_id", &from.to_string())],
+            Some(&owner),
+        )
+        .await
+        .json();
+    assert_eq!(names(&files), ["kept.pdf"]);
+    assert_eq!(download(&app, &owner, id).await.status(), 200);
 }

@@ -301,11 +301,13 @@ pub async fn set_search_text(
         .map(|_| ())
 }
 
-/// Deletes an account left with no member.
+/// Deletes an account left with no member and holding no document (one
+/// that holds files stays, empty, with them).
 pub async fn delete_if_empty(tx: &mut Tx, id: AccountId) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "DELETE FROM client_accounts WHERE id = $1
-         AND NOT EXISTS (SELECT 1 FROM clients WHERE account_id = $1)",
+         AND NOT EXISTS (SELECT 1 FROM clients WHERE account_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM documents WHERE account_id = $1)",
     )
     .bind(id)
     .execute(&mut **tx)

@@ -73,8 +73,10 @@ pub(super) fn filter_condition(filter: Option<ClientFilter>) -> &'static str {
         Some(ClientFilter::FormWaiting) => {
             "EXISTS (SELECT 1 FROM form_requests r WHERE r.client_id = c.id AND r.submitted_at IS NULL)"
         }
+        // Listed as submitted: nothing waits for them any more.
         Some(ClientFilter::FormSubmitted) => {
-            "EXISTS (SELECT 1 FROM form_requests r WHERE r.client_id = c.id AND r.submitted_at IS NOT NULL)"
+            "EXISTS (SELECT 1 FROM form_requests r WHERE r.client_id = c.id AND r.submitted_at IS NOT NULL)
+             AND NOT EXISTS (SELECT 1 FROM form_requests r WHERE r.client_id = c.id AND r.submitted_at IS NULL)"
         }
     }
 }

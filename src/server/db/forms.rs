@@ -11,15 +11,13 @@ use crate::model::{ClientId, OrganizationId, UserId};
 pub struct FormRow {
     pub id: i64,
     pub title: String,
-    pub version_id: i64,
     pub number: i64,
     pub introduction: String,
     /// JSON.
     pub fields: String,
 }
 
-const FORM_COLUMNS: &str = "SELECT f.id, f.title, v.id AS version_id, v.number, v.introduction,
-        v.fields
+const FORM_COLUMNS: &str = "SELECT f.id, f.title, v.number, v.introduction, v.fields
      FROM forms f JOIN form_versions v ON v.id = f.current_version_id";
 
 /// Every form of an organization with its current version and how many
@@ -36,7 +34,7 @@ pub async fn list(
         submitted: i64,
     }
     let rows: Vec<Listed> = sqlx::query_as(
-        "SELECT f.id, f.title, v.id AS version_id, v.number, v.introduction, v.fields,
+        "SELECT f.id, f.title, v.number, v.introduction, v.fields,
              (SELECT COUNT(*) FROM form_requests r
               WHERE r.form_id = f.id AND r.submitted_at IS NULL) AS waiting,
              (SELECT COUNT(*) FROM form_requests r
@@ -216,7 +214,6 @@ pub async fn request(
 #[derive(Debug, Clone, FromRow)]
 pub struct RequestRow {
     pub id: i64,
-    pub client_id: ClientId,
     pub form_id: i64,
     pub title: String,
     pub number: i64,
@@ -229,7 +226,7 @@ pub struct RequestRow {
     pub submitted_at: Option<i64>,
 }
 
-const REQUEST_COLUMNS: &str = "SELECT r.id, r.client_id, r.form_id, f.title, v.number,
+const REQUEST_COLUMNS: &str = "SELECT r.id, r.form_id, f.title, v.number,
         v.introduction, v.fields, r.answers, r.saved_at, r.submitted_at
      FROM form_requests r
      JOIN forms f ON f.id = r.form_id
@@ -252,6 +249,32 @@ pub async fn of_person(
     .bind(id)
     .fetch_optional(db)
     .await
+}
+
+/// Request `id` of the person `user_id`, read inside `tx` and held until it
+/// ends ([`Backend::lock_rows`]): two saves of the same answers apply one
+/// after the other, neither losing the other's.
+pub async fn of_person_for_update(
+    tx: &mut Tx,
+    backend: Backend,
+    organization_id: OrganizationId,
+    user_id: UserId,
+    id: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let locked: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT r.id FROM form_requests r JOIN clients c ON c.id = r.client_id
+         WHERE r.organization_id = $1 AND c.user_id = $2 AND r.id = $3 {}",
+        backend.lock_rows()
+    ))
+    .bind(organization_id)
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if locked.is_none() {
+        return Ok(None);
+    }
+    of_person(&mut **tx, organization_id, user_id, id).await
 }
 
 /// The requests of the person `user_id` in the organization that wait for
@@ -317,7 +340,7 @@ pub async fn submitted_of_form(
         email: Option<String>,
     }
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.id, r.client_id, r.form_id, f.title, v.number, v.introduction, v.fields,
+        "SELECT r.id, r.form_id, f.title, v.number, v.introduction, v.fields,
                 r.answers, r.saved_at, r.submitted_at, c.first_name, c.last_name, c.email
          FROM form_requests r
          JOIN forms f ON f.id = r.form_id
@@ -338,12 +361,19 @@ pub async fn submitted_of_form(
 
 /// Every version of form `form_id`'s fields (JSON), oldest first: the
 /// columns of its answers' export.
-pub async fn all_fields(pool: &AnyPool, form_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT fields FROM form_versions WHERE form_id = $1 ORDER BY number")
-            .bind(form_id)
-            .fetch_all(pool)
-            .await?;
+pub async fn all_fields(
+    pool: &AnyPool,
+    organization_id: OrganizationId,
+    form_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT v.fields FROM form_versions v JOIN forms f ON f.id = v.form_id
+         WHERE f.organization_id = $1 AND v.form_id = $2 ORDER BY v.number",
+    )
+    .bind(organization_id)
+    .bind(form_id)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(|(f,)| f).collect())
 }
 
@@ -370,8 +400,10 @@ pub async fn save_answers(
     Ok(done.rows_affected() > 0)
 }
 
-/// The latest request of each client of `client_ids`: (client, form title,
-/// submitted at).
+/// The request each client of `client_ids` is listed by: their first form
+/// still waiting, else the one they submitted last: (client, form title,
+/// submitted at). The list's form filters say the same
+/// (`clients::filter_condition`).
 pub async fn latest_states(
     pool: &AnyPool,
     organization_id: OrganizationId,
@@ -384,7 +416,10 @@ pub async fn latest_states(
         "SELECT r.client_id, f.title, r.submitted_at FROM form_requests r
          JOIN forms f ON f.id = r.form_id
          WHERE r.organization_id = $1 AND r.id = (
-             SELECT MAX(r2.id) FROM form_requests r2 WHERE r2.client_id = r.client_id)
+             SELECT r2.id FROM form_requests r2 WHERE r2.client_id = r.client_id
+             ORDER BY CASE WHEN r2.submitted_at IS NULL THEN 0 ELSE 1 END,
+                      CASE WHEN r2.submitted_at IS NULL THEN r2.id ELSE -r2.id END
+             LIMIT 1)
            AND r.client_id IN ({})",
         id_list(client_ids)
     ))

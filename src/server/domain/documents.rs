@@ -120,11 +120,18 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
+/// What the audit trail says of a file: "Tax return.pdf · Smith household".
+fn audit_detail(file: &str, account: &str) -> String {
+    format!("{file} · {account}")
+}
+
 /// Where a file goes: the account, and whether a member of it (not staff)
 /// is uploading.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Destination {
     pub account_id: AccountId,
+    /// Its name, for the audit trail.
+    pub account_name: String,
     pub from_client: bool,
 }
 
@@ -141,16 +148,17 @@ pub async fn destination(
     let org = actor.organization_id;
     if actor.role.is_staff() {
         let id = account.ok_or(AppError::NotFound)?;
-        db::client_accounts::get(&db.pool, org, id)
+        let row = db::client_accounts::get(&db.pool, org, id)
             .await?
             .ok_or(AppError::NotFound)?;
         return Ok(Destination {
             account_id: id,
+            account_name: row.name,
             from_client: false,
         });
     }
     permissions::require(db, actor, PortalSection::Uploads).await?;
-    let (own, ..) = db::client_accounts::of_user(&db.pool, org, actor.user_id)
+    let (own, name, _) = db::client_accounts::of_user(&db.pool, org, actor.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if account.is_some_and(|a| a != own) {
@@ -158,6 +166,7 @@ pub async fn destination(
     }
     Ok(Destination {
         account_id: own,
+        account_name: name,
         from_client: true,
     })
 }
@@ -211,7 +220,7 @@ where
     let recorded = record(
         db,
         actor,
-        to,
+        &to,
         &name,
         content_type,
         &stored.key,
@@ -234,7 +243,7 @@ where
 async fn record(
     db: &Db,
     actor: &CurrentSession,
-    to: Destination,
+    to: &Destination,
     name: &str,
     content_type: &str,
     key: &str,
@@ -254,10 +263,11 @@ async fn record(
         from_client: to.from_client,
     };
     let id = db::documents::insert(&mut tx, &new, now).await?;
+    let detail = audit_detail(name, &to.account_name);
     let event = db::audit::Event {
         organization_id: Some(org),
         actor_id: Some(actor.user_id),
-        detail: Some(name),
+        detail: Some(&detail),
         ..db::audit::Event::new(AuditKind::DocumentUploaded)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
@@ -362,11 +372,12 @@ pub async fn for_download(
         };
         permissions::require(db, actor, section).await?;
     }
+    let detail = audit_detail(&doc.name, &doc.account_name);
     let event = db::audit::Event {
         organization_id: Some(org),
         actor_id: Some(actor.user_id),
         client_id,
-        detail: Some(&doc.name),
+        detail: Some(&detail),
         ..db::audit::Event::new(AuditKind::DocumentDownloaded)
     };
     db::audit::record(db, &event, now).await?;
@@ -424,10 +435,11 @@ pub async fn delete(
     let Some(key) = db::documents::delete(&mut tx, org, id).await? else {
         return Err(AppError::NotFound);
     };
+    let detail = audit_detail(&doc.name, &doc.account_name);
     let event = db::audit::Event {
         organization_id: Some(org),
         actor_id: Some(actor.user_id),
-        detail: Some(&doc.name),
+        detail: Some(&detail),
         ..db::audit::Event::new(AuditKind::DocumentDeleted)
     };
     db::audit::record_in(&mut tx, &event, now).await?;
@@ -535,7 +547,7 @@ pub fn amount_text(minor: i64, currency: &str, language: Language) -> String {
     };
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push_str(group);
         }
         grouped.push(c);

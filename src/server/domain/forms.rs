@@ -39,9 +39,11 @@ pub struct FormInput {
 /// to [`FIELDS_MAX`] fields each with a label, at most 500 characters of
 /// help, and (for choice fields) 2 to [`CHOICES_MAX`] different choices.
 /// Keys are kept when they are the form's own (`f<n>`, once each) and given
-/// to new fields after the highest one. Every error at its field
+/// to new fields after the highest one, and after `floor`, the highest any
+/// version of the form ever used: a new question never takes the key of a
+/// removed one, whose answers stay its own. Every error at its field
 /// (`fields.<i>.label`, `fields.<i>.choices`).
-fn check(input: &FormInput) -> Result<FormInput, AppError> {
+fn check(input: &FormInput, floor: u32) -> Result<FormInput, AppError> {
     let mut v = Validator::default();
     let title = v
         .take("title", rules::name(&input.title))
@@ -59,7 +61,7 @@ fn check(input: &FormInput) -> Result<FormInput, AppError> {
             used.push(n);
         }
     }
-    let mut next = used.iter().max().copied().unwrap_or(0);
+    let mut next = used.iter().max().copied().unwrap_or(0).max(floor);
     let mut seen: Vec<u32> = Vec::new();
     let mut fields = Vec::with_capacity(input.fields.len());
     for (i, f) in input.fields.iter().enumerate() {
@@ -200,7 +202,17 @@ pub async fn save(
     if !matches!(actor.role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden);
     }
-    let form = check(input)?;
+    let floor = match id {
+        None => 0,
+        Some(id) => db::forms::all_fields(&db.pool, actor.organization_id, id)
+            .await?
+            .iter()
+            .flat_map(|version| parse_fields(version))
+            .filter_map(|f| f.key.strip_prefix('f').and_then(|n| n.parse::<u32>().ok()))
+            .max()
+            .unwrap_or(0),
+    };
+    let form = check(input, floor)?;
     let fields = serde_json::to_string(&form.fields)
         .map_err(|e| AppError::internal(format!("form fields: {e}")))?;
     let org = actor.organization_id;
@@ -455,9 +467,18 @@ pub async fn save_answers(
     submit: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let r = db::forms::of_person(&db.pool, me.organization_id, me.user_id, request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Read and written in one transaction, the request held: a file given
+    // meanwhile (another tab) is never lost.
+    let mut tx = db.begin().await?;
+    let r = db::forms::of_person_for_update(
+        &mut tx,
+        db.backend,
+        me.organization_id,
+        me.user_id,
+        request_id,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     if r.submitted_at.is_some() {
         return Err(AppError::Conflict(Problem::FormSubmitted));
     }
@@ -465,7 +486,6 @@ pub async fn save_answers(
     let answers = read_answers(&fields, sent, &parse_answers(&r.answers), submit)?;
     let json =
         serde_json::to_string(&answers).map_err(|e| AppError::internal(format!("answers: {e}")))?;
-    let mut tx = db.begin().await?;
     if !db::forms::save_answers(&mut tx, r.id, &json, submit, now).await? {
         return Err(AppError::Conflict(Problem::FormSubmitted));
     }
@@ -511,20 +531,28 @@ where
     {
         return Err(AppError::NotFound);
     }
-    let (account, ..) = db::client_accounts::of_user(&db.pool, org, me.user_id)
+    let (account, account_name, _) = db::client_accounts::of_user(&db.pool, org, me.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let to = Destination {
         account_id: account,
+        account_name,
         from_client: true,
     };
     let id = documents::upload(db, storage, me, to, raw_name, body, now).await?;
+    // The draft is read again, held, in the saving transaction: answers
+    // saved while the file was arriving stay.
+    let mut tx = db.begin().await?;
+    let r = db::forms::of_person_for_update(&mut tx, db.backend, org, me.user_id, request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut answers = parse_answers(&r.answers);
     answers.insert(key.to_owned(), vec![id.to_string()]);
     let json =
         serde_json::to_string(&answers).map_err(|e| AppError::internal(format!("answers: {e}")))?;
-    let mut tx = db.begin().await?;
     if !db::forms::save_answers(&mut tx, r.id, &json, false, now).await? {
+        // Submitted meanwhile: the file stays among the account's
+        // documents, the form as it was sent.
         return Err(AppError::Conflict(Problem::FormSubmitted));
     }
     tx.commit().await?;
@@ -653,7 +681,7 @@ pub async fn answers_csv(
     // The columns: every field key of every version, in order of first
     // appearance, labelled as the latest version that has it.
     let mut columns: Vec<(String, FormField)> = Vec::new();
-    for version in db::forms::all_fields(&db.pool, form_id).await? {
+    for version in db::forms::all_fields(&db.pool, org, form_id).await? {
         for f in parse_fields(&version) {
             match columns.iter_mut().find(|(k, _)| *k == f.key) {
                 Some(column) => column.1 = f,
@@ -735,10 +763,14 @@ mod tests {
                 field("x", FieldKind::OneChoice, false, &["A", " B "]),
             ],
         };
-        let checked = check(&input).unwrap();
+        let checked = check(&input, 0).unwrap();
         let keys: Vec<&str> = checked.fields.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["f3", "f4", "f5", "f6"]);
         assert_eq!(checked.fields[3].choices, ["A", "B"]);
+        // A form that once had f9: a new question comes after it.
+        let later = check(&input, 9).unwrap();
+        let keys: Vec<&str> = later.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["f3", "f10", "f11", "f12"]);
     }
 
     #[test]
@@ -755,7 +787,7 @@ mod tests {
                 field("f3", FieldKind::ManyChoices, false, &["Same", "Same"]),
             ],
         };
-        let Err(AppError::Invalid(errors)) = check(&input) else {
+        let Err(AppError::Invalid(errors)) = check(&input, 0) else {
             panic!("refused");
         };
         let at: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -772,7 +804,7 @@ mod tests {
             title: "Empty".into(),
             ..FormInput::default()
         };
-        assert!(matches!(check(&none), Err(AppError::Invalid(e)) if e[0].field == "fields"));
+        assert!(matches!(check(&none, 0), Err(AppError::Invalid(e)) if e[0].field == "fields"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! of a section asks [`require`]; staff are never limited.
 
 use crate::i18n::{Locale, td_string};
-use crate::model::{AccountId, AppError, AuditKind, Overrides, Permissions, PortalSection};
+use crate::model::{AccountId, AppError, AuditKind, Overrides, Permissions, PortalSection, Role};
 use crate::server::auth::CurrentSession;
 use crate::server::db::{self, Db};
 
@@ -49,11 +49,12 @@ fn choice(section: PortalSection, value: &str) -> Result<Option<bool>, AppError>
 }
 
 /// Saves what the members of account `id` may use: per section (in
-/// [`PortalSection::ALL`] order) `default`, `on` or `off`. Staff only (the
-/// server function checks); recorded in the audit trail.
+/// [`PortalSection::ALL`] order) `default`, `on` or `off`. Owners and admins
+/// only, as for the organization's own switches; recorded in the audit
+/// trail.
 ///
-/// Errors: a field error for a value that is none of those; not found for
-/// another organization's account.
+/// Errors: forbidden to anyone else; a field error for a value that is none
+/// of those; not found for another organization's account.
 pub async fn set_for_account(
     db: &Db,
     actor: &CurrentSession,
@@ -61,7 +62,7 @@ pub async fn set_for_account(
     choices: &[String; 5],
     now: i64,
 ) -> Result<(), AppError> {
-    if !actor.role.is_staff() {
+    if !matches!(actor.role, Role::Owner | Role::Admin) {
         return Err(AppError::Forbidden);
     }
     let org = actor.organization_id;
