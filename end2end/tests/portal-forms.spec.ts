@@ -20,7 +20,7 @@ test('an invitation sent with a form: the client activates, fills it in with a f
   await page.getByLabel('Question 2').fill('Latest report card');
   await page.locator('#field-1-kind').selectOption('file');
   await page.getByRole('button', { name: 'Save the form' }).click();
-  await expect(page).toHaveURL(/\/settings\/forms\/\d+$/);
+  await expect(page).toHaveURL(/\/settings\/forms\/\d+\?saved=1$/);
   await expect(page.getByText('The form is saved.')).toBeVisible();
 
   // A new client, invited again with the form.

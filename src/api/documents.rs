@@ -8,12 +8,12 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AppError, DocumentView};
+use crate::model::{AccountFiles, AppError, DocumentView};
 
 /// The files of one client account of the caller's organization, newest
 /// first; staff only.
 #[server(prefix = "/api", endpoint = "account_documents")]
-pub async fn account_documents(account_id: i64) -> Result<Vec<DocumentView>, AppError> {
+pub async fn account_documents(account_id: i64) -> Result<AccountFiles, AppError> {
     super::ssr::answer(async move {
         let (state, current) = super::ssr::require_staff().await?;
         let id = crate::model::AccountId(account_id);

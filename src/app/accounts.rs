@@ -40,6 +40,8 @@ pub fn AccountPage() -> impl IntoView {
         place: ServerAction::new(),
         permissions: ServerAction::new(),
     };
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     let owners_error = action_error(actions.owners);
     let send_error = action_error(actions.send);
     let place_error = action_error(actions.place);
@@ -89,7 +91,10 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Transition>
             <AddMemberForm account=id action=actions.add />
-            {move || view! { <super::documents::AccountDocuments account_id=id.get() /> }}
+            // Drawn once the page is interactive (an effect runs in the
+            // browser only): the files' list, its forms and their notices
+            // are never hydrated from the server's HTML.
+            {move || mounted.get().then(|| view! { <super::documents::AccountDocuments account_id=id.get() /> })}
         </Portal>
     }
 }
@@ -245,7 +250,7 @@ fn Account(account: AccountDetail, actions: AccountActions) -> impl IntoView {
             <FormMessage error=save_error />
             <button type="submit">{td_string!(locale, accounts.save)}</button>
         </ActionForm>
-        {move || super::portal::owner_or_admin().get().then(|| view! {
+        {account.can_manage.then(|| view! {
         <AccountPermissions
                 id
                 organization=account.organization_permissions

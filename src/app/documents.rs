@@ -34,10 +34,14 @@ pub fn UploadForm(action: String) -> impl IntoView {
             .get("problem")
             .and_then(|p| Problem::from_upload_name(&p))
     };
-    let uploaded = move || query.read().get("uploaded").is_some();
+    // Said once the page is interactive (set by an effect, which runs in
+    // the browser only): the live region then announces it, and the
+    // server's HTML and the hydrated page agree.
+    let uploaded = RwSignal::new(false);
+    Effect::new(move |_| uploaded.set(query.read().get("uploaded").is_some()));
     view! {
         <Notices>
-            {move || uploaded().then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, documents.uploaded)}</Notice> })}
+            {move || uploaded.get().then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, documents.uploaded)}</Notice> })}
         </Notices>
         <form class="card" method="post" action=action enctype="multipart/form-data">
             <div class="field" class:invalid=move || problem().is_some()>
@@ -90,23 +94,22 @@ fn download_link(d: &DocumentView) -> impl IntoView + use<> {
 #[component]
 pub fn AccountDocuments(account_id: i64) -> impl IntoView {
     let locale = page_locale();
-    let can_delete = super::portal::owner_or_admin();
+
     let seen = ServerAction::<MarkUploadSeen>::new();
     let remove = ServerAction::<DeleteDocument>::new();
     let invoice = ServerAction::<SaveInvoice>::new();
     let editing = RwSignal::new(None::<DocumentView>);
     let live = use_live(|c| matches!(c, Change::Clients { .. }));
-    let files = Resource::new(
-        move || {
-            (
-                live.get(),
-                seen.version().get(),
-                remove.version().get(),
-                invoice.version().get(),
-            )
-        },
-        move |_| account_documents(account_id),
-    );
+    // Loaded once the page is interactive (a local resource): the list is
+    // never part of the server's HTML, so hydration has nothing of it to
+    // match.
+    let files = LocalResource::new(move || {
+        live.track();
+        seen.version().track();
+        remove.version().track();
+        invoice.version().track();
+        account_documents(account_id)
+    });
     // A saved invoice closes its form.
     Effect::new(move |_| {
         if let Some(Ok(())) = invoice.value().get() {
@@ -127,11 +130,14 @@ pub fn AccountDocuments(account_id: i64) -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{td_string!(locale, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match files.await {
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(files) if files.documents.is_empty() => view! {
                             <p class="empty">{td_string!(locale, documents.none_staff)}</p>
                         }
                         .into_any(),
-                        Ok(list) => view! {
+                        Ok(files) => {
+                            let can_delete = files.can_delete;
+                            let list = files.documents;
+                            view! {
                             <ul class="documents">
                                 {list
                                     .into_iter()
@@ -161,7 +167,7 @@ pub fn AccountDocuments(account_id: i64) -> impl IntoView {
                                                     <button type="button" class="secondary small" on:click=move |_| editing.set(Some(for_form.clone()))>
                                                         {td_string!(locale, documents.invoice_details, name = d.name.clone())}
                                                     </button>
-                                                    {move || can_delete.get().then(|| view! {
+                                                    {can_delete.then(|| view! {
                                                         <button type="button" class="link small" on:click=move |_| { remove.dispatch(DeleteDocument { document_id: id }); }>
                                                             {td_string!(locale, documents.delete, name = name.clone())}
                                                         </button>
@@ -172,8 +178,9 @@ pub fn AccountDocuments(account_id: i64) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                         Err(e) => view! { <p role="alert">{say(&e)}</p> }.into_any(),
                     }
                 })}

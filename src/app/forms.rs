@@ -164,6 +164,9 @@ fn FormEditor(form: Option<crate::model::forms::FormDetail>) -> impl IntoView {
             .unwrap_or_else(|| vec![Draft::blank()]),
     );
     let version = form.as_ref().map(|f| f.version);
+    // A new form comes back here, at its own address, saved.
+    let query = use_query_map();
+    let just_created = move || query.read().get("saved").is_some() && save.version().get() == 0;
     // Bumped when fields are added, moved or removed: the list is drawn
     // again then, not on every keystroke.
     let layout = RwSignal::new(0_u32);
@@ -185,10 +188,10 @@ fn FormEditor(form: Option<crate::model::forms::FormDetail>) -> impl IntoView {
         <h1>{move || if title.get().is_empty() { td_string!(locale, forms.new_form).to_owned() } else { title.get() }}</h1>
         {version.map(|v| view! { <p class="meta">{td_string!(locale, forms.version_note, version = v)}</p> })}
         <Notices>
-            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, forms.saved)}</Notice> })}
+            {move || (matches!(save.value().get(), Some(Ok(_))) || just_created()).then(|| view! { <Notice tone=Tone::Good>{td_string!(locale, forms.saved)}</Notice> })}
         </Notices>
         {move || match save.value().get() {
-            Some(Ok(new_id)) if id == 0 => Some(view! { <Redirect path=format!("/settings/forms/{new_id}") /> }),
+            Some(Ok(new_id)) if id == 0 => Some(view! { <Redirect path=format!("/settings/forms/{new_id}?saved=1") /> }),
             _ => None,
         }}
         <ActionForm action=save attr:class="card">
@@ -337,28 +340,26 @@ where
 #[component]
 pub fn FormChoice(chosen: RwSignal<String>) -> impl IntoView {
     let locale = page_locale();
-    let forms = Resource::new(|| (), |()| list_forms());
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match forms.await {
-                    Ok(list) if !list.is_empty() => Some(view! {
-                        <div class="field inline">
-                            <label for="invitation-form">{td_string!(locale, forms.send_with)}</label>
-                            <select id="invitation-form" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                <option value="" selected=move || chosen.get().is_empty()>{td_string!(locale, forms.no_form)}</option>
-                                {list.into_iter().map(|f| {
-                                    let value = f.id.to_string();
-                                    let is = value.clone();
-                                    view! { <option value=value selected=move || chosen.get() == is>{f.title}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    }),
-                    _ => None,
-                }
-            })}
-        </Suspense>
+    // Loaded once the page is interactive (it only serves the send
+    // buttons, which need the page's code anyway) and read without a
+    // Suspense: the server's HTML and the hydrating page both have nothing
+    // here until the list arrives.
+    let forms = LocalResource::new(list_forms);
+    move || {
+        let list = forms.get().and_then(Result::ok).filter(|l| !l.is_empty())?;
+        Some(view! {
+            <div class="field inline">
+                <label for="invitation-form">{td_string!(locale, forms.send_with)}</label>
+                <select id="invitation-form" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="" selected=move || chosen.get().is_empty()>{td_string!(locale, forms.no_form)}</option>
+                    {list.into_iter().map(|f| {
+                        let value = f.id.to_string();
+                        let is = value.clone();
+                        view! { <option value=value selected=move || chosen.get() == is>{f.title}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        })
     }
 }
 

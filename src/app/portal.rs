@@ -65,17 +65,6 @@ pub fn portal_off() -> Signal<bool> {
     })
 }
 
-/// True when the signed-in person may do what only owners and admins may
-/// (once the shell knows).
-pub fn owner_or_admin() -> Signal<bool> {
-    let shell = use_context::<ShellResource>();
-    Signal::derive(move || {
-        shell.is_some_and(|s| {
-            matches!(s.0.get(), Some(Ok(info)) if matches!(info.role, crate::model::Role::Owner | crate::model::Role::Admin))
-        })
-    })
-}
-
 /// The `disabled` and `aria-describedby` of a button that sends an
 /// invitation now, given `busy` (its action is pending).
 pub fn invite_button_state(

@@ -275,6 +275,8 @@ pub struct AccountDetail {
     pub organization_permissions: Permissions,
     /// …and the account's own choices over it.
     pub overrides: Overrides,
+    /// The reader is an owner or admin: they may change its permissions.
+    pub can_manage: bool,
 }
 
 /// What the client list's filters offer: the organization's plans and
@@ -507,6 +509,15 @@ pub struct DocumentView {
     pub new_upload: bool,
     /// Set when the document is an invoice.
     pub invoice: Option<InvoiceView>,
+}
+
+/// An account's files as staff see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountFiles {
+    /// Newest first.
+    pub documents: Vec<DocumentView>,
+    /// The reader is an owner or admin: they may remove files.
+    pub can_delete: bool,
 }
 
 /// An invoice's details.

@@ -420,6 +420,8 @@ async fn clients_upload_with_the_paper_clip_and_staff_see_it_new_until_marked_se
         )
         .await
         .json();
+    assert_eq!(files["can_delete"], true);
+    let files = &files["documents"];
     assert_eq!(files[0]["name"], "tax form.txt");
     assert_eq!(files[0]["content_type"], "text/plain");
     assert_eq!(files[0]["new_upload"], true);
@@ -583,6 +585,6 @@ async fn an_account_emptied_by_a_move_keeps_its_files() {
         )
         .await
         .json();
-    assert_eq!(names(&files), ["kept.pdf"]);
+    assert_eq!(names(&files["documents"]), ["kept.pdf"]);
     assert_eq!(download(&app, &owner, id).await.status(), 200);
 }

@@ -129,6 +129,7 @@ pub async fn detail(
         staff,
         organization_permissions,
         overrides,
+        can_manage: matches!(actor.role, Role::Owner | Role::Admin),
     })
 }
 

@@ -11,8 +11,8 @@
 use futures::StreamExt;
 
 use crate::model::{
-    AccountId, AppError, AuditKind, DocumentView, InvoiceStatus, InvoiceView, Language,
-    PortalSection, Problem, Validator,
+    AccountFiles, AccountId, AppError, AuditKind, DocumentView, InvoiceStatus, InvoiceView,
+    Language, PortalSection, Problem, Validator,
 };
 use crate::server::auth::CurrentSession;
 use crate::server::auth::token::random_token;
@@ -283,7 +283,7 @@ pub async fn of_account(
     db: &Db,
     actor: &CurrentSession,
     id: AccountId,
-) -> Result<Vec<DocumentView>, AppError> {
+) -> Result<AccountFiles, AppError> {
     if !actor.role.is_staff() {
         return Err(AppError::Forbidden);
     }
@@ -292,11 +292,17 @@ pub async fn of_account(
         .await?
         .ok_or(AppError::NotFound)?;
     let local = actor.local();
-    Ok(db::documents::of_account(&db.pool, org, id)
-        .await?
-        .into_iter()
-        .map(|d| view(d, &local, true))
-        .collect())
+    Ok(AccountFiles {
+        documents: db::documents::of_account(&db.pool, org, id)
+            .await?
+            .into_iter()
+            .map(|d| view(d, &local, true))
+            .collect(),
+        can_delete: matches!(
+            actor.role,
+            crate::model::Role::Owner | crate::model::Role::Admin
+        ),
+    })
 }
 
 /// The documents (not invoices) of `me`'s account, newest first.
