@@ -458,7 +458,11 @@ fn FillForm(form: FormToFill, save: ServerAction<SaveFormAnswers>) -> impl IntoV
                 _ => None,
             }}
         </Notices>
-        // Each file field has its own plain form (a file goes up on its own).
+        // Each file field has its own plain form (a file goes up on its own,
+        // and the page comes back): said once, before them.
+        {(!done && fields.iter().any(|f| f.kind == FieldKind::File)).then(|| view! {
+            <p class="hint">{td_string!(locale, forms.files_first)}</p>
+        })}
         {fields
             .iter()
             .filter(|f| f.kind == FieldKind::File)
