@@ -91,11 +91,22 @@ async fn upload(
             crate::api::ssr::announce_account(&state, current.organization_id, account).await;
             Redirect::to(&format!("{back}?uploaded={id}")).into_response()
         }
-        Err(AppError::Invalid(errors)) => match errors.into_iter().next() {
-            Some(e) => refused(&e.problem),
-            None => refused(&Problem::FileType),
-        },
-        Err(e) => refusal(&e),
+        Err(e) => failed_upload(e, refused),
+    }
+}
+
+/// The answer to an upload that failed: back to its page through
+/// `refused`, naming the file's problem, or the error's status for any
+/// other error.
+pub(crate) fn failed_upload(e: AppError, refused: impl Fn(&Problem) -> Response) -> Response {
+    match e {
+        AppError::Invalid(errors) => refused(
+            &errors
+                .into_iter()
+                .next()
+                .map_or(Problem::FileType, |e| e.problem),
+        ),
+        e => refusal(&e),
     }
 }
 
@@ -177,10 +188,11 @@ pub fn content_disposition(name: &str) -> String {
     )
 }
 
-/// The status answering an error of a plain route.
-fn refusal(e: &AppError) -> Response {
+/// The status answering an error of a plain file route (logged when it is
+/// the server's fault).
+pub(crate) fn refusal(e: &AppError) -> Response {
     if e.status().is_server_error() {
-        tracing::error!(error = %e, "a document route failed");
+        tracing::error!(error = %e, "a file route failed");
     }
     e.status().into_response()
 }

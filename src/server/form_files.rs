@@ -10,10 +10,11 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::model::{AppError, Problem};
+use crate::model::Problem;
 use crate::server::AppState;
 use crate::server::auth::session;
 use crate::server::domain::forms;
+use crate::server::files::{failed_upload, refusal};
 
 /// `POST /forms/{request}/files/{key}`.
 pub async fn attach(
@@ -43,6 +44,7 @@ pub async fn attach(
         ))
         .into_response()
     };
+    // The first field named `file` is the file; other fields are skipped.
     let field = loop {
         match form.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => break field,
@@ -68,16 +70,7 @@ pub async fn attach(
             crate::api::ssr::announce_account(&state, current.organization_id, account).await;
             Redirect::to(&format!("{back}#field-{key}")).into_response()
         }
-        Err(AppError::Invalid(errors)) => match errors.into_iter().next() {
-            Some(e) => refused(&e.problem),
-            None => refused(&Problem::FileType),
-        },
-        Err(e) => {
-            if e.status().is_server_error() {
-                tracing::error!(error = %e, "a form's file failed");
-            }
-            e.status().into_response()
-        }
+        Err(e) => failed_upload(e, refused),
     }
 }
 
@@ -108,11 +101,6 @@ pub async fn answers_csv(
             Body::from(bytes),
         )
             .into_response(),
-        Err(e) => {
-            if e.status().is_server_error() {
-                tracing::error!(error = %e, "answers export failed");
-            }
-            e.status().into_response()
-        }
+        Err(e) => refusal(&e),
     }
 }

@@ -6,16 +6,6 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
-/// The account `client_id` is a member of.
-async fn account_of(app: &TestApp, client_id: i64) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT account_id FROM clients WHERE id = $1")
-        .bind(client_id)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    id
-}
-
 /// Adds a member to an account as `cookie`.
 async fn add(
     app: &TestApp,
@@ -101,7 +91,7 @@ async fn a_new_client_is_the_owner_of_an_account_named_after_them() {
     assert_eq!(page["total"], 1);
     let row = &page["rows"][0];
     assert_eq!(row["name"], "Ada Lovelace");
-    assert_eq!(row["id"], account_of(&app, ada).await);
+    assert_eq!(row["id"], app.account_of(ada).await);
     assert_eq!(member_names(row), ["Ada \"owner\""]);
 }
 
@@ -113,7 +103,7 @@ async fn a_guest_is_invited_at_once_and_an_owner_as_the_organization_says() {
     let ana = app
         .create_client_id(&owner, "Ana", "Reyes", "ana@example.com")
         .await;
-    let household = account_of(&app, ana).await;
+    let household = app.account_of(ana).await;
 
     let guest = add_id(
         &app,
@@ -171,10 +161,10 @@ async fn members_move_and_change_place_but_an_account_keeps_an_owner() {
     let owner = app.setup_owner().await;
     turn_off_auto_invite(&app, &owner).await;
     let ana = app.create_client_id(&owner, "Ana", "Reyes", "").await;
-    let a = account_of(&app, ana).await;
+    let a = app.account_of(ana).await;
     let gil = add_id(&app, &owner, a, ("Gil", "Guest", ""), "guest").await;
     let bo = app.create_client_id(&owner, "Bo", "Berg", "").await;
-    let b = account_of(&app, bo).await;
+    let b = app.account_of(bo).await;
 
     let place = |id: i64, place: &'static str| {
         let app = &app;
@@ -214,7 +204,7 @@ async fn members_move_and_change_place_but_an_account_keeps_an_owner() {
         resp.says()
     );
     assert_eq!(place(ana, "guest").await.status, 409);
-    assert_eq!(account_of(&app, ana).await, a, "nothing moved");
+    assert_eq!(app.account_of(ana).await, a, "nothing moved");
 
     // With Gil an owner, Ana may go; her old account keeps Gil.
     assert_eq!(place(gil, "owner").await.status, 200);
@@ -256,7 +246,7 @@ async fn invite_all_owners_skips_as_a_bulk_invitation_does_and_says_so() {
     let first = app
         .create_client_id(&owner, "Olu", "First", "olu@example.com")
         .await;
-    let a = account_of(&app, first).await;
+    let a = app.account_of(first).await;
     add_id(&app, &owner, a, ("Nia", "NoEmail", ""), "owner").await;
     let off = add_id(&app, &owner, a, ("Dee", "Off", "dee@example.com"), "owner").await;
     assert_eq!(app.set_access(&owner, off, false).await.status, 200);
@@ -310,7 +300,7 @@ async fn the_list_shows_accounts_sums_up_members_and_filters_by_plan_and_staff()
         ))
         .await;
     let ana = app.create_client_id(&owner, "Ana", "Reyes", "").await;
-    let household = account_of(&app, ana).await;
+    let household = app.account_of(ana).await;
     add_id(
         &app,
         &owner,
@@ -410,9 +400,9 @@ async fn a_status_filter_with_a_plan_or_staff_follows_accounts_and_members_as_th
     let pro = add_plan(&app, &owner, "Pro").await.json().as_i64().unwrap();
     let pro = pro.to_string();
     let ana = app.create_client_id(&owner, "Ana", "Reyes", "").await;
-    let reyes = account_of(&app, ana).await;
+    let reyes = app.account_of(ana).await;
     let bo = app.create_client_id(&owner, "Bo", "Berg", "").await;
-    let berg = account_of(&app, bo).await;
+    let berg = app.account_of(bo).await;
     let on_pro = [("status", "no-email"), ("plan", pro.as_str())];
     let sams = [("status", "no-email"), ("staff", sam.as_str())];
     assert!(account_names(&list(&app, &owner, &on_pro).await).is_empty());
@@ -480,7 +470,7 @@ async fn plans_are_named_once_and_removing_one_leaves_its_accounts_on_none() {
     assert_eq!(add_plan(&app, &owner, "").await.status, 422);
 
     let ada = app.create_client_id(&owner, "Ada", "Lovelace", "").await;
-    let a = account_of(&app, ada).await;
+    let a = app.account_of(ada).await;
     let saved = save_account(
         &app,
         &owner,
@@ -512,7 +502,7 @@ async fn another_organizations_account_member_plan_or_staff_answers_not_found() 
     let app = spawn_app().await;
     let north = app.setup_owner().await;
     let ada = app.create_client_id(&north, "Ada", "North", "").await;
-    let north_account = account_of(&app, ada).await;
+    let north_account = app.account_of(ada).await;
     let north_plan = add_plan(&app, &north, "Gold")
         .await
         .json()
@@ -525,7 +515,7 @@ async fn another_organizations_account_member_plan_or_staff_answers_not_found() 
         .await;
     let south = app.create_organization(&north, "South", "south").await;
     let bo = app.create_client_id(&south, "Bo", "South", "").await;
-    let south_account = account_of(&app, bo).await;
+    let south_account = app.account_of(bo).await;
 
     let id = north_account.to_string();
     for (endpoint, form) in [
@@ -602,7 +592,7 @@ async fn clients_may_do_none_of_it_and_staff_may_not_change_plans() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let ada = app.create_client_id(&owner, "Ada", "Lovelace", "").await;
-    let a = account_of(&app, ada).await.to_string();
+    let a = app.account_of(ada).await.to_string();
     let (_, client) = app.add_member(&owner, "cy@example.com", "client").await;
     let (_, staff) = app.add_member(&owner, "stu@example.com", "staff").await;
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
@@ -650,7 +640,7 @@ async fn members_see_their_account_and_guests_never_see_owners_addresses() {
     let ana = app
         .create_client_id(&owner, "Ana", "Reyes", "ana@example.com")
         .await;
-    let a = account_of(&app, ana).await;
+    let a = app.account_of(ana).await;
     add_id(
         &app,
         &owner,
@@ -706,7 +696,7 @@ async fn bulk_invitations_take_the_owners_of_selected_accounts_or_a_plans_member
     let ana = app
         .create_client_id(&owner, "Ana", "Reyes", "ana@example.com")
         .await;
-    let a = account_of(&app, ana).await;
+    let a = app.account_of(ana).await;
     add_id(
         &app,
         &owner,
@@ -731,7 +721,7 @@ async fn bulk_invitations_take_the_owners_of_selected_accounts_or_a_plans_member
     save_account(
         &app,
         &owner,
-        account_of(&app, bo).await,
+        app.account_of(bo).await,
         &[("name", "Bo Berg"), ("plan", &pro.to_string())],
     )
     .await;
@@ -814,7 +804,7 @@ async fn two_owners_stepping_down_at_once_leave_one_owner() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let ana = app.create_client_id(&owner, "Ana", "Reyes", "").await;
-    let a = account_of(&app, ana).await;
+    let a = app.account_of(ana).await;
     let luis = add_id(&app, &owner, a, ("Luis", "Reyes", ""), "owner").await;
     add_id(&app, &owner, a, ("Gil", "Guest", ""), "guest").await;
     let step_down = |id: i64| {

@@ -39,25 +39,6 @@ fn uploaded_id(to: &str) -> i64 {
         .unwrap_or_else(|| panic!("not uploaded: {to}"))
 }
 
-/// An activated client: their id and session cookie.
-async fn active_client(app: &TestApp, owner: &str, first: &str, email: &str) -> (i64, String) {
-    let id = app.create_client_id(owner, first, "Client", email).await;
-    let token = app.wait_for_mail_to(email).await.token();
-    let cookie = app
-        .activate(&token, FIXTURE_PASSWORD)
-        .await
-        .session_cookie()
-        .expect("signed in");
-    (id, cookie)
-}
-
-async fn account_of(app: &TestApp, client_id: i64) -> i64 {
-    app.scalar(&format!(
-        "SELECT account_id FROM clients WHERE id = {client_id}"
-    ))
-    .await
-}
-
 async fn download(app: &TestApp, cookie: &str, id: i64) -> reqwest::Response {
     app.get(&format!("/documents/{id}/download"), Some(cookie))
         .await
@@ -93,9 +74,9 @@ fn names(list: &Value) -> Vec<String> {
 async fn staff_share_documents_and_invoices_and_only_the_account_s_members_read_them() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (ana, ana_cookie) = active_client(&app, &owner, "Ana", "ana@example.com").await;
-    let (_, bo_cookie) = active_client(&app, &owner, "Bo", "bo@example.com").await;
-    let account = account_of(&app, ana).await;
+    let (ana, ana_cookie) = app.active_client(&owner, "Ana", "ana@example.com").await;
+    let (_, bo_cookie) = app.active_client(&owner, "Bo", "bo@example.com").await;
+    let account = app.account_of(ana).await;
     let to_account = format!("/accounts/{account}/documents");
 
     // The browser's path and odd characters are cleaned off the name.
@@ -308,7 +289,7 @@ async fn a_file_over_the_cap_is_refused_as_it_arrives_and_leaves_nothing() {
     let ana = app
         .create_client_id(&owner, "Ana", "Client", "ana@example.com")
         .await;
-    let account = account_of(&app, ana).await;
+    let account = app.account_of(ana).await;
     let mut big = pdf("big");
     big.resize(25 * 1024 * 1024 + 1, b' ');
     let to = upload(
@@ -350,8 +331,8 @@ async fn a_file_over_the_cap_is_refused_as_it_arrives_and_leaves_nothing() {
 async fn clients_upload_with_the_paper_clip_and_staff_see_it_new_until_marked_seen() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (ana, ana_cookie) = active_client(&app, &owner, "Ana", "ana@example.com").await;
-    let account = account_of(&app, ana).await;
+    let (ana, ana_cookie) = app.active_client(&owner, "Ana", "ana@example.com").await;
+    let account = app.account_of(ana).await;
 
     // Uploads are off by default.
     let resp = app
@@ -505,7 +486,7 @@ async fn documents_are_kept_in_an_s3_bucket_when_storage_url_names_one() {
     let ana = app
         .create_client_id(&owner, "Ana", "Client", "ana@example.com")
         .await;
-    let account = account_of(&app, ana).await;
+    let account = app.account_of(ana).await;
     let path = format!("/accounts/{account}/documents");
 
     // Larger than one multipart part (5 MiB), to go through a real
@@ -552,7 +533,7 @@ async fn an_account_emptied_by_a_move_keeps_its_files() {
     let bo = app
         .create_client_id(&owner, "Bo", "Client", "bo@example.com")
         .await;
-    let (from, to) = (account_of(&app, ana).await, account_of(&app, bo).await);
+    let (from, to) = (app.account_of(ana).await, app.account_of(bo).await);
     let id = uploaded_id(
         &upload(
             &app,

@@ -1177,3 +1177,25 @@ impl Drop for S3Server {
         let _ = self.child.wait();
     }
 }
+
+impl TestApp {
+    /// An activated client named `first` Client with `email`, created by
+    /// `owner`: their id and session cookie.
+    pub async fn active_client(&self, owner: &str, first: &str, email: &str) -> (i64, String) {
+        let id = self.create_client_id(owner, first, "Client", email).await;
+        let token = self.wait_for_mail_to(email).await.token();
+        let activated = self.activate(&token, FIXTURE_PASSWORD).await;
+        let cookie = activated
+            .session_cookie()
+            .unwrap_or_else(|| panic!("{first} is signed in: {}", activated.body));
+        (id, cookie)
+    }
+
+    /// The account client `client_id` belongs to.
+    pub async fn account_of(&self, client_id: i64) -> i64 {
+        self.scalar(&format!(
+            "SELECT account_id FROM clients WHERE id = {client_id}"
+        ))
+        .await
+    }
+}

@@ -7,24 +7,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-/// An activated client: their id and session cookie.
-async fn active_client(app: &TestApp, owner: &str, first: &str, email: &str) -> (i64, String) {
-    let id = app.create_client_id(owner, first, "Client", email).await;
-    let token = app.wait_for_mail_to(email).await.token();
-    let activated = app.activate(&token, FIXTURE_PASSWORD).await;
-    let cookie = activated
-        .session_cookie()
-        .unwrap_or_else(|| panic!("{first} is signed in: {}", activated.body));
-    (id, cookie)
-}
-
-async fn account_of(app: &TestApp, client_id: i64) -> i64 {
-    app.scalar(&format!(
-        "SELECT account_id FROM clients WHERE id = {client_id}"
-    ))
-    .await
-}
-
 /// The client's contact details as their dashboard has them (null when the
 /// Profile section is not theirs).
 async fn contact(app: &TestApp, cookie: &str) -> serde_json::Value {
@@ -60,8 +42,8 @@ async fn set_account(
 async fn the_organization_s_switches_and_an_account_s_own_choices_decide_the_profile_section() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (ana, ana_cookie) = active_client(&app, &owner, "Ana", "ana@example.com").await;
-    let (_, bo_cookie) = active_client(&app, &owner, "Bo", "bo@example.com").await;
+    let (ana, ana_cookie) = app.active_client(&owner, "Ana", "ana@example.com").await;
+    let (_, bo_cookie) = app.active_client(&owner, "Bo", "bo@example.com").await;
 
     // By default clients keep their own contact details.
     assert_eq!(contact(&app, &ana_cookie).await["phone"], "");
@@ -131,7 +113,7 @@ async fn the_organization_s_switches_and_an_account_s_own_choices_decide_the_pro
     assert_eq!(app.scalar("SELECT COUNT(*) FROM email_changes").await, 0);
 
     // Ana's account chooses Profile on for itself: Ana has it, Bo not.
-    let account = account_of(&app, ana).await;
+    let account = app.account_of(ana).await;
     let own = set_account(&app, &owner, account, &[("profile", "on")]).await;
     assert_eq!(own.status, 200, "{}", own.body);
     assert_eq!(
@@ -199,7 +181,7 @@ async fn the_organization_s_switches_and_an_account_s_own_choices_decide_the_pro
 async fn a_new_sign_in_address_moves_only_once_confirmed_from_it() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (ana, ana_cookie) = active_client(&app, &owner, "Ana", "ana@example.com").await;
+    let (ana, ana_cookie) = app.active_client(&owner, "Ana", "ana@example.com").await;
     let ask = |email: &'static str, password: &'static str| {
         let cookie = ana_cookie.clone();
         let app = &app;
@@ -323,8 +305,8 @@ async fn a_new_sign_in_address_moves_only_once_confirmed_from_it() {
 async fn an_address_another_account_has_is_answered_alike_and_never_taken() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (_, ana_cookie) = active_client(&app, &owner, "Ana", "ana@example.com").await;
-    let (_, _bo) = active_client(&app, &owner, "Bo", "bo@example.com").await;
+    let (_, ana_cookie) = app.active_client(&owner, "Ana", "ana@example.com").await;
+    let (_, _bo) = app.active_client(&owner, "Bo", "bo@example.com").await;
 
     // The answer is the one any free address gets: nothing tells Ana that
     // Bo's address has an account.
@@ -369,7 +351,7 @@ async fn an_address_another_account_has_is_answered_alike_and_never_taken() {
 async fn a_person_in_two_organizations_moves_between_their_portals() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let (_, ana) = active_client(&app, &owner, "Ana", "ana@example.com").await;
+    let (_, ana) = app.active_client(&owner, "Ana", "ana@example.com").await;
     let south = app
         .create_organization(&owner, "South Tutors", "south-tutors")
         .await;
