@@ -84,8 +84,15 @@ test('staff upload an invoice with a payment link; the client sees it and its Pa
   await documents.getByRole('button', { name: 'Mark receipt.txt as seen' }).click();
   await expect(documents.getByText('New upload')).toHaveCount(0);
 
+  // Marking the upload seen told the open pages, and this one redraws the
+  // account (its forms too) when it hears it: start again from a fresh page.
+  await page.reload();
+  await hydrated(page);
   await permissions.getByLabel('Uploads').selectOption('off');
+  // The notice of the first save still shows: wait for this save's answer.
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/save_account_permissions') && r.ok());
   await permissions.getByRole('button', { name: 'Save permissions' }).click();
+  await saved;
   await expect(page.getByText("The account's permissions are saved.")).toBeVisible();
   await ivy.reload();
   await hydrated(ivy);

@@ -340,13 +340,21 @@ where
 #[component]
 pub fn FormChoice(chosen: RwSignal<String>) -> impl IntoView {
     let locale = page_locale();
-    // Loaded once the page is interactive (it only serves the send
-    // buttons, which need the page's code anyway) and read without a
-    // Suspense: the server's HTML and the hydrating page both have nothing
-    // here until the list arrives.
-    let forms = LocalResource::new(list_forms);
+    // Fetched by an effect once the page is interactive (it only serves
+    // the send buttons, which need the page's code anyway) into a plain
+    // signal: no Suspense or Transition around it waits for it, and the
+    // server's HTML and the hydrating page both have nothing here until the
+    // list arrives.
+    let forms = RwSignal::new(None::<Vec<crate::model::forms::FormSummary>>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = list_forms().await {
+                forms.set(Some(list));
+            }
+        });
+    });
     move || {
-        let list = forms.get().and_then(Result::ok).filter(|l| !l.is_empty())?;
+        let list = forms.get().filter(|l| !l.is_empty())?;
         Some(view! {
             <div class="field inline">
                 <label for="invitation-form">{td_string!(locale, forms.send_with)}</label>
